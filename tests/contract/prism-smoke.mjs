@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Smoke test of a running Prism mock against the spec it serves: every operation of `paths` is called once with
-// its documented example parameters and request body (some also with the extra bodies of EXTRA_BODIES), and must
-// answer its documented success status, the example
-// body, and the rate-limit headers. Run by scripts/prism-smoke.sh, which starts and stops Prism.
+// Smoke test of a running Prism mock against the spec it serves: every operation of `paths` is called with its
+// documented example parameters and request body (some also with the bodies of EXTRA_BODIES), and must answer its
+// documented success status, the example body and the rate-limit headers, with no `sl-violations` header.
+// Run by scripts/prism-smoke.sh, which starts and stops Prism.
 //
 //   node tests/contract/prism-smoke.mjs SPEC BASE_URL
 //
