@@ -8,6 +8,7 @@ mod request;
 mod response;
 pub mod retry;
 mod secret;
+pub mod sse;
 pub mod webhooks;
 
 pub use client::{AuthScheme, Client, ClientBuilder, ClientDefaults};
