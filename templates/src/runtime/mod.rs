@@ -10,6 +10,7 @@ pub mod retry;
 mod secret;
 pub mod sse;
 pub mod webhooks;
+pub mod websocket;
 
 pub use client::{AuthScheme, Client, ClientBuilder, ClientDefaults};
 pub use error::{ApiError, Error, ErrorDetail, ValidationIssue};
