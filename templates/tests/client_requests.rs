@@ -1,0 +1,513 @@
+//! What the client puts on the wire: path and query serialisation, headers, bodies, credentials; errors found
+//! while building a request; and that the API key never shows in logs, `Debug` or `Display`.
+
+mod http_support;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use http::Method;
+use http_support::*;
+use sdk_runtime::runtime::{
+    AuthScheme, ClientBuilder, ClientDefaults, Error, QueryStyle, RequestOptions,
+};
+use serde_json::{Value, json};
+
+fn decoded_query(target: &str) -> Vec<(String, String)> {
+    let url = reqwest::Url::parse(&format!("http://x{target}")).unwrap();
+    url.query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+async fn echo() -> TestServer {
+    serve(|_, _| async move { json(200, "{}") }).await
+}
+
+#[derive(serde::Serialize)]
+struct Filter {
+    a: u32,
+    b: &'static str,
+}
+
+#[tokio::test]
+async fn path_and_query_on_the_wire() {
+    let server = echo().await;
+    let client = server.client().build().unwrap();
+    let mut request = client.request(Method::GET, "/projects/{project}/tasks/{task_id}");
+    request
+        .path_param("project", "a/b c")
+        .path_param("task_id", &42u64)
+        .query("limit", &Some(10))
+        .query("after", &None::<String>)
+        .query("flag", &true)
+        .query("q", "x&y=z ü")
+        .query("ids", &[1, 2])
+        .query_styled(
+            "tags",
+            &["red", "blue"],
+            QueryStyle::Form { explode: false },
+        )
+        .query_styled("space", &["a", "b"], QueryStyle::SpaceDelimited)
+        .query_styled("pipe", &["a", "b"], QueryStyle::PipeDelimited)
+        .query_styled("filter", &Filter { a: 1, b: "two" }, QueryStyle::DeepObject)
+        .query("unit", &());
+    request.send_empty().await.unwrap();
+    let seen = &server.requests()[0];
+    assert_eq!(seen.path(), "/v1/projects/a%2Fb%20c/tasks/42");
+    assert_eq!(
+        decoded_query(&seen.target),
+        pairs(&[
+            ("limit", "10"),
+            ("flag", "true"),
+            ("q", "x&y=z ü"),
+            ("ids", "1"),
+            ("ids", "2"),
+            ("tags", "red,blue"),
+            ("space", "a b"),
+            ("pipe", "a|b"),
+            ("filter[a]", "1"),
+            ("filter[b]", "two"),
+        ])
+    );
+}
+
+#[tokio::test]
+async fn form_explode_object_query_and_bodies() {
+    let server = echo().await;
+    let client = server.client().build().unwrap();
+
+    let mut request = client.request(Method::POST, "/search");
+    request
+        .query("filter", &Filter { a: 7, b: "x" })
+        .json(&json!({"name": "n", "tags": ["a"]}));
+    request.send_empty().await.unwrap();
+
+    let mut request = client.request(Method::POST, "/form");
+    let mut form = BTreeMap::new();
+    form.insert("grant_type", json!("password"));
+    form.insert("scope", json!(["a b", "c"]));
+    form.insert("skip", Value::Null);
+    request.form(&form);
+    request.send_empty().await.unwrap();
+
+    let mut request = client.request(Method::PUT, "/blob");
+    request.bytes(vec![1u8, 2, 3], "application/octet-stream");
+    request.send_empty().await.unwrap();
+
+    let mut request = client.request(Method::POST, "/note");
+    request.text("hello");
+    request.send_empty().await.unwrap();
+
+    let mut request = client.request(Method::POST, "/upload");
+    let form = reqwest::multipart::Form::new()
+        .text("purpose", "test")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(b"abc".to_vec()).file_name("a.txt"),
+        );
+    request.multipart(form);
+    request.send_empty().await.unwrap();
+
+    let seen = server.requests();
+    assert_eq!(
+        decoded_query(&seen[0].target),
+        pairs(&[("a", "7"), ("b", "x")])
+    );
+    assert_eq!(seen[0].header("content-type"), Some("application/json"));
+    assert_eq!(
+        serde_json::from_slice::<Value>(&seen[0].body).unwrap(),
+        json!({"name": "n", "tags": ["a"]})
+    );
+    assert_eq!(
+        seen[1].header("content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
+    assert_eq!(&seen[1].body[..], b"grant_type=password&scope=a+b&scope=c");
+    assert_eq!(
+        seen[2].header("content-type"),
+        Some("application/octet-stream")
+    );
+    assert_eq!(&seen[2].body[..], &[1, 2, 3]);
+    assert_eq!(
+        seen[3].header("content-type"),
+        Some("text/plain; charset=utf-8")
+    );
+    assert_eq!(&seen[3].body[..], b"hello");
+    assert!(
+        seen[4]
+            .header("content-type")
+            .unwrap()
+            .starts_with("multipart/form-data; boundary=")
+    );
+    let body = String::from_utf8_lossy(&seen[4].body);
+    assert!(
+        body.contains("name=\"purpose\"")
+            && body.contains("filename=\"a.txt\"")
+            && body.contains("abc")
+    );
+}
+
+#[tokio::test]
+async fn headers_user_agent_and_options() {
+    let server = echo().await;
+    let client = server
+        .client()
+        .default_header("X-Org", "o1")
+        .build()
+        .unwrap();
+    let mut options = RequestOptions::default();
+    options.insert_header("X-Extra", "e1");
+    let mut request = client.request(Method::GET, "/h");
+    request
+        .header("X-Trace", &Some("t1"))
+        .header("X-Missing", &None::<u8>)
+        .header("X-List", &["a", "b"])
+        .options(options);
+    request.send_json::<Value>().await.unwrap();
+    let seen = &server.requests()[0];
+    assert_eq!(seen.header("user-agent"), Some("sdk-runtime-tests/0.1"));
+    assert_eq!(
+        seen.header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
+    assert_eq!(seen.header("accept"), Some("application/json"));
+    assert_eq!(seen.header("x-org"), Some("o1"));
+    assert_eq!(seen.header("x-trace"), Some("t1"));
+    assert_eq!(seen.header("x-missing"), None);
+    assert_eq!(seen.header("x-list"), Some("a,b"));
+    assert_eq!(seen.header("x-extra"), Some("e1"));
+}
+
+static HEADER_KEY: ClientDefaults = ClientDefaults {
+    auth: &[AuthScheme::ApiKeyHeader("X-API-Key")],
+    ..DEFAULTS
+};
+static QUERY_KEY: ClientDefaults = ClientDefaults {
+    auth: &[AuthScheme::Basic, AuthScheme::ApiKeyQuery("api_key")],
+    ..DEFAULTS
+};
+static COOKIE_KEY: ClientDefaults = ClientDefaults {
+    auth: &[AuthScheme::ApiKeyCookie("session")],
+    ..DEFAULTS
+};
+static NO_AUTH: ClientDefaults = ClientDefaults {
+    auth: &[],
+    ..DEFAULTS
+};
+
+#[tokio::test]
+async fn every_auth_scheme() {
+    let server = echo().await;
+    for defaults in [&HEADER_KEY, &QUERY_KEY, &COOKIE_KEY, &NO_AUTH] {
+        let client = ClientBuilder::new(defaults)
+            .base_url(server.url())
+            .api_key(KEY)
+            .build()
+            .unwrap();
+        let mut request = client.request(Method::GET, "/me");
+        request.query("x", &1);
+        request.send_empty().await.unwrap();
+    }
+    let client = ClientBuilder::new(&DEFAULTS)
+        .base_url(server.url())
+        .basic_auth("Aladdin", "open sesame");
+    client
+        .build()
+        .unwrap()
+        .request(Method::GET, "/me")
+        .send_empty()
+        .await
+        .unwrap();
+    let client = ClientBuilder::new(&DEFAULTS)
+        .base_url(server.url())
+        .build()
+        .unwrap();
+    client
+        .request(Method::GET, "/me")
+        .send_empty()
+        .await
+        .unwrap();
+
+    let seen = server.requests();
+    assert_eq!(seen[0].header("x-api-key"), Some(KEY));
+    assert_eq!(seen[0].header("authorization"), None);
+    assert_eq!(
+        decoded_query(&seen[1].target),
+        pairs(&[("x", "1"), ("api_key", KEY)])
+    );
+    assert_eq!(
+        seen[2].header("cookie"),
+        Some(format!("session={KEY}").as_str())
+    );
+    assert_eq!(
+        seen[3].header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
+    assert_eq!(
+        seen[4].header("authorization"),
+        Some("Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==")
+    );
+    assert_eq!(seen[5].header("authorization"), None);
+}
+
+#[tokio::test]
+async fn build_errors_are_reported_at_send_and_nothing_is_sent() {
+    let server = echo().await;
+    let client = server.client().build().unwrap();
+
+    let mut request = client.request(Method::GET, "/tasks/{task_id}");
+    request.query("limit", &1);
+    let err = request.send_empty().await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "GET /tasks/{task_id}: could not build the request: path parameter task_id is missing"
+    );
+
+    let mut request = client.request(Method::GET, "/tasks/{task_id}");
+    request.path_param("task_id", "..");
+    assert!(matches!(
+        request.send_empty().await,
+        Err(Error::Build { .. })
+    ));
+
+    let mut request = client.request(Method::GET, "/tasks/{task_id}");
+    request.path_param("task_id", &None::<String>);
+    assert!(
+        request
+            .send_empty()
+            .await
+            .unwrap_err()
+            .to_string()
+            .contains("task_id has no value")
+    );
+
+    let mut bad_map = std::collections::HashMap::new();
+    bad_map.insert((1, 2), 3);
+    let mut request = client.request(Method::POST, "/x");
+    request.json(&bad_map);
+    assert!(
+        request
+            .send_empty()
+            .await
+            .unwrap_err()
+            .to_string()
+            .contains("JSON body could not be serialized")
+    );
+
+    let mut request = client.request(Method::GET, "/x");
+    request.header("X-Bad", "line\nbreak");
+    assert!(matches!(
+        request.send_empty().await,
+        Err(Error::Build { .. })
+    ));
+
+    let mut options = RequestOptions::default();
+    options.insert_header("bad header", "v");
+    let mut request = client.request(Method::GET, "/x");
+    request.options(options);
+    let err = request.send_empty().await.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("header name \"bad header\" is not valid"),
+        "{err}"
+    );
+
+    assert_eq!(server.request_count(), 0);
+}
+
+#[tokio::test]
+async fn config_errors() {
+    let err = ClientBuilder::new(&DEFAULTS)
+        .base_url("not a url")
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, Error::Config { .. }));
+    assert!(
+        err.to_string()
+            .starts_with("configuration error: invalid base URL"),
+        "{err}"
+    );
+    assert!(
+        ClientBuilder::new(&DEFAULTS)
+            .base_url("ftp://x")
+            .build()
+            .is_err()
+    );
+    assert!(
+        ClientBuilder::new(&DEFAULTS)
+            .default_header("X", "a\nb")
+            .build()
+            .is_err()
+    );
+    let client = ClientBuilder::new(&DEFAULTS)
+        .base_url("http://localhost:1/api/")
+        .build()
+        .unwrap();
+    assert_eq!(client.base_url(), "http://localhost:1/api");
+}
+
+#[tokio::test]
+async fn redirects_leave_the_origin_only_without_following() {
+    let elsewhere = echo().await;
+    let target = format!("http://{}/v1/stolen", elsewhere.addr);
+    let server = serve(move |r, _| {
+        let target = target.clone();
+        async move {
+            if r.path() == "/v1/moved" {
+                respond(307, &[("location", "/v1/here")], "")
+            } else if r.path() == "/v1/here" {
+                json(200, r#"{"here":true}"#)
+            } else {
+                respond(302, &[("location", target.as_str())], "")
+            }
+        }
+    })
+    .await;
+    let client = ClientBuilder::new(&HEADER_KEY)
+        .base_url(server.url())
+        .api_key(KEY)
+        .build()
+        .unwrap();
+    let here: Value = client
+        .request(Method::GET, "/moved")
+        .send_json()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(here["here"], true);
+    let err = client
+        .request(Method::GET, "/away")
+        .send_empty()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(302));
+    assert_eq!(
+        elsewhere.request_count(),
+        0,
+        "the API key header must not travel to another origin"
+    );
+}
+
+/// A `tracing` writer that collects everything logged.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn the_key_never_appears_in_logs_debug_or_errors() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut shown = Vec::new();
+    runtime.block_on(async {
+        let server = serve(|r, _| async move {
+            if r.path().ends_with("/fail") {
+                respond(500, &[("x-request-id", "rid")], r#"{"detail":"boom"}"#)
+            } else if r.path().ends_with("/denied") {
+                json(401, r#"{"detail":"bad key"}"#)
+            } else {
+                json(200, r#"{"ok":true}"#)
+            }
+        })
+        .await;
+        for defaults in [&DEFAULTS, &QUERY_KEY, &HEADER_KEY, &COOKIE_KEY] {
+            let builder = ClientBuilder::new(defaults)
+                .base_url(server.url())
+                .api_key(KEY)
+                .retry_backoff(
+                    std::time::Duration::from_millis(1),
+                    std::time::Duration::from_millis(2),
+                );
+            shown.push(format!("{builder:?}"));
+            let client = builder.build().unwrap();
+            shown.push(format!("{client:?}"));
+            client
+                .request(Method::GET, "/ok")
+                .send_json::<Value>()
+                .await
+                .unwrap();
+            let mut options = RequestOptions::default();
+            options.insert_header("Authorization", &format!("Bearer {KEY}"));
+            shown.push(format!("{options:?}"));
+            let mut request = client.request(Method::GET, "/fail");
+            request.options(options);
+            shown.push(format!("{request:?}"));
+            let err = request.send_json::<Value>().await.unwrap_err();
+            shown.push(format!("{err}"));
+            shown.push(format!("{err:?}"));
+            let err = client
+                .request(Method::POST, "/denied")
+                .send_empty()
+                .await
+                .unwrap_err();
+            shown.push(format!("{err}"));
+            shown.push(format!("{err:?}"));
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let client = ClientBuilder::new(&QUERY_KEY)
+            .base_url(format!("http://127.0.0.1:{port}"))
+            .api_key(KEY)
+            .max_retries(0)
+            .build()
+            .unwrap();
+        let err = client
+            .request(Method::GET, "/unreachable")
+            .send_empty()
+            .await
+            .unwrap_err();
+        shown.push(format!("{err}"));
+        shown.push(format!("{err:?}"));
+        let mut source: Option<&dyn std::error::Error> = std::error::Error::source(&err);
+        while let Some(s) = source {
+            shown.push(s.to_string());
+            source = s.source();
+        }
+    });
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logs.contains("http_request") && logs.contains("attempt") && logs.contains("/fail"),
+        "{logs}"
+    );
+    assert!(logs.contains("retrying"), "{logs}");
+    assert!(!logs.contains(KEY), "key in logs:\n{logs}");
+    for text in &shown {
+        assert!(!text.contains(KEY), "key shown: {text}");
+        assert!(!text.contains("SECRET"), "key shown: {text}");
+    }
+    assert!(
+        shown
+            .iter()
+            .any(|s| s.contains("401 Unauthorized: bad key")),
+        "{shown:#?}"
+    );
+}
