@@ -1,1 +1,62 @@
-//! x
+//! sdkgen: turns an OpenAPI 3.0/3.1 document into a typed async Rust SDK crate.
+//!
+//! The pipeline runs one way: [`load`] (file, JSON or YAML, 3.0 or 3.1, external refs bundled)
+//! → [`lower`] (names, refs, schemas and operations into the plain-data [`ir`]) → [`emit`] (tokens
+//! with `quote!`, formatted by prettyplease) → [`output`] (write, or check for drift).
+#![deny(missing_docs)]
+
+pub mod bundle;
+pub mod config;
+pub mod emit;
+pub mod error;
+pub mod ident;
+pub mod ir;
+pub mod load;
+pub mod lower;
+pub mod normalize;
+pub mod output;
+
+pub use config::SdkConfig;
+pub use error::{Error, Result};
+
+use std::path::Path;
+
+/// Everything needed to generate one crate.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Crate name (else the config's, else derived from the title).
+    pub crate_name: Option<String>,
+    /// How the spec is named in `@generated` headers (a path relative to the repo, or a URL).
+    pub source_label: String,
+    /// Build the crate outside a workspace.
+    pub standalone: bool,
+}
+
+/// Lowers and emits a loaded spec.
+pub fn generate(
+    spec: &load::LoadedSpec,
+    config: &SdkConfig,
+    options: &Options,
+) -> Result<emit::GeneratedCrate> {
+    let lower_options = lower::LowerOptions {
+        crate_name: options.crate_name.clone(),
+        source: options.source_label.clone(),
+    };
+    let api = lower::lower(spec, config, &lower_options)?;
+    emit::emit(
+        &api,
+        &emit::EmitOptions {
+            standalone: options.standalone,
+        },
+    )
+}
+
+/// Loads the spec at `path` (with the `sdk.toml` beside it, if any) and generates its crate.
+pub fn generate_from_path(path: &Path, options: &Options) -> Result<emit::GeneratedCrate> {
+    let spec = load::load_path(path)?;
+    let config = match SdkConfig::beside(path) {
+        Some(config) => SdkConfig::from_path(&config)?,
+        None => SdkConfig::default(),
+    };
+    generate(&spec, &config, options)
+}

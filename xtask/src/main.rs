@@ -1,1 +1,40 @@
-fn main() {}
+//! `cargo xtask`: the project's command-line entry point, a thin caller of the `sdkgen` library.
+//!
+//! - `cargo xtask codegen` regenerates `generated/` from the pinned Miteos spec;
+//!   `--check` writes nothing and fails with a diff when the committed crate has drifted.
+
+mod codegen;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Generates and checks the SDK crates")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate a crate from an OpenAPI spec (default: the pinned Miteos spec into generated/).
+    Codegen(codegen::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Codegen(args) => codegen::run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            for cause in error.chain().skip(1) {
+                eprintln!("\nCaused by:\n    {cause}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}

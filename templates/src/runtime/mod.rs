@@ -2,6 +2,7 @@
 
 mod client;
 mod error;
+pub mod multipart;
 pub mod pagination;
 mod rate_limit;
 mod request;
@@ -11,6 +12,7 @@ mod secret;
 pub mod sse;
 pub mod webhooks;
 pub mod websocket;
+pub mod wire;
 
 pub use client::{AuthScheme, Client, ClientBuilder, ClientDefaults};
 pub use error::{ApiError, Error, ErrorDetail, ValidationIssue};

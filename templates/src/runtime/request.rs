@@ -155,6 +155,13 @@ impl<'a> Request<'a> {
         }
     }
 
+    /// Records that a required parameter (or the body) was not set; `send_*` then fails before
+    /// sending anything.
+    pub fn missing(&mut self, name: &str) -> &mut Self {
+        self.fail(format!("the required `{name}` was not set"));
+        self
+    }
+
     /// Fills `{name}` in the path template; the value is percent-encoded as one path segment. Arrays are
     /// joined with commas (OpenAPI `simple` style).
     pub fn path_param<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) -> &mut Self {

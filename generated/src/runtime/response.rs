@@ -1,0 +1,261 @@
+//! What a call returns: `Response<T>` (a decoded body with status and headers), `RawResponse` (a buffered body
+//! to decode by status) and `ByteStream` (a body read as it arrives).
+
+use ::std::pin::Pin;
+use ::std::string::String;
+use ::std::task::{Context, Poll};
+
+use crate::runtime::{Error, RateLimit};
+
+/// Status and headers of a response, with what the runtime reads from them.
+#[derive(Debug, Clone)]
+pub(crate) struct ResponseHead {
+    pub(crate) method: http::Method,
+    pub(crate) path: &'static str,
+    pub(crate) status: http::StatusCode,
+    pub(crate) headers: http::HeaderMap,
+    pub(crate) rate_limit: Option<RateLimit>,
+    pub(crate) request_id: Option<String>,
+}
+
+impl ResponseHead {
+    pub(crate) fn new(
+        method: http::Method,
+        path: &'static str,
+        status: http::StatusCode,
+        headers: http::HeaderMap,
+    ) -> Self {
+        let rate_limit = RateLimit::from_headers(&headers);
+        let request_id = ["x-request-id", "request-id"]
+            .iter()
+            .find_map(|name| headers.get(*name)?.to_str().ok())
+            .map(String::from);
+        ResponseHead {
+            method,
+            path,
+            status,
+            headers,
+            rate_limit,
+            request_id,
+        }
+    }
+
+    pub(crate) fn into_response<T>(self, value: T) -> Response<T> {
+        Response {
+            status: self.status,
+            headers: self.headers,
+            rate_limit: self.rate_limit,
+            request_id: self.request_id,
+            value,
+        }
+    }
+}
+
+/// A successful response: the decoded body with the status and headers it came with.
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    status: http::StatusCode,
+    headers: http::HeaderMap,
+    rate_limit: Option<RateLimit>,
+    request_id: Option<String>,
+    value: T,
+}
+
+impl<T> Response<T> {
+    /// HTTP status code.
+    pub fn status(&self) -> u16 {
+        self.status.as_u16()
+    }
+
+    /// Response headers.
+    pub fn headers(&self) -> &http::HeaderMap {
+        &self.headers
+    }
+
+    /// Rate-limit headers, if the response had any.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        self.rate_limit
+    }
+
+    /// `x-request-id` (or `request-id`) header.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// The body.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+
+    /// The body, borrowed.
+    pub fn value(&self) -> &T {
+        &self.value
+    }
+
+    /// Transforms the body, keeping status and headers.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response {
+            status: self.status,
+            headers: self.headers,
+            rate_limit: self.rate_limit,
+            request_id: self.request_id,
+            value: f(self.value),
+        }
+    }
+}
+
+/// A final response of any status with its body read (within the size limit), for operations whose body type
+/// depends on the status.
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    head: ResponseHead,
+    body: bytes::Bytes,
+}
+
+impl RawResponse {
+    pub(crate) fn new(head: ResponseHead, body: bytes::Bytes) -> Self {
+        RawResponse { head, body }
+    }
+
+    /// HTTP status code.
+    pub fn status(&self) -> u16 {
+        self.head.status.as_u16()
+    }
+
+    /// `true` for 2xx.
+    pub fn is_success(&self) -> bool {
+        self.head.status.is_success()
+    }
+
+    /// Response headers.
+    pub fn headers(&self) -> &http::HeaderMap {
+        &self.head.headers
+    }
+
+    /// Rate-limit headers, if the response had any.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        self.head.rate_limit
+    }
+
+    /// `x-request-id` (or `request-id`) header.
+    pub fn request_id(&self) -> Option<&str> {
+        self.head.request_id.as_deref()
+    }
+
+    /// Decodes the body as JSON. A failure is `Error::Decode` with the status and a body excerpt.
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, Error> {
+        serde_json::from_slice(&self.body).map_err(|e| {
+            Error::decode(
+                &self.head.method,
+                self.head.path,
+                self.head.status,
+                &self.body,
+                e,
+            )
+        })
+    }
+
+    /// The body as text; `Error::Decode` when it is not UTF-8.
+    pub fn text(&self) -> Result<String, Error> {
+        String::from_utf8(self.body.to_vec()).map_err(|e| {
+            Error::decode(
+                &self.head.method,
+                self.head.path,
+                self.head.status,
+                &self.body,
+                e,
+            )
+        })
+    }
+
+    /// The body bytes (cheap to clone).
+    pub fn bytes(&self) -> bytes::Bytes {
+        self.body.clone()
+    }
+
+    /// A `Response` with this status and headers around an already decoded `value`.
+    pub fn into_response<T>(self, value: T) -> Response<T> {
+        self.head.into_response(value)
+    }
+
+    /// This response as `Error::Api` (detail, request id, rate limit and retry-after read from it), for
+    /// statuses the operation has no type for.
+    pub fn into_error(self) -> Error {
+        crate::runtime::request::api_error(self.head, &self.body, true)
+    }
+}
+
+type BoxedStream =
+    Pin<::std::boxed::Box<dyn futures_core::Stream<Item = Result<bytes::Bytes, Error>> + Send>>;
+
+/// A response body read as it arrives. Not cut by the request timeout.
+pub struct ByteStream {
+    inner: BoxedStream,
+    limit: u64,
+    context: Option<(http::Method, &'static str, http::StatusCode)>,
+}
+
+impl ByteStream {
+    /// Wraps any stream of chunks (e.g. to feed parsers in tests). `collect_bytes` on it has no size limit.
+    pub fn new(
+        stream: impl futures_core::Stream<Item = Result<bytes::Bytes, Error>> + Send + 'static,
+    ) -> Self {
+        ByteStream {
+            inner: ::std::boxed::Box::pin(stream),
+            limit: u64::MAX,
+            context: None,
+        }
+    }
+
+    pub(crate) fn with_context(
+        stream: impl futures_core::Stream<Item = Result<bytes::Bytes, Error>> + Send + 'static,
+        limit: u64,
+        context: (http::Method, &'static str, http::StatusCode),
+    ) -> Self {
+        ByteStream {
+            inner: ::std::boxed::Box::pin(stream),
+            limit,
+            context: Some(context),
+        }
+    }
+
+    /// Reads the rest of the body into memory, within the client's `max_response_bytes`
+    /// (`Error::BodyTooLarge` beyond it).
+    pub async fn collect_bytes(mut self) -> Result<bytes::Bytes, Error> {
+        use futures_util::StreamExt;
+        let mut buf = bytes::BytesMut::new();
+        while let Some(chunk) = self.inner.next().await {
+            let chunk = chunk?;
+            if (buf.len() + chunk.len()) as u64 > self.limit {
+                let (method, path, status) =
+                    self.context
+                        .take()
+                        .unwrap_or((http::Method::GET, "", http::StatusCode::OK));
+                return Err(Error::BodyTooLarge {
+                    method,
+                    path,
+                    status,
+                    limit: self.limit,
+                });
+            }
+            buf.extend_from_slice(&chunk);
+        }
+        Ok(buf.freeze())
+    }
+}
+
+impl futures_core::Stream for ByteStream {
+    type Item = Result<bytes::Bytes, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.as_mut().poll_next(cx)
+    }
+}
+
+impl ::std::fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ByteStream")
+            .field("limit", &self.limit)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,712 @@
+//! A typed, resuming WebSocket event stream (reference B6).
+//!
+//! [`connect`] turns an operation path into a `ws(s)://` URL, sends the client's credentials on
+//! the handshake and returns an [`EventStream`]: a `Stream` of decoded server messages that
+//! reconnects with exponential backoff when the connection drops, resumes with
+//! `last_event_id=<last id seen>`, and drops replayed duplicates by event id so that the caller
+//! sees every event once, in order. Close code 1000 ends the stream; 4001 (unauthorized) and
+//! 4008 (connection limit) end it with a typed error. The socket is read only while the caller
+//! polls: nothing is buffered ahead of the consumer beyond the socket's own buffers.
+
+use ::std::collections::{HashSet, VecDeque};
+use ::std::future::Future;
+use ::std::pin::Pin;
+use ::std::string::String;
+use ::std::task::{Context, Poll};
+use ::std::time::Duration;
+
+use futures_core::Stream;
+use tokio_tungstenite::tungstenite;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+
+use crate::runtime::{Client, Error};
+
+/// Close code the server sends when the credentials are missing or invalid.
+pub const CLOSE_UNAUTHORIZED: u16 = 4001;
+/// Close code the server sends when the plan's number of concurrent connections is reached.
+pub const CLOSE_CONNECTION_LIMIT: u16 = 4008;
+
+const EXCERPT_CHARS: usize = 200;
+/// How long to wait for the server's side of a closing handshake.
+const CLOSE_GRACE: Duration = Duration::from_secs(2);
+
+type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+type BoxError = ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>;
+
+/// A message type of an event stream: it tells its id, by which replays are recognised.
+pub trait StreamEvent {
+    /// The event's unique id (`evt_…`); `None` for messages without one (never de-duplicated,
+    /// never resumed from).
+    fn event_id(&self) -> Option<&str>;
+}
+
+/// Untyped messages: the id is the top-level `"id"` string.
+impl StreamEvent for serde_json::Value {
+    fn event_id(&self) -> Option<&str> {
+        self.get("id")?.as_str()
+    }
+}
+
+/// How an [`EventStream`] connects, reconnects and de-duplicates.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct StreamOptions {
+    /// Reconnection attempts in a row before giving up (the first connection counts too). The
+    /// count starts over once a connection delivers a message. Default 10.
+    pub max_reconnect_attempts: u32,
+    /// Wait before the first reconnection attempt; doubled at each further attempt (with
+    /// jitter). Default 500 ms.
+    pub initial_backoff: Duration,
+    /// Longest wait between attempts. Default 30 s.
+    pub max_backoff: Duration,
+    /// Time allowed for TCP, TLS and the WebSocket handshake of one attempt. Default 30 s.
+    pub handshake_timeout: Duration,
+    /// How many recent event ids are remembered to drop replayed duplicates. Default 4096.
+    pub dedup_window: usize,
+    /// Largest message accepted, in bytes. Default 16 MiB.
+    pub max_message_bytes: usize,
+}
+
+impl Default for StreamOptions {
+    fn default() -> Self {
+        Self {
+            max_reconnect_attempts: 10,
+            initial_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(30),
+            handshake_timeout: Duration::from_secs(30),
+            dedup_window: 4096,
+            max_message_bytes: 16 << 20,
+        }
+    }
+}
+
+impl StreamOptions {
+    /// Sets [`StreamOptions::max_reconnect_attempts`] (0: never reconnect).
+    pub fn max_reconnect_attempts(mut self, attempts: u32) -> Self {
+        self.max_reconnect_attempts = attempts;
+        self
+    }
+
+    /// Sets [`StreamOptions::initial_backoff`] and [`StreamOptions::max_backoff`].
+    pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.initial_backoff = initial;
+        self.max_backoff = max.max(initial);
+        self
+    }
+
+    /// Sets [`StreamOptions::handshake_timeout`].
+    pub fn handshake_timeout(mut self, timeout: Duration) -> Self {
+        self.handshake_timeout = timeout;
+        self
+    }
+
+    /// Sets [`StreamOptions::dedup_window`] (at least 1).
+    pub fn dedup_window(mut self, ids: usize) -> Self {
+        self.dedup_window = ids.max(1);
+        self
+    }
+
+    /// Sets [`StreamOptions::max_message_bytes`].
+    pub fn max_message_bytes(mut self, bytes: usize) -> Self {
+        self.max_message_bytes = bytes;
+        self
+    }
+
+    /// The wait before reconnection attempt `attempt` (1-based): exponential, capped, with
+    /// "equal jitter" (between half and all of the exponential value).
+    fn backoff_delay(&self, attempt: u32) -> Duration {
+        let exp = self
+            .initial_backoff
+            .saturating_mul(1u32 << attempt.saturating_sub(1).min(20));
+        let full = exp.min(self.max_backoff);
+        let half = full / 2;
+        half + full.mul_f64(fastrand::f64()) / 2
+    }
+}
+
+/// Why an [`EventStream`] item failed. Only [`StreamError::Decode`] lets the stream go on; after
+/// any other error the stream ends.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StreamError {
+    /// The server refused the credentials: close code 4001, or HTTP 401 on the handshake.
+    #[error("event stream unauthorized: the API key is missing or invalid{}", fmt_reason(.reason))]
+    Unauthorized {
+        /// The close reason or the start of the 401 body.
+        reason: String,
+    },
+    /// The plan's limit of concurrent event streams is reached (close code 4008).
+    #[error("event stream refused: connection limit of the plan reached{}", fmt_reason(.reason))]
+    ConnectionLimit {
+        /// The close reason the server gave.
+        reason: String,
+    },
+    /// The server closed the stream with a code that is neither normal nor worth a reconnect.
+    #[error("event stream closed by the server with code {code}{}", fmt_reason(.reason))]
+    Closed {
+        /// The WebSocket close code.
+        code: u16,
+        /// The close reason the server gave.
+        reason: String,
+    },
+    /// The handshake got an HTTP answer other than 101 that a retry would not change.
+    #[error("event stream handshake rejected with HTTP {status}{}", fmt_reason(.body_excerpt))]
+    Rejected {
+        /// HTTP status of the answer.
+        status: u16,
+        /// The start of its body.
+        body_excerpt: String,
+    },
+    /// The handshake failed in a way a retry would not change (e.g. an invalid TLS certificate).
+    #[error("event stream handshake failed: {source}")]
+    Handshake {
+        /// What failed.
+        #[source]
+        source: BoxError,
+    },
+    /// The connection dropped (or could not be made) and every reconnection attempt failed.
+    #[error("event stream disconnected; gave up after {attempts} reconnection attempts: {source}")]
+    Disconnected {
+        /// Attempts made since the last message arrived.
+        attempts: u32,
+        /// The last failure.
+        #[source]
+        source: BoxError,
+    },
+    /// A message is not of the expected shape; the stream goes on with the next one.
+    #[error("event stream message does not decode: {source}; message starts {excerpt:?}")]
+    Decode {
+        /// The start of the message.
+        excerpt: String,
+        /// The JSON error.
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+fn fmt_reason(reason: &str) -> String {
+    if reason.is_empty() {
+        String::new()
+    } else {
+        format!(": {reason}")
+    }
+}
+
+/// Opens an event stream on `path` of the client's API, e.g. `/events`.
+///
+/// `query` is sent on every connection (e.g. `task_id`, `types`); a `last_event_id` in it is the
+/// starting point of the first connection and is replaced by the last id seen on reconnects.
+/// The connection is made on the first poll: handshake failures arrive as stream items.
+pub fn connect<T>(
+    client: &Client,
+    path: &'static str,
+    query: ::std::vec::Vec<(String, String)>,
+    options: StreamOptions,
+) -> ::std::result::Result<EventStream<T>, Error>
+where
+    T: serde::de::DeserializeOwned + StreamEvent,
+{
+    let mut url = client.endpoint_url(path)?;
+    client.apply_auth_query(&mut url);
+    EventStream::new(url, client.auth_headers(), query, options)
+}
+
+/// [`connect`] to a full `http(s)://` or `ws(s)://` URL with the given handshake headers.
+pub fn connect_url<T>(
+    url: &str,
+    headers: http::HeaderMap,
+    query: ::std::vec::Vec<(String, String)>,
+    options: StreamOptions,
+) -> ::std::result::Result<EventStream<T>, Error>
+where
+    T: serde::de::DeserializeOwned + StreamEvent,
+{
+    let url = reqwest::Url::parse(url)
+        .map_err(|e| Error::config(format!("invalid event stream URL: {e}")))?;
+    EventStream::new(url, headers, query, options)
+}
+
+/// A typed stream of server messages over a WebSocket, resuming across dropped connections.
+///
+/// Items are `Ok(message)` in the server's order, each event id at most once (within the
+/// [`StreamOptions::dedup_window`] most recent ids), or `Err(StreamError)`: a
+/// [`StreamError::Decode`] item lets the stream go on, any other error is the last item.
+pub struct EventStream<T> {
+    base_url: reqwest::Url,
+    headers: http::HeaderMap,
+    query: ::std::vec::Vec<(String, String)>,
+    options: StreamOptions,
+    state: State,
+    last_event_id: Option<String>,
+    recent: RecentIds,
+    /// Failed attempts since a connection last delivered a message.
+    attempts: u32,
+    reconnects: u32,
+    item: ::std::marker::PhantomData<fn() -> T>,
+}
+
+enum State {
+    Connecting(Pin<::std::boxed::Box<dyn Future<Output = Attempt> + Send>>),
+    Open(::std::boxed::Box<Ws>),
+    Waiting(Pin<::std::boxed::Box<tokio::time::Sleep>>),
+    /// The server sent a close frame: let tungstenite answer it, then end with `then`.
+    Closing {
+        ws: ::std::boxed::Box<Ws>,
+        deadline: Pin<::std::boxed::Box<tokio::time::Sleep>>,
+        then: Option<StreamError>,
+    },
+    Done,
+}
+
+/// The outcome of one connection attempt.
+enum Attempt {
+    Connected(::std::boxed::Box<Ws>),
+    /// Worth another attempt (network, timeout, 5xx, 429).
+    Retry(BoxError),
+    /// Final.
+    Fatal(StreamError),
+}
+
+impl<T> ::std::fmt::Debug for EventStream<T> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        // No URL and no headers: they may carry the API key.
+        let state = match self.state {
+            State::Connecting(_) => "connecting",
+            State::Open(_) => "open",
+            State::Waiting(_) => "waiting to reconnect",
+            State::Closing { .. } => "closing",
+            State::Done => "done",
+        };
+        f.debug_struct("EventStream")
+            .field("path", &self.base_url.path())
+            .field("state", &state)
+            .field("last_event_id", &self.last_event_id)
+            .field("reconnects", &self.reconnects)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T> EventStream<T>
+where
+    T: serde::de::DeserializeOwned + StreamEvent,
+{
+    fn new(
+        mut url: reqwest::Url,
+        headers: http::HeaderMap,
+        mut query: ::std::vec::Vec<(String, String)>,
+        options: StreamOptions,
+    ) -> ::std::result::Result<Self, Error> {
+        let scheme = match url.scheme() {
+            "http" | "ws" => "ws",
+            "https" | "wss" => "wss",
+            other => {
+                return Err(Error::config(format!(
+                    "event stream URL has scheme {other:?}; expected http(s) or ws(s)"
+                )));
+            }
+        };
+        url.set_scheme(scheme)
+            .map_err(|()| Error::config("event stream URL cannot be turned into ws(s)"))?;
+        let mut last_event_id = None;
+        query.retain(|(name, value)| {
+            if name == "last_event_id" {
+                last_event_id = Some(value.clone());
+                false
+            } else {
+                true
+            }
+        });
+        let mut stream = Self {
+            base_url: url,
+            headers,
+            query,
+            recent: RecentIds::new(options.dedup_window),
+            options,
+            state: State::Done,
+            last_event_id,
+            attempts: 0,
+            reconnects: 0,
+            item: ::std::marker::PhantomData,
+        };
+        stream.state = stream.connecting();
+        Ok(stream)
+    }
+}
+
+impl<T> EventStream<T> {
+    /// The id of the last event yielded (or the `last_event_id` the stream started from): where a
+    /// reconnection resumes.
+    pub fn last_event_id(&self) -> Option<&str> {
+        self.last_event_id.as_deref()
+    }
+
+    /// How many times the stream reconnected after a dropped connection or failed attempt.
+    pub fn reconnects(&self) -> u32 {
+        self.reconnects
+    }
+
+    /// Closes the connection cleanly (close code 1000) and waits briefly for the server's
+    /// answer. Nothing further is read.
+    pub async fn close(mut self) {
+        let state = ::std::mem::replace(&mut self.state, State::Done);
+        let mut ws = match state {
+            State::Open(ws) | State::Closing { ws, .. } => ws,
+            _ => return,
+        };
+        let frame = CloseFrame {
+            code: CloseCode::Normal,
+            reason: "".into(),
+        };
+        let _ = tokio::time::timeout(CLOSE_GRACE, async {
+            if ws.close(Some(frame)).await.is_ok() {
+                // Read until the server's close frame ends the connection.
+                while let Some(Ok(_)) = futures_util::StreamExt::next(&mut *ws).await {}
+            }
+        })
+        .await;
+    }
+
+    fn connecting(&self) -> State {
+        let mut url = self.base_url.clone();
+        {
+            let mut pairs = url.query_pairs_mut();
+            for (name, value) in &self.query {
+                pairs.append_pair(name, value);
+            }
+            if let Some(id) = &self.last_event_id {
+                pairs.append_pair("last_event_id", id);
+            }
+        }
+        if url.query() == Some("") {
+            url.set_query(None);
+        }
+        let config = tungstenite::protocol::WebSocketConfig::default()
+            .max_message_size(Some(self.options.max_message_bytes))
+            .max_frame_size(Some(self.options.max_message_bytes));
+        State::Connecting(::std::boxed::Box::pin(open(
+            url,
+            self.headers.clone(),
+            config,
+            self.options.handshake_timeout,
+        )))
+    }
+
+    /// After a dropped connection or a failed attempt: wait and try again, or give up.
+    fn retry_or_give_up(&mut self, error: BoxError) -> Option<StreamError> {
+        if self.attempts >= self.options.max_reconnect_attempts {
+            self.state = State::Done;
+            return Some(StreamError::Disconnected {
+                attempts: self.attempts,
+                source: error,
+            });
+        }
+        self.attempts += 1;
+        self.reconnects += 1;
+        let delay = self.options.backoff_delay(self.attempts);
+        tracing::debug!(attempt = self.attempts, ?delay, error = %error, "event stream reconnecting");
+        self.state = State::Waiting(::std::boxed::Box::pin(tokio::time::sleep(delay)));
+        None
+    }
+}
+
+impl<T> Stream for EventStream<T>
+where
+    T: serde::de::DeserializeOwned + StreamEvent,
+{
+    type Item = ::std::result::Result<T, StreamError>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            match &mut this.state {
+                State::Done => return Poll::Ready(None),
+                State::Waiting(sleep) => {
+                    if sleep.as_mut().poll(cx).is_pending() {
+                        return Poll::Pending;
+                    }
+                    this.state = this.connecting();
+                }
+                State::Connecting(attempt) => {
+                    let attempt = match attempt.as_mut().poll(cx) {
+                        Poll::Pending => return Poll::Pending,
+                        Poll::Ready(attempt) => attempt,
+                    };
+                    match attempt {
+                        Attempt::Connected(ws) => this.state = State::Open(ws),
+                        Attempt::Retry(error) => {
+                            if let Some(err) = this.retry_or_give_up(error) {
+                                return Poll::Ready(Some(Err(err)));
+                            }
+                        }
+                        Attempt::Fatal(err) => {
+                            this.state = State::Done;
+                            return Poll::Ready(Some(Err(err)));
+                        }
+                    }
+                }
+                State::Open(ws) => {
+                    let message = match Pin::new(&mut **ws).poll_next(cx) {
+                        Poll::Pending => return Poll::Pending,
+                        Poll::Ready(message) => message,
+                    };
+                    let payload = match message {
+                        Some(Ok(tungstenite::Message::Close(frame))) => {
+                            let State::Open(ws) = ::std::mem::replace(&mut this.state, State::Done)
+                            else {
+                                unreachable!("matched State::Open above")
+                            };
+                            if let Some(err) = this.on_close(ws, frame) {
+                                return Poll::Ready(Some(Err(err)));
+                            }
+                            continue;
+                        }
+                        Some(Ok(tungstenite::Message::Text(text))) => text.as_bytes().to_vec(),
+                        Some(Ok(tungstenite::Message::Binary(bytes))) => bytes.to_vec(),
+                        // tungstenite answers pings itself while we read.
+                        Some(Ok(_)) => continue,
+                        Some(Err(err)) => {
+                            if let Some(err) = this.retry_or_give_up(err.into()) {
+                                return Poll::Ready(Some(Err(err)));
+                            }
+                            continue;
+                        }
+                        None => {
+                            let err = tungstenite::Error::ConnectionClosed.into();
+                            if let Some(err) = this.retry_or_give_up(err) {
+                                return Poll::Ready(Some(Err(err)));
+                            }
+                            continue;
+                        }
+                    };
+                    this.attempts = 0;
+                    if let Some(item) = this.accept(&payload) {
+                        return Poll::Ready(Some(item));
+                    }
+                }
+                State::Closing { .. } => {
+                    let State::Closing {
+                        mut ws,
+                        mut deadline,
+                        then,
+                    } = ::std::mem::replace(&mut this.state, State::Done)
+                    else {
+                        unreachable!("matched State::Closing above")
+                    };
+                    let finished = deadline.as_mut().poll(cx).is_ready()
+                        || loop {
+                            match Pin::new(&mut *ws).poll_next(cx) {
+                                Poll::Pending => break false,
+                                Poll::Ready(Some(Ok(_))) => {}
+                                Poll::Ready(_) => break true,
+                            }
+                        };
+                    if !finished {
+                        this.state = State::Closing { ws, deadline, then };
+                        return Poll::Pending;
+                    }
+                    return Poll::Ready(then.map(Err));
+                }
+            }
+        }
+    }
+}
+
+impl<T> EventStream<T>
+where
+    T: serde::de::DeserializeOwned + StreamEvent,
+{
+    /// Decodes one message; `None` for a duplicate.
+    fn accept(&mut self, payload: &[u8]) -> Option<::std::result::Result<T, StreamError>> {
+        let event: T = match serde_json::from_slice(payload) {
+            Ok(event) => event,
+            Err(source) => {
+                return Some(Err(StreamError::Decode {
+                    excerpt: String::from_utf8_lossy(payload)
+                        .chars()
+                        .take(EXCERPT_CHARS)
+                        .collect(),
+                    source,
+                }));
+            }
+        };
+        if let Some(id) = event.event_id() {
+            if !self.recent.insert(id) {
+                tracing::trace!(id, "event stream dropped a replayed event");
+                return None;
+            }
+            self.last_event_id = Some(id.to_owned());
+        }
+        Some(Ok(event))
+    }
+}
+
+impl<T> EventStream<T> {
+    /// Handles a close frame from the server: ends the stream (after letting tungstenite answer
+    /// the close) or reconnects, depending on the code.
+    fn on_close(
+        &mut self,
+        ws: ::std::boxed::Box<Ws>,
+        frame: Option<CloseFrame>,
+    ) -> Option<StreamError> {
+        let (code, reason) = match frame {
+            Some(frame) => (u16::from(frame.code), frame.reason.as_str().to_owned()),
+            None => (1005, String::new()),
+        };
+        let then = match code {
+            1000 => None,
+            CLOSE_UNAUTHORIZED => Some(StreamError::Unauthorized { reason }),
+            CLOSE_CONNECTION_LIMIT => Some(StreamError::ConnectionLimit { reason }),
+            // Going away, no status, abnormal, server error, restart, try again later, bad
+            // gateway: the server may well take us back.
+            1001 | 1005 | 1006 | 1011 | 1012 | 1013 | 1014 => {
+                drop(ws);
+                let error = format!(
+                    "server closed the connection with code {code}{}",
+                    fmt_reason(&reason)
+                );
+                return self.retry_or_give_up(error.into());
+            }
+            _ => Some(StreamError::Closed { code, reason }),
+        };
+        self.state = State::Closing {
+            ws,
+            deadline: ::std::boxed::Box::pin(tokio::time::sleep(CLOSE_GRACE)),
+            then,
+        };
+        None
+    }
+}
+
+/// One connection attempt: handshake with a timeout, classified for retrying.
+async fn open(
+    url: reqwest::Url,
+    headers: http::HeaderMap,
+    config: tungstenite::protocol::WebSocketConfig,
+    timeout: Duration,
+) -> Attempt {
+    let mut request = match url.as_str().into_client_request() {
+        Ok(request) => request,
+        Err(err) => return Attempt::Fatal(handshake_failed(err)),
+    };
+    for (name, value) in &headers {
+        request.headers_mut().append(name, value.clone());
+    }
+    let handshake =
+        tokio_tungstenite::connect_async_tls_with_config(request, Some(config), true, None);
+    match tokio::time::timeout(timeout, handshake).await {
+        Err(_) => Attempt::Retry(format!("handshake timed out after {timeout:?}").into()),
+        Ok(Ok((ws, _response))) => Attempt::Connected(::std::boxed::Box::new(ws)),
+        Ok(Err(tungstenite::Error::Http(response))) => {
+            let status = response.status().as_u16();
+            let body_excerpt = response
+                .body()
+                .as_deref()
+                .map(|body| {
+                    String::from_utf8_lossy(body)
+                        .chars()
+                        .take(EXCERPT_CHARS)
+                        .collect()
+                })
+                .unwrap_or_default();
+            match status {
+                401 => Attempt::Fatal(StreamError::Unauthorized {
+                    reason: body_excerpt,
+                }),
+                408 | 429 | 500..=599 => {
+                    Attempt::Retry(format!("handshake answered HTTP {status}").into())
+                }
+                _ => Attempt::Fatal(StreamError::Rejected {
+                    status,
+                    body_excerpt,
+                }),
+            }
+        }
+        Ok(Err(
+            err @ (tungstenite::Error::Url(_)
+            | tungstenite::Error::HttpFormat(_)
+            | tungstenite::Error::Capacity(_)
+            | tungstenite::Error::Tls(_)),
+        )) => Attempt::Fatal(handshake_failed(err)),
+        Ok(Err(err)) => Attempt::Retry(err.into()),
+    }
+}
+
+fn handshake_failed(err: tungstenite::Error) -> StreamError {
+    StreamError::Handshake { source: err.into() }
+}
+
+/// A bounded memory of recent event ids: insertion order plus a set for lookups.
+#[derive(Debug)]
+struct RecentIds {
+    order: VecDeque<String>,
+    set: HashSet<String>,
+    capacity: usize,
+}
+
+impl RecentIds {
+    fn new(capacity: usize) -> Self {
+        let capacity = capacity.max(1);
+        Self {
+            order: VecDeque::with_capacity(capacity.min(1024)),
+            set: HashSet::with_capacity(capacity.min(1024)),
+            capacity,
+        }
+    }
+
+    /// Remembers `id`; `false` when it was already remembered.
+    fn insert(&mut self, id: &str) -> bool {
+        if self.set.contains(id) {
+            return false;
+        }
+        if self.order.len() == self.capacity {
+            if let Some(oldest) = self.order.pop_front() {
+                self.set.remove(&oldest);
+            }
+        }
+        self.order.push_back(id.to_owned());
+        self.set.insert(id.to_owned());
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_stream_can_move_between_tasks() {
+        fn assert_send<S: Send + 'static>() {}
+        assert_send::<EventStream<serde_json::Value>>();
+        assert_send::<StreamError>();
+    }
+
+    #[test]
+    fn recent_ids_forget_the_oldest() {
+        let mut ids = RecentIds::new(2);
+        assert!(ids.insert("a"));
+        assert!(ids.insert("b"));
+        assert!(!ids.insert("a"));
+        assert!(ids.insert("c")); // forgets "a"
+        assert!(ids.insert("a"));
+        assert!(!ids.insert("c"));
+        assert_eq!(ids.order.len(), 2);
+        assert_eq!(ids.set.len(), 2);
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let options =
+            StreamOptions::default().backoff(Duration::from_millis(100), Duration::from_secs(1));
+        for _ in 0..50 {
+            let first = options.backoff_delay(1);
+            assert!(first >= Duration::from_millis(50) && first <= Duration::from_millis(100));
+            let third = options.backoff_delay(3);
+            assert!(third >= Duration::from_millis(200) && third <= Duration::from_millis(400));
+            let late = options.backoff_delay(40);
+            assert!(late >= Duration::from_millis(500) && late <= Duration::from_secs(1));
+        }
+    }
+}

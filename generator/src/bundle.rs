@@ -1,0 +1,261 @@
+//! Bundles a spec split over several files into one document: external `$ref`s (`other.yaml`,
+//! `models/pet.yaml#/Pet`) are resolved relative to the file that holds them. Schemas are hoisted
+//! into `#/components/schemas` under a name taken from the reference (so that a model keeps one
+//! name however often it is used); everything else (path items, responses, parameters, headers,
+//! text) is inlined.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result, escape_pointer};
+use crate::ident::Namespace;
+
+/// Resolves every external reference of `root`, which was read from `path`.
+pub fn bundle(root: Value, path: &Path) -> Result<Value> {
+    if !has_external_ref(&root) {
+        return Ok(root);
+    }
+    let root_path = normalize_path(path);
+    let mut bundler = Bundler {
+        root_path: root_path.clone(),
+        files: HashMap::new(),
+        hoisted: BTreeMap::new(),
+        names: Namespace::default(),
+        schemas: Vec::new(),
+        emitted: HashSet::new(),
+        inlining: Vec::new(),
+    };
+    let mut root = root;
+    if let Some(Value::Object(schemas)) = root.get("components").and_then(|c| c.get("schemas")) {
+        for name in schemas.keys() {
+            bundler.names.claim(name);
+        }
+    }
+    // Component schemas that are a bare external reference take the component's own name.
+    if let Some(Value::Object(schemas)) = root
+        .get_mut("components")
+        .and_then(|c| c.get_mut("schemas"))
+    {
+        for (name, schema) in schemas.iter_mut() {
+            if let Some(reference) = bare_ref(schema).filter(|r| !r.starts_with('#')) {
+                let target = bundler.target(&reference, &root_path, "#/components/schemas")?;
+                bundler.hoisted.insert(target, name.clone());
+            }
+        }
+    }
+    bundler.rewrite(&mut root, &root_path, false, "#")?;
+    if !bundler.schemas.is_empty() {
+        let components = root
+            .as_object_mut()
+            .expect("an OpenAPI document is an object")
+            .entry("components")
+            .or_insert_with(|| Value::Object(Map::new()));
+        let schemas = components
+            .as_object_mut()
+            .ok_or_else(|| Error::Structure {
+                pointer: "#/components".into(),
+                message: "expected an object".into(),
+            })?
+            .entry("schemas")
+            .or_insert_with(|| Value::Object(Map::new()));
+        let schemas = schemas.as_object_mut().ok_or_else(|| Error::Structure {
+            pointer: "#/components/schemas".into(),
+            message: "expected an object".into(),
+        })?;
+        for (name, schema) in std::mem::take(&mut bundler.schemas) {
+            schemas.insert(name, schema);
+        }
+    }
+    Ok(root)
+}
+
+type Target = (PathBuf, String);
+
+struct Bundler {
+    root_path: PathBuf,
+    files: HashMap<PathBuf, Value>,
+    /// External schema → its name under `#/components/schemas`.
+    hoisted: BTreeMap<Target, String>,
+    names: Namespace,
+    schemas: Vec<(String, Value)>,
+    /// Names whose content has been (or is being) pulled in.
+    emitted: HashSet<String>,
+    /// Non-schema references being inlined, to report cycles instead of looping.
+    inlining: Vec<Target>,
+}
+
+impl Bundler {
+    /// Splits a reference into (absolute file, fragment pointer).
+    fn target(&self, reference: &str, current: &Path, at: &str) -> Result<Target> {
+        let (file, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        let file_path = if file.is_empty() {
+            current.to_owned()
+        } else if file.starts_with("http://") || file.starts_with("https://") {
+            return Err(Error::Reference {
+                reference: reference.to_owned(),
+                pointer: at.to_owned(),
+            });
+        } else {
+            normalize_path(&current.parent().unwrap_or(Path::new(".")).join(file))
+        };
+        Ok((file_path, fragment.to_owned()))
+    }
+
+    fn load(&mut self, file: &Path) -> Result<&Value> {
+        if !self.files.contains_key(file) {
+            let text = std::fs::read_to_string(file).map_err(|source| Error::Read {
+                path: file.to_owned(),
+                source,
+            })?;
+            let value = crate::load::parse_text(&text, &file.display().to_string())?;
+            self.files.insert(file.to_owned(), value);
+        }
+        Ok(&self.files[file])
+    }
+
+    fn resolve(&mut self, target: &Target, reference: &str, at: &str) -> Result<Value> {
+        let doc = self.load(&target.0)?;
+        let found = if target.1.is_empty() {
+            Some(doc)
+        } else {
+            doc.pointer(&target.1)
+        };
+        found.cloned().ok_or_else(|| Error::Reference {
+            reference: reference.to_owned(),
+            pointer: at.to_owned(),
+        })
+    }
+
+    /// Rewrites references inside `value`, which lives in `file`. `in_schema` says whether `value`
+    /// sits in a schema position.
+    fn rewrite(&mut self, value: &mut Value, file: &Path, in_schema: bool, at: &str) -> Result<()> {
+        match value {
+            Value::Object(map) => {
+                if let Some(reference) = map.get("$ref").and_then(Value::as_str).map(str::to_owned)
+                {
+                    let target = self.target(&reference, file, at)?;
+                    if target.0 == self.root_path {
+                        map.insert("$ref".into(), Value::String(format!("#{}", target.1)));
+                        return Ok(());
+                    }
+                    if in_schema || self.hoisted.contains_key(&target) {
+                        let name = self.hoist(&target, &reference, at)?;
+                        map.insert(
+                            "$ref".into(),
+                            Value::String(format!(
+                                "#/components/schemas/{}",
+                                escape_pointer(&name)
+                            )),
+                        );
+                        return Ok(());
+                    }
+                    if self.inlining.contains(&target) {
+                        return Err(Error::Structure {
+                            pointer: at.to_owned(),
+                            message: format!(
+                                "reference cycle through `{reference}` outside a schema"
+                            ),
+                        });
+                    }
+                    let mut inlined = self.resolve(&target, &reference, at)?;
+                    self.inlining.push(target.clone());
+                    let target_file = target.0.clone();
+                    let result = self.rewrite(&mut inlined, &target_file, false, at);
+                    self.inlining.pop();
+                    result?;
+                    *value = inlined;
+                    return Ok(());
+                }
+                for (key, child) in map.iter_mut() {
+                    let child_at = format!("{at}/{}", escape_pointer(key));
+                    let child_in_schema = match key.as_str() {
+                        "example" | "examples" | "default" | "enum" | "const" => continue,
+                        "schema" | "schemas" => true,
+                        _ => in_schema,
+                    };
+                    self.rewrite(child, file, child_in_schema, &child_at)?;
+                }
+                Ok(())
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter_mut().enumerate() {
+                    self.rewrite(item, file, in_schema, &format!("{at}/{i}"))?;
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn hoist(&mut self, target: &Target, reference: &str, at: &str) -> Result<String> {
+        let name = match self.hoisted.get(target) {
+            Some(name) => name.clone(),
+            None => {
+                let wanted = target
+                    .1
+                    .rsplit('/')
+                    .find(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| file_stem(&target.0));
+                let name = self.names.claim(&wanted);
+                self.hoisted.insert(target.clone(), name.clone());
+                name
+            }
+        };
+        if !self.emitted.insert(name.clone()) {
+            return Ok(name);
+        }
+        let mut schema = self.resolve(target, reference, at)?;
+        let target_file = target.0.clone();
+        self.rewrite(
+            &mut schema,
+            &target_file,
+            true,
+            &format!("#/components/schemas/{}", escape_pointer(&name)),
+        )?;
+        self.schemas.push((name.clone(), schema));
+        Ok(name)
+    }
+}
+
+fn bare_ref(value: &Value) -> Option<String> {
+    let map = value.as_object()?;
+    (map.len() == 1)
+        .then(|| map.get("$ref")?.as_str().map(str::to_owned))
+        .flatten()
+}
+
+fn has_external_ref(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => map.iter().any(|(k, v)| {
+            (k == "$ref" && v.as_str().is_some_and(|r| !r.starts_with('#'))) || has_external_ref(v)
+        }),
+        Value::Array(items) => items.iter().any(has_external_ref),
+        _ => false,
+    }
+}
+
+fn file_stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "Schema".to_owned())
+}
+
+/// Resolves `.` and `..` without touching the file system.
+fn normalize_path(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}

@@ -1,0 +1,499 @@
+//! Emits `crate::types`: structs, forward-compatible enums and unions.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::emit::docs::doc_attrs;
+use crate::ir::{Enum, Field, Struct, TypeDef, TypeKind, TypeRef, Union};
+
+/// How type references are spelled in one module.
+pub struct TypePaths {
+    /// Names defined in `crate::types` (to detect shadowed prelude names).
+    pub defined: BTreeSet<String>,
+    /// Prefix for named types: empty inside `types`, `crate::types::` elsewhere.
+    pub in_types_module: bool,
+}
+
+/// An identifier token, raw where needed.
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+impl TypePaths {
+    fn std(&self, short: &str, full: TokenStream) -> TokenStream {
+        if self.defined.contains(short) {
+            full
+        } else {
+            let id = ident(short);
+            quote!(#id)
+        }
+    }
+
+    /// `String`, or its full path when a spec type shadows it.
+    pub fn string(&self) -> TokenStream {
+        self.std("String", quote!(::std::string::String))
+    }
+
+    /// `Option`, or its full path.
+    pub fn option(&self) -> TokenStream {
+        self.std("Option", quote!(::std::option::Option))
+    }
+
+    /// `Vec`, or its full path.
+    pub fn vec(&self) -> TokenStream {
+        self.std("Vec", quote!(::std::vec::Vec))
+    }
+
+    /// `Box`, or its full path.
+    pub fn boxed(&self) -> TokenStream {
+        self.std("Box", quote!(::std::boxed::Box))
+    }
+
+    /// The tokens of a type reference.
+    pub fn ty(&self, ty: &TypeRef) -> TokenStream {
+        match ty {
+            TypeRef::Named(n) => {
+                let id = ident(n);
+                if self.in_types_module {
+                    quote!(#id)
+                } else {
+                    quote!(crate::types::#id)
+                }
+            }
+            TypeRef::String | TypeRef::Bytes => self.string(),
+            TypeRef::Bool => quote!(bool),
+            TypeRef::I32 => quote!(i32),
+            TypeRef::I64 => quote!(i64),
+            TypeRef::U64 => quote!(u64),
+            TypeRef::F32 => quote!(f32),
+            TypeRef::F64 => quote!(f64),
+            TypeRef::Json => quote!(::serde_json::Value),
+            TypeRef::Vec(inner) => {
+                let v = self.vec();
+                let inner = self.ty(inner);
+                quote!(#v<#inner>)
+            }
+            TypeRef::Map(inner) => {
+                let s = self.string();
+                let inner = self.ty(inner);
+                quote!(::std::collections::BTreeMap<#s, #inner>)
+            }
+            TypeRef::Option(inner) => {
+                let o = self.option();
+                let inner = self.ty(inner);
+                quote!(#o<#inner>)
+            }
+        }
+    }
+}
+
+/// Emits one type definition.
+pub fn emit_type(
+    def: &TypeDef,
+    paths: &TypePaths,
+    request_types: &BTreeSet<String>,
+) -> TokenStream {
+    let docs = doc_attrs(def.docs.as_deref());
+    let name = ident(&def.name);
+    match &def.kind {
+        TypeKind::Struct(s) => {
+            emit_struct(&name, &docs, s, paths, request_types.contains(&def.name))
+        }
+        TypeKind::Enum(e) => emit_enum(&name, &docs, e, paths),
+        TypeKind::Union(u) => emit_union(&name, &docs, u, paths),
+        TypeKind::Alias(ty) => {
+            let ty = paths.ty(ty);
+            quote! { #docs pub type #name = #ty; }
+        }
+    }
+}
+
+/// The type a field has in the struct (with `Option`/`Box` as needed).
+fn field_type(field: &Field, paths: &TypePaths) -> TokenStream {
+    let mut inner = paths.ty(&field.ty);
+    if field.boxed {
+        let b = paths.boxed();
+        inner = quote!(#b<#inner>);
+    }
+    if !field.required || field.nullable {
+        if matches!(field.ty, TypeRef::Json) && field.required {
+            return inner;
+        }
+        let o = paths.option();
+        quote!(#o<#inner>)
+    } else {
+        inner
+    }
+}
+
+fn emit_struct(
+    name: &Ident,
+    docs: &TokenStream,
+    s: &Struct,
+    paths: &TypePaths,
+    is_request: bool,
+) -> TokenStream {
+    let fields = s.fields.iter().map(|f| {
+        let fname = ident(&f.name);
+        let ty = field_type(f, paths);
+        let mut field_docs = f.docs.clone();
+        if f.read_only {
+            field_docs = Some(match field_docs {
+                Some(d) => format!("{d}\n\nRead-only: set by the server."),
+                None => "Read-only: set by the server.".to_owned(),
+            });
+        }
+        let doc = doc_attrs(field_docs.as_deref());
+        let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
+        let rename = (crate::ident::unraw(&f.name) != f.wire).then(|| {
+            let wire = &f.wire;
+            quote!(rename = #wire)
+        });
+        let optional = !f.required;
+        let mut serde_args: Vec<TokenStream> = rename.into_iter().collect();
+        if optional {
+            serde_args.push(quote!(default));
+            serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
+        } else if f.nullable {
+            serde_args.push(quote!(default));
+        }
+        let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
+        quote! { #doc #deprecated #serde_attr pub #fname: #ty, }
+    });
+    let additional = s.additional.as_ref().map(|ty| {
+        let s_ty = paths.string();
+        let v = paths.ty(ty);
+        quote! {
+            /// Properties not named in the schema.
+            #[serde(flatten)]
+            pub additional_properties: ::std::collections::BTreeMap<#s_ty, #v>,
+        }
+    });
+    let default = (s.all_optional && s.fields.iter().all(|f| f.constant.is_none() || !f.required))
+        .then(|| quote!(Default,));
+    let any_deprecated = s.fields.iter().any(|f| f.deprecated);
+    let allow_deprecated = any_deprecated.then(|| quote!(#[allow(deprecated)]));
+    let constructor = if is_request {
+        constructor(name, s, paths)
+    } else {
+        TokenStream::new()
+    };
+    quote! {
+        #docs
+        #allow_deprecated
+        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+            #additional
+        }
+        #constructor
+    }
+}
+
+/// `new(required…)` plus a chainable setter per optional field, for request types.
+fn constructor(name: &Ident, s: &Struct, paths: &TypePaths) -> TokenStream {
+    let required: Vec<&Field> = s
+        .fields
+        .iter()
+        .filter(|f| f.required && f.constant.is_none())
+        .collect();
+    let args = required.iter().map(|f| {
+        let fname = ident(&f.name);
+        let (ty, _) = setter_type(f, paths);
+        quote!(#fname: #ty)
+    });
+    let inits = s.fields.iter().map(|f| {
+        let fname = ident(&f.name);
+        if let (Some(constant), true) = (&f.constant, f.required) {
+            let value = match constant {
+                serde_json::Value::String(s) => quote!(#s.to_owned()),
+                other => {
+                    let text: TokenStream = other.to_string().parse().unwrap_or_default();
+                    quote!(#text)
+                }
+            };
+            return if f.nullable {
+                quote!(#fname: Some(#value),)
+            } else {
+                quote!(#fname: #value,)
+            };
+        }
+        if f.required {
+            let (_, convert) = setter_type(f, paths);
+            let mut value = quote!(#fname #convert);
+            let convert = convert.to_string();
+            if f.boxed {
+                value = quote!(::std::boxed::Box::new(#value));
+            }
+            if f.nullable {
+                quote!(#fname: Some(#value),)
+            } else if convert.is_empty() && !f.boxed {
+                quote!(#fname,)
+            } else {
+                quote!(#fname: #value,)
+            }
+        } else {
+            quote!(#fname: None,)
+        }
+    });
+    let additional_init = s
+        .additional
+        .as_ref()
+        .map(|_| quote!(additional_properties: ::std::collections::BTreeMap::new(),));
+    let setters = s
+        .fields
+        .iter()
+        .filter(|f| !f.required && !f.read_only)
+        .map(|f| {
+            let fname = ident(&f.name);
+            let (ty, convert) = setter_type(f, paths);
+            let mut value = quote!(value #convert);
+            if f.boxed {
+                value = quote!(::std::boxed::Box::new(#value));
+            }
+            let doc = format!(" Sets `{}`.", f.wire);
+            let deprecated = f
+                .deprecated
+                .then(|| quote!(#[deprecated] #[allow(deprecated)]));
+            quote! {
+                #[doc = #doc]
+                #deprecated
+                pub fn #fname(mut self, value: #ty) -> Self {
+                    self.#fname = Some(#value);
+                    self
+                }
+            }
+        });
+    let new_fn = (!s.all_optional).then(|| {
+        let any_deprecated = s
+            .fields
+            .iter()
+            .any(|f| f.deprecated)
+            .then(|| quote!(#[allow(deprecated)]));
+        quote! {
+            /// Creates a value with the required fields; optional ones start unset.
+            #any_deprecated
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits)* #additional_init }
+            }
+        }
+    });
+    quote! {
+        impl #name {
+            #new_fn
+            #(#setters)*
+        }
+    }
+}
+
+/// The argument type of a setter and the conversion applied to it.
+pub fn setter_type(f: &Field, paths: &TypePaths) -> (TokenStream, TokenStream) {
+    match f.ty {
+        TypeRef::String | TypeRef::Bytes => {
+            let s = paths.string();
+            (quote!(impl Into<#s>), quote!(.into()))
+        }
+        _ => (paths.ty(&f.ty), TokenStream::new()),
+    }
+}
+
+fn emit_enum(name: &Ident, docs: &TokenStream, e: &Enum, paths: &TypePaths) -> TokenStream {
+    let unknown = ident(&e.unknown);
+    let variants = e.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let doc = format!(" `{}`", v.wire.replace('`', "'"));
+        quote! { #[doc = #doc] #vname, }
+    });
+    let s = paths.string();
+    if e.integer {
+        let values: Vec<i64> = e
+            .variants
+            .iter()
+            .map(|v| v.wire.parse().unwrap_or_default())
+            .collect();
+        let names: Vec<Ident> = e.variants.iter().map(|v| ident(&v.name)).collect();
+        return quote! {
+            #docs
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+            pub enum #name {
+                #(#variants)*
+                /// A value this version of the SDK does not know.
+                #unknown(i64),
+            }
+            impl #name {
+                /// The value on the wire.
+                pub fn value(self) -> i64 {
+                    match self { #(Self::#names => #values,)* Self::#unknown(v) => v }
+                }
+            }
+            impl From<i64> for #name {
+                fn from(value: i64) -> Self {
+                    match value { #(#values => Self::#names,)* other => Self::#unknown(other) }
+                }
+            }
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    serializer.serialize_i64(self.value())
+                }
+            }
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+                }
+            }
+        };
+    }
+    let wires: Vec<&str> = e.variants.iter().map(|v| v.wire.as_str()).collect();
+    let names: Vec<Ident> = e.variants.iter().map(|v| ident(&v.name)).collect();
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the SDK does not know; kept as sent.
+            #unknown(#s),
+        }
+        impl #name {
+            /// The value on the wire.
+            pub fn as_str(&self) -> &str {
+                match self { #(Self::#names => #wires,)* Self::#unknown(v) => v }
+            }
+        }
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value { #(#wires => Self::#names,)* other => Self::#unknown(other.to_owned()) }
+            }
+        }
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                crate::runtime::wire::deserialize_str(deserializer)
+            }
+        }
+    }
+}
+
+fn emit_union(name: &Ident, docs: &TokenStream, u: &Union, paths: &TypePaths) -> TokenStream {
+    let variant_ty = |v: &crate::ir::UnionVariant| {
+        let ty = paths.ty(&v.ty);
+        if v.boxed {
+            let b = paths.boxed();
+            quote!(#b<#ty>)
+        } else {
+            ty
+        }
+    };
+    let Some(property) = &u.discriminator else {
+        let variants = u.variants.iter().map(|v| {
+            let vname = ident(&v.name);
+            let ty = variant_ty(v);
+            quote! { #[allow(missing_docs)] #vname(#ty), }
+        });
+        return quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #(#variants)*
+            }
+        };
+    };
+    let unknown = ident(&u.unknown);
+    let variants = u.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let ty = variant_ty(v);
+        let doc = format!(" `{property}` is `{}`.", v.tags.join("` or `"));
+        quote! { #[doc = #doc] #vname(#ty), }
+    });
+    let arms = u.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let tags = &v.tags;
+        let wrap = if v.boxed { quote!(.map(::std::boxed::Box::new)) } else { TokenStream::new() };
+        quote! { #(Some(#tags))|* => ::serde_json::from_value(value)#wrap.map(Self::#vname).map_err(::serde::de::Error::custom), }
+    });
+    let ser_arms = u.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        quote! { Self::#vname(v) => v.serialize(serializer), }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+            /// A kind this version of the SDK does not know; kept as sent.
+            #unknown(::serde_json::Value),
+        }
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                match self { #(#ser_arms)* Self::#unknown(v) => v.serialize(serializer) }
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                match value.get(#property).and_then(::serde_json::Value::as_str) {
+                    #(#arms)*
+                    _ => Ok(Self::#unknown(value)),
+                }
+            }
+        }
+    }
+}
+
+/// Named types reachable from request bodies and parameters (they get constructors).
+pub fn request_types(api: &crate::ir::Api) -> BTreeSet<String> {
+    use crate::ir::BodyEncoding;
+    let mut roots = Vec::new();
+    for r in &api.resources {
+        for op in &r.operations {
+            if let Some(b) = &op.body {
+                match &b.encoding {
+                    BodyEncoding::Json(ty, _) | BodyEncoding::Form(ty) => roots.push(ty.clone()),
+                    BodyEncoding::Multipart(parts) => {
+                        roots.extend(parts.iter().map(|p| p.ty.clone()))
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    let by_name: std::collections::HashMap<&str, &TypeDef> =
+        api.types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<TypeRef> = roots;
+    while let Some(ty) = stack.pop() {
+        match ty {
+            TypeRef::Named(n) if seen.insert(n.clone()) => match by_name
+                .get(n.as_str())
+                .map(|d| &d.kind)
+            {
+                Some(TypeKind::Struct(s)) => {
+                    stack.extend(s.fields.iter().map(|f| f.ty.clone()));
+                    stack.extend(s.additional.iter().cloned());
+                }
+                Some(TypeKind::Union(u)) => stack.extend(u.variants.iter().map(|v| v.ty.clone())),
+                Some(TypeKind::Alias(t)) => stack.push(t.clone()),
+                Some(TypeKind::Enum(_)) | None => {}
+            },
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => {
+                stack.push(*inner)
+            }
+            _ => {}
+        }
+    }
+    seen
+}

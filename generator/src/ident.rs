@@ -1,0 +1,218 @@
+//! Rust identifiers from spec names: casing, keywords, leading digits, non-ASCII and collisions.
+//!
+//! Every name the generator emits goes through this module, so the rules live in one place.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Keywords of Rust 2024 (strict, reserved and weak-in-position ones that matter for identifiers).
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot be raw identifiers.
+const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// Returns whether `word` is a Rust keyword.
+pub fn is_keyword(word: &str) -> bool {
+    KEYWORDS.contains(&word)
+}
+
+/// Keeps ASCII letters, digits and `_`; turns everything else into word breaks, transliterating nothing.
+/// Non-ASCII letters are spelled as `uXXXX` so that two different names never collapse into one.
+fn ascii_words(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if c.is_alphanumeric() {
+            out.push_str(&format!(" u{:04x} ", c as u32));
+        } else {
+            match c {
+                '+' => out.push_str(" plus "),
+                '-' if out.trim().is_empty() => out.push_str(" minus "),
+                '*' if name.len() == 1 => out.push_str("star"),
+                _ => out.push(' '),
+            }
+        }
+    }
+    out
+}
+
+/// A `snake_case` identifier (fields, methods, modules, parameters), keyword-safe.
+pub fn snake(name: &str) -> String {
+    let words = ascii_words(name);
+    let mut s = words.to_snake_case();
+    if s.is_empty() {
+        s = "value".to_owned();
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, '_');
+    }
+    escape_keyword(s)
+}
+
+/// An `UpperCamelCase` identifier (types, variants), keyword-safe.
+pub fn camel(name: &str) -> String {
+    let words = ascii_words(name);
+    let mut s = words.to_upper_camel_case();
+    if s.is_empty() {
+        s = "Empty".to_owned();
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, 'V');
+    }
+    escape_keyword(s)
+}
+
+/// Makes a keyword usable: raw where Rust allows it (`r#type`), suffixed where it does not (`self_`).
+fn escape_keyword(s: String) -> String {
+    if NOT_RAW.contains(&s.as_str()) {
+        format!("{s}_")
+    } else if is_keyword(&s) {
+        format!("r#{s}")
+    } else {
+        s
+    }
+}
+
+/// Strips the `r#` of a raw identifier, for building derived names.
+pub fn unraw(ident: &str) -> &str {
+    ident.strip_prefix("r#").unwrap_or(ident)
+}
+
+/// Hands out unique names within one namespace (a module's types, a struct's fields, an enum's
+/// variants). The first claimant of a name keeps it; later ones get `_2`, `_3`, … (or `2`, `3` for
+/// camel-case names). Callers claim names in a deterministic order, so the result is deterministic.
+#[derive(Debug, Default, Clone)]
+pub struct Namespace {
+    taken: BTreeSet<String>,
+}
+
+impl Namespace {
+    /// A namespace where `reserved` names are already taken.
+    pub fn with_reserved<'a>(reserved: impl IntoIterator<Item = &'a str>) -> Self {
+        Self {
+            taken: reserved.into_iter().map(str::to_owned).collect(),
+        }
+    }
+
+    /// Claims `wanted`, or the first free numbered variant of it.
+    pub fn claim(&mut self, wanted: &str) -> String {
+        if self.taken.insert(wanted.to_owned()) {
+            return wanted.to_owned();
+        }
+        let base = unraw(wanted);
+        let sep = if base.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
+            ""
+        } else {
+            "_"
+        };
+        (2..)
+            .map(|n| format!("{base}{sep}{n}"))
+            .find(|candidate| self.taken.insert(candidate.clone()))
+            .expect("an unbounded range always yields a free name")
+    }
+
+    /// Returns whether `name` is taken.
+    pub fn contains(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+}
+
+/// Allocates names for a set of wire names at once, in their given order, so that the same input
+/// always gives the same names. Returns wire name → Rust name.
+pub fn allocate<'a>(
+    wire_names: impl IntoIterator<Item = &'a str>,
+    case: fn(&str) -> String,
+    namespace: &mut Namespace,
+) -> BTreeMap<String, String> {
+    wire_names
+        .into_iter()
+        .map(|wire| (wire.to_owned(), namespace.claim(&case(wire))))
+        .collect()
+}
+
+/// Singular form of a simple English plural, for method names (`tasks` → `task`).
+pub fn singular(word: &str) -> String {
+    if let Some(stem) = word.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if word.ends_with("sses")
+        || word.ends_with("xes")
+        || word.ends_with("ches")
+        || word.ends_with("shes")
+    {
+        word[..word.len() - 2].to_owned()
+    } else if word.ends_with('s') && !word.ends_with("ss") && word.len() > 1 {
+        word[..word.len() - 1].to_owned()
+    } else {
+        word.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_keyword_becomes_a_valid_identifier() {
+        for kw in KEYWORDS {
+            let s = snake(kw);
+            let parsed: Result<syn::Ident, _> = syn::parse_str(&s);
+            assert!(parsed.is_ok() || s.starts_with("r#"), "{kw} -> {s}");
+            if let Some(raw) = s.strip_prefix("r#") {
+                assert!(
+                    syn::parse_str::<syn::Ident>(&format!("r#{raw}")).is_ok(),
+                    "{kw} -> {s}"
+                );
+            }
+        }
+        assert_eq!(snake("self"), "self_");
+        assert_eq!(camel("self"), "r#Self".replace("r#Self", "Self_"));
+        assert_eq!(snake("type"), "r#type");
+        assert_eq!(snake("gen"), "r#gen");
+        assert_eq!(snake("_"), "value");
+    }
+
+    #[test]
+    fn odd_names() {
+        assert_eq!(snake("fooBar"), "foo_bar");
+        assert_eq!(snake("foo-bar.baz"), "foo_bar_baz");
+        assert_eq!(snake("2fa"), "_2fa");
+        assert_eq!(camel("2fa"), "V2fa");
+        assert_eq!(camel(""), "Empty");
+        assert_eq!(camel("a b"), "AB");
+        assert_eq!(camel("+1"), "Plus1");
+        assert_eq!(camel("-1"), "Minus1");
+        assert_eq!(camel("café"), "CafU00e9");
+        assert_eq!(camel("task.created"), "TaskCreated");
+        assert_eq!(snake("@timestamp"), "timestamp");
+        assert_eq!(snake("$ref"), "r#ref");
+    }
+
+    #[test]
+    fn collisions_are_numbered_in_claim_order() {
+        let mut ns = Namespace::default();
+        let names = allocate(["fooBar", "foo_bar", "FooBar"], snake, &mut ns);
+        assert_eq!(names["fooBar"], "foo_bar");
+        assert_eq!(names["foo_bar"], "foo_bar_2");
+        assert_eq!(names["FooBar"], "foo_bar_3");
+        let mut ns = Namespace::with_reserved(["Unknown"]);
+        assert_eq!(ns.claim("Unknown"), "Unknown2");
+        let mut ns = Namespace::with_reserved(["r#type"]);
+        assert_eq!(ns.claim("r#type"), "type_2");
+    }
+
+    #[test]
+    fn singulars() {
+        assert_eq!(singular("tasks"), "task");
+        assert_eq!(singular("memories"), "memory");
+        assert_eq!(singular("billing"), "billing");
+        assert_eq!(singular("addresses"), "address");
+    }
+}

@@ -1,0 +1,442 @@
+//! The intermediate representation: plain data lowered from the spec, read by the emitters.
+//!
+//! Invariants: no tokens and no `openapiv3` types live here; every name is final (sanitised, unique
+//! in its namespace) and sits beside the wire name it came from; every list is in a deterministic
+//! order.
+
+use serde_json::Value;
+
+/// A whole API, ready to emit.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// Crate-level facts.
+    pub meta: Meta,
+    /// Named types (`crate::types`), sorted by name.
+    pub types: Vec<TypeDef>,
+    /// Operation groups (`client.tasks()`), sorted by name.
+    pub resources: Vec<Resource>,
+    /// Webhook events the API sends (3.1 `webhooks`, `x-webhooks`), sorted by name.
+    pub webhooks: Vec<WebhookEvent>,
+    /// What the generator could not represent faithfully.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Crate-level facts.
+#[derive(Debug, Clone)]
+pub struct Meta {
+    /// Crate name (`miteos`).
+    pub crate_name: String,
+    /// Crate version.
+    pub version: String,
+    /// The API's title.
+    pub title: String,
+    /// The API's version as the spec states it.
+    pub api_version: String,
+    /// The API's description.
+    pub description: Option<String>,
+    /// The default base URL (first server, variables at their defaults).
+    pub base_url: String,
+    /// Prefix of the env vars the client reads (`MITEOS`).
+    pub env_prefix: String,
+    /// How the client authenticates, in order of preference.
+    pub auth: Vec<AuthScheme>,
+    /// Where the spec came from, for the `@generated` header.
+    pub source: String,
+}
+
+/// An authentication scheme from `components/securitySchemes`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum AuthScheme {
+    /// `Authorization: Bearer <token>` (http bearer, oauth2, openIdConnect).
+    Bearer,
+    /// `Authorization: Basic …`.
+    Basic,
+    /// An API key in a header.
+    ApiKeyHeader(String),
+    /// An API key in the query string.
+    ApiKeyQuery(String),
+    /// An API key in a cookie.
+    ApiKeyCookie(String),
+}
+
+/// A named type.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// Rust name, unique in `crate::types`.
+    pub name: String,
+    /// Where it came from (`#/components/schemas/Task`, or the inline position).
+    pub origin: String,
+    /// Doc text.
+    pub docs: Option<String>,
+    /// What it is.
+    pub kind: TypeKind,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    /// A struct with named fields.
+    Struct(Struct),
+    /// A forward-compatible enum of string or integer values.
+    Enum(Enum),
+    /// A union of alternatives.
+    Union(Union),
+    /// Another name for a type (`pub type X = Y;`).
+    Alias(TypeRef),
+}
+
+/// A struct.
+#[derive(Debug, Clone)]
+pub struct Struct {
+    /// Fields in spec order.
+    pub fields: Vec<Field>,
+    /// Extra properties kept in a flattened map (`additionalProperties`).
+    pub additional: Option<TypeRef>,
+    /// Whether every field is optional, so `Default` can be derived.
+    pub all_optional: bool,
+}
+
+/// A struct field.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Rust name.
+    pub name: String,
+    /// Wire name.
+    pub wire: String,
+    /// The value's type, without the `Option` that optionality adds.
+    pub ty: TypeRef,
+    /// Required in the schema.
+    pub required: bool,
+    /// Null allowed.
+    pub nullable: bool,
+    /// Boxed to break a recursive cycle.
+    pub boxed: bool,
+    /// Doc text.
+    pub docs: Option<String>,
+    /// A fixed value (`const` or a one-value enum), for constructors.
+    pub constant: Option<Value>,
+    /// Only in responses.
+    pub read_only: bool,
+    /// Only in requests.
+    pub write_only: bool,
+    /// Deprecated.
+    pub deprecated: bool,
+}
+
+/// A forward-compatible enum.
+#[derive(Debug, Clone)]
+pub struct Enum {
+    /// Known values in spec order.
+    pub variants: Vec<EnumVariant>,
+    /// Whether the values are integers (else strings).
+    pub integer: bool,
+    /// Name of the catch-all variant.
+    pub unknown: String,
+}
+
+/// One enum value.
+#[derive(Debug, Clone)]
+pub struct EnumVariant {
+    /// Rust name.
+    pub name: String,
+    /// The value on the wire (a string, or an integer as text).
+    pub wire: String,
+}
+
+/// A union.
+#[derive(Debug, Clone)]
+pub struct Union {
+    /// Alternatives, in the order they are tried (untagged) or listed (tagged).
+    pub variants: Vec<UnionVariant>,
+    /// For tagged unions: the discriminating property.
+    pub discriminator: Option<String>,
+    /// Name of the catch-all variant of tagged unions.
+    pub unknown: String,
+}
+
+/// One union alternative.
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    /// Rust name.
+    pub name: String,
+    /// The alternative's type.
+    pub ty: TypeRef,
+    /// Tag values that select it (tagged unions).
+    pub tags: Vec<String>,
+    /// Boxed to break a recursive cycle or keep the enum small.
+    pub boxed: bool,
+}
+
+/// A reference to a type.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TypeRef {
+    /// A named type in `crate::types`.
+    Named(String),
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `u64`.
+    U64,
+    /// `f32`.
+    F32,
+    /// `f64`.
+    F64,
+    /// Any JSON value.
+    Json,
+    /// Raw bytes (`format: binary` outside a streamed body).
+    Bytes,
+    /// `Vec<T>`.
+    Vec(Box<TypeRef>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<TypeRef>),
+    /// `Option<T>` (nullable inside a container).
+    Option(Box<TypeRef>),
+}
+
+/// An operation group, reached as `client.<name>()`.
+#[derive(Debug, Clone)]
+pub struct Resource {
+    /// Accessor and module name (`tasks`).
+    pub name: String,
+    /// Struct name (`Tasks`).
+    pub type_name: String,
+    /// Doc text (from the tag).
+    pub docs: Option<String>,
+    /// Operations sorted by method name.
+    pub operations: Vec<Operation>,
+}
+
+/// One operation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// operationId as written (or derived from method and path when missing).
+    pub id: String,
+    /// Method on the resource (`create`).
+    pub method_name: String,
+    /// Builder struct name (`Create`).
+    pub builder_name: String,
+    /// HTTP method, upper case.
+    pub http_method: String,
+    /// Path template relative to the base URL.
+    pub path: String,
+    /// Summary and description.
+    pub docs: Option<String>,
+    /// Deprecated.
+    pub deprecated: bool,
+    /// Path parameters in template order: method arguments.
+    pub path_params: Vec<Param>,
+    /// Query, header and cookie parameters: builder setters.
+    pub params: Vec<Param>,
+    /// The request body.
+    pub body: Option<RequestBody>,
+    /// What `send()` returns.
+    pub response: ResponseShape,
+    /// Pagination, when the operation lists pages.
+    pub pagination: Option<Pagination>,
+    /// A header that makes retries of this operation safe (`Idempotency-Key`).
+    pub idempotency_header: Option<String>,
+    /// Plain HTTP or a WebSocket upgrade.
+    pub transport: Transport,
+}
+
+/// How the operation talks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Transport {
+    /// A request and a response.
+    Http,
+    /// A WebSocket whose server messages have this type.
+    WebSocket(TypeRef),
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+    /// A request header.
+    Header,
+    /// A cookie.
+    Cookie,
+}
+
+/// Query serialisation styles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `form`, exploded (`a=1&a=2`) or not (`a=1,2`).
+    Form {
+        /// Explode arrays and objects.
+        explode: bool,
+    },
+    /// `a=1%202`.
+    SpaceDelimited,
+    /// `a=1|2`.
+    PipeDelimited,
+    /// `a[x]=1`.
+    DeepObject,
+}
+
+/// A parameter.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// Rust name (argument or setter).
+    pub name: String,
+    /// Wire name.
+    pub wire: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Required.
+    pub required: bool,
+    /// Query style.
+    pub style: QueryStyle,
+    /// Doc text.
+    pub docs: Option<String>,
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub struct RequestBody {
+    /// Required.
+    pub required: bool,
+    /// How it is encoded.
+    pub encoding: BodyEncoding,
+    /// Doc text.
+    pub docs: Option<String>,
+}
+
+/// Request body encodings.
+#[derive(Debug, Clone)]
+pub enum BodyEncoding {
+    /// JSON (also `+json` and parameters); the content type as written.
+    Json(TypeRef, String),
+    /// `application/x-www-form-urlencoded`.
+    Form(TypeRef),
+    /// `multipart/form-data` with these parts.
+    Multipart(Vec<MultipartPart>),
+    /// Raw bytes with a content type.
+    Bytes(String),
+    /// Text with a content type.
+    Text(String),
+}
+
+/// One multipart part.
+#[derive(Debug, Clone)]
+pub struct MultipartPart {
+    /// Rust setter name.
+    pub name: String,
+    /// Part name.
+    pub wire: String,
+    /// A file part (bytes) or a value part.
+    pub file: bool,
+    /// Value type for non-file parts.
+    pub ty: TypeRef,
+    /// Required.
+    pub required: bool,
+}
+
+/// What a successful call gives back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResponseShape {
+    /// Nothing useful (204, or no content declared).
+    Empty,
+    /// A JSON value of this type.
+    Json(TypeRef),
+    /// Text.
+    Text,
+    /// A byte stream.
+    Stream,
+    /// A typed stream of server-sent events carrying this type.
+    EventStream(TypeRef),
+    /// Several documented successes with different bodies: an enum per status.
+    Outcomes(String, Vec<Outcome>),
+}
+
+/// One documented success of an operation with several.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// Variant name.
+    pub name: String,
+    /// Status code (`200`) or range start (`2` for `2XX`).
+    pub status: StatusMatch,
+    /// The body.
+    pub body: Box<ResponseShape>,
+}
+
+/// Which statuses an outcome covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusMatch {
+    /// Exactly this status.
+    Code(u16),
+    /// A range such as `2XX` (the digit).
+    Range(u16),
+}
+
+/// List pagination.
+#[derive(Debug, Clone)]
+pub enum Pagination {
+    /// `limit`/`offset` query parameters.
+    Offset {
+        /// Rust name of the offset setter field.
+        offset_param: String,
+        /// How to get the items and total out of a page.
+        page: PageAccess,
+        /// Rust field name holding the total, if any.
+        total_field: Option<String>,
+    },
+    /// A cursor query parameter.
+    Cursor {
+        /// Rust name of the cursor parameter field.
+        cursor_param: String,
+        /// How to get the items out of a page.
+        page: PageAccess,
+        /// Rust field name holding the next cursor.
+        next_field: String,
+        /// When the cursor is the last item's id (Stripe's `starting_after`), the item field.
+        from_last_item: Option<String>,
+    },
+}
+
+/// Where a page's items are.
+#[derive(Debug, Clone)]
+pub struct PageAccess {
+    /// Rust field name of the items array; `None` when the response is the array.
+    pub items_field: Option<String>,
+    /// Item type.
+    pub item: TypeRef,
+    /// Whether the items field is optional in the page type.
+    pub items_optional: bool,
+}
+
+/// A webhook event the API sends to the user's endpoint.
+#[derive(Debug, Clone)]
+pub struct WebhookEvent {
+    /// Name as in the spec (`task.created`).
+    pub name: String,
+    /// Payload type.
+    pub payload: Option<TypeRef>,
+    /// Doc text.
+    pub docs: Option<String>,
+}
+
+/// Something the generator could not represent faithfully.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Diagnostic {
+    /// JSON pointer or operation id.
+    pub location: String,
+    /// What was done instead.
+    pub message: String,
+}
+
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}

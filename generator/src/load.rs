@@ -1,0 +1,97 @@
+//! Reading a spec: bytes → JSON value (JSON or YAML, sniffed from the content), version check,
+//! external `$ref` bundling, 3.1 → 3.0 normalisation, then the typed `openapiv3` document.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::error::{Error, Result, pointer_from_serde_path};
+
+/// A loaded spec: the typed document plus the raw (normalised) JSON for what `openapiv3` does not
+/// model (3.1 `webhooks`, vendor extensions in odd places).
+#[derive(Debug, Clone)]
+pub struct LoadedSpec {
+    /// The typed document.
+    pub document: openapiv3::OpenAPI,
+    /// The normalised JSON the document was read from.
+    pub raw: Value,
+    /// The `openapi` version the source declared (`3.0.3`, `3.1.0`, …).
+    pub source_version: String,
+}
+
+/// Reads and loads a spec file. External `$ref`s are resolved relative to it.
+pub fn load_path(path: &Path) -> Result<LoadedSpec> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    let value = parse_text(&text, &path.display().to_string())?;
+    let value = crate::bundle::bundle(value, path)?;
+    from_value(value, &path.display().to_string())
+}
+
+/// Loads a spec from text (JSON or YAML); `origin` names it in messages. External `$ref`s are not
+/// allowed here, since there is no file to resolve them against.
+pub fn load_str(text: &str, origin: &str) -> Result<LoadedSpec> {
+    let value = parse_text(text, origin)?;
+    from_value(value, origin)
+}
+
+/// Parses JSON or YAML text into a JSON value.
+pub fn parse_text(text: &str, origin: &str) -> Result<Value> {
+    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    if trimmed.starts_with('{') {
+        serde_json::from_str(trimmed).map_err(|e| Error::Syntax {
+            origin: origin.to_owned(),
+            message: e.to_string(),
+        })
+    } else {
+        serde_yaml_ng::from_str(trimmed).map_err(|e| Error::Syntax {
+            origin: origin.to_owned(),
+            message: e.to_string(),
+        })
+    }
+}
+
+/// Checks the version, normalises and converts a JSON value into the typed document.
+pub fn from_value(mut value: Value, origin: &str) -> Result<LoadedSpec> {
+    let version_error = |message: String| Error::Version {
+        origin: origin.to_owned(),
+        message,
+    };
+    let Some(root) = value.as_object() else {
+        return Err(version_error(
+            "the document is not a JSON object".to_owned(),
+        ));
+    };
+    if let Some(swagger) = root.get("swagger") {
+        return Err(version_error(format!(
+            "Swagger {} is not supported; convert it to OpenAPI 3 first (for example with swagger2openapi)",
+            swagger.as_str().unwrap_or("2.0")
+        )));
+    }
+    let source_version = match root.get("openapi").and_then(Value::as_str) {
+        Some(v) if v.starts_with("3.0") || v.starts_with("3.1") => v.to_owned(),
+        Some(v) => {
+            return Err(version_error(format!(
+                "OpenAPI {v} is not supported; expected 3.0.x or 3.1.x"
+            )));
+        }
+        None => {
+            return Err(version_error(
+                "no `openapi` version field; is this an OpenAPI document?".to_owned(),
+            ));
+        }
+    };
+    crate::normalize::normalize(&mut value);
+    let document: openapiv3::OpenAPI =
+        serde_path_to_error::deserialize(&value).map_err(|e| Error::Structure {
+            pointer: pointer_from_serde_path(e.path()),
+            message: e.into_inner().to_string(),
+        })?;
+    Ok(LoadedSpec {
+        document,
+        raw: value,
+        source_version,
+    })
+}

@@ -1,0 +1,165 @@
+//! Lowers a loaded spec into the IR: names, `$ref`s, schemas and operations become plain data.
+
+mod ops;
+pub(crate) mod recursion;
+pub mod types;
+
+use openapiv3::{ReferenceOr, SecurityScheme};
+use serde_json::Value;
+
+use crate::config::SdkConfig;
+use crate::error::Result;
+use crate::ir::{Api, AuthScheme, Meta, WebhookEvent};
+use crate::load::LoadedSpec;
+
+/// What the caller knows that the spec does not say.
+#[derive(Debug, Clone, Default)]
+pub struct LowerOptions {
+    /// Crate name; overrides the config file.
+    pub crate_name: Option<String>,
+    /// Where the spec came from, for headers.
+    pub source: String,
+}
+
+/// Lowers a loaded spec into the IR.
+pub fn lower(spec: &LoadedSpec, config: &SdkConfig, options: &LowerOptions) -> Result<Api> {
+    let doc = &spec.document;
+    let mut space = types::TypeSpace::new(doc, &spec.raw)?;
+    let (resources, webhooks_from_callbacks) =
+        ops::lower_operations(doc, &spec.raw, config, &mut space)?;
+    let mut webhooks = lower_webhooks(&spec.raw, &mut space)?;
+    webhooks.extend(webhooks_from_callbacks);
+    webhooks.sort_by(|a, b| a.name.cmp(&b.name));
+    let (types, mut diagnostics) = space.finish();
+    diagnostics.sort();
+    diagnostics.dedup();
+
+    let crate_name = options
+        .crate_name
+        .clone()
+        .or_else(|| config.package.name.clone())
+        .unwrap_or_else(|| crate::ident::snake(&doc.info.title).replace('_', "-"));
+    let env_prefix = config
+        .package
+        .env_prefix
+        .clone()
+        .unwrap_or_else(|| crate_name.to_uppercase().replace('-', "_"));
+    let meta = Meta {
+        version: config
+            .package
+            .version
+            .clone()
+            .unwrap_or_else(|| "0.1.0".to_owned()),
+        title: doc.info.title.clone(),
+        api_version: doc.info.version.clone(),
+        description: doc.info.description.clone(),
+        base_url: base_url(doc),
+        env_prefix,
+        auth: auth_schemes(doc),
+        source: options.source.clone(),
+        crate_name,
+    };
+    Ok(Api {
+        meta,
+        types,
+        resources,
+        webhooks,
+        diagnostics,
+    })
+}
+
+/// The first server's URL with its variables at their defaults.
+fn base_url(doc: &openapiv3::OpenAPI) -> String {
+    let Some(server) = doc.servers.first() else {
+        return String::new();
+    };
+    let mut url = server.url.clone();
+    if let Some(vars) = &server.variables {
+        for (name, var) in vars {
+            url = url.replace(&format!("{{{name}}}"), &var.default);
+        }
+    }
+    url.trim_end_matches('/').to_owned()
+}
+
+/// The security schemes the client supports, in the order the spec prefers them.
+fn auth_schemes(doc: &openapiv3::OpenAPI) -> Vec<AuthScheme> {
+    let Some(components) = &doc.components else {
+        return Vec::new();
+    };
+    let mut order: Vec<&String> = Vec::new();
+    for requirement in doc.security.iter().flatten() {
+        for name in requirement.keys() {
+            if !order.contains(&name) {
+                order.push(name);
+            }
+        }
+    }
+    let mut rest: Vec<&String> = components
+        .security_schemes
+        .keys()
+        .filter(|n| !order.contains(n))
+        .collect();
+    rest.sort();
+    order.extend(rest);
+    let mut schemes = Vec::new();
+    for name in order {
+        let Some(ReferenceOr::Item(scheme)) = components.security_schemes.get(name) else {
+            continue;
+        };
+        let lowered = match scheme {
+            SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => {
+                AuthScheme::Basic
+            }
+            SecurityScheme::HTTP { .. }
+            | SecurityScheme::OAuth2 { .. }
+            | SecurityScheme::OpenIDConnect { .. } => AuthScheme::Bearer,
+            SecurityScheme::APIKey { location, name, .. } => match location {
+                openapiv3::APIKeyLocation::Header => AuthScheme::ApiKeyHeader(name.clone()),
+                openapiv3::APIKeyLocation::Query => AuthScheme::ApiKeyQuery(name.clone()),
+                openapiv3::APIKeyLocation::Cookie => AuthScheme::ApiKeyCookie(name.clone()),
+            },
+        };
+        if !schemes.contains(&lowered) {
+            schemes.push(lowered);
+        }
+    }
+    schemes
+}
+
+/// Webhooks (3.1 `webhooks`, or `x-webhooks` in 3.0): each event's payload type.
+fn lower_webhooks(raw: &Value, space: &mut types::TypeSpace<'_>) -> Result<Vec<WebhookEvent>> {
+    let map = raw.get("webhooks").or_else(|| raw.get("x-webhooks"));
+    let Some(Value::Object(map)) = map else {
+        return Ok(Vec::new());
+    };
+    let key = if raw.get("webhooks").is_some() {
+        "webhooks"
+    } else {
+        "x-webhooks"
+    };
+    let mut events = Vec::new();
+    for (name, item) in map {
+        let at = format!("#/{key}/{}", crate::error::escape_pointer(name));
+        let item: openapiv3::PathItem =
+            serde_json::from_value(item.clone()).map_err(|e| crate::error::Error::Structure {
+                pointer: at.clone(),
+                message: e.to_string(),
+            })?;
+        for (method, op) in item.iter() {
+            let payload = ops::request_payload_type(
+                op,
+                space,
+                &format!("{}Webhook", crate::ident::camel(name)),
+                &format!("{at}/{method}"),
+            )?;
+            let docs = op.summary.clone().or_else(|| op.description.clone());
+            events.push(WebhookEvent {
+                name: name.clone(),
+                payload,
+                docs,
+            });
+        }
+    }
+    Ok(events)
+}

@@ -1,0 +1,206 @@
+//! Finds recursive types and boxes the fields that close a cycle, so every type has a finite size.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::ir::{Diagnostic, TypeDef, TypeKind, TypeRef};
+
+/// The named type a field holds inline (directly or through `Option`), if any.
+fn inline_target(ty: &TypeRef) -> Option<&str> {
+    match ty {
+        TypeRef::Named(n) => Some(n),
+        TypeRef::Option(inner) => inline_target(inner),
+        _ => None,
+    }
+}
+
+/// Every named type mentioned anywhere in `ty` (also behind `Vec`/`Map`).
+fn mentioned<'a>(ty: &'a TypeRef, out: &mut Vec<&'a str>) {
+    match ty {
+        TypeRef::Named(n) => out.push(n),
+        TypeRef::Option(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) => mentioned(inner, out),
+        _ => {}
+    }
+}
+
+/// Boxes fields and union variants that hold a type of their own strongly connected component
+/// inline, and turns aliases that refer to themselves into JSON values (reported).
+pub fn box_cycles(defs: &mut BTreeMap<String, TypeDef>, diagnostics: &mut Vec<Diagnostic>) {
+    // Aliases that loop through themselves cannot be expressed as `type` items.
+    let mut alias_cycles = BTreeSet::new();
+    for (name, def) in defs.iter() {
+        if let TypeKind::Alias(_) = def.kind {
+            let mut seen = BTreeSet::new();
+            let mut stack = vec![name.as_str()];
+            while let Some(current) = stack.pop() {
+                let Some(TypeKind::Alias(ty)) = defs.get(current).map(|d| &d.kind) else {
+                    continue;
+                };
+                let mut names = Vec::new();
+                mentioned(ty, &mut names);
+                for n in names {
+                    if n == name {
+                        alias_cycles.insert(name.clone());
+                    } else if seen.insert(n) {
+                        stack.push(n);
+                    }
+                }
+            }
+        }
+    }
+    for name in alias_cycles {
+        let def = defs.get_mut(&name).expect("found above");
+        diagnostics.push(Diagnostic {
+            location: def.origin.clone(),
+            message: "type refers to itself with no object in between; represented as a JSON value"
+                .into(),
+        });
+        def.kind = TypeKind::Alias(TypeRef::Json);
+    }
+
+    // Edges: type → types it holds inline (aliases are seen through).
+    let resolve = |name: &str| -> Option<String> {
+        let mut current = name.to_owned();
+        for _ in 0..16 {
+            match defs.get(&current).map(|d| &d.kind) {
+                Some(TypeKind::Alias(ty)) => current = inline_target(ty)?.to_owned(),
+                Some(_) => return Some(current),
+                None => return None,
+            }
+        }
+        None
+    };
+    let mut edges: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (name, def) in defs.iter() {
+        let targets: Vec<String> = match &def.kind {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .filter_map(|f| inline_target(&f.ty))
+                .filter_map(&resolve)
+                .collect(),
+            TypeKind::Union(u) => u
+                .variants
+                .iter()
+                .filter_map(|v| inline_target(&v.ty))
+                .filter_map(&resolve)
+                .collect(),
+            _ => Vec::new(),
+        };
+        edges.insert(name, targets);
+    }
+    let component: BTreeMap<String, usize> = tarjan(&edges)
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+
+    // Decide first (reading), then apply (writing).
+    let mut boxed: BTreeSet<(String, usize)> = BTreeSet::new();
+    for (name, def) in defs.iter() {
+        let Some(own) = component.get(name) else {
+            continue;
+        };
+        let targets: Vec<Option<&TypeRef>> = match &def.kind {
+            TypeKind::Struct(s) => s.fields.iter().map(|f| Some(&f.ty)).collect(),
+            TypeKind::Union(u) => u.variants.iter().map(|v| Some(&v.ty)).collect(),
+            _ => Vec::new(),
+        };
+        for (i, ty) in targets.into_iter().enumerate() {
+            let target = ty.and_then(inline_target).and_then(&resolve);
+            if target.is_some_and(|t| component.get(&t) == Some(own)) {
+                boxed.insert((name.clone(), i));
+            }
+        }
+    }
+    for (name, def) in defs.iter_mut() {
+        match &mut def.kind {
+            TypeKind::Struct(s) => {
+                for (i, field) in s.fields.iter_mut().enumerate() {
+                    field.boxed = boxed.contains(&(name.clone(), i));
+                }
+            }
+            TypeKind::Union(u) => {
+                for (i, variant) in u.variants.iter_mut().enumerate() {
+                    variant.boxed = boxed.contains(&(name.clone(), i));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Tarjan's strongly connected components; returns node → component id for nodes on a cycle
+/// (a component of two or more nodes, or one node with an edge to itself).
+fn tarjan<'a>(edges: &BTreeMap<&'a str, Vec<String>>) -> BTreeMap<&'a str, usize> {
+    struct State<'a> {
+        index: BTreeMap<&'a str, usize>,
+        low: BTreeMap<&'a str, usize>,
+        on_stack: BTreeSet<&'a str>,
+        stack: Vec<&'a str>,
+        next: usize,
+        result: BTreeMap<&'a str, usize>,
+        components: usize,
+    }
+    let mut st = State {
+        index: BTreeMap::new(),
+        low: BTreeMap::new(),
+        on_stack: BTreeSet::new(),
+        stack: Vec::new(),
+        next: 0,
+        result: BTreeMap::new(),
+        components: 0,
+    };
+    // Iterative DFS to stay safe on deep graphs.
+    for &root in edges.keys() {
+        if st.index.contains_key(root) {
+            continue;
+        }
+        let mut work: Vec<(&'a str, usize)> = vec![(root, 0)];
+        while let Some((node, child_i)) = work.pop() {
+            if child_i == 0 {
+                st.index.insert(node, st.next);
+                st.low.insert(node, st.next);
+                st.next += 1;
+                st.stack.push(node);
+                st.on_stack.insert(node);
+            }
+            let children = edges.get(node).map(Vec::as_slice).unwrap_or(&[]);
+            if child_i < children.len() {
+                work.push((node, child_i + 1));
+                let child = children[child_i].as_str();
+                let Some((&child, _)) = edges.get_key_value(child) else {
+                    continue;
+                };
+                if !st.index.contains_key(child) {
+                    work.push((child, 0));
+                } else if st.on_stack.contains(child) {
+                    let low = st.low[node].min(st.index[child]);
+                    st.low.insert(node, low);
+                }
+                continue;
+            }
+            // All children done: propagate low-link to the parent, pop a component if root.
+            if let Some(&(parent, _)) = work.last() {
+                let low = st.low[parent].min(st.low[node]);
+                st.low.insert(parent, low);
+            }
+            if st.low[node] == st.index[node] {
+                let mut members = Vec::new();
+                while let Some(top) = st.stack.pop() {
+                    st.on_stack.remove(top);
+                    members.push(top);
+                    if top == node {
+                        break;
+                    }
+                }
+                let self_loop = edges.get(node).is_some_and(|c| c.iter().any(|t| t == node));
+                if members.len() > 1 || self_loop {
+                    for m in members {
+                        st.result.insert(m, st.components);
+                    }
+                }
+                st.components += 1;
+            }
+        }
+    }
+    st.result
+}

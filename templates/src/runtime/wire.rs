@@ -1,0 +1,102 @@
+//! Wire-format helpers shared by generated code: forward-compatible enums, parameter text.
+
+use std::fmt;
+
+/// Deserialises a string-valued enum through `From<&str>` without requiring an owned string, so
+/// that an unknown value becomes the enum's catch-all variant instead of an error.
+pub fn deserialize_str<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: for<'a> From<&'a str>,
+{
+    struct Visitor<T>(std::marker::PhantomData<T>);
+
+    impl<T> serde::de::Visitor<'_> for Visitor<T>
+    where
+        T: for<'a> From<&'a str>,
+    {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+            Ok(T::from(value))
+        }
+    }
+
+    deserializer.deserialize_str(Visitor(std::marker::PhantomData))
+}
+
+/// A parameter value as text, the way OpenAPI's `form`/`simple` styles write scalars: strings as
+/// they are, numbers and booleans plain, arrays comma-joined. `None` (or null) gives `None`.
+pub fn param_text<T: serde::Serialize + ?Sized>(value: &T) -> Option<String> {
+    fn scalar(v: &serde_json::Value) -> String {
+        match v {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }
+    }
+    match serde_json::to_value(value).ok()? {
+        serde_json::Value::Null => None,
+        serde_json::Value::Array(items) => {
+            Some(items.iter().map(scalar).collect::<Vec<_>>().join(","))
+        }
+        other => Some(scalar(&other)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[derive(Debug, PartialEq)]
+    enum Colour {
+        Red,
+        Unknown(String),
+    }
+
+    impl From<&str> for Colour {
+        fn from(value: &str) -> Self {
+            match value {
+                "red" => Self::Red,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Colour {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            super::deserialize_str(d)
+        }
+    }
+
+    #[test]
+    fn param_text_styles() {
+        assert_eq!(super::param_text("a b").as_deref(), Some("a b"));
+        assert_eq!(super::param_text(&3).as_deref(), Some("3"));
+        assert_eq!(super::param_text(&["x", "y"]).as_deref(), Some("x,y"));
+        assert_eq!(super::param_text(&Option::<u8>::None), None);
+    }
+
+    #[test]
+    fn known_unknown_and_escaped_values() {
+        assert_eq!(
+            serde_json::from_str::<Colour>(r#""red""#).unwrap(),
+            Colour::Red
+        );
+        assert_eq!(
+            serde_json::from_str::<Colour>(r#""teal""#).unwrap(),
+            Colour::Unknown("teal".into())
+        );
+        assert_eq!(
+            serde_json::from_str::<Colour>(r#""r\u0065d""#).unwrap(),
+            Colour::Red
+        );
+        let value = serde_json::json!("red");
+        assert_eq!(
+            serde_json::from_value::<Colour>(value).unwrap(),
+            Colour::Red
+        );
+        assert!(serde_json::from_str::<Colour>("1").is_err());
+    }
+}
