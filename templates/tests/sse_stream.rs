@@ -233,6 +233,26 @@ async fn loopback_through_the_client_send_stream() {
     let body = request.send_stream().await.unwrap().into_inner();
     let events: Vec<SseEvent> = SseStream::new(body).map(Result::unwrap).collect().await;
     assert_eq!(events, script_events());
+
+    // The typed layer over the same body, named as generated code names it (the byte stream
+    // type defaults to `ByteStream`, so errors are `SseError<runtime::Error>`).
+    let text = "data: {\"n\": 1}\n\ndata: [DONE]\n\n";
+    let url = serve(chunked(text, 3), End::Clean).await;
+    let client = sdk_runtime::runtime::ClientBuilder::new(&DEFAULTS)
+        .api_key("sk_test")
+        .base_url(url.trim_end_matches("/events"))
+        .build()
+        .unwrap();
+    let body = client
+        .request(http::Method::GET, "/events")
+        .send_stream()
+        .await
+        .unwrap()
+        .into_inner();
+    let typed: TypedSseStream<Chunk> = TypedSseStream::new(body);
+    let items: Vec<Result<Chunk, SseError<sdk_runtime::runtime::Error>>> = typed.collect().await;
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].as_ref().unwrap(), &Chunk { n: 1 });
 }
 
 // ---------------------------------------------------------------------------------------------

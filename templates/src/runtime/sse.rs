@@ -173,7 +173,7 @@ impl Parser {
 /// connection broke is discarded, as is an unterminated event at a clean end of stream (the
 /// spec's rule; a well-formed stream ends every event with a blank line).
 #[derive(Debug)]
-pub struct SseStream<S> {
+pub struct SseStream<S = crate::runtime::ByteStream> {
     inner: S,
     parser: Parser,
     done: bool,
@@ -263,7 +263,7 @@ pub enum SseError<E> {
 /// rest of the body is not read). A `data` that does not decode is an [`SseError::Decode`] item
 /// and the stream goes on.
 #[derive(Debug)]
-pub struct TypedSseStream<T, S> {
+pub struct TypedSseStream<T, S = crate::runtime::ByteStream> {
     events: SseStream<S>,
     done: bool,
     item: ::std::marker::PhantomData<fn() -> T>,
