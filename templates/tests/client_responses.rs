@@ -13,8 +13,8 @@ use serde_json::Value;
 use tokio::io::AsyncWriteExt;
 
 #[derive(Debug, serde::Deserialize)]
-#[allow(dead_code)]
 struct Task {
+    #[allow(dead_code)]
     id: String,
     priority: u32,
 }
@@ -91,22 +91,53 @@ async fn html_error_page_from_a_proxy_is_an_api_error() {
     assert_eq!(err.to_string(), "GET /tasks: 502 Bad Gateway");
 }
 
-#[tokio::test]
-async fn truncated_body_is_a_transport_error() {
-    let server = raw_serve(|mut stream, _, heads| async move {
+/// A server whose first `bad` connections send half a body and close.
+async fn truncating(bad: usize) -> RawServer {
+    raw_serve(move |mut stream, n, heads| async move {
         read_request(&mut stream, &heads).await;
-        let _ = stream
-            .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"id\": \"t1\",")
-            .await;
-        let _ = stream.shutdown().await;
+        if n < bad {
+            let head =
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n";
+            let _ = stream
+                .write_all(format!("{head}{{\"id\": \"t1\",").as_bytes())
+                .await;
+            let _ = stream.shutdown().await;
+        } else {
+            write_ok(&mut stream, r#"{"id": "t1", "priority": 2}"#).await;
+        }
     })
-    .await;
+    .await
+}
+
+#[tokio::test]
+async fn truncated_body_is_a_transport_error_after_retries() {
+    let server = truncating(usize::MAX).await;
     let err = get_task(&server.url()).await.unwrap_err();
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
     assert!(
         err.to_string().contains("reading the response body"),
         "{err}"
     );
+    assert_eq!(server.heads().len(), 3, "a GET whose body broke is retried");
+
+    // A POST whose answer broke off was processed: not sent again.
+    let server = truncating(usize::MAX).await;
+    let client = client_for(&server.url()).build().unwrap();
+    let err = client
+        .request(Method::POST, "/tasks")
+        .send_json::<Value>()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert_eq!(server.heads().len(), 1);
+}
+
+#[tokio::test]
+async fn a_body_that_broke_once_is_fetched_again() {
+    let server = truncating(1).await;
+    let task = get_task(&server.url()).await.unwrap();
+    assert_eq!(task.priority, 2);
+    assert_eq!(server.heads().len(), 2);
 }
 
 #[tokio::test]

@@ -334,3 +334,47 @@ async fn client_waits_for_rate_limit_reset_when_asked() {
     }
     assert!(started.elapsed() < Duration::from_millis(500));
 }
+
+#[tokio::test]
+async fn connect_timeout_is_retried_for_any_method() {
+    // A listener with a full accept queue that never accepts: further SYNs go unanswered.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(1).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut fillers = Vec::new();
+    for _ in 0..16 {
+        match tokio::time::timeout(
+            Duration::from_millis(100),
+            tokio::net::TcpStream::connect(addr),
+        )
+        .await
+        {
+            Ok(Ok(stream)) => fillers.push(stream),
+            _ => break,
+        }
+    }
+    let client = client_for(&format!("http://{addr}"))
+        .connect_timeout(Duration::from_millis(150))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = client
+        .request(Method::POST, "/tasks")
+        .send_empty()
+        .await
+        .unwrap_err();
+    let elapsed = started.elapsed();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert!(
+        err.to_string()
+            .starts_with("POST /tasks: could not connect"),
+        "{err}"
+    );
+    // Three attempts of 150 ms each: nothing was sent, so even a POST is retried.
+    assert!(
+        elapsed >= Duration::from_millis(440) && elapsed < Duration::from_secs(3),
+        "{elapsed:?}"
+    );
+    drop(listener);
+}

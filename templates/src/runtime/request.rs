@@ -318,7 +318,7 @@ impl<'a> Request<'a> {
         }
         let span = self.span();
         async move {
-            let raw = self.dispatch(false).await?.read_body().await?;
+            let raw = self.dispatch(false, true).await?.into_body()?;
             let value = raw.json::<T>()?;
             Ok(raw.into_response(value))
         }
@@ -330,7 +330,7 @@ impl<'a> Request<'a> {
     pub async fn send_empty(self) -> Result<Response<()>, Error> {
         let span = self.span();
         async move {
-            let raw = self.dispatch(false).await?.read_body().await?;
+            let raw = self.dispatch(false, true).await?.into_body()?;
             Ok(raw.into_response(()))
         }
         .instrument(span)
@@ -341,7 +341,7 @@ impl<'a> Request<'a> {
     pub async fn send_text(self) -> Result<Response<String>, Error> {
         let span = self.span();
         async move {
-            let raw = self.dispatch(false).await?.read_body().await?;
+            let raw = self.dispatch(false, true).await?.into_body()?;
             let text = raw.text()?;
             Ok(raw.into_response(text))
         }
@@ -353,23 +353,30 @@ impl<'a> Request<'a> {
     /// for the response headers; the body may take as long as it takes.
     pub async fn send_stream(self) -> Result<Response<ByteStream>, Error> {
         let span = self.span();
-        async move { self.dispatch(false).await.map(Dispatched::into_stream) }
-            .instrument(span)
-            .await
+        async move {
+            Ok(self
+                .dispatch(false, false)
+                .await?
+                .into_head()?
+                .into_stream())
+        }
+        .instrument(span)
+        .await
     }
 
     /// Sends the request (with retries) and returns the final response whatever its status, body read (up to
     /// the size limit). For operations with several typed outcomes.
     pub async fn send_raw(self) -> Result<RawResponse, Error> {
         let span = self.span();
-        async move { self.dispatch(true).await?.read_body().await }
+        async move { self.dispatch(true, true).await?.into_body() }
             .instrument(span)
             .await
     }
 
     /// Sends attempts until one succeeds (or, with `any_status`, until an answer that is not retried) or the
-    /// retry policy gives up.
-    async fn dispatch(self, any_status: bool) -> Result<Dispatched<'a>, Error> {
+    /// retry policy gives up. With `buffered` the body is read as part of the attempt, so that a connection
+    /// that breaks while the body arrives is retried like one that breaks before.
+    async fn dispatch(self, any_status: bool, buffered: bool) -> Result<Outcome<'a>, Error> {
         let Request {
             client,
             method,
@@ -497,10 +504,28 @@ impl<'a> Request<'a> {
                         path,
                         response,
                         deadline,
+                        timeout,
                         permit,
                     };
+                    if status.is_success() && !buffered {
+                        return Ok(Outcome::Head(dispatched));
+                    }
                     if status.is_success() {
-                        return Ok(dispatched);
+                        match dispatched.read_body().await {
+                            Ok(raw) => return Ok(Outcome::Body(raw)),
+                            Err(error @ (Error::Transport { .. } | Error::Timeout { .. })) => {
+                                if !(retries_left
+                                    && retry::may_retry(&method, has_key, Failure::Unknown))
+                                {
+                                    return Err(error);
+                                }
+                                let reason = error.to_string();
+                                let wait = inner.backoff.delay(attempt);
+                                retry_pause(attempt, &reason, Failure::Unknown, wait).await;
+                                continue;
+                            }
+                            Err(other) => return Err(other),
+                        }
                     }
                     let failure = Failure::Status(status);
                     let requested = retry::retry_after(dispatched.response.headers());
@@ -509,7 +534,7 @@ impl<'a> Request<'a> {
                         && requested.is_none_or(|wait| wait <= inner.max_retry_after);
                     if !retry {
                         if any_status {
-                            return Ok(dispatched);
+                            return dispatched.read_body().await.map(Outcome::Body);
                         }
                         return Err(dispatched.into_api_error().await);
                     }
@@ -549,14 +574,45 @@ impl<'a> Request<'a> {
                 }
             };
             let wait = requested_wait.unwrap_or_else(|| inner.backoff.delay(attempt));
-            tracing::debug!(
-                attempt,
-                reason = %error,
-                not_sent = failure == Failure::NotSent,
-                wait_ms = wait.as_millis() as u64,
-                "retrying"
-            );
-            tokio::time::sleep(wait).await;
+            retry_pause(attempt, &error, failure, wait).await;
+        }
+    }
+}
+
+/// Logs why another attempt follows and waits before it.
+async fn retry_pause(attempt: u32, reason: &str, failure: Failure, wait: Duration) {
+    tracing::debug!(
+        attempt,
+        reason,
+        not_sent = failure == Failure::NotSent,
+        wait_ms = wait.as_millis() as u64,
+        "retrying"
+    );
+    tokio::time::sleep(wait).await;
+}
+
+/// What `dispatch` ends with: a buffered response, or the head of one whose body is still to be streamed.
+enum Outcome<'a> {
+    Body(RawResponse),
+    Head(Dispatched<'a>),
+}
+
+impl<'a> Outcome<'a> {
+    fn into_body(self) -> Result<RawResponse, Error> {
+        match self {
+            Outcome::Body(raw) => Ok(raw),
+            Outcome::Head(d) => Err(Error::build(
+                &d.method,
+                d.path,
+                "internal: body was not read",
+            )),
+        }
+    }
+
+    fn into_head(self) -> Result<Dispatched<'a>, Error> {
+        match self {
+            Outcome::Head(d) => Ok(d),
+            Outcome::Body(raw) => Err(raw.into_error()),
         }
     }
 }
@@ -568,6 +624,8 @@ pub(crate) struct Dispatched<'a> {
     path: &'static str,
     response: reqwest::Response,
     deadline: Instant,
+    /// The attempt's timeout, for the error message.
+    timeout: Duration,
     permit: tokio::sync::OwnedSemaphorePermit,
 }
 
@@ -588,13 +646,14 @@ impl Dispatched<'_> {
     }
 
     /// Reads up to `limit` bytes of the body before the attempt's deadline.
-    async fn read_limited(&mut self, limit: u64) -> Result<BodyRead, Error> {
-        let (method, path) = (&self.method, self.path);
-        let timeout = self.client.inner.timeout;
-        if self
-            .response
-            .content_length()
-            .is_some_and(|len| len > limit)
+    /// With `precheck`, a declared `content-length` above the limit fails before reading anything.
+    async fn read_limited(&mut self, limit: u64, precheck: bool) -> Result<BodyRead, Error> {
+        let (method, path, timeout) = (&self.method, self.path, self.timeout);
+        if precheck
+            && self
+                .response
+                .content_length()
+                .is_some_and(|len| len > limit)
         {
             return Ok(BodyRead::TooLarge(bytes::Bytes::new()));
         }
@@ -628,7 +687,7 @@ impl Dispatched<'_> {
     /// Reads the whole body within the client's size limit.
     async fn read_body(mut self) -> Result<RawResponse, Error> {
         let limit = self.client.inner.max_response_bytes;
-        match self.read_limited(limit).await? {
+        match self.read_limited(limit, true).await? {
             BodyRead::Complete(body) => Ok(RawResponse::new(self.head(), body)),
             BodyRead::TooLarge(_) => Err(Error::BodyTooLarge {
                 method: self.method.clone(),
@@ -642,7 +701,7 @@ impl Dispatched<'_> {
     /// Turns an error response into `Error::Api`, reading a bounded part of its body.
     async fn into_api_error(mut self) -> Error {
         let limit = ERROR_BODY_LIMIT.min(self.client.inner.max_response_bytes);
-        let (body, complete) = match self.read_limited(limit).await {
+        let (body, complete) = match self.read_limited(limit, false).await {
             Ok(BodyRead::Complete(body)) => (body, true),
             Ok(BodyRead::TooLarge(partial)) => (partial, false),
             Err(_) => (bytes::Bytes::new(), false),
