@@ -1061,4 +1061,65 @@ mod tests {
         o.insert_header("Authorization", "Bearer secret");
         assert!(!format!("{o:?}").contains("secret"));
     }
+
+    fn percent_decode(text: &str) -> String {
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'%' {
+                out.push(u8::from_str_radix(&text[i + 1..i + 3], 16).unwrap());
+                i += 3;
+            } else {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn random_values_survive_the_url_parser_unchanged() {
+        const SPECIAL: &[char] = &[
+            ' ', '/', '?', '#', '%', '[', ']', '{', '}', '.', ':', '@', '!', '$', '&', '\'', '(',
+            ')', '*', '+', ',', ';', '=', '\\', '"', '<', '>', '^', '`', '|', '~', '-', '_', '\t',
+            'é', 'ß', '中', '😀',
+        ];
+        let mut rng = fastrand::Rng::with_seed(20261129);
+        for _ in 0..3000 {
+            let len = rng.usize(1..10);
+            let text: String = (0..len)
+                .map(|_| {
+                    if rng.bool() {
+                        rng.alphanumeric()
+                    } else {
+                        SPECIAL[rng.usize(..SPECIAL.len())]
+                    }
+                })
+                .collect();
+            if text == "." || text == ".." {
+                continue;
+            }
+            let path = expand_path("/a/{x}/b", &[("x".to_owned(), text.clone())]).unwrap();
+            let mut url = reqwest::Url::parse(&format!("http://h/v1{path}")).unwrap();
+            assert_eq!(
+                url.path(),
+                format!("/v1{path}"),
+                "the URL parser changed the path of {text:?}"
+            );
+            let segments: Vec<&str> = url.path_segments().unwrap().collect();
+            assert_eq!(segments.len(), 4, "{text:?} split the path: {path}");
+            assert_eq!(percent_decode(segments[2]), text);
+
+            let mut pairs = Vec::new();
+            query_pairs("q", &json!(text), QueryStyle::default(), &mut pairs);
+            url.query_pairs_mut()
+                .extend_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            let back: Vec<(String, String)> = url
+                .query_pairs()
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            assert_eq!(back, vec![("q".to_owned(), text.clone())]);
+        }
+    }
 }
