@@ -378,3 +378,29 @@ async fn connect_timeout_is_retried_for_any_method() {
     );
     drop(listener);
 }
+
+#[tokio::test]
+async fn multipart_bodies_are_sent_once() {
+    let server = serve(|_, i| async move {
+        if i == 0 {
+            json(503, "{}")
+        } else {
+            json(200, "{}")
+        }
+    })
+    .await;
+    let client = server.client().build().unwrap();
+    let form = reqwest::multipart::Form::new().text("purpose", "upload");
+    let mut request = client.request(Method::PUT, "/files/{name}");
+    request
+        .path_param("name", "a.txt")
+        .multipart(form)
+        .idempotency_header("Idempotency-Key");
+    let err = request.send_empty().await.unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    assert_eq!(
+        server.request_count(),
+        1,
+        "a multipart body is a one-shot stream"
+    );
+}

@@ -177,7 +177,8 @@ impl ClientBuilder {
     }
 
     /// Requests this client has in flight at once (default 100); more wait in line. Keeps the number of open
-    /// connections (and sockets) bounded when a program fires thousands of requests at once.
+    /// connections (and sockets) bounded when a program fires thousands of requests at once. A streamed body
+    /// (`send_stream`) holds its slot until it is dropped; waiting in line does not count against the timeout.
     pub fn max_concurrent_requests(mut self, limit: usize) -> Self {
         self.max_concurrent_requests = limit.max(1);
         self
