@@ -30,6 +30,11 @@ async fn retries_503_then_succeeds() {
     assert_eq!(response.status(), 200);
     assert_eq!(response.value()["ok"], true);
     assert_eq!(server.request_count(), 2);
+    assert_eq!(
+        server.connection_count(),
+        1,
+        "the 503's body was drained and its connection reused"
+    );
 }
 
 #[tokio::test]

@@ -234,6 +234,21 @@ impl<'a> Request<'a> {
         self
     }
 
+    /// A JSON body sent with another JSON media type (`application/merge-patch+json`, …).
+    pub fn json_as<T: serde::Serialize + ?Sized>(
+        &mut self,
+        body: &T,
+        content_type: &str,
+    ) -> &mut Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.bytes(bytes, content_type),
+            Err(e) => {
+                self.fail(format!("the JSON body could not be serialized: {e}"));
+                self
+            }
+        }
+    }
+
     /// An `application/x-www-form-urlencoded` body from a struct or map (arrays repeat the key, nested
     /// objects are written `outer[inner]=v`, `None` fields are left out).
     pub fn form<T: serde::Serialize + ?Sized>(&mut self, body: &T) -> &mut Self {
@@ -538,7 +553,7 @@ impl<'a> Request<'a> {
                         }
                         return Err(dispatched.into_api_error().await);
                     }
-                    drop(dispatched);
+                    dispatched.drain().await;
                     (failure, status.to_string(), requested)
                 }
                 Ok(Err(e)) => {
@@ -696,6 +711,14 @@ impl Dispatched<'_> {
                 limit,
             }),
         }
+    }
+
+    /// Reads and drops a small error body before a retry so that the connection can be reused (a struggling
+    /// server is spared new connections); gives up after 64 KiB or 250 ms.
+    async fn drain(mut self) {
+        let limit = ERROR_BODY_LIMIT;
+        let _ =
+            tokio::time::timeout(Duration::from_millis(250), self.read_limited(limit, true)).await;
     }
 
     /// Turns an error response into `Error::Api`, reading a bounded part of its body.
