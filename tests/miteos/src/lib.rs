@@ -1,1 +1,3 @@
 //! Shared helpers for the tests of the generated `miteos` crate.
+
+pub mod server;
