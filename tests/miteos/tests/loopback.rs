@@ -1177,3 +1177,38 @@ async fn a_client_sends_its_default_headers_and_per_call_headers_override_them()
         Some(format!("Bearer {API_KEY}").as_str())
     );
 }
+
+#[tokio::test]
+async fn empty_and_dot_segment_ids_fail_before_anything_is_sent() {
+    // `/v1/tasks/..` would be normalised to `/v1/` by the URL parser (`%2E%2E` too): another endpoint.
+    let server = TestServer::start().await;
+    let client = server.client();
+    for id in ["", ".", ".."] {
+        let errors = [
+            client.tasks().get(id).send().await.map(drop),
+            client.tasks().cancel(id).send().await.map(drop),
+            client
+                .tasks()
+                .download_deliverable(TASK_ID, id)
+                .send()
+                .await
+                .map(drop),
+            client.webhooks().delete(id).send().await,
+            client
+                .agents()
+                .approve(AGENT_ID, id)
+                .body(ApprovalRequest::new(true))
+                .send()
+                .await
+                .map(drop),
+        ];
+        for result in errors {
+            let err = result.expect_err("an empty or dot-segment id");
+            assert!(
+                matches!(err, miteos::Error::Build { .. }),
+                "{id:?}: {err:?}"
+            );
+        }
+    }
+    assert!(server.requests().is_empty(), "{:?}", server.requests());
+}
