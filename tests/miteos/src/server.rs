@@ -183,6 +183,18 @@ impl TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind 127.0.0.1:0");
+        TestServer::serve(listener)
+    }
+
+    /// Serves on a listener bound beforehand (to know the URL before a runtime exists).
+    pub async fn start_on(listener: std::net::TcpListener) -> TestServer {
+        listener
+            .set_nonblocking(true)
+            .expect("non-blocking listener");
+        TestServer::serve(tokio::net::TcpListener::from_std(listener).expect("a Tokio listener"))
+    }
+
+    fn serve(listener: tokio::net::TcpListener) -> TestServer {
         let addr = listener.local_addr().expect("local address");
         let state = Arc::new(State::default());
         let accept_state = state.clone();
