@@ -44,7 +44,7 @@ pub use runtime::{
     ApiError, ByteStream, Client, ClientBuilder, Error, ErrorDetail, RateLimit,
     RawResponse, RequestOptions, Response, ValidationIssue,
 };
-pub use runtime::websocket::EventStream;
+pub use runtime::websocket::{EventStream, StreamError, StreamOptions};
 /// What this API's clients start from: base URL, environment variables, authentication.
 pub(crate) static DEFAULTS: runtime::ClientDefaults = runtime::ClientDefaults {
     base_url: "https://api.miteos.com/v1",

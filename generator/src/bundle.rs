@@ -171,10 +171,24 @@ impl Bundler {
                 for (key, child) in map.iter_mut() {
                     let child_at = format!("{at}/{}", escape_pointer(key));
                     let child_in_schema = match key.as_str() {
-                        "example" | "examples" | "default" | "enum" | "const" => continue,
+                        "example" | "examples" | "enum" | "const" => continue,
+                        // A schema's default value; `responses/default` is a response.
+                        "default" if in_schema => continue,
                         "schema" | "schemas" => true,
                         _ => in_schema,
                     };
+                    // `properties: {$ref: …}` refers to a map of properties, not to a schema:
+                    // pull the map in, then treat its entries as schemas.
+                    if in_schema && matches!(key.as_str(), "properties" | "patternProperties") {
+                        if let Some(reference) = bare_ref(child).filter(|r| !r.starts_with('#')) {
+                            let target = self.target(&reference, file, &child_at)?;
+                            let mut inlined = self.resolve(&target, &reference, &child_at)?;
+                            let target_file = target.0.clone();
+                            self.rewrite(&mut inlined, &target_file, true, &child_at)?;
+                            *child = inlined;
+                            continue;
+                        }
+                    }
                     self.rewrite(child, file, child_in_schema, &child_at)?;
                 }
                 Ok(())

@@ -60,3 +60,41 @@ pub fn generate_from_path(path: &Path, options: &Options) -> Result<emit::Genera
     };
     generate(&spec, &config, options)
 }
+
+/// A generated crate with the size of the API it came from.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The files and diagnostics.
+    pub generated: emit::GeneratedCrate,
+    /// Number of operations.
+    pub operations: usize,
+    /// Number of named types.
+    pub types: usize,
+}
+
+/// Like [`generate_from_path`], also counting operations and types.
+pub fn generate_report(path: &Path, options: &Options) -> Result<Report> {
+    let spec = load::load_path(path)?;
+    let config = match SdkConfig::beside(path) {
+        Some(config) => SdkConfig::from_path(&config)?,
+        None => SdkConfig::default(),
+    };
+    let lower_options = lower::LowerOptions {
+        crate_name: options.crate_name.clone(),
+        source: options.source_label.clone(),
+    };
+    let api = lower::lower(&spec, &config, &lower_options)?;
+    let operations = api.resources.iter().map(|r| r.operations.len()).sum();
+    let types = api.types.len();
+    let generated = emit::emit(
+        &api,
+        &emit::EmitOptions {
+            standalone: options.standalone,
+        },
+    )?;
+    Ok(Report {
+        generated,
+        operations,
+        types,
+    })
+}

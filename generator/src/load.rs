@@ -46,11 +46,104 @@ pub fn parse_text(text: &str, origin: &str) -> Result<Value> {
             message: e.to_string(),
         })
     } else {
-        serde_yaml_ng::from_str(trimmed).map_err(|e| Error::Syntax {
+        let yaml: YamlJson = serde_yaml_ng::from_str(trimmed).map_err(|e| Error::Syntax {
             origin: origin.to_owned(),
             message: e.to_string(),
-        })
+        })?;
+        Ok(yaml.0)
     }
+}
+
+/// YAML read straight into JSON the way a spec author means it: non-string keys (`200:`) become
+/// strings, integers beyond 64 bits become floats, tags are dropped.
+struct YamlJson(Value);
+
+impl<'de> serde::Deserialize<'de> for YamlJson {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        deserializer.deserialize_any(YamlVisitor).map(YamlJson)
+    }
+}
+
+struct YamlVisitor;
+
+impl<'de> serde::de::Visitor<'de> for YamlVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a YAML value")
+    }
+    fn visit_bool<E>(self, v: bool) -> std::result::Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> std::result::Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> std::result::Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_i128<E>(self, v: i128) -> std::result::Result<Value, E> {
+        Ok(float(v as f64))
+    }
+    fn visit_u128<E>(self, v: u128) -> std::result::Result<Value, E> {
+        Ok(float(v as f64))
+    }
+    fn visit_f64<E>(self, v: f64) -> std::result::Result<Value, E> {
+        Ok(float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> std::result::Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> std::result::Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(YamlJson(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some((YamlJson(key), YamlJson(value))) = map.next_entry()? {
+            let key = match key {
+                Value::String(s) => s,
+                other => other.to_string(),
+            };
+            out.insert(key, value);
+        }
+        Ok(Value::Object(out))
+    }
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(
+        self,
+        data: A,
+    ) -> std::result::Result<Value, A::Error> {
+        // A tagged YAML value (`!tag value`): keep the value, drop the tag.
+        use serde::de::VariantAccess;
+        let (_tag, variant): (YamlJson, _) = data.variant()?;
+        variant.newtype_variant::<YamlJson>().map(|v| v.0)
+    }
+}
+
+fn float(v: f64) -> Value {
+    serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
 }
 
 /// Checks the version, normalises and converts a JSON value into the typed document.

@@ -43,7 +43,7 @@ fn walk(value: &mut Value) {
             for (key, child) in map.iter_mut() {
                 match key.as_str() {
                     "schema" => normalize_schema(child),
-                    "schemas" | "example" | "examples" | "default" => {}
+                    "schemas" | "example" | "examples" => {}
                     _ => walk(child),
                 }
             }

@@ -105,12 +105,12 @@ async fn form_explode_object_query_and_bodies() {
     request.send_empty().await.unwrap();
 
     let mut request = client.request(Method::POST, "/upload");
-    let form = reqwest::multipart::Form::new()
-        .text("purpose", "test")
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(b"abc".to_vec()).file_name("a.txt"),
-        );
+    let mut form = sdk_runtime::runtime::multipart::Multipart::new();
+    form.value("purpose", "test");
+    form.file(
+        "file",
+        sdk_runtime::runtime::multipart::FilePart::new("a.txt", &b"abc"[..]),
+    );
     request.multipart(form);
     request.send_empty().await.unwrap();
 

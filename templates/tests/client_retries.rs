@@ -385,7 +385,7 @@ async fn connect_timeout_is_retried_for_any_method() {
 }
 
 #[tokio::test]
-async fn multipart_bodies_are_sent_once() {
+async fn multipart_bodies_are_rebuilt_for_every_attempt() {
     let server = serve(|_, i| async move {
         if i == 0 {
             json(503, "{}")
@@ -395,17 +395,18 @@ async fn multipart_bodies_are_sent_once() {
     })
     .await;
     let client = server.client().build().unwrap();
-    let form = reqwest::multipart::Form::new().text("purpose", "upload");
+    let mut form = sdk_runtime::runtime::multipart::Multipart::new();
+    form.value("purpose", "upload");
     let mut request = client.request(Method::PUT, "/files/{name}");
-    request
-        .path_param("name", "a.txt")
-        .multipart(form)
-        .idempotency_header("Idempotency-Key");
-    let err = request.send_empty().await.unwrap_err();
-    assert_eq!(err.status(), Some(503));
-    assert_eq!(
-        server.request_count(),
-        1,
-        "a multipart body is a one-shot stream"
-    );
+    request.path_param("name", "a.txt").multipart(form);
+    request.send_empty().await.unwrap();
+    let seen = server.requests();
+    assert_eq!(seen.len(), 2, "a 503 is retried, body included");
+    // Each attempt gets a fresh boundary; the parts are the same.
+    assert_eq!(seen[0].body.len(), seen[1].body.len());
+    for request in &seen {
+        assert!(
+            String::from_utf8_lossy(&request.body).contains("name=\"purpose\"\r\n\r\nupload\r\n")
+        );
+    }
 }

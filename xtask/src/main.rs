@@ -2,8 +2,10 @@
 //!
 //! - `cargo xtask codegen` regenerates `generated/` from the pinned Miteos spec;
 //!   `--check` writes nothing and fails with a diff when the committed crate has drifted.
+//! - `cargo xtask corpus` generates and type-checks a crate for every spec in `../shared/specs`.
 
 mod codegen;
+mod corpus;
 
 use std::process::ExitCode;
 
@@ -20,12 +22,15 @@ struct Cli {
 enum Command {
     /// Generate a crate from an OpenAPI spec (default: the pinned Miteos spec into generated/).
     Codegen(codegen::Args),
+    /// Generate and type-check a crate for every spec in ../shared/specs; print a table.
+    Corpus(corpus::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Codegen(args) => codegen::run(&args),
+        Command::Corpus(args) => corpus::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -177,7 +177,8 @@ impl ClientBuilder {
     }
 
     /// Requests this client has in flight at once (default 100); more wait in line. Keeps the number of open
-    /// connections (and sockets) bounded when a program fires thousands of requests at once.
+    /// connections (and sockets) bounded when a program fires thousands of requests at once. A streamed body
+    /// (`send_stream`) holds its slot until it is dropped; waiting in line does not count against the timeout.
     pub fn max_concurrent_requests(mut self, limit: usize) -> Self {
         self.max_concurrent_requests = limit.max(1);
         self
@@ -504,29 +505,96 @@ fn sensitive(value: &str) -> Result<http::HeaderValue, Error> {
 
 /// Standard base64 with padding (for `Authorization: Basic`).
 fn base64(input: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
-    for chunk in input.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(input)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::base64;
+    use super::*;
+
+    static DEFAULTS: ClientDefaults = ClientDefaults {
+        base_url: "https://api.example.com/v1",
+        user_agent: "unit",
+        api_key_env: None,
+        base_url_env: None,
+        auth: &[AuthScheme::Bearer],
+    };
+
+    fn exhausted(reset: Option<Duration>) -> Option<RateLimit> {
+        Some(RateLimit {
+            limit: Some(10),
+            remaining: Some(0),
+            reset,
+        })
+    }
+
+    #[test]
+    fn rate_limit_wait_rules() {
+        let off = ClientBuilder::new(&DEFAULTS).build().unwrap();
+        off.record_rate_limit(exhausted(Some(Duration::from_secs(5))));
+        assert_eq!(off.rate_limit_wait(), None, "off by default");
+
+        let on = ClientBuilder::new(&DEFAULTS)
+            .wait_on_rate_limit(true)
+            .build()
+            .unwrap();
+        assert_eq!(on.rate_limit_wait(), None, "nothing seen yet");
+        on.record_rate_limit(exhausted(Some(Duration::from_secs(5))));
+        let wait = on.rate_limit_wait().unwrap();
+        assert!(
+            wait > Duration::from_millis(4900) && wait <= Duration::from_secs(5),
+            "{wait:?}"
+        );
+        on.record_rate_limit(exhausted(None));
+        let wait = on.rate_limit_wait().unwrap();
+        assert!(
+            wait > Duration::from_millis(900) && wait <= Duration::from_secs(1),
+            "{wait:?}"
+        );
+        on.record_rate_limit(exhausted(Some(Duration::from_secs(3600))));
+        assert_eq!(
+            on.rate_limit_wait(),
+            None,
+            "a reset beyond max_retry_after is not waited for"
+        );
+        on.record_rate_limit(Some(RateLimit {
+            limit: None,
+            remaining: Some(3),
+            reset: None,
+        }));
+        assert_eq!(on.rate_limit_wait(), None);
+        on.record_rate_limit(None);
+        assert_eq!(
+            on.last_rate_limit().unwrap().remaining,
+            Some(3),
+            "responses without headers change nothing"
+        );
+    }
+
+    #[test]
+    fn endpoint_url_joins_base_and_path() {
+        let client = ClientBuilder::new(&DEFAULTS)
+            .base_url("http://h:1/api/")
+            .build()
+            .unwrap();
+        assert_eq!(
+            client.endpoint_url("/tasks/1").unwrap().as_str(),
+            "http://h:1/api/tasks/1"
+        );
+        assert_eq!(
+            client.endpoint_url("tasks").unwrap().as_str(),
+            "http://h:1/api/tasks"
+        );
+        let headers = ClientBuilder::new(&DEFAULTS)
+            .api_key("k1")
+            .build()
+            .unwrap()
+            .auth_headers();
+        assert_eq!(headers["authorization"], "Bearer k1");
+        assert!(headers["authorization"].is_sensitive());
+        assert_eq!(headers["user-agent"], "unit");
+    }
 
     #[test]
     fn base64_matches_rfc4648_vectors() {

@@ -87,8 +87,8 @@ impl ::std::fmt::Debug for RequestOptions {
 enum Body {
     Empty,
     Bytes(bytes::Bytes, http::HeaderValue),
-    /// Taken on the first attempt; a multipart request is never retried.
-    Multipart(Option<reqwest::multipart::Form>),
+    /// Rebuilt for every attempt, so a multipart request is retried like any other.
+    Multipart(crate::runtime::multipart::Multipart),
 }
 
 /// One API call being assembled. Created by [`Client::request`]; sent by one of the `send_*` methods.
@@ -234,6 +234,21 @@ impl<'a> Request<'a> {
         self
     }
 
+    /// A JSON body sent with another JSON media type (`application/merge-patch+json`, …).
+    pub fn json_as<T: serde::Serialize + ?Sized>(
+        &mut self,
+        body: &T,
+        content_type: &str,
+    ) -> &mut Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.bytes(bytes, content_type),
+            Err(e) => {
+                self.fail(format!("the JSON body could not be serialized: {e}"));
+                self
+            }
+        }
+    }
+
     /// An `application/x-www-form-urlencoded` body from a struct or map (arrays repeat the key, nested
     /// objects are written `outer[inner]=v`, `None` fields are left out).
     pub fn form<T: serde::Serialize + ?Sized>(&mut self, body: &T) -> &mut Self {
@@ -279,9 +294,9 @@ impl<'a> Request<'a> {
         self
     }
 
-    /// A `multipart/form-data` body. Such a request is sent once, never retried (its body cannot be replayed).
-    pub fn multipart(&mut self, form: reqwest::multipart::Form) -> &mut Self {
-        self.body = Body::Multipart(Some(form));
+    /// A `multipart/form-data` body (value and file parts).
+    pub fn multipart(&mut self, form: crate::runtime::multipart::Multipart) -> &mut Self {
+        self.body = Body::Multipart(form);
         self
     }
 
@@ -318,7 +333,7 @@ impl<'a> Request<'a> {
         }
         let span = self.span();
         async move {
-            let raw = self.dispatch(false).await?.read_body().await?;
+            let raw = self.dispatch(false, true).await?.into_body()?;
             let value = raw.json::<T>()?;
             Ok(raw.into_response(value))
         }
@@ -330,7 +345,7 @@ impl<'a> Request<'a> {
     pub async fn send_empty(self) -> Result<Response<()>, Error> {
         let span = self.span();
         async move {
-            let raw = self.dispatch(false).await?.read_body().await?;
+            let raw = self.dispatch(false, true).await?.into_body()?;
             Ok(raw.into_response(()))
         }
         .instrument(span)
@@ -341,7 +356,7 @@ impl<'a> Request<'a> {
     pub async fn send_text(self) -> Result<Response<String>, Error> {
         let span = self.span();
         async move {
-            let raw = self.dispatch(false).await?.read_body().await?;
+            let raw = self.dispatch(false, true).await?.into_body()?;
             let text = raw.text()?;
             Ok(raw.into_response(text))
         }
@@ -353,23 +368,30 @@ impl<'a> Request<'a> {
     /// for the response headers; the body may take as long as it takes.
     pub async fn send_stream(self) -> Result<Response<ByteStream>, Error> {
         let span = self.span();
-        async move { self.dispatch(false).await.map(Dispatched::into_stream) }
-            .instrument(span)
-            .await
+        async move {
+            Ok(self
+                .dispatch(false, false)
+                .await?
+                .into_head()?
+                .into_stream())
+        }
+        .instrument(span)
+        .await
     }
 
     /// Sends the request (with retries) and returns the final response whatever its status, body read (up to
     /// the size limit). For operations with several typed outcomes.
     pub async fn send_raw(self) -> Result<RawResponse, Error> {
         let span = self.span();
-        async move { self.dispatch(true).await?.read_body().await }
+        async move { self.dispatch(true, true).await?.into_body() }
             .instrument(span)
             .await
     }
 
     /// Sends attempts until one succeeds (or, with `any_status`, until an answer that is not retried) or the
-    /// retry policy gives up.
-    async fn dispatch(self, any_status: bool) -> Result<Dispatched<'a>, Error> {
+    /// retry policy gives up. With `buffered` the body is read as part of the attempt, so that a connection
+    /// that breaks while the body arrives is retried like one that breaks before.
+    async fn dispatch(self, any_status: bool, buffered: bool) -> Result<Outcome<'a>, Error> {
         let Request {
             client,
             method,
@@ -430,10 +452,7 @@ impl<'a> Request<'a> {
 
         let inner = &client.inner;
         let timeout = options.timeout.unwrap_or(inner.timeout);
-        let max_retries = match body {
-            Body::Multipart(_) => 0,
-            _ => options.max_retries.unwrap_or(inner.max_retries),
-        };
+        let max_retries = options.max_retries.unwrap_or(inner.max_retries);
         let has_key = idempotency_header.is_some();
         let mut attempt: u32 = 0;
         loop {
@@ -456,14 +475,10 @@ impl<'a> Request<'a> {
             match &mut body {
                 Body::Empty => {}
                 Body::Bytes(bytes, _) => builder = builder.body(bytes.clone()),
-                Body::Multipart(form) => {
-                    let Some(form) = form.take() else {
-                        return Err(Error::build(
-                            &method,
-                            path,
-                            "a multipart body can be sent only once",
-                        ));
-                    };
+                Body::Multipart(parts) => {
+                    let form = parts
+                        .to_form()
+                        .map_err(|message| Error::build(&method, path, message))?;
                     builder = builder.multipart(form);
                 }
             }
@@ -497,10 +512,28 @@ impl<'a> Request<'a> {
                         path,
                         response,
                         deadline,
+                        timeout,
                         permit,
                     };
+                    if status.is_success() && !buffered {
+                        return Ok(Outcome::Head(dispatched));
+                    }
                     if status.is_success() {
-                        return Ok(dispatched);
+                        match dispatched.read_body().await {
+                            Ok(raw) => return Ok(Outcome::Body(raw)),
+                            Err(error @ (Error::Transport { .. } | Error::Timeout { .. })) => {
+                                if !(retries_left
+                                    && retry::may_retry(&method, has_key, Failure::Unknown))
+                                {
+                                    return Err(error);
+                                }
+                                let reason = error.to_string();
+                                let wait = inner.backoff.delay(attempt);
+                                retry_pause(attempt, &reason, Failure::Unknown, wait).await;
+                                continue;
+                            }
+                            Err(other) => return Err(other),
+                        }
                     }
                     let failure = Failure::Status(status);
                     let requested = retry::retry_after(dispatched.response.headers());
@@ -509,11 +542,11 @@ impl<'a> Request<'a> {
                         && requested.is_none_or(|wait| wait <= inner.max_retry_after);
                     if !retry {
                         if any_status {
-                            return Ok(dispatched);
+                            return dispatched.read_body().await.map(Outcome::Body);
                         }
                         return Err(dispatched.into_api_error().await);
                     }
-                    drop(dispatched);
+                    dispatched.drain().await;
                     (failure, status.to_string(), requested)
                 }
                 Ok(Err(e)) => {
@@ -549,14 +582,45 @@ impl<'a> Request<'a> {
                 }
             };
             let wait = requested_wait.unwrap_or_else(|| inner.backoff.delay(attempt));
-            tracing::debug!(
-                attempt,
-                reason = %error,
-                not_sent = failure == Failure::NotSent,
-                wait_ms = wait.as_millis() as u64,
-                "retrying"
-            );
-            tokio::time::sleep(wait).await;
+            retry_pause(attempt, &error, failure, wait).await;
+        }
+    }
+}
+
+/// Logs why another attempt follows and waits before it.
+async fn retry_pause(attempt: u32, reason: &str, failure: Failure, wait: Duration) {
+    tracing::debug!(
+        attempt,
+        reason,
+        not_sent = failure == Failure::NotSent,
+        wait_ms = wait.as_millis() as u64,
+        "retrying"
+    );
+    tokio::time::sleep(wait).await;
+}
+
+/// What `dispatch` ends with: a buffered response, or the head of one whose body is still to be streamed.
+enum Outcome<'a> {
+    Body(RawResponse),
+    Head(Dispatched<'a>),
+}
+
+impl<'a> Outcome<'a> {
+    fn into_body(self) -> Result<RawResponse, Error> {
+        match self {
+            Outcome::Body(raw) => Ok(raw),
+            Outcome::Head(d) => Err(Error::build(
+                &d.method,
+                d.path,
+                "internal: body was not read",
+            )),
+        }
+    }
+
+    fn into_head(self) -> Result<Dispatched<'a>, Error> {
+        match self {
+            Outcome::Head(d) => Ok(d),
+            Outcome::Body(raw) => Err(raw.into_error()),
         }
     }
 }
@@ -568,6 +632,8 @@ pub(crate) struct Dispatched<'a> {
     path: &'static str,
     response: reqwest::Response,
     deadline: Instant,
+    /// The attempt's timeout, for the error message.
+    timeout: Duration,
     permit: tokio::sync::OwnedSemaphorePermit,
 }
 
@@ -588,13 +654,14 @@ impl Dispatched<'_> {
     }
 
     /// Reads up to `limit` bytes of the body before the attempt's deadline.
-    async fn read_limited(&mut self, limit: u64) -> Result<BodyRead, Error> {
-        let (method, path) = (&self.method, self.path);
-        let timeout = self.client.inner.timeout;
-        if self
-            .response
-            .content_length()
-            .is_some_and(|len| len > limit)
+    /// With `precheck`, a declared `content-length` above the limit fails before reading anything.
+    async fn read_limited(&mut self, limit: u64, precheck: bool) -> Result<BodyRead, Error> {
+        let (method, path, timeout) = (&self.method, self.path, self.timeout);
+        if precheck
+            && self
+                .response
+                .content_length()
+                .is_some_and(|len| len > limit)
         {
             return Ok(BodyRead::TooLarge(bytes::Bytes::new()));
         }
@@ -628,7 +695,7 @@ impl Dispatched<'_> {
     /// Reads the whole body within the client's size limit.
     async fn read_body(mut self) -> Result<RawResponse, Error> {
         let limit = self.client.inner.max_response_bytes;
-        match self.read_limited(limit).await? {
+        match self.read_limited(limit, true).await? {
             BodyRead::Complete(body) => Ok(RawResponse::new(self.head(), body)),
             BodyRead::TooLarge(_) => Err(Error::BodyTooLarge {
                 method: self.method.clone(),
@@ -639,10 +706,18 @@ impl Dispatched<'_> {
         }
     }
 
+    /// Reads and drops a small error body before a retry so that the connection can be reused (a struggling
+    /// server is spared new connections); gives up after 64 KiB or 250 ms.
+    async fn drain(mut self) {
+        let limit = ERROR_BODY_LIMIT;
+        let _ =
+            tokio::time::timeout(Duration::from_millis(250), self.read_limited(limit, true)).await;
+    }
+
     /// Turns an error response into `Error::Api`, reading a bounded part of its body.
     async fn into_api_error(mut self) -> Error {
         let limit = ERROR_BODY_LIMIT.min(self.client.inner.max_response_bytes);
-        let (body, complete) = match self.read_limited(limit).await {
+        let (body, complete) = match self.read_limited(limit, false).await {
             Ok(BodyRead::Complete(body)) => (body, true),
             Ok(BodyRead::TooLarge(partial)) => (partial, false),
             Err(_) => (bytes::Bytes::new(), false),
@@ -1001,5 +1076,66 @@ mod tests {
         assert_eq!(o.headers, p(&[("x-trace", "2")]));
         o.insert_header("Authorization", "Bearer secret");
         assert!(!format!("{o:?}").contains("secret"));
+    }
+
+    fn percent_decode(text: &str) -> String {
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'%' {
+                out.push(u8::from_str_radix(&text[i + 1..i + 3], 16).unwrap());
+                i += 3;
+            } else {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn random_values_survive_the_url_parser_unchanged() {
+        const SPECIAL: &[char] = &[
+            ' ', '/', '?', '#', '%', '[', ']', '{', '}', '.', ':', '@', '!', '$', '&', '\'', '(',
+            ')', '*', '+', ',', ';', '=', '\\', '"', '<', '>', '^', '`', '|', '~', '-', '_', '\t',
+            'é', 'ß', '中', '😀',
+        ];
+        let mut rng = fastrand::Rng::with_seed(20261129);
+        for _ in 0..3000 {
+            let len = rng.usize(1..10);
+            let text: String = (0..len)
+                .map(|_| {
+                    if rng.bool() {
+                        rng.alphanumeric()
+                    } else {
+                        SPECIAL[rng.usize(..SPECIAL.len())]
+                    }
+                })
+                .collect();
+            if text == "." || text == ".." {
+                continue;
+            }
+            let path = expand_path("/a/{x}/b", &[("x".to_owned(), text.clone())]).unwrap();
+            let mut url = reqwest::Url::parse(&format!("http://h/v1{path}")).unwrap();
+            assert_eq!(
+                url.path(),
+                format!("/v1{path}"),
+                "the URL parser changed the path of {text:?}"
+            );
+            let segments: Vec<&str> = url.path_segments().unwrap().collect();
+            assert_eq!(segments.len(), 4, "{text:?} split the path: {path}");
+            assert_eq!(percent_decode(segments[2]), text);
+
+            let mut pairs = Vec::new();
+            query_pairs("q", &json!(text), QueryStyle::default(), &mut pairs);
+            url.query_pairs_mut()
+                .extend_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            let back: Vec<(String, String)> = url
+                .query_pairs()
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            assert_eq!(back, vec![("q".to_owned(), text.clone())]);
+        }
     }
 }

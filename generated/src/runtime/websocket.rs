@@ -463,8 +463,8 @@ where
                             }
                             continue;
                         }
-                        Some(Ok(tungstenite::Message::Text(text))) => text.as_bytes().to_vec(),
-                        Some(Ok(tungstenite::Message::Binary(bytes))) => bytes.to_vec(),
+                        Some(Ok(tungstenite::Message::Text(text))) => bytes::Bytes::from(text),
+                        Some(Ok(tungstenite::Message::Binary(bytes))) => bytes,
                         // tungstenite answers pings itself while we read.
                         Some(Ok(_)) => continue,
                         Some(Err(err)) => {

@@ -93,7 +93,6 @@ const OPTIONAL_DEPS: &[(&str, &str)] = &[
     ("tokio-tungstenite", "websocket"),
     ("hmac", "webhooks"),
     ("sha2", "webhooks"),
-    ("base64", "webhooks"),
 ];
 
 fn enabled(features: &Features, part: &str) -> bool {
@@ -298,12 +297,12 @@ pub fn lib_rs(api: &Api, features: &Features, _paths: &TypePaths) -> TokenStream
     });
     let websocket_use = features.websocket.then(|| {
         quote!(
-            pub use runtime::websocket::EventStream;
+            pub use runtime::websocket::{EventStream, StreamError, StreamOptions};
         )
     });
     let sse_use = features.sse.then(|| {
         quote!(
-            pub use runtime::sse::TypedSseStream;
+            pub use runtime::sse::{SseError, SseEvent, TypedSseStream};
         )
     });
     quote! {

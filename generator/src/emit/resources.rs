@@ -400,7 +400,10 @@ fn request_statements(op: &Operation) -> Vec<TokenStream> {
             BodyEncoding::Json(_, ct) => Some(quote!(request.json_as(&body, #ct))),
             BodyEncoding::Form(_) => Some(quote!(request.form(&body))),
             BodyEncoding::Bytes(ct) => Some(quote!(request.bytes(body, #ct))),
-            BodyEncoding::Text(ct) => Some(quote!(request.text(body, #ct))),
+            BodyEncoding::Text(ct) if ct.eq_ignore_ascii_case("text/plain") => {
+                Some(quote!(request.text(body)))
+            }
+            BodyEncoding::Text(ct) => Some(quote!(request.bytes(body.into_bytes(), #ct))),
             BodyEncoding::Multipart(parts) => {
                 let adds = parts.iter().map(|part| {
                     let n = ident(&part_field(part));
@@ -455,7 +458,11 @@ fn receive(shape: &ResponseShape, paths: &TypePaths) -> TokenStream {
         }
         ResponseShape::Text => quote!(request.send_text().await),
         ResponseShape::Stream => quote!(request.send_stream().await),
-        ResponseShape::EventStream(_) => quote!(request.send_sse().await),
+        ResponseShape::EventStream(_) => quote! {{
+            request.header("accept", "text/event-stream");
+            let response = request.send_stream().await?;
+            Ok(response.map(crate::runtime::sse::TypedSseStream::new))
+        }},
         ResponseShape::Outcomes(name, outcomes) => {
             let n = ident(name);
             let arms = outcomes.iter().map(|o| {
@@ -483,7 +490,7 @@ fn receive(shape: &ResponseShape, paths: &TypePaths) -> TokenStream {
                 let raw = request.send_raw().await?;
                 let value = match raw.status() {
                     #(#arms)*
-                    _ => return Err(raw.unexpected_status()),
+                    _ => return Err(raw.into_error()),
                 };
                 Ok(raw.into_response(value))
             }}
@@ -529,24 +536,30 @@ fn describe(shape: &ResponseShape) -> &'static str {
 fn websocket_send(op: &Operation, message: &TypeRef, paths: &TypePaths) -> TokenStream {
     let t = paths.ty(message);
     let path = &op.path;
-    let pushes = op
+    let query_params: Vec<&Param> = op
         .params
         .iter()
         .filter(|p| p.location == ParamLocation::Query)
-        .map(|p| {
-            let n = ident(&p.name);
-            let wire = &p.wire;
-            quote! {
-                if let Some(value) = self.#n.as_ref().and_then(crate::runtime::wire::param_text) {
-                    query.push((#wire.to_owned(), value));
-                }
+        .collect();
+    let declare = if query_params.is_empty() {
+        quote!(let query = Vec::new();)
+    } else {
+        quote!(let mut query = Vec::new();)
+    };
+    let pushes = query_params.iter().map(|p| {
+        let n = ident(&p.name);
+        let wire = &p.wire;
+        quote! {
+            if let Some(value) = self.#n.as_ref().and_then(crate::runtime::wire::param_text) {
+                query.push((#wire.to_owned(), value));
             }
-        });
+        }
+    });
     quote! {
         /// Opens the stream. Events arrive in order, once each; after a dropped connection the
         /// stream reconnects with backoff and resumes after the last event it delivered.
         pub async fn send(self) -> Result<crate::EventStream<#t>, crate::Error> {
-            let mut query = Vec::new();
+            #declare
             #(#pushes)*
             crate::runtime::websocket::connect(
                 self.client,

@@ -39,6 +39,7 @@ pub fn lower(spec: &LoadedSpec, config: &SdkConfig, options: &LowerOptions) -> R
         .clone()
         .or_else(|| config.package.name.clone())
         .unwrap_or_else(|| crate::ident::snake(&doc.info.title).replace('_', "-"));
+    let crate_name = crate_name_of(&crate_name);
     let env_prefix = config
         .package
         .env_prefix
@@ -66,6 +67,24 @@ pub fn lower(spec: &LoadedSpec, config: &SdkConfig, options: &LowerOptions) -> R
         webhooks,
         diagnostics,
     })
+}
+
+/// A valid package name: ASCII letters, digits, `-` and `_`, starting with a letter.
+fn crate_name_of(wanted: &str) -> String {
+    let mut name: String = wanted
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        name.insert_str(0, "api-");
+    }
+    name
 }
 
 /// The first server's URL with its variables at their defaults.

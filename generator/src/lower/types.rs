@@ -513,6 +513,21 @@ impl<'a> TypeSpace<'a> {
         hint: &str,
         origin: &str,
     ) -> Result<Shape> {
+        // Parts that only add `nullable`, a description or an example change no shape.
+        let structural: Vec<(usize, &ReferenceOr<Schema>)> = parts
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| !is_modifier(p))
+            .collect();
+        let nullable_modifier = parts
+            .iter()
+            .any(|p| matches!(p, ReferenceOr::Item(s) if s.schema_data.nullable));
+        if structural.len() == 1 && extra.is_none() {
+            let (i, part) = structural[0];
+            let mut lowered = self.lower(part, hint, &format!("{origin}/allOf/{i}"))?;
+            lowered.nullable |= nullable_modifier;
+            return Ok(Shape::Ref(lowered));
+        }
         if parts.len() == 1 && extra.is_none() {
             return Ok(Shape::Ref(self.lower(
                 &parts[0],
@@ -659,6 +674,9 @@ impl<'a> TypeSpace<'a> {
             let lowered = self.lower(branch, &format!("{hint}Variant{}", i + 1), &at)?;
             any_nullable |= lowered.nullable;
             let mut tags = Vec::new();
+            if let (Some(d), ReferenceOr::Item(inline)) = (discriminator, branch) {
+                tags = self.declared_tags(inline, &d.property_name, 0);
+            }
             if let (Some(d), ReferenceOr::Reference { reference }) = (discriminator, branch) {
                 for (tag, target) in &d.mapping {
                     let target = if target.starts_with('#') {
@@ -690,6 +708,11 @@ impl<'a> TypeSpace<'a> {
                 },
                 specificity(self, branch),
             ));
+        }
+        // A tag value selects one variant: later duplicates lose it.
+        let mut seen_tags = BTreeSet::new();
+        for (v, _) in &mut variants {
+            v.tags.retain(|t| seen_tags.insert(t.clone()));
         }
         let tagged = discriminator.is_some() && variants.iter().all(|(v, _)| !v.tags.is_empty());
         if discriminator.is_some() && !tagged {
@@ -742,21 +765,12 @@ impl<'a> TypeSpace<'a> {
 
     /// The tag values a branch declares for itself (a one-value enum or const on the property).
     fn tag_values(&self, reference: &str, property: &str) -> Vec<String> {
-        let Some(schema) = self.resolve_component(reference) else {
-            return Vec::new();
-        };
-        let prop = match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(o)) => o.properties.get(property),
-            SchemaKind::Any(a) => a.properties.get(property),
-            _ => None,
-        };
-        if let Some(ReferenceOr::Item(p)) = prop {
-            if let SchemaKind::Type(Type::String(s)) = &p.schema_kind {
-                let values: Vec<String> = s.enumeration.iter().flatten().cloned().collect();
-                if values.len() == 1 {
-                    return values;
-                }
-            }
+        let declared = self
+            .resolve_component(reference)
+            .map(|s| self.declared_tags(s, property, 0))
+            .unwrap_or_default();
+        if !declared.is_empty() {
+            return declared;
         }
         // Implicit mapping: the schema's own name.
         reference
@@ -764,11 +778,81 @@ impl<'a> TypeSpace<'a> {
             .map(|n| vec![n.to_owned()])
             .unwrap_or_default()
     }
+
+    /// The values a schema allows for its discriminating property (an enum or const on it), looking
+    /// through `allOf` parts.
+    fn declared_tags(&self, schema: &Schema, property: &str, depth: usize) -> Vec<String> {
+        if depth > 8 {
+            return Vec::new();
+        }
+        let (prop, parts): (Option<&ReferenceOr<Box<Schema>>>, &[ReferenceOr<Schema>]) =
+            match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(o)) => (o.properties.get(property), &[]),
+                SchemaKind::Any(a) => (a.properties.get(property), &a.all_of),
+                SchemaKind::AllOf { all_of } => (None, all_of),
+                _ => (None, &[]),
+            };
+        let prop_schema = match prop {
+            Some(ReferenceOr::Item(p)) => Some(&**p),
+            Some(ReferenceOr::Reference { reference }) => self.resolve_component(reference),
+            None => None,
+        };
+        if let Some(p) = prop_schema {
+            let values: Vec<String> = match &p.schema_kind {
+                SchemaKind::Type(Type::String(s)) => {
+                    s.enumeration.iter().flatten().cloned().collect()
+                }
+                SchemaKind::Any(a) => a
+                    .enumeration
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            if !values.is_empty() {
+                return values;
+            }
+        }
+        for part in parts {
+            let part = match part {
+                ReferenceOr::Item(s) => Some(s),
+                ReferenceOr::Reference { reference } => self.resolve_component(reference),
+            };
+            if let Some(part) = part {
+                let found = self.declared_tags(part, property, depth + 1);
+                if !found.is_empty() {
+                    return found;
+                }
+            }
+        }
+        Vec::new()
+    }
 }
 
 enum Shape {
     Def(TypeKind),
     Ref(Lowered),
+}
+
+/// A schema that constrains nothing structurally (only `nullable`, docs, examples, defaults).
+fn is_modifier(part: &ReferenceOr<Schema>) -> bool {
+    let ReferenceOr::Item(schema) = part else {
+        return false;
+    };
+    match &schema.schema_kind {
+        SchemaKind::Any(a) => {
+            a.typ.is_none()
+                && a.properties.is_empty()
+                && a.items.is_none()
+                && a.one_of.is_empty()
+                && a.any_of.is_empty()
+                && a.all_of.is_empty()
+                && a.not.is_none()
+                && a.enumeration.is_empty()
+                && a.additional_properties.is_none()
+        }
+        _ => false,
+    }
 }
 
 /// `Option<T>` for nullable items inside containers.

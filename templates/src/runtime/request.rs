@@ -87,8 +87,8 @@ impl ::std::fmt::Debug for RequestOptions {
 enum Body {
     Empty,
     Bytes(bytes::Bytes, http::HeaderValue),
-    /// Taken on the first attempt; a multipart request is never retried.
-    Multipart(Option<reqwest::multipart::Form>),
+    /// Rebuilt for every attempt, so a multipart request is retried like any other.
+    Multipart(crate::runtime::multipart::Multipart),
 }
 
 /// One API call being assembled. Created by [`Client::request`]; sent by one of the `send_*` methods.
@@ -294,9 +294,9 @@ impl<'a> Request<'a> {
         self
     }
 
-    /// A `multipart/form-data` body. Such a request is sent once, never retried (its body cannot be replayed).
-    pub fn multipart(&mut self, form: reqwest::multipart::Form) -> &mut Self {
-        self.body = Body::Multipart(Some(form));
+    /// A `multipart/form-data` body (value and file parts).
+    pub fn multipart(&mut self, form: crate::runtime::multipart::Multipart) -> &mut Self {
+        self.body = Body::Multipart(form);
         self
     }
 
@@ -452,10 +452,7 @@ impl<'a> Request<'a> {
 
         let inner = &client.inner;
         let timeout = options.timeout.unwrap_or(inner.timeout);
-        let max_retries = match body {
-            Body::Multipart(_) => 0,
-            _ => options.max_retries.unwrap_or(inner.max_retries),
-        };
+        let max_retries = options.max_retries.unwrap_or(inner.max_retries);
         let has_key = idempotency_header.is_some();
         let mut attempt: u32 = 0;
         loop {
@@ -478,14 +475,10 @@ impl<'a> Request<'a> {
             match &mut body {
                 Body::Empty => {}
                 Body::Bytes(bytes, _) => builder = builder.body(bytes.clone()),
-                Body::Multipart(form) => {
-                    let Some(form) = form.take() else {
-                        return Err(Error::build(
-                            &method,
-                            path,
-                            "a multipart body can be sent only once",
-                        ));
-                    };
+                Body::Multipart(parts) => {
+                    let form = parts
+                        .to_form()
+                        .map_err(|message| Error::build(&method, path, message))?;
                     builder = builder.multipart(form);
                 }
             }
