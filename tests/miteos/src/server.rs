@@ -13,7 +13,9 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::{HeaderMap, Method};
-use http_body_util::{BodyExt, Full};
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full, StreamBody};
+use hyper::body::Frame;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use serde_json::Value;
@@ -107,6 +109,12 @@ pub struct Canned {
     pub body: Bytes,
     /// How long to wait before answering.
     pub delay: Duration,
+    /// Send the body in this many chunks with `pause` before each (0: all at once).
+    pub chunks: usize,
+    /// Pause before each chunk of a trickled body.
+    pub pause: Duration,
+    /// Declare this many bytes more in `Content-Length` than the body has, so the connection breaks off.
+    pub missing_bytes: usize,
 }
 
 impl Canned {
@@ -122,6 +130,9 @@ impl Canned {
             headers: vec![("content-type".to_owned(), content_type.to_owned())],
             body: body.into(),
             delay: Duration::ZERO,
+            chunks: 0,
+            pause: Duration::ZERO,
+            missing_bytes: 0,
         }
     }
 
@@ -132,6 +143,9 @@ impl Canned {
             headers: Vec::new(),
             body: Bytes::new(),
             delay: Duration::ZERO,
+            chunks: 0,
+            pause: Duration::ZERO,
+            missing_bytes: 0,
         }
     }
 
@@ -144,6 +158,20 @@ impl Canned {
     /// Answers only after `delay`.
     pub fn delayed(mut self, delay: Duration) -> Canned {
         self.delay = delay;
+        self
+    }
+
+    /// Sends the headers at once and the body in `chunks` pieces, each after `pause`.
+    pub fn trickled(mut self, chunks: usize, pause: Duration) -> Canned {
+        self.chunks = chunks;
+        self.pause = pause;
+        self
+    }
+
+    /// Declares `missing` bytes more in `Content-Length` than the body has: the server closes the connection
+    /// after the body, as a crashed upstream would.
+    pub fn truncated(mut self, missing: usize) -> Canned {
+        self.missing_bytes = missing;
         self
     }
 }
@@ -292,7 +320,7 @@ impl Drop for TestServer {
 async fn answer(
     state: Arc<State>,
     request: http::Request<hyper::body::Incoming>,
-) -> Result<http::Response<Full<Bytes>>, Infallible> {
+) -> Result<http::Response<BoxBody<Bytes, Infallible>>, Infallible> {
     let (parts, body) = request.into_parts();
     // A body that breaks off is recorded as far as it arrived.
     let body = body
@@ -352,9 +380,31 @@ async fn answer(
     for (name, value) in &canned.headers {
         response = response.header(name.as_str(), value.as_str());
     }
-    Ok(response
-        .body(Full::new(canned.body.clone()))
-        .expect("a valid canned response"))
+    if canned.missing_bytes > 0 {
+        let declared = canned.body.len() + canned.missing_bytes;
+        response = response.header("content-length", declared.to_string());
+    }
+    let body = if canned.chunks == 0 {
+        Full::new(canned.body.clone()).boxed()
+    } else {
+        let size = canned.body.len().div_ceil(canned.chunks).max(1);
+        let pieces: VecDeque<Bytes> = (0..canned.body.len())
+            .step_by(size)
+            .map(|start| {
+                canned
+                    .body
+                    .slice(start..(start + size).min(canned.body.len()))
+            })
+            .collect();
+        let pause = canned.pause;
+        let stream = futures_util::stream::unfold(pieces, move |mut pieces| async move {
+            let piece = pieces.pop_front()?;
+            tokio::time::sleep(pause).await;
+            Some((Ok::<_, Infallible>(Frame::data(piece)), pieces))
+        });
+        StreamBody::new(stream).boxed()
+    };
+    Ok(response.body(body).expect("a valid canned response"))
 }
 
 /// A route's answer: a fixed response or the handler to compute one.
