@@ -1,0 +1,140 @@
+//! Snapshot tests: each fixture under `fixtures/snapshots/<case>/` is a small hand-written spec and
+//! `expected/`, the crate the generator makes of it. The expected crates are workspace members, so
+//! `cargo build --workspace` also proves that every snapshot compiles.
+//!
+//! `SNAPSHOTS=overwrite cargo test -p sdkgen --test snapshots` rewrites the expected crates.
+
+use std::path::{Path, PathBuf};
+
+use sdkgen::output::{Mode, sync};
+
+const FIX: &str = "SNAPSHOTS=overwrite cargo test -p sdkgen --test snapshots";
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/snapshots")
+}
+
+/// The spec of a case: `openapi.json` or `openapi.yaml`.
+fn spec(case: &str) -> (PathBuf, String) {
+    for file in ["openapi.json", "openapi.yaml"] {
+        let path = fixtures().join(case).join(file);
+        if path.exists() {
+            return (path, format!("fixtures/snapshots/{case}/{file}"));
+        }
+    }
+    panic!("fixture `{case}` has no openapi.json or openapi.yaml");
+}
+
+fn options(case: &str, source_label: String) -> sdkgen::Options {
+    sdkgen::Options {
+        crate_name: Some(format!("snapshot-{case}")),
+        source_label,
+        standalone: false,
+    }
+}
+
+/// Generates the crate of `case` and compares it with `expected/` (or rewrites it with
+/// `SNAPSHOTS=overwrite`).
+#[track_caller]
+fn check(case: &str) {
+    let (path, label) = spec(case);
+    let generated = sdkgen::generate_from_path(&path, &options(case, label))
+        .unwrap_or_else(|e| panic!("fixture `{case}`: generation failed: {e}"));
+    let mode = match std::env::var("SNAPSHOTS").as_deref() {
+        Ok("overwrite") => Mode::Write,
+        _ => Mode::Check,
+    };
+    let expected = fixtures().join(case).join("expected");
+    if let Err(e) = sync(&expected, &generated.files, mode, FIX) {
+        panic!("fixture `{case}`: {e}");
+    }
+    check_diagnostics(case, &generated.diagnostics, mode);
+}
+
+/// The generator's diagnostics for `case` are kept in `diagnostics.txt` beside the spec, one a
+/// line; no file means none.
+#[track_caller]
+fn check_diagnostics(case: &str, diagnostics: &[sdkgen::ir::Diagnostic], mode: Mode) {
+    let path = fixtures().join(case).join("diagnostics.txt");
+    let actual: String = diagnostics.iter().map(|d| format!("{d}\n")).collect();
+    match mode {
+        Mode::Write if actual.is_empty() => {
+            let _ = std::fs::remove_file(&path);
+        }
+        Mode::Write => std::fs::write(&path, &actual).expect("write diagnostics.txt"),
+        Mode::Check => {
+            let expected = std::fs::read_to_string(&path).unwrap_or_default();
+            assert_eq!(
+                expected.replace("\r\n", "\n"),
+                actual,
+                "fixture `{case}`: diagnostics differ from {}; run `{FIX}` to update",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn petstore_min() {
+    check("petstore_min");
+}
+
+#[test]
+fn openapi31() {
+    check("openapi31");
+}
+
+#[test]
+fn enums() {
+    check("enums");
+}
+
+#[test]
+fn unions() {
+    check("unions");
+}
+
+#[test]
+fn objects() {
+    check("objects");
+}
+
+#[test]
+fn names() {
+    check("names");
+}
+
+#[test]
+fn docs() {
+    check("docs");
+}
+
+#[test]
+fn params() {
+    check("params");
+}
+
+#[test]
+fn bodies() {
+    check("bodies");
+}
+
+#[test]
+fn responses() {
+    check("responses");
+}
+
+#[test]
+fn security() {
+    check("security");
+}
+
+#[test]
+fn webhooks31() {
+    check("webhooks31");
+}
+
+#[test]
+fn callbacks() {
+    check("callbacks");
+}
