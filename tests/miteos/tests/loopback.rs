@@ -1212,3 +1212,51 @@ async fn empty_and_dot_segment_ids_fail_before_anything_is_sent() {
     }
     assert!(server.requests().is_empty(), "{:?}", server.requests());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calls_run_concurrently_on_spawned_tasks() {
+    let server = TestServer::start().await;
+    for i in 0..40 {
+        let mut task = task_running();
+        task["id"] = json!(format!("task_{i}"));
+        server.on(
+            Method::GET,
+            &format!("/v1/tasks/task_{i}"),
+            Canned::json(200, &task),
+        );
+    }
+    server.on(
+        Method::GET,
+        "/v1/deployments",
+        Canned::json(
+            200,
+            &json!({"deployments": [deployment_live()], "total": 1}),
+        ),
+    );
+    let client = server.client();
+
+    let mut handles = Vec::new();
+    for i in 0..40 {
+        let client = client.clone();
+        handles.push(tokio::spawn(async move {
+            client.tasks().get(format!("task_{i}")).send().await
+        }));
+    }
+    let stream_client = client.clone();
+    let pages = tokio::spawn(async move {
+        futures_util::StreamExt::count(stream_client.deployments().list().limit(10).into_stream())
+            .await
+    });
+    for (i, handle) in handles.into_iter().enumerate() {
+        let task = handle.await.expect("joined").expect("task");
+        assert_eq!(task.id, format!("task_{i}"));
+    }
+    assert_eq!(pages.await.expect("joined"), 1);
+
+    let mut paths: Vec<String> = server.requests().into_iter().map(|r| r.path).collect();
+    paths.sort();
+    let mut expected: Vec<String> = (0..40).map(|i| format!("/v1/tasks/task_{i}")).collect();
+    expected.push("/v1/deployments".to_owned());
+    expected.sort();
+    assert_eq!(paths, expected, "every call sent exactly once");
+}
