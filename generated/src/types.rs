@@ -9,9 +9,9 @@ pub struct AgentActionData {
     pub agent_id: String,
     /// Task Id
     pub task_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_type: Option<AgentType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: Option<AgentStatus>,
     /// Tool
     ///
@@ -20,10 +20,10 @@ pub struct AgentActionData {
     /// Summary
     ///
     /// What the call does, for people.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: Option<String>,
     /// Progress
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub progress: Option<i64>,
 }
 /// AgentActionEvent
@@ -40,10 +40,10 @@ pub struct AgentActionEvent {
     /// Created At
     pub created_at: String,
     /// Task Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: Option<String>,
     /// Agent Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_id: Option<String>,
     pub data: AgentActionData,
 }
@@ -56,12 +56,12 @@ pub struct AgentErrorData {
     pub agent_id: String,
     /// Task Id
     pub task_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: Option<AgentStatus>,
     /// Error
     pub error: String,
     /// Tool
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tool: Option<String>,
 }
 /// AgentErrorEvent
@@ -78,10 +78,10 @@ pub struct AgentErrorEvent {
     /// Created At
     pub created_at: String,
     /// Task Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: Option<String>,
     /// Agent Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_id: Option<String>,
     pub data: AgentErrorData,
 }
@@ -196,12 +196,12 @@ pub struct AgentThinkingData {
     pub agent_id: String,
     /// Task Id
     pub task_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: Option<AgentStatus>,
     /// Message
     ///
     /// Short summary of the reasoning.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: Option<String>,
 }
 /// AgentThinkingEvent
@@ -218,10 +218,10 @@ pub struct AgentThinkingEvent {
     /// Created At
     pub created_at: String,
     /// Task Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: Option<String>,
     /// Agent Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_id: Option<String>,
     pub data: AgentThinkingData,
 }
@@ -306,7 +306,7 @@ pub struct ApprovalRequest {
     /// True approves the action, false rejects it.
     pub approved: bool,
     /// Reason
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: Option<String>,
 }
 impl ApprovalRequest {
@@ -351,10 +351,10 @@ pub struct ApprovalRequiredEvent {
     /// Created At
     pub created_at: String,
     /// Task Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: Option<String>,
     /// Agent Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_id: Option<String>,
     pub data: ApprovalRequiredData,
 }
@@ -370,7 +370,7 @@ pub struct ApprovalResponse {
     /// Approved
     pub approved: bool,
     /// Reason
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: Option<String>,
     /// Decided At
     pub decided_at: String,
@@ -389,10 +389,10 @@ pub struct BillingCreditLowEvent {
     /// Created At
     pub created_at: String,
     /// Task Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: Option<String>,
     /// Agent Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_id: Option<String>,
     pub data: CreditLowData,
 }
@@ -642,22 +642,22 @@ pub struct CardResponse {
     /// Number
     ///
     /// Full card number; only in the answer that issues the card.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub number: Option<String>,
     /// Cvv
     ///
     /// Only in the answer that issues the card.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cvv: Option<String>,
     /// Exp Month
     ///
     /// Only in the answer that issues the card.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub exp_month: Option<i64>,
     /// Exp Year
     ///
     /// Only in the answer that issues the card.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub exp_year: Option<i64>,
 }
 /// CardStatus
@@ -725,9 +725,9 @@ pub struct CreditLowData {
     /// Threshold
     ///
     /// Level under which the event fires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub threshold: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub plan: Option<BillingPlan>,
 }
 /// DeliverableResponse
@@ -740,23 +740,23 @@ pub struct DeliverableResponse {
     /// Deliverable id (`dlvr_…`).
     pub id: String,
     /// Task Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: Option<String>,
     /// Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: Option<String>,
     /// Content Type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content_type: Option<String>,
     /// Size Bytes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub size_bytes: Option<i64>,
     /// Download Url
     ///
     /// Pre-signed URL, usable without auth until it expires.
     pub download_url: String,
     /// Created At
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: Option<String>,
 }
 /// DeployTarget
@@ -853,9 +853,9 @@ pub struct DeploymentEventData {
     /// Deployment Id
     pub deployment_id: String,
     /// Workspace Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target: Option<DeployTarget>,
     pub status: DeploymentStatus,
     /// Url
@@ -866,7 +866,7 @@ pub struct DeploymentEventData {
     /// Error
     ///
     /// Set when the deployment failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error: Option<String>,
 }
 /// DeploymentFailedEvent
@@ -883,10 +883,10 @@ pub struct DeploymentFailedEvent {
     /// Created At
     pub created_at: String,
     /// Task Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: Option<String>,
     /// Agent Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_id: Option<String>,
     pub data: DeploymentEventData,
 }
@@ -914,10 +914,10 @@ pub struct DeploymentLiveEvent {
     /// Created At
     pub created_at: String,
     /// Task Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: Option<String>,
     /// Agent Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_id: Option<String>,
     pub data: DeploymentEventData,
 }
@@ -961,10 +961,10 @@ pub struct DeploymentStartedEvent {
     /// Created At
     pub created_at: String,
     /// Task Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: Option<String>,
     /// Agent Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_id: Option<String>,
     pub data: DeploymentEventData,
 }
@@ -1077,7 +1077,7 @@ pub enum Event {
     /// `type` is `billing.credit_low`.
     BillingCreditLow(BillingCreditLowEvent),
     /// A kind this version of the SDK does not know; kept as sent.
-    Unknown2(::serde_json::Value),
+    Unknown(::serde_json::Value),
 }
 impl ::serde::Serialize for Event {
     fn serialize<S: ::serde::Serializer>(
@@ -1100,7 +1100,7 @@ impl ::serde::Serialize for Event {
             Self::TradingOrderPlaced(v) => v.serialize(serializer),
             Self::TradingKillTriggered(v) => v.serialize(serializer),
             Self::BillingCreditLow(v) => v.serialize(serializer),
-            Self::Unknown2(v) => v.serialize(serializer),
+            Self::Unknown(v) => v.serialize(serializer),
         }
     }
 }
@@ -1187,7 +1187,7 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                     .map(Self::BillingCreditLow)
                     .map_err(::serde::de::Error::custom)
             }
-            _ => Ok(Self::Unknown2(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
@@ -1316,7 +1316,7 @@ impl GuideRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct HttpValidationError {
     /// Detail
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub detail: Option<Vec<ValidationError>>,
 }
 /// IntegrationResponse
@@ -1607,7 +1607,7 @@ pub struct SkillCreate {
     /// Published
     ///
     /// Publish the skill to the marketplace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub published: Option<bool>,
 }
 impl SkillCreate {
@@ -1648,7 +1648,7 @@ pub struct SkillResponse {
     /// Published
     pub published: bool,
     /// Created At
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: Option<String>,
 }
 /// SkillStep
@@ -1667,7 +1667,7 @@ pub struct SkillStep {
     /// Confidence
     ///
     /// How sure the compiler is of the step (0–1); absent on hand-written steps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub confidence: Option<f64>,
 }
 impl SkillStep {
@@ -1706,12 +1706,12 @@ pub struct SubTaskResponse {
     pub prompt: String,
     pub status: TaskStatus,
     /// Tokens Used
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tokens_used: Option<i64>,
     /// Model Used
     ///
     /// Model that ran the subtask; null before it starts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub model_used: Option<String>,
 }
 /// TaskCompleteData
@@ -1725,13 +1725,13 @@ pub struct TaskCompleteData {
     /// Completed At
     pub completed_at: String,
     /// Total Tokens Used
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_tokens_used: Option<i64>,
     /// Total Cost Cents
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_cost_cents: Option<i64>,
     /// Deliverable Ids
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deliverable_ids: Option<Vec<String>>,
 }
 /// TaskCompleteEvent
@@ -1748,10 +1748,10 @@ pub struct TaskCompleteEvent {
     /// Created At
     pub created_at: String,
     /// Task Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: Option<String>,
     /// Agent Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_id: Option<String>,
     pub data: TaskCompleteData,
 }
@@ -1763,22 +1763,22 @@ pub struct TaskConfig {
     /// Max Agents
     ///
     /// Most agents the orchestrator may run at once for this task.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max_agents: Option<i64>,
     /// Autonomy Level
     ///
     /// 0 asks for approval often, 100 acts alone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub autonomy_level: Option<i64>,
     /// Auto Deploy
     ///
     /// Deploy the result when the task completes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auto_deploy: Option<bool>,
     /// Deploy Target
     ///
     /// Target of the automatic deployment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deploy_target: Option<DeployTarget>,
 }
 impl TaskConfig {
@@ -1815,10 +1815,10 @@ pub struct TaskCreate {
     /// Workspace Id
     ///
     /// Workspace to work in (`ws_…`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: Option<String>,
     /// Config
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub config: Option<TaskConfig>,
 }
 impl TaskCreate {
@@ -1852,7 +1852,7 @@ pub struct TaskCreatedData {
     /// Prompt
     pub prompt: String,
     /// Workspace Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: Option<String>,
 }
 /// TaskCreatedEvent
@@ -1869,10 +1869,10 @@ pub struct TaskCreatedEvent {
     /// Created At
     pub created_at: String,
     /// Task Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: Option<String>,
     /// Agent Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_id: Option<String>,
     pub data: TaskCreatedData,
 }
@@ -1903,10 +1903,10 @@ pub struct TaskFailedEvent {
     /// Created At
     pub created_at: String,
     /// Task Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: Option<String>,
     /// Agent Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_id: Option<String>,
     pub data: TaskFailedData,
 }
@@ -1936,10 +1936,10 @@ pub struct TaskPlanningEvent {
     /// Created At
     pub created_at: String,
     /// Task Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: Option<String>,
     /// Agent Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_id: Option<String>,
     pub data: TaskStatusData,
 }
@@ -1960,29 +1960,29 @@ pub struct TaskResponse {
     /// Config
     ///
     /// Echo of the config sent at creation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub config: Option<TaskConfig>,
     /// Workspace Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: Option<String>,
     /// Total Tokens Used
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_tokens_used: Option<i64>,
     /// Total Cost Cents
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_cost_cents: Option<i64>,
     /// Completed At
     ///
     /// Null until the task is done.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub completed_at: Option<String>,
     /// Subtasks
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subtasks: Option<Vec<SubTaskResponse>>,
     /// Agents
     ///
     /// Agents of the task; their ids are the ones the agents endpoints take.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub agents: Option<Vec<AgentResponse>>,
 }
 /// TaskRunningEvent
@@ -1999,10 +1999,10 @@ pub struct TaskRunningEvent {
     /// Created At
     pub created_at: String,
     /// Task Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: Option<String>,
     /// Agent Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_id: Option<String>,
     pub data: TaskStatusData,
 }
@@ -2090,7 +2090,7 @@ pub struct TaskStatusData {
     pub task_id: String,
     pub status: TaskStatus,
     /// Previous Status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous_status: Option<TaskStatus>,
 }
 /// TradingKillData
@@ -2103,10 +2103,10 @@ pub struct TradingKillData {
     /// Why trading was stopped (e.g. a loss limit).
     pub reason: String,
     /// Broker Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub broker_id: Option<String>,
     /// Orders Cancelled
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub orders_cancelled: Option<i64>,
 }
 /// TradingKillTriggeredEvent
@@ -2123,10 +2123,10 @@ pub struct TradingKillTriggeredEvent {
     /// Created At
     pub created_at: String,
     /// Task Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: Option<String>,
     /// Agent Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_id: Option<String>,
     pub data: TradingKillData,
 }
@@ -2147,15 +2147,15 @@ pub struct TradingOrderData {
     /// Order Type
     ///
     /// e.g. `market`, `limit`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub order_type: Option<String>,
     /// Limit Price
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub limit_price: Option<f64>,
     /// Mode
     ///
     /// `paper` or live trading.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mode: Option<String>,
 }
 /// TradingOrderPlacedEvent
@@ -2172,10 +2172,10 @@ pub struct TradingOrderPlacedEvent {
     /// Created At
     pub created_at: String,
     /// Task Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: Option<String>,
     /// Agent Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_id: Option<String>,
     pub data: TradingOrderData,
 }
@@ -2213,7 +2213,7 @@ pub struct WebhookCreate {
     /// Secret
     ///
     /// Signing secret (`whsec_…`, Standard Webhooks). When absent the server generates one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: Option<String>,
 }
 impl WebhookCreate {
@@ -2249,7 +2249,7 @@ pub struct WebhookResponse {
     /// Secret
     ///
     /// Signing secret; only in the answer that creates the endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: Option<String>,
 }
 /// WorkspaceCreate
@@ -2262,7 +2262,7 @@ pub struct WorkspaceCreate {
     /// Unique among your workspaces.
     pub name: String,
     /// Description
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: Option<String>,
 }
 impl WorkspaceCreate {
@@ -2320,9 +2320,7 @@ impl crate::runtime::websocket::StreamEvent for Event {
             Self::TradingOrderPlaced(event) => Some(event.id.as_str()),
             Self::TradingKillTriggered(event) => Some(event.id.as_str()),
             Self::BillingCreditLow(event) => Some(event.id.as_str()),
-            Self::Unknown2(value) => {
-                value.get("id").and_then(::serde_json::Value::as_str)
-            }
+            Self::Unknown(value) => value.get("id").and_then(::serde_json::Value::as_str),
         }
     }
 }

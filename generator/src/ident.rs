@@ -108,11 +108,14 @@ impl Namespace {
             return wanted.to_owned();
         }
         let base = unraw(wanted);
-        let sep = if base.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
-            ""
+        let camel = base.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+        // `Self_` + 2 is `Self2`, not `Self_2` (which is not camel case).
+        let base = if camel {
+            base.trim_end_matches('_')
         } else {
-            "_"
+            base
         };
+        let sep = if camel { "" } else { "_" };
         (2..)
             .map(|n| format!("{base}{sep}{n}"))
             .find(|candidate| self.taken.insert(candidate.clone()))

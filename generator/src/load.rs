@@ -54,6 +54,83 @@ pub fn parse_text(text: &str, origin: &str) -> Result<Value> {
     }
 }
 
+/// openapiv3 reads maps through `#[serde(flatten)]` and untagged enums, which hide where below
+/// them an error is. Reading the parts of each operation on their own finds the full pointer.
+fn refine_path_error(doc: &Value) -> Option<Error> {
+    use openapiv3::{Operation, Parameter, ReferenceOr, RequestBody, Response};
+    let esc = crate::error::escape_pointer;
+    let paths = doc.get("paths")?.as_object()?;
+    for (path, item) in paths {
+        let at = format!("#/paths/{}", esc(path));
+        let Some(item) = item.as_object() else {
+            return Some(structure(at, "expected a path item object".to_owned()));
+        };
+        for (method, op) in item {
+            let op_at = format!("{at}/{}", esc(method));
+            let known = [
+                "get", "put", "post", "delete", "options", "head", "patch", "trace",
+            ];
+            if !known.contains(&method.as_str()) || probe::<Operation>(op, &op_at).is_none() {
+                continue;
+            }
+            // The operation does not read: find the part that does not.
+            match op.get("responses") {
+                Some(Value::Object(responses)) => {
+                    for (status, response) in responses {
+                        let r_at = format!("{op_at}/responses/{}", esc(status));
+                        if let Some(e) = probe::<ReferenceOr<Response>>(response, &r_at) {
+                            return Some(e);
+                        }
+                    }
+                }
+                Some(other) => {
+                    let r_at = format!("{op_at}/responses");
+                    return probe::<openapiv3::Responses>(other, &r_at).or_else(|| {
+                        Some(structure(
+                            r_at,
+                            "expected a map of status codes to responses".to_owned(),
+                        ))
+                    });
+                }
+                None => return Some(structure(op_at, "missing field `responses`".to_owned())),
+            }
+            if let Some(Value::Array(params)) = op.get("parameters") {
+                for (i, param) in params.iter().enumerate() {
+                    if let Some(e) =
+                        probe::<ReferenceOr<Parameter>>(param, &format!("{op_at}/parameters/{i}"))
+                    {
+                        return Some(e);
+                    }
+                }
+            }
+            if let Some(body) = op.get("requestBody") {
+                if let Some(e) =
+                    probe::<ReferenceOr<RequestBody>>(body, &format!("{op_at}/requestBody"))
+                {
+                    return Some(e);
+                }
+            }
+            return probe::<Operation>(op, &op_at);
+        }
+    }
+    None
+}
+
+fn structure(pointer: String, message: String) -> Error {
+    Error::Structure { pointer, message }
+}
+
+/// Reads `value` as `T`; on failure, the error with `at` plus the path serde saw below it.
+fn probe<T: serde::de::DeserializeOwned>(value: &Value, at: &str) -> Option<Error> {
+    let e = serde_path_to_error::deserialize::<_, T>(value).err()?;
+    let below = pointer_from_serde_path(e.path());
+    let below = below.strip_prefix('#').unwrap_or(&below).to_owned();
+    Some(structure(
+        format!("{at}{below}"),
+        e.into_inner().to_string(),
+    ))
+}
+
 /// YAML read straight into JSON the way a spec author means it: non-string keys (`200:`) become
 /// strings, integers beyond 64 bits become floats, tags are dropped.
 struct YamlJson(Value);
@@ -177,11 +254,13 @@ pub fn from_value(mut value: Value, origin: &str) -> Result<LoadedSpec> {
         }
     };
     crate::normalize::normalize(&mut value);
-    let document: openapiv3::OpenAPI =
-        serde_path_to_error::deserialize(&value).map_err(|e| Error::Structure {
-            pointer: pointer_from_serde_path(e.path()),
+    let document: openapiv3::OpenAPI = serde_path_to_error::deserialize(&value).map_err(|e| {
+        let pointer = pointer_from_serde_path(e.path());
+        refine_path_error(&value).unwrap_or(Error::Structure {
+            pointer,
             message: e.into_inner().to_string(),
-        })?;
+        })
+    })?;
     Ok(LoadedSpec {
         document,
         raw: value,

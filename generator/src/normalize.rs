@@ -96,7 +96,11 @@ pub fn normalize_schema(schema: &mut Value) {
         "contains",
         "propertyNames",
     ] {
-        if let Some(child) = map.get_mut(key) {
+        // `additionalProperties: false` stays a boolean (openapiv3 reads it as such).
+        if let Some(child) = map
+            .get_mut(key)
+            .filter(|c| key != "additionalProperties" || !c.is_boolean())
+        {
             normalize_schema(child);
         }
     }

@@ -180,7 +180,6 @@ fn malformed_responses_string() {
 /// The pointer should lead to the offending value, not stop at `#/paths`: `openapiv3` reads the
 /// path map with `#[serde(flatten)]`, which hides the path below it from `serde_path_to_error`.
 #[test]
-#[ignore = "generator bug: the pointer stops at #/paths"]
 fn malformed_responses_string_full_pointer() {
     let err = error_of("malformed/responses_string.json");
     assert!(

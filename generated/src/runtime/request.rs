@@ -220,6 +220,34 @@ impl<'a> Request<'a> {
         self
     }
 
+    /// A cookie parameter: `name=value` added to the `Cookie` header (`None` and unit skip it).
+    pub fn cookie<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) -> &mut Self {
+        let Some(v) = self.serialize_param(&format!("cookie {name}"), value) else {
+            return self;
+        };
+        let Some(text) = simple_text(&v) else {
+            return self;
+        };
+        let pair = format!("{name}={text}");
+        let cookie = match self
+            .headers
+            .get(http::header::COOKIE)
+            .and_then(|c| c.to_str().ok())
+        {
+            Some(existing) => format!("{existing}; {pair}"),
+            None => pair,
+        };
+        match http::HeaderValue::from_str(&cookie) {
+            Ok(value) => {
+                self.headers.insert(http::header::COOKIE, value);
+            }
+            Err(_) => self.fail(format!(
+                "value of cookie {name} is not a valid header value"
+            )),
+        }
+        self
+    }
+
     /// A JSON body.
     pub fn json<T: serde::Serialize + ?Sized>(&mut self, body: &T) -> &mut Self {
         match serde_json::to_vec(body) {

@@ -13,8 +13,6 @@
 //!   (`Request::idempotency_header`). The key is generated once per call and sent unchanged on every attempt;
 //!   a value the caller set for that header wins. A `POST` or `PATCH` without a key is never sent twice.
 //!
-//! A request with a `multipart` body is sent once: its body is a stream that cannot be replayed.
-//!
 //! # Waiting
 //! Before retry `n` (1-based) the client waits `base · 2^(n-1)`, capped at `cap` (0.5 s doubling to 8 s by
 //! default), less up to 25 % random jitter so that many clients do not retry in lockstep. When the response says

@@ -234,8 +234,8 @@ fn example(api: &Api) -> String {
             .collect();
         lines.push(format!(
             "let response = client.{}().{}({}).send_with_response().await?;",
-            crate::ident::unraw(&r.name),
-            crate::ident::unraw(&o.method_name),
+            r.name,
+            o.method_name,
             args.join(", ")
         ));
         lines.push(
@@ -302,7 +302,7 @@ pub fn lib_rs(api: &Api, features: &Features, _paths: &TypePaths) -> TokenStream
     });
     let sse_use = features.sse.then(|| {
         quote!(
-            pub use runtime::sse::{SseError, SseEvent, TypedSseStream};
+            pub use runtime::sse::{SseError, SseEvent, SseStream, TypedSseStream};
         )
     });
     quote! {
@@ -372,6 +372,21 @@ pub fn webhooks_rs(api: &Api, paths: &TypePaths, diagnostics: &mut Vec<Diagnosti
             TokenStream::new(),
         ),
         (_, None) => {
+            // Untagged: the payload with the most required fields is tried first, so that a
+            // payload is not taken for a smaller one whose fields it also has.
+            let required = |ty: &TypeRef| match ty {
+                TypeRef::Named(n) => {
+                    api.types
+                        .iter()
+                        .find(|t| &t.name == n)
+                        .map_or(0, |t| match &t.kind {
+                            TypeKind::Struct(s) => s.fields.iter().filter(|f| f.required).count(),
+                            _ => 0,
+                        })
+                }
+                _ => 0,
+            };
+            distinct.sort_by_key(|ty| std::cmp::Reverse(required(ty)));
             let mut names = crate::ident::Namespace::default();
             let variants = distinct.iter().map(|p| {
                 let n = ident(&names.claim(&match p {
@@ -426,8 +441,8 @@ pub fn readme(api: &Api) -> String {
         m.source, m.crate_name, m.title, m.api_version
     );
     out.push_str(&format!(
-        "## Quick start\n\n```rust,no_run\n# async fn run() -> Result<(), {krate}::Error> {{\n{}\n# Ok(())\n# }}\n```\n\n",
-        example(api)
+        "## Quick start\n\n```rust,no_run\nasync fn run() -> Result<(), {krate}::Error> {{\n{}\n    Ok(())\n}}\n```\n\n",
+        example(api).lines().map(|l| format!("    {l}")).collect::<Vec<_>>().join("\n")
     ));
     out.push_str(&format!(
         "The client reads `{0}_API_KEY` (and `{0}_BASE_URL`, when set) from the environment; `Client::builder()` sets them in code.\n\n",
@@ -443,8 +458,8 @@ pub fn readme(api: &Api) -> String {
                 .collect();
             out.push_str(&format!(
                 "| `client.{}().{}({})` | `{} {}` |\n",
-                crate::ident::unraw(&r.name),
-                crate::ident::unraw(&o.method_name),
+                r.name,
+                o.method_name,
                 args.join(", "),
                 o.http_method,
                 o.path.replace('|', "\\|")

@@ -16,7 +16,9 @@ pub fn emit_mod(resources: &[Resource]) -> TokenStream {
         let m = ident(&r.name);
         let doc = format!(
             " Operations on {}.",
-            crate::ident::unraw(&r.name).replace('_', " ")
+            crate::ident::unraw(&r.name)
+                .trim_end_matches('_')
+                .replace('_', " ")
         );
         quote! { #[doc = #doc] pub mod #m; }
     });
@@ -25,7 +27,9 @@ pub fn emit_mod(resources: &[Resource]) -> TokenStream {
         let t = ident(&r.type_name);
         let doc = format!(
             " Operations on {}.",
-            crate::ident::unraw(&r.name).replace('_', " ")
+            crate::ident::unraw(&r.name)
+                .trim_end_matches('_')
+                .replace('_', " ")
         );
         quote! {
             #[doc = #doc]
@@ -80,7 +84,10 @@ fn arg_type(ty: &TypeRef, paths: &TypePaths) -> (TokenStream, TokenStream, Token
     match ty {
         TypeRef::String | TypeRef::Bytes => {
             let s = paths.string();
-            (quote!(impl Into<#s>), quote!(.into()), s)
+            {
+                let into = paths.into();
+                (quote!(impl #into<#s>), quote!(.into()), s)
+            }
         }
         other => {
             let t = paths.ty(other);
@@ -175,7 +182,10 @@ fn setter_arg(ty: &TypeRef, paths: &TypePaths) -> (TokenStream, TokenStream) {
     match ty {
         TypeRef::String | TypeRef::Bytes => {
             let s = paths.string();
-            (quote!(impl Into<#s>), quote!(.into()))
+            {
+                let into = paths.into();
+                (quote!(impl #into<#s>), quote!(.into()))
+            }
         }
         other => (paths.ty(other), TokenStream::new()),
     }

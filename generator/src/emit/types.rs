@@ -26,7 +26,7 @@ pub fn ident(name: &str) -> Ident {
 
 impl TypePaths {
     fn std(&self, short: &str, full: TokenStream) -> TokenStream {
-        if self.defined.contains(short) {
+        if self.in_types_module && self.defined.contains(short) {
             full
         } else {
             let id = ident(short);
@@ -47,6 +47,11 @@ impl TypePaths {
     /// `Vec`, or its full path.
     pub fn vec(&self) -> TokenStream {
         self.std("Vec", quote!(::std::vec::Vec))
+    }
+
+    /// `Into`, or its full path.
+    pub fn into(&self) -> TokenStream {
+        self.std("Into", quote!(::std::convert::Into))
     }
 
     /// `Box`, or its full path.
@@ -158,7 +163,9 @@ fn emit_struct(
         let mut serde_args: Vec<TokenStream> = rename.into_iter().collect();
         if optional {
             serde_args.push(quote!(default));
-            serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
+            serde_args.push(quote!(
+                skip_serializing_if = "::std::option::Option::is_none"
+            ));
         } else if f.nullable {
             serde_args.push(quote!(default));
         }
@@ -296,7 +303,8 @@ pub fn setter_type(f: &Field, paths: &TypePaths) -> (TokenStream, TokenStream) {
     match f.ty {
         TypeRef::String | TypeRef::Bytes => {
             let s = paths.string();
-            (quote!(impl Into<#s>), quote!(.into()))
+            let into = paths.into();
+            (quote!(impl #into<#s>), quote!(.into()))
         }
         _ => (paths.ty(&f.ty), TokenStream::new()),
     }

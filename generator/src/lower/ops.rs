@@ -163,7 +163,7 @@ fn group(drafts: Vec<Draft>, doc: &openapiv3::OpenAPI) -> Vec<Resource> {
         let mut operations = Vec::new();
         for mut d in drafts {
             d.op.method_name = methods.claim(&d.method);
-            d.op.builder_name = builders.claim(&ident::camel(&d.op.method_name));
+            d.op.builder_name = builders.claim(&ident::camel(ident::unraw(&d.op.method_name)));
             if let ResponseShape::Outcomes(enum_name, _) = &mut d.op.response {
                 *enum_name =
                     builders.claim(&format!("{}Outcome", ident::unraw(&d.op.builder_name)));

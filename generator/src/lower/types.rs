@@ -33,6 +33,8 @@ pub struct TypeSpace<'a> {
     defs: BTreeMap<String, TypeDef>,
     /// Schemas reached through non-component pointers, lowered once.
     by_pointer: HashMap<String, Lowered>,
+    /// Structural key of every inline type → its name, to define each shape once.
+    inline_shapes: HashMap<String, String>,
     /// Diagnostics found on the way.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -52,6 +54,7 @@ impl<'a> TypeSpace<'a> {
             by_ref: HashMap::new(),
             defs: BTreeMap::new(),
             by_pointer: HashMap::new(),
+            inline_shapes: HashMap::new(),
             diagnostics: Vec::new(),
         };
         let mut wire: Vec<&String> = components.map(|c| c.keys().collect()).unwrap_or_default();
@@ -245,7 +248,18 @@ impl<'a> TypeSpace<'a> {
                 Ok(lowered)
             }
             Shape::Def(kind) => {
+                // Identical inline shapes (GitHub repeats the same nested object hundreds of
+                // times) become one type: less code, faster builds, one name for one shape.
+                let key = structural_key(&kind);
+                if let Some(existing) = self.inline_shapes.get(&key) {
+                    return Ok(Lowered {
+                        ty: TypeRef::Named(existing.clone()),
+                        nullable,
+                        constant: None,
+                    });
+                }
                 let name = self.names.claim(&ident::camel(hint));
+                self.inline_shapes.insert(key, name.clone());
                 self.insert(TypeDef {
                     name: name.clone(),
                     origin: origin.to_owned(),
@@ -667,7 +681,7 @@ impl<'a> TypeSpace<'a> {
         }
         let discriminator = schema.schema_data.discriminator.as_ref();
         let mut variants: Vec<(UnionVariant, usize)> = Vec::new();
-        let mut names = Namespace::with_reserved(["Unknown"]);
+        let mut names = Namespace::default();
         let mut any_nullable = false;
         for (i, branch) in branches.iter().enumerate() {
             let at = format!("{origin}/{keyword}/{i}");
@@ -832,6 +846,18 @@ impl<'a> TypeSpace<'a> {
 enum Shape {
     Def(TypeKind),
     Ref(Lowered),
+}
+
+/// A key that is equal for two type shapes exactly when they would generate the same code apart
+/// from docs.
+fn structural_key(kind: &TypeKind) -> String {
+    let mut kind = kind.clone();
+    if let TypeKind::Struct(s) = &mut kind {
+        for field in &mut s.fields {
+            field.docs = None;
+        }
+    }
+    format!("{kind:?}")
 }
 
 /// A schema that constrains nothing structurally (only `nullable`, docs, examples, defaults).

@@ -53,7 +53,7 @@ pub enum Error {
         path: &'static str,
         /// Status of the response.
         status: http::StatusCode,
-        /// The start of the body, at most [`BODY_EXCERPT_LIMIT`] bytes, cut on a character boundary.
+        /// The start of the body, at most `BODY_EXCERPT_LIMIT` (512) bytes, cut on a character boundary.
         body_excerpt: String,
         /// The decoder's error (a `serde_json::Error` for JSON).
         #[source]
@@ -91,6 +91,9 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// An event stream (WebSocket or server-sent events) failed; the source says how.
+    #[error("event stream: {0}")]
+    Stream(::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>),
 }
 
 /// An error status from the API, with what the body said about it.
@@ -107,7 +110,7 @@ pub struct ApiError {
     pub detail: Option<ErrorDetail>,
     /// The body, when it was JSON (and not larger than the error-body limit).
     pub body: Option<serde_json::Value>,
-    /// The start of the body, at most [`BODY_EXCERPT_LIMIT`] bytes (useful when the body is not JSON, e.g. an
+    /// The start of the body, at most `BODY_EXCERPT_LIMIT` (512) bytes (useful when the body is not JSON, e.g. an
     /// HTML page from a proxy).
     pub body_excerpt: String,
     /// Rate-limit headers of the response.

@@ -235,6 +235,16 @@ where
     }
 }
 
+/// Lets `?` turn a stream item's error into the crate's one error type.
+impl From<SseError<crate::runtime::Error>> for crate::runtime::Error {
+    fn from(error: SseError<crate::runtime::Error>) -> Self {
+        match error {
+            SseError::Transport(inner) => inner,
+            other => crate::runtime::Error::Stream(::std::boxed::Box::new(other)),
+        }
+    }
+}
+
 /// Why a [`TypedSseStream`] item failed.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

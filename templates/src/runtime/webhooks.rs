@@ -50,7 +50,7 @@ pub enum WebhookError {
     /// `webhook-timestamp` is not a whole number of unix seconds.
     #[error("invalid `webhook-timestamp` header {0:?}: expected unix seconds")]
     InvalidTimestamp(String),
-    /// The delivery was signed more than [`TOLERANCE`] before now (a replay or a very late retry).
+    /// The delivery was signed more than the tolerance (5 minutes by default) before now (a replay or a very late retry).
     #[error("webhook timestamp {timestamp} is too old (now {now})")]
     TimestampTooOld {
         /// The `webhook-timestamp` header, in unix seconds.
@@ -58,7 +58,7 @@ pub enum WebhookError {
         /// The receiver's clock, in unix seconds.
         now: i64,
     },
-    /// The delivery claims to be signed more than [`TOLERANCE`] after now.
+    /// The delivery claims to be signed more than the tolerance (5 minutes by default) after now.
     #[error("webhook timestamp {timestamp} is in the future (now {now})")]
     TimestampTooNew {
         /// The `webhook-timestamp` header, in unix seconds.

@@ -187,6 +187,13 @@ pub enum StreamError {
     },
 }
 
+/// Lets `?` turn a stream item's error into the crate's one error type.
+impl From<StreamError> for Error {
+    fn from(error: StreamError) -> Self {
+        Error::Stream(::std::boxed::Box::new(error))
+    }
+}
+
 fn fmt_reason(reason: &str) -> String {
     if reason.is_empty() {
         String::new()
