@@ -550,9 +550,11 @@ async fn deployments_create_sends_the_target_as_a_wire_string() {
             DeployTarget::Cloudflare,
             "cfg_1Bx5hJ7w",
         ))
-        .send()
+        .send_with_response()
         .await
         .expect("create deployment");
+    assert_eq!(deployment.status(), 201);
+    let deployment = deployment.into_inner();
 
     let request = server.only_request();
     request.assert_call(Method::POST, "/v1/deployments");
