@@ -533,3 +533,54 @@ async fn the_api_key_never_shows_in_debug_output_or_build_errors() {
     assert_key_hidden(&err);
     assert!(server.requests().is_empty());
 }
+
+#[tokio::test]
+async fn a_download_is_retried_after_a_503_and_reports_a_404_with_its_detail() {
+    let server = TestServer::start().await;
+    server.on_sequence(
+        Method::GET,
+        "/v1/tasks/task_1/deliverables/dlvr_1/download",
+        vec![
+            Canned::json(503, &json!({"detail": "storage warming up"})),
+            Canned::bytes(200, "text/markdown", "# Competitor pricing\n").header(
+                "content-disposition",
+                "attachment; filename=\"competitor-pricing.md\"",
+            ),
+        ],
+    );
+    server.on(
+        Method::GET,
+        "/v1/tasks/task_1/deliverables/dlvr_gone/download",
+        Canned::json(404, &json!({"detail": "deliverable not found"})),
+    );
+    let client = server.client();
+
+    let bytes = client
+        .tasks()
+        .download_deliverable("task_1", "dlvr_1")
+        .send()
+        .await
+        .expect("retried after the 503")
+        .collect_bytes()
+        .await
+        .expect("body");
+    assert_eq!(&bytes[..], b"# Competitor pricing\n");
+    assert_eq!(server.requests().len(), 2);
+
+    let err = client
+        .tasks()
+        .download_deliverable("task_1", "dlvr_gone")
+        .send()
+        .await
+        .map(drop)
+        .expect_err("404");
+    assert_eq!(err.status(), Some(404));
+    assert_eq!(err.detail().as_deref(), Some("deliverable not found"));
+    assert!(err.rate_limit().is_some());
+    assert_eq!(
+        err.api_error().map(|api| api.path),
+        Some("/tasks/{task_id}/deliverables/{deliverable_id}/download")
+    );
+    assert_key_hidden(&err);
+    assert_eq!(server.requests().len(), 3);
+}
