@@ -483,13 +483,21 @@ pub struct BillingResponse {
 /// BrokerConnect
 ///
 /// Body of `POST /trading/brokers`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BrokerConnect {
     pub broker_name: BrokerName,
     /// Credentials
     ///
     /// Broker API credentials (e.g. `api_key`, `api_secret`); never returned.
     pub credentials: ::std::collections::BTreeMap<String, String>,
+}
+impl ::std::fmt::Debug for BrokerConnect {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BrokerConnect")
+            .field("broker_name", &self.broker_name)
+            .field("credentials", &"<redacted>")
+            .finish()
+    }
 }
 impl BrokerConnect {
     /// Creates a value with the required fields; optional ones start unset.
@@ -2200,7 +2208,7 @@ pub enum ValidationErrorLocItem {
 /// WebhookCreate
 ///
 /// Body of `POST /webhooks`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WebhookCreate {
     /// Url
     ///
@@ -2215,6 +2223,15 @@ pub struct WebhookCreate {
     /// Signing secret (`whsec_…`, Standard Webhooks). When absent the server generates one.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: Option<String>,
+}
+impl ::std::fmt::Debug for WebhookCreate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WebhookCreate")
+            .field("url", &self.url)
+            .field("events", &self.events)
+            .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 impl WebhookCreate {
     /// Creates a value with the required fields; optional ones start unset.

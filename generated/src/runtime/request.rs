@@ -501,6 +501,16 @@ impl<'a> Request<'a> {
                 .request(method.clone(), url.clone())
                 .headers(headers.clone());
             match &mut body {
+                // A POST, PUT or PATCH without a body still says `Content-Length: 0`
+                // (RFC 9110 §8.6); some front ends answer 411 without it.
+                Body::Empty
+                    if matches!(
+                        method,
+                        http::Method::POST | http::Method::PUT | http::Method::PATCH
+                    ) =>
+                {
+                    builder = builder.header(http::header::CONTENT_LENGTH, "0");
+                }
                 Body::Empty => {}
                 Body::Bytes(bytes, _) => builder = builder.body(bytes.clone()),
                 Body::Multipart(parts) => {

@@ -565,18 +565,39 @@ fn websocket_send(op: &Operation, message: &TypeRef, paths: &TypePaths) -> Token
             }
         }
     });
-    quote! {
-        /// Opens the stream. Events arrive in order, once each; after a dropped connection the
-        /// stream reconnects with backoff and resumes after the last event it delivered.
-        pub async fn send(self) -> Result<crate::EventStream<#t>, crate::Error> {
-            #declare
-            #(#pushes)*
+    let connect = if op.path_params.is_empty() {
+        quote! {
             crate::runtime::websocket::connect(
                 self.client,
                 #path,
                 query,
                 crate::runtime::websocket::StreamOptions::default(),
             )
+        }
+    } else {
+        let pairs = op.path_params.iter().map(|p| {
+            let n = ident(&p.name);
+            let wire = &p.wire;
+            quote!((#wire.to_owned(), crate::runtime::wire::param_text(&self.#n).unwrap_or_default()))
+        });
+        quote! {
+            let path_params = [#(#pairs),*];
+            crate::runtime::websocket::connect_template(
+                self.client,
+                #path,
+                &path_params,
+                query,
+                crate::runtime::websocket::StreamOptions::default(),
+            )
+        }
+    };
+    quote! {
+        /// Opens the stream. Events arrive in order, once each; after a dropped connection the
+        /// stream reconnects with backoff and resumes after the last event it delivered.
+        pub async fn send(self) -> Result<crate::EventStream<#t>, crate::Error> {
+            #declare
+            #(#pushes)*
+            #connect
         }
     }
 }

@@ -190,14 +190,49 @@ fn emit_struct(
     } else {
         TokenStream::new()
     };
+    // Write-only fields are secrets sent to the API (credentials, signing secrets): `Debug`
+    // shows that they are set, never their value.
+    let secret = s.fields.iter().any(|f| f.write_only);
+    let (debug_derive, debug_impl) = if secret {
+        let label = name.to_string();
+        let entries = s.fields.iter().map(|f| {
+            let fname = ident(&f.name);
+            let key = crate::ident::unraw(&f.name);
+            if f.write_only && (!f.required || f.nullable) {
+                quote!(.field(#key, &self.#fname.as_ref().map(|_| "<redacted>")))
+            } else if f.write_only {
+                quote!(.field(#key, &"<redacted>"))
+            } else {
+                quote!(.field(#key, &self.#fname))
+            }
+        });
+        let additional_entry = s
+            .additional
+            .as_ref()
+            .map(|_| quote!(.field("additional_properties", &self.additional_properties)));
+        (
+            TokenStream::new(),
+            quote! {
+                #allow_deprecated
+                impl ::std::fmt::Debug for #name {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.debug_struct(#label) #(#entries)* #additional_entry .finish()
+                    }
+                }
+            },
+        )
+    } else {
+        (quote!(Debug,), TokenStream::new())
+    };
     quote! {
         #docs
         #allow_deprecated
-        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(#debug_derive Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
         pub struct #name {
             #(#fields)*
             #additional
         }
+        #debug_impl
         #constructor
     }
 }

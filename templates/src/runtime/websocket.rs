@@ -202,6 +202,23 @@ fn fmt_reason(reason: &str) -> String {
     }
 }
 
+/// Opens an event stream on a path template of the client's API (`/instances/{id}/console`),
+/// filling its `{name}` parameters (percent-encoded as one segment each); otherwise as [`connect`].
+pub fn connect_template<T>(
+    client: &Client,
+    template: &str,
+    path_params: &[(String, String)],
+    query: ::std::vec::Vec<(String, String)>,
+    options: StreamOptions,
+) -> ::std::result::Result<EventStream<T>, Error>
+where
+    T: serde::de::DeserializeOwned + StreamEvent,
+{
+    let path = crate::runtime::request::expand_path(template, path_params)
+        .map_err(|message| Error::config(format!("event stream path: {message}")))?;
+    connect(client, &path, query, options)
+}
+
 /// Opens an event stream on `path` of the client's API, e.g. `/events`.
 ///
 /// `query` is sent on every connection (e.g. `task_id`, `types`); a `last_event_id` in it is the
@@ -209,7 +226,7 @@ fn fmt_reason(reason: &str) -> String {
 /// The connection is made on the first poll: handshake failures arrive as stream items.
 pub fn connect<T>(
     client: &Client,
-    path: &'static str,
+    path: &str,
     query: ::std::vec::Vec<(String, String)>,
     options: StreamOptions,
 ) -> ::std::result::Result<EventStream<T>, Error>

@@ -1262,3 +1262,69 @@ async fn calls_run_concurrently_on_spawned_tasks() {
     expected.sort();
     assert_eq!(paths, expected, "every call sent exactly once");
 }
+
+#[tokio::test]
+async fn a_post_without_a_body_declares_content_length_zero() {
+    let server = TestServer::start().await;
+    server.on(
+        Method::POST,
+        "/v1/agents/agnt_1/pause",
+        Canned::json(
+            200,
+            &json!({"id": "agnt_1", "task_id": "task_1", "type": "builder", "status": "paused", "current_tool": null, "progress": 45}),
+        ),
+    );
+    server.on(
+        Method::POST,
+        "/v1/tasks/task_1/cancel",
+        Canned::json(
+            200,
+            &json!({"id": "task_1", "prompt": "p", "status": "cancelled", "created_at": "2025-01-15T10:23:44Z"}),
+        ),
+    );
+    let client = server.client();
+    client.agents().pause("agnt_1").send().await.expect("pause");
+    client
+        .tasks()
+        .cancel("task_1")
+        .send()
+        .await
+        .expect("cancel");
+    for r in server.requests() {
+        assert_eq!(
+            r.header("content-length"),
+            Some("0"),
+            "{} {} without Content-Length",
+            r.method,
+            r.path
+        );
+    }
+}
+
+#[test]
+fn an_unknown_event_type_decodes_into_event_unknown() {
+    let raw = json!({"id": "evt_09", "type": "task.archived", "created_at": "2025-01-15T11:00:00Z", "data": {"task_id": "task_1"}});
+    let event: miteos::types::Event = serde_json::from_value(raw.clone()).expect("decode");
+    assert!(
+        matches!(&event, miteos::types::Event::Unknown(value) if *value == raw),
+        "{event:?}"
+    );
+    assert_eq!(serde_json::to_value(&event).unwrap(), raw);
+}
+
+#[test]
+fn write_only_secrets_never_show_in_debug() {
+    let mut credentials = std::collections::BTreeMap::new();
+    credentials.insert("api_secret".to_owned(), "s3cr3t-broker-value".to_owned());
+    let body = miteos::types::BrokerConnect::new(miteos::types::BrokerName::Alpaca, credentials);
+    let shown = format!("{body:?}");
+    assert!(!shown.contains("s3cr3t-broker-value"), "{shown}");
+    assert!(
+        shown.contains("<redacted>") && shown.contains("Alpaca"),
+        "{shown}"
+    );
+    let hook = miteos::types::WebhookCreate::new("https://example.com/hook", vec![])
+        .secret("whsec_c2VjcmV0LXNpZ25pbmcta2V5");
+    let shown = format!("{hook:?}");
+    assert!(!shown.contains("whsec_c2VjcmV0"), "{shown}");
+}
