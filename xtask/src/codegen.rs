@@ -166,6 +166,111 @@ pub fn fetch(url: &str, timeout: Duration) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+
+    /// Serves `body` with `status` to every connection on a loopback port, from a thread.
+    fn serve(status: &'static str, body: String) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { break };
+                let mut request = [0u8; 4096];
+                let _ = stream.read(&mut request);
+                let head = format!(
+                    "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(head.as_bytes());
+                let _ = stream.write_all(body.as_bytes());
+            }
+        });
+        format!("http://{addr}/v1/openapi.json")
+    }
+
+    /// The live-spec path: a spec fetched over HTTP gives the same crate as the pinned file.
+    #[test]
+    fn a_spec_served_over_http_gives_the_committed_crate() {
+        let pinned = std::fs::read_to_string(repo_root().join(PINNED_SPEC)).unwrap();
+        let url = serve("200 OK", pinned);
+        let args = Args {
+            spec: Some(url),
+            check: true,
+            timeout: 10,
+            ..Default::default()
+        };
+        if let Err(e) = run(&args) {
+            panic!("{e:#}");
+        }
+    }
+
+    #[test]
+    fn an_unreachable_host_is_a_clear_error() {
+        // Bind then drop: nothing listens on the port any more.
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let url = format!("http://127.0.0.1:{port}/v1/openapi.json");
+        let args = Args {
+            spec: Some(url.clone()),
+            check: true,
+            timeout: 5,
+            ..Default::default()
+        };
+        let message = format!("{:#}", run(&args).unwrap_err());
+        assert!(
+            message.contains(&format!("cannot reach {url}")),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn an_error_status_is_reported_with_the_body() {
+        let url = serve(
+            "503 Service Unavailable",
+            r#"{"detail":"maintenance"}"#.to_owned(),
+        );
+        let args = Args {
+            spec: Some(url),
+            check: true,
+            timeout: 5,
+            ..Default::default()
+        };
+        let message = format!("{:#}", run(&args).unwrap_err());
+        assert!(
+            message.contains("503") && message.contains("maintenance"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_slow_server_times_out() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/openapi.json", listener.local_addr().unwrap());
+        // Accept and never answer.
+        let _keep = std::thread::spawn(move || {
+            let held: Vec<_> = listener.incoming().take(1).collect();
+            std::thread::sleep(Duration::from_secs(5));
+            drop(held);
+        });
+        let started = Instant::now();
+        let args = Args {
+            spec: Some(url),
+            check: true,
+            timeout: 1,
+            ..Default::default()
+        };
+        let message = format!("{:#}", run(&args).unwrap_err());
+        assert!(
+            started.elapsed() < Duration::from_secs(4),
+            "took {:?}",
+            started.elapsed()
+        );
+        assert!(message.contains("cannot reach"), "{message}");
+    }
 
     /// `cargo test` fails when `generated/` is stale, exactly like `cargo xtask codegen --check`.
     #[test]

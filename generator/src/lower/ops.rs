@@ -1019,3 +1019,69 @@ fn detect_pagination(space: &TypeSpace<'_>, op: &Operation) -> Option<Pagination
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(id: &str, tags: &[&str], method: &str, path: &str) -> (String, String) {
+        let op = SpecOperation {
+            tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+            ..Default::default()
+        };
+        derive_names(id, &op, method, path)
+    }
+
+    #[test]
+    fn fastapi_ids_become_short_methods() {
+        assert_eq!(
+            names("create_task_v1_tasks_post", &["tasks"], "post", "/tasks"),
+            ("tasks".into(), "create".into())
+        );
+        assert_eq!(
+            names(
+                "get_task_v1_tasks__task_id__get",
+                &["tasks"],
+                "get",
+                "/tasks/{task_id}"
+            ),
+            ("tasks".into(), "get".into())
+        );
+        assert_eq!(
+            names(
+                "list_deliverables_v1_tasks__task_id__deliverables_get",
+                &["tasks"],
+                "get",
+                "/tasks/{task_id}/deliverables"
+            ),
+            ("tasks".into(), "list_deliverables".into())
+        );
+        assert_eq!(
+            names("list_memories_v1_memory_get", &["memory"], "get", "/memory"),
+            ("memory".into(), "list_memories".into())
+        );
+    }
+
+    #[test]
+    fn other_styles() {
+        assert_eq!(
+            names(
+                "repos/get-content",
+                &["repos"],
+                "get",
+                "/repos/{o}/{r}/contents/{p}"
+            ),
+            ("repos".into(), "get_content".into())
+        );
+        assert_eq!(
+            names(
+                "GetCustomersCustomer",
+                &[],
+                "get",
+                "/v1/customers/{customer}"
+            ),
+            ("customers".into(), "get_customers".into())
+        );
+        assert_eq!(derived_id("get", "/users/{id}/repos"), "get_users_id_repos");
+    }
+}
