@@ -1,7 +1,7 @@
 //! Client overhead of the generated `miteos` SDK beside bare `reqwest` + `serde_json`.
 //!
 //! Run: `cargo bench -p sdk-benches --bench client_overhead`
-//! (`BENCH_CALLS=2000 BENCH_ROUNDS=5` are the defaults: calls per measured round and rounds per row).
+//! (`BENCH_CALLS=500 BENCH_ROUNDS=20` are the defaults: calls per row in one round, and rounds).
 //!
 //! A hyper HTTP/1.1 server on 127.0.0.1 (its own thread and runtime) answers every request with the same
 //! realistic `TaskResponse` JSON (200 for GET, 201 for POST) and checks nothing. The client runs on the main
@@ -10,8 +10,13 @@
 //!
 //! Both sides send the same headers (`Authorization`, `User-Agent`, `Accept`, and `Content-Type` with a body)
 //! and decode into the same `miteos::types::TaskResponse`; the bare side checks the status and reads the whole
-//! body as a careful hand-written client would. Rows are measured interleaved, round by round, and the table
-//! shows medians over rounds.
+//! body as a careful hand-written client would.
+//!
+//! The machine may be busy with other work, so wall-clock figures drift. Rows are therefore measured
+//! interleaved in short rounds, ratios are taken within each round (SDK and bare saw the same load) and the
+//! table shows medians over rounds. Beside calls/s it shows the client thread's own CPU time per call (from
+//! `/proc/thread-self/schedstat`), which other processes hardly disturb: the SDK/bare ratio of CPU time is the
+//! steadiest measure of the client's overhead.
 
 use std::convert::Infallible;
 use std::hint::black_box;
@@ -234,13 +239,20 @@ async fn call(row: Row, sdk: &miteos::Client, bare: &Bare) -> TaskResponse {
 #[derive(Default)]
 struct Samples {
     calls_per_sec: Vec<f64>,
+    cpu_us_per_call: Vec<f64>,
     allocs_per_call: Vec<f64>,
     kib_per_call: Vec<f64>,
 }
 
+/// Median over rounds of `sdk[i] / bare[i]`.
+fn median_ratio(sdk: &[f64], bare: &[f64]) -> f64 {
+    let ratios: Vec<f64> = sdk.iter().zip(bare).map(|(s, b)| s / b).collect();
+    median(&ratios)
+}
+
 fn main() {
-    let calls = env_usize("BENCH_CALLS", 2000);
-    let rounds = env_usize("BENCH_ROUNDS", 5);
+    let calls = env_usize("BENCH_CALLS", 500);
+    let rounds = env_usize("BENCH_ROUNDS", 20);
     let body = task_json();
     let addr = start_server(body.clone());
     let base = format!("http://{addr}/v1");
@@ -263,12 +275,13 @@ fn main() {
         // Warm up: open the connections, fill pools and caches, and check both sides decode the same value.
         let expected: TaskResponse = serde_json::from_slice(&body).expect("fixture decodes");
         for row in Row::ALL {
-            for _ in 0..(calls / 10).max(50) {
+            for _ in 0..calls.max(100) {
                 assert_eq!(call(row, &sdk, &bare).await, expected, "{row:?}");
             }
         }
         for _ in 0..rounds {
             for (row, samples) in Row::ALL.iter().zip(&mut samples) {
+                let cpu_before = sdk_benches::thread_cpu_ns();
                 let before = AllocCount::now();
                 let started = Instant::now();
                 for _ in 0..calls {
@@ -276,9 +289,16 @@ fn main() {
                 }
                 let elapsed = started.elapsed();
                 let counted = AllocCount::since(before);
+                // Read after counting stops: reading the file allocates.
+                let cpu_ns = sdk_benches::thread_cpu_ns()
+                    .zip(cpu_before)
+                    .map_or(0, |(after, before)| after - before);
                 samples
                     .calls_per_sec
                     .push(calls as f64 / elapsed.as_secs_f64());
+                samples
+                    .cpu_us_per_call
+                    .push(cpu_ns as f64 / 1000.0 / calls as f64);
                 samples
                     .allocs_per_call
                     .push(counted.allocations as f64 / calls as f64);
@@ -301,43 +321,38 @@ fn main() {
 
     println!();
     println!(
-        "client_overhead: {calls} calls x {rounds} rounds per row, one at a time on a kept-alive HTTP/1.1 \
+        "client_overhead: {rounds} rounds of {calls} calls per row, one call at a time on a kept-alive HTTP/1.1 \
          connection to a hyper server on {addr}; response body {} bytes; medians over rounds",
         body.len()
     );
     println!(
-        "{:<38} {:>10} {:>12} {:>10}",
-        "call", "calls/s", "allocs/call", "KiB/call"
+        "{:<38} {:>10} {:>12} {:>12} {:>10}",
+        "call", "calls/s", "cpu us/call", "allocs/call", "KiB/call"
     );
-    let medians: Vec<(f64, f64, f64)> = samples
-        .iter()
-        .map(|s| {
-            (
-                median(&s.calls_per_sec),
-                median(&s.allocs_per_call),
-                median(&s.kib_per_call),
-            )
-        })
-        .collect();
-    for (row, (cps, allocs, kib)) in Row::ALL.iter().zip(&medians) {
+    for (row, s) in Row::ALL.iter().zip(&samples) {
         println!(
-            "{:<38} {:>10.0} {:>12.1} {:>10.1}",
+            "{:<38} {:>10.0} {:>12.1} {:>12.1} {:>10.1}",
             row.label(),
-            cps,
-            allocs,
-            kib
+            median(&s.calls_per_sec),
+            median(&s.cpu_us_per_call),
+            median(&s.allocs_per_call),
+            median(&s.kib_per_call)
         );
     }
     for (name, sdk, bare) in [("get", 0, 1), ("create", 2, 3)] {
-        let (s, b) = (medians[sdk], medians[bare]);
+        let (s, b) = (&samples[sdk], &samples[bare]);
         println!(
-            "{:<38} {:>9.2}x {:>11.2}x {:>9.2}x   (target: calls/s within 10% of bare, i.e. >= 0.90x)",
+            "{:<38} {:>9.2}x {:>11.2}x {:>11.2}x {:>9.2}x",
             format!("ratio sdk/bare, {name}"),
-            s.0 / b.0,
-            s.1 / b.1,
-            s.2 / b.2
+            median_ratio(&s.calls_per_sec, &b.calls_per_sec),
+            median_ratio(&s.cpu_us_per_call, &b.cpu_us_per_call),
+            median_ratio(&s.allocs_per_call, &b.allocs_per_call),
+            median_ratio(&s.kib_per_call, &b.kib_per_call),
         );
     }
+    println!(
+        "target: SDK within 10% of bare reqwest (calls/s ratio >= 0.90x, CPU time ratio <= 1.10x)"
+    );
     println!(
         "for scale: serde_json::from_slice::<TaskResponse> alone takes {:.1} us and {decode_allocs:.0} allocations",
         duration_us(decode_time)
@@ -350,7 +365,7 @@ fn main() {
         format!("{lo:.0}..{hi:.0}")
     };
     println!(
-        "calls/s range over rounds: sdk get {}, bare get {}, sdk create {}, bare create {}",
+        "calls/s range over rounds (machine load): sdk get {}, bare get {}, sdk create {}, bare create {}",
         spread(0),
         spread(1),
         spread(2),

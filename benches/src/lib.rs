@@ -124,6 +124,14 @@ pub fn reset_peak_rss() -> bool {
     std::fs::write("/proc/self/clear_refs", "5").is_ok()
 }
 
+/// CPU time the calling thread has used so far, in nanoseconds (first field of `/proc/thread-self/schedstat`);
+/// `None` where there is no such file. Unlike wall-clock time it hardly moves when other processes compete for
+/// the cores, so it measures a client's own work even on a busy machine.
+pub fn thread_cpu_ns() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    stat.split_whitespace().next()?.parse().ok()
+}
+
 /// KiB as MiB with one decimal, or `?` when unknown.
 pub fn mib(kib: Option<u64>) -> String {
     match kib {
@@ -181,6 +189,7 @@ mod tests {
         if std::path::Path::new("/proc/self/status").exists() {
             assert!(peak_rss_kib().unwrap() > 0);
             assert!(rss_kib().unwrap() > 0);
+            assert!(thread_cpu_ns().unwrap() > 0);
         }
     }
 }
