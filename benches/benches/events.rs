@@ -11,8 +11,9 @@
 //!
 //! Rows: the SDK's `EventStream<Event>`; bare tokio-tungstenite + `serde_json::from_str::<Event>` on the same
 //! server (what the stream adds: reconnect bookkeeping, de-duplication, resume id); and decoding alone,
-//! in memory, through the generated `Event` and straight into each event's own struct (what the `Event`
-//! deserializer's detour through `serde_json::Value` costs). Peak RSS growth is `VmHWM` after a run minus
+//! in memory, through the generated `Event`, by reading the `type` first and then parsing the message once into
+//! its struct, and straight into each event's own struct (what the `Event` deserializer's detour through
+//! `serde_json::Value` costs). Peak RSS growth is `VmHWM` after a run minus
 //! `VmRSS` before it (peak reset before each run where the kernel allows it; the server's buffers count too).
 
 use std::hint::black_box;
@@ -234,6 +235,28 @@ fn decode_concrete(text: &str, kind: Kind) -> Event {
     event.expect("decodes")
 }
 
+/// The `type` of an envelope, borrowed from the text: what a deserializer that knows its input is a JSON
+/// slice could read first, before parsing the whole message once into the right struct.
+#[derive(serde::Deserialize)]
+struct Tag<'a> {
+    #[serde(borrow, rename = "type")]
+    kind: std::borrow::Cow<'a, str>,
+}
+
+fn decode_peeked(text: &str) -> Event {
+    let tag: Tag<'_> = serde_json::from_str(text).expect("has a type");
+    let event = match tag.kind.as_ref() {
+        "agent.action" => serde_json::from_str::<AgentActionEvent>(text).map(Event::AgentAction),
+        "agent.thinking" => {
+            serde_json::from_str::<AgentThinkingEvent>(text).map(Event::AgentThinking)
+        }
+        "task.running" => serde_json::from_str::<TaskRunningEvent>(text).map(Event::TaskRunning),
+        "task.complete" => serde_json::from_str::<TaskCompleteEvent>(text).map(Event::TaskComplete),
+        other => panic!("unexpected type {other}"),
+    };
+    event.expect("decodes")
+}
+
 fn main() {
     let events = env_usize("BENCH_EVENTS", 10_000);
     let rounds = env_usize("BENCH_ROUNDS", 5);
@@ -260,6 +283,7 @@ fn main() {
         "sdk  events().subscribe() stream",
         "bare tokio-tungstenite + serde_json",
         "decode only: serde_json -> Event",
+        "decode only: peek type, then its struct",
         "decode only: -> each event's struct",
     ];
     let mut samples: Vec<Vec<Sample>> = labels.iter().map(|_| Vec::new()).collect();
@@ -283,6 +307,15 @@ fn main() {
                 .await,
             );
             samples[3].push(
+                measure(events, async {
+                    built
+                        .iter()
+                        .map(|(text, _)| usize::from(known(black_box(&decode_peeked(text)))))
+                        .sum()
+                })
+                .await,
+            );
+            samples[4].push(
                 measure(events, async {
                     built
                         .iter()
@@ -327,4 +360,15 @@ fn main() {
             growth
         );
     }
+    let eps = |row: usize| {
+        samples[row]
+            .iter()
+            .map(|s| s.events_per_sec)
+            .collect::<Vec<_>>()
+    };
+    let ratios: Vec<f64> = eps(0).iter().zip(eps(1)).map(|(s, b)| s / b).collect();
+    println!(
+        "sdk/bare events/s, median of per-run ratios: {:.2}x",
+        median(&ratios)
+    );
 }
