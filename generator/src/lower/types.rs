@@ -205,7 +205,16 @@ impl<'a> TypeSpace<'a> {
 
     /// Defines a named type for `schema`, or an alias when the schema is not a struct, enum or union.
     fn define(&mut self, name: &str, schema: &Schema, origin: &str) -> Result<()> {
-        let docs = docs_of(schema);
+        let mut schema_docs = schema.clone();
+        if schema_docs
+            .schema_data
+            .title
+            .as_deref()
+            .is_some_and(|t| is_name_spelled_out(t, name))
+        {
+            schema_docs.schema_data.title = None;
+        }
+        let docs = docs_of(&schema_docs);
         let kind = match self.shape(schema, name, origin)? {
             Shape::Def(kind) => kind,
             Shape::Ref(lowered) => {
@@ -491,7 +500,7 @@ impl<'a> TypeSpace<'a> {
                 }
             };
             let docs = match prop {
-                ReferenceOr::Item(s) => docs_of(s),
+                ReferenceOr::Item(s) => field_docs(s).filter(|d| !is_name_spelled_out(d, wire)),
                 ReferenceOr::Reference { .. } => None,
             };
             fields.push(Field {
@@ -924,6 +933,27 @@ fn constant_of(schema: &Schema) -> Option<Value> {
         SchemaKind::Any(a) => a.enumeration.first().cloned(),
         _ => None,
     }
+}
+
+/// Whether a title only spells out the name (`Task Id` for `task_id`, `TaskResponse` for itself).
+fn is_name_spelled_out(title: &str, name: &str) -> bool {
+    let squash = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
+    squash(title) == squash(name)
+}
+
+/// Doc text of a property: its description, else its title. (Titles of properties are mostly
+/// the name spelled out, as FastAPI writes them: `task_id` → "Task Id".)
+fn field_docs(schema: &Schema) -> Option<String> {
+    let data = &schema.schema_data;
+    data.description
+        .clone()
+        .filter(|d| !d.trim().is_empty())
+        .or_else(|| data.title.clone())
 }
 
 /// Doc text of a schema: title and description.
