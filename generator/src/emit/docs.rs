@@ -39,6 +39,7 @@ pub fn doc_paragraphs(parts: &[Option<String>]) -> TokenStream {
 pub fn sanitize(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut fence: Option<String> = None;
+    let mut list_indent: Option<usize> = None;
     for raw_line in text.replace("\r\n", "\n").replace('\r', "\n").lines() {
         let trimmed = raw_line.trim_start();
         let fence_marker = if trimmed.starts_with("```") {
@@ -66,7 +67,20 @@ pub fn sanitize(text: &str) -> Vec<String> {
             out.push(raw_line.trim_end().to_owned());
             continue;
         }
-        out.push(escape_line(trimmed.trim_end()));
+        // Indentation is dropped (an indented block would be a doctest), except that the lines
+        // that continue a list item are indented under it, as Markdown (and clippy) expect.
+        let line = trimmed.trim_end();
+        if line.is_empty() {
+            list_indent = None;
+            out.push(String::new());
+        } else if let Some(width) = list_marker_width(line) {
+            list_indent = Some(width);
+            out.push(escape_line(line));
+        } else if let Some(width) = list_indent {
+            out.push(format!("{}{}", " ".repeat(width), escape_line(line)));
+        } else {
+            out.push(escape_line(line));
+        }
     }
     if let Some(open) = fence {
         out.push(open);
@@ -78,6 +92,23 @@ pub fn sanitize(text: &str) -> Vec<String> {
         out.remove(0);
     }
     out
+}
+
+/// Where a list item's content starts (`- `, `*   `, `12. `, `3) `), if `line` starts one.
+fn list_marker_width(line: &str) -> Option<usize> {
+    let marker = if line.starts_with(['-', '*', '+']) {
+        1
+    } else {
+        let digits = line.chars().take_while(char::is_ascii_digit).count();
+        let rest = &line[digits..];
+        if digits == 0 || digits >= 10 || !rest.starts_with(['.', ')']) {
+            return None;
+        }
+        digits + 1
+    };
+    // The content starts after the spaces that follow the marker (one to four of them).
+    let spaces = line[marker..].chars().take_while(|c| *c == ' ').count();
+    (1..=4).contains(&spaces).then_some(marker + spaces)
 }
 
 /// Escapes one prose line: brackets that are not links, `<`/`>` that are not autolinks, bare URLs.
@@ -198,6 +229,21 @@ mod tests {
             ]
         );
         assert_eq!(sanitize("```\nopen"), ["```text", "open", "```"]);
+    }
+
+    #[test]
+    fn list_items_keep_their_continuation_lines() {
+        assert_eq!(
+            sanitize("- first item\nwraps here\n\nafter\n12. twelve\n    more"),
+            [
+                "- first item",
+                "  wraps here",
+                "",
+                "after",
+                "12. twelve",
+                "    more"
+            ]
+        );
     }
 
     #[test]
