@@ -271,10 +271,16 @@ pub fn lib_rs(api: &Api, features: &Features, _paths: &TypePaths) -> TokenStream
          `Client::builder()` sets both (and timeouts, retries, headers) in code.\n\n\
          ## Errors, retries and rate limits\n\n\
          Every call returns `Result<_, {krate}::Error>`. An API error carries the status, the server's `detail`, \
-         the rate-limit figures and the headers; `err.status()`, `err.detail()` and `err.rate_limit()` read them. \
-         Connection failures, timeouts, 408, 409, 429 and 5xx are retried (twice by default) with exponential \
-         backoff, honouring `Retry-After`; a request whose fate is unknown is never sent twice unless the \
-         operation is idempotent. `send_with_response()` gives the status, headers and `RateLimit` of a success.\n"
+         the rate-limit figures, the request id and the headers: `err.status()`, `err.detail()`, \
+         `err.rate_limit()`, `err.request_id()`, and `err.body_as::<T>()` for the error type the spec documents. \
+         `send_with_response()` gives the status, headers and `RateLimit` of a success.\n\n\
+         Retries (2 by default; `ClientBuilder::max_retries`, or `max_retries` on one call) wait with exponential \
+         backoff from 0.5 s up to 8 s, with jitter, or as long as the server's `Retry-After` / `retry-after-ms` \
+         asks (a longer wait than the client accepts returns the error instead). A request is never sent twice \
+         when its first attempt may have had an effect: connection failures before sending and 429 answers are \
+         retried for every method; timeouts, broken connections, 408, 409 and 5xx only for idempotent methods \
+         (GET, HEAD, PUT, DELETE, OPTIONS) and for operations that declare an idempotency header, which then \
+         carries the same key on every attempt.\n"
     ));
     let doc_lines = doc.lines().map(|l| {
         let l = if l.is_empty() {

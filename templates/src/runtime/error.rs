@@ -339,6 +339,14 @@ impl Error {
         }
     }
 
+    /// The error body decoded as the type the spec documents for that status (for example
+    /// `err.body_as::<types::HttpValidationError>()` on a 422); `None` when there is no JSON
+    /// body or it has another shape.
+    pub fn body_as<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        let body = self.api_error()?.body.as_ref()?;
+        T::deserialize(body).ok()
+    }
+
     /// `true` for [`Error::Timeout`].
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Timeout { .. })
