@@ -120,6 +120,12 @@ async fn a_fastapi_validation_error_decodes_into_typed_issues() {
     assert_eq!(issues[0].location(), "body.prompt");
     assert_eq!(issues[1].kind, "less_than_equal");
     assert_eq!(issues[1].location(), "body.config.max_agents");
+    // The same body as the type the spec documents for 422.
+    let typed = err
+        .body_as::<miteos::types::HttpValidationError>()
+        .expect("HTTPValidationError");
+    assert_eq!(typed.detail.expect("detail").len(), 2);
+    assert!(err.body_as::<miteos::types::TaskResponse>().is_none());
     assert!(err.rate_limit().is_some());
     assert_key_hidden(&err);
     assert_eq!(server.requests().len(), 1);
