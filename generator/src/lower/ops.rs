@@ -62,22 +62,7 @@ pub fn lower_operations(
     let mut seen_ids = Namespace::default();
     for (path, item) in doc.paths.paths.iter() {
         let path_at = format!("#/paths/{}", escape_pointer(path));
-        let item = match item {
-            ReferenceOr::Item(item) => item.clone(),
-            ReferenceOr::Reference { reference } => {
-                let value = reference
-                    .strip_prefix('#')
-                    .and_then(|p| raw.pointer(p))
-                    .ok_or_else(|| Error::Reference {
-                        reference: reference.clone(),
-                        pointer: path_at.clone(),
-                    })?;
-                serde_json::from_value(value.clone()).map_err(|e| Error::Structure {
-                    pointer: reference.clone(),
-                    message: e.to_string(),
-                })?
-            }
-        };
+        let item: openapiv3::PathItem = resolve(item, raw, &path_at)?;
         for (method, op) in item.iter() {
             let at = format!("{path_at}/{method}");
             let id = op
@@ -183,6 +168,40 @@ fn group(drafts: Vec<Draft>, doc: &openapiv3::OpenAPI) -> Vec<Resource> {
         });
     }
     resources
+}
+
+/// The item behind a `ReferenceOr`: itself, or what its local `$ref` points at (following
+/// references to references). `at` names the referring place in errors.
+fn resolve<T: serde::de::DeserializeOwned + Clone>(
+    item: &ReferenceOr<T>,
+    raw: &Value,
+    at: &str,
+) -> Result<T> {
+    let mut current = item.clone();
+    let mut from = at.to_owned();
+    for _ in 0..32 {
+        match current {
+            ReferenceOr::Item(item) => return Ok(item),
+            ReferenceOr::Reference { reference } => {
+                let value = reference
+                    .strip_prefix('#')
+                    .and_then(|ptr| raw.pointer(ptr))
+                    .ok_or_else(|| Error::Reference {
+                        reference: reference.clone(),
+                        pointer: from.clone(),
+                    })?;
+                current = serde_json::from_value(value.clone()).map_err(|e| Error::Structure {
+                    pointer: reference.clone(),
+                    message: e.to_string(),
+                })?;
+                from = reference;
+            }
+        }
+    }
+    Err(Error::Structure {
+        pointer: at.to_owned(),
+        message: "a chain of more than 32 references".to_owned(),
+    })
 }
 
 /// `get /users/{id}/repos` → `get_users_id_repos`.
@@ -294,7 +313,7 @@ fn lower_operation(
     ] {
         for (i, p) in list.iter().enumerate() {
             let p_at = format!("{list_at}/{i}");
-            let p = resolve_parameter(p, raw, &p_at)?;
+            let p: Parameter = resolve(p, raw, &p_at)?;
             let key = (p.parameter_data_ref().name.clone(), location_of(&p));
             merged.retain(|(q, _)| (q.parameter_data_ref().name.clone(), location_of(q)) != key);
             merged.push((p, p_at));
@@ -423,27 +442,6 @@ fn lower_operation(
     })
 }
 
-fn resolve_parameter(p: &ReferenceOr<Parameter>, raw: &Value, at: &str) -> Result<Parameter> {
-    match p {
-        ReferenceOr::Item(p) => Ok(p.clone()),
-        ReferenceOr::Reference { reference } => {
-            let value = reference
-                .strip_prefix('#')
-                .and_then(|ptr| raw.pointer(ptr))
-                .ok_or_else(|| Error::Reference {
-                    reference: reference.clone(),
-                    pointer: at.to_owned(),
-                })?;
-            let nested: ReferenceOr<Parameter> =
-                serde_json::from_value(value.clone()).map_err(|e| Error::Structure {
-                    pointer: reference.clone(),
-                    message: e.to_string(),
-                })?;
-            resolve_parameter(&nested, raw, reference)
-        }
-    }
-}
-
 fn location_of(p: &Parameter) -> ParamLocation {
     match p {
         Parameter::Path { .. } => ParamLocation::Path,
@@ -470,29 +468,6 @@ fn query_style(p: &Parameter) -> QueryStyle {
     }
 }
 
-fn resolve_body(
-    body: &ReferenceOr<openapiv3::RequestBody>,
-    raw: &Value,
-    at: &str,
-) -> Result<openapiv3::RequestBody> {
-    match body {
-        ReferenceOr::Item(b) => Ok(b.clone()),
-        ReferenceOr::Reference { reference } => {
-            let value = reference
-                .strip_prefix('#')
-                .and_then(|ptr| raw.pointer(ptr))
-                .ok_or_else(|| Error::Reference {
-                    reference: reference.clone(),
-                    pointer: at.to_owned(),
-                })?;
-            serde_json::from_value(value.clone()).map_err(|e| Error::Structure {
-                pointer: reference.clone(),
-                message: e.to_string(),
-            })
-        }
-    }
-}
-
 /// The media type's essence, lower case, without parameters.
 fn essence(media: &str) -> String {
     media
@@ -516,7 +491,7 @@ fn lower_body(
     at: &str,
     names: &mut Namespace,
 ) -> Result<Option<RequestBody>> {
-    let body = resolve_body(body, raw, at)?;
+    let body: openapiv3::RequestBody = resolve(body, raw, at)?;
     let rank = |media: &str| -> usize {
         let m = essence(media);
         if is_json(media) {
@@ -729,22 +704,7 @@ fn lower_responses(
     let mut shapes: Vec<(StatusMatch, ResponseShape)> = Vec::new();
     for (status, response, key) in successes {
         let r_at = format!("{at}/responses/{key}");
-        let response = match response {
-            ReferenceOr::Item(r) => r.clone(),
-            ReferenceOr::Reference { reference } => {
-                let value = reference
-                    .strip_prefix('#')
-                    .and_then(|ptr| raw.pointer(ptr))
-                    .ok_or_else(|| Error::Reference {
-                        reference: reference.clone(),
-                        pointer: r_at.clone(),
-                    })?;
-                serde_json::from_value(value.clone()).map_err(|e| Error::Structure {
-                    pointer: reference.clone(),
-                    message: e.to_string(),
-                })?
-            }
-        };
+        let response: openapiv3::Response = resolve(response, raw, &r_at)?;
         let variant_hint = if matches!(
             status,
             StatusMatch::Code(200) | StatusMatch::Code(201) | StatusMatch::Range(2)
