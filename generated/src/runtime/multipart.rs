@@ -85,20 +85,3 @@ impl Multipart {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn values_and_files() {
-        let mut m = Multipart::new();
-        m.value("name", "a b");
-        m.value("count", &3);
-        m.value("tags", &["x", "y"]);
-        m.value("none", &Option::<u8>::None);
-        m.file("upload", FilePart::new("a.txt", &b"hello"[..]));
-        assert_eq!(m.parts.len(), 5);
-        assert!(m.to_form().is_ok());
-        assert!(m.to_form().unwrap().boundary().len() > 10);
-    }
-}

@@ -121,11 +121,20 @@ pub fn runtime_files(features: &Features) -> Vec<(&'static str, String)> {
                     .map(|l| format!("{l}\n"))
                     .collect()
             } else {
-                (*text).to_owned()
+                without_tests(text).to_owned()
             };
             (*name, text)
         })
         .collect()
+}
+
+/// The runtime's unit tests stay in `templates/`: a generated crate gets the code without its
+/// `#[cfg(test)] mod tests`, which every runtime file keeps last.
+fn without_tests(text: &str) -> &str {
+    match text.find("\n#[cfg(test)]\nmod tests {") {
+        Some(at) => &text[..=at],
+        None => text,
+    }
 }
 
 fn mentions_module(line: &str, module: &str) -> bool {
@@ -473,4 +482,33 @@ pub fn readme(api: &Api) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The test module is the last item of each runtime file, so cutting at it removes nothing else.
+    #[test]
+    fn runtime_tests_are_the_last_item_of_their_file() {
+        for (name, text, _) in RUNTIME_FILES {
+            let kept = without_tests(text);
+            let cut = &text[kept.len()..];
+            assert!(
+                !kept.contains("#[cfg(test)]"),
+                "{name}: a test item outside the final tests module"
+            );
+            if !cut.is_empty() {
+                let items = syn::parse_file(cut)
+                    .unwrap_or_else(|e| panic!("{name}: the cut part does not parse: {e}"))
+                    .items;
+                assert!(
+                    matches!(items.as_slice(), [syn::Item::Mod(m)] if m.ident == "tests"),
+                    "{name}: something follows the tests module"
+                );
+            }
+            syn::parse_file(kept)
+                .unwrap_or_else(|e| panic!("{name} without its tests does not parse: {e}"));
+        }
+    }
 }

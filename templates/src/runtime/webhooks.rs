@@ -86,7 +86,7 @@ pub enum WebhookError {
 /// `T` is the payload type the body decodes into once its signature holds: a generated crate
 /// uses its event envelope; `serde_json::Value` accepts any JSON.
 ///
-/// ```ignore
+/// ```text
 /// let webhook = Webhook::<serde_json::Value>::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?;
 /// let event = webhook.verify(&headers, &body)?;
 /// ```
