@@ -242,6 +242,8 @@ pub struct Operation {
     pub idempotency_header: Option<String>,
     /// Plain HTTP or a WebSocket upgrade.
     pub transport: Transport,
+    /// The spec says `security: []`: sent without credentials.
+    pub anonymous: bool,
 }
 
 /// How the operation talks.

@@ -257,6 +257,29 @@ async fn every_auth_scheme() {
 }
 
 #[tokio::test]
+async fn anonymous_requests_carry_no_credentials_but_keep_default_headers() {
+    let server = echo().await;
+    for defaults in [&DEFAULTS, &HEADER_KEY, &QUERY_KEY, &COOKIE_KEY] {
+        let client = ClientBuilder::new(defaults)
+            .base_url(server.url())
+            .api_key(KEY)
+            .default_header("x-tenant", "acme")
+            .build()
+            .unwrap();
+        let mut request = client.request(Method::GET, "/public");
+        request.without_credentials();
+        request.send_empty().await.unwrap();
+    }
+    for seen in server.requests() {
+        assert_eq!(seen.header("authorization"), None);
+        assert_eq!(seen.header("x-api-key"), None);
+        assert_eq!(seen.header("cookie"), None);
+        assert!(!seen.target.contains(KEY), "{}", seen.target);
+        assert_eq!(seen.header("x-tenant"), Some("acme"));
+    }
+}
+
+#[tokio::test]
 async fn build_errors_are_reported_at_send_and_nothing_is_sent() {
     let server = echo().await;
     let client = server.client().build().unwrap();

@@ -276,6 +276,7 @@ impl ClientBuilder {
         }
 
         let mut auth_query = None;
+        let mut credential_header = None;
         match &self.credentials {
             None => {}
             Some(Credentials::Basic { user, password }) => {
@@ -284,6 +285,7 @@ impl ClientBuilder {
                     http::header::AUTHORIZATION,
                     sensitive(&format!("Basic {token}"))?,
                 );
+                credential_header = Some(http::header::AUTHORIZATION);
             }
             Some(Credentials::Key(key)) => {
                 let scheme = self
@@ -297,18 +299,21 @@ impl ClientBuilder {
                     AuthScheme::Bearer | AuthScheme::Basic => {
                         let value = sensitive(&format!("Bearer {}", key.expose()))?;
                         headers.insert(http::header::AUTHORIZATION, value);
+                        credential_header = Some(http::header::AUTHORIZATION);
                     }
                     AuthScheme::ApiKeyHeader(name) => {
                         let name = http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
                             Error::config(format!("API key header name {name:?} is not valid"))
                         })?;
-                        headers.insert(name, sensitive(key.expose())?);
+                        headers.insert(name.clone(), sensitive(key.expose())?);
+                        credential_header = Some(name);
                     }
                     AuthScheme::ApiKeyCookie(name) => {
                         headers.insert(
                             http::header::COOKIE,
                             sensitive(&format!("{name}={}", key.expose()))?,
                         );
+                        credential_header = Some(http::header::COOKIE);
                     }
                     AuthScheme::ApiKeyQuery(name) => auth_query = Some((name, key.clone())),
                 }
@@ -343,6 +348,7 @@ impl ClientBuilder {
                 http,
                 base_url,
                 headers,
+                credential_header,
                 auth_query,
                 has_credentials: self.credentials.is_some(),
                 timeout: self.timeout,
@@ -396,6 +402,8 @@ pub(crate) struct ClientInner {
     /// User agent, default headers and auth headers (marked sensitive).
     pub(crate) headers: http::HeaderMap,
     pub(crate) auth_query: Option<(&'static str, Secret)>,
+    /// The header that carries the credentials, if one does (removed for anonymous operations).
+    pub(crate) credential_header: Option<http::HeaderName>,
     pub(crate) has_credentials: bool,
     pub(crate) timeout: Duration,
     pub(crate) max_retries: u32,

@@ -398,6 +398,9 @@ fn request_statements(op: &Operation) -> Vec<TokenStream> {
             ParamLocation::Path => {}
         }
     }
+    if op.anonymous {
+        stmts.push(quote!(request.without_credentials();));
+    }
     if let Some(h) = &op.idempotency_header {
         stmts.push(quote!(request.idempotency_header(#h);));
     }

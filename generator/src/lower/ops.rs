@@ -439,6 +439,7 @@ fn lower_operation(
         pagination: None,
         idempotency_header,
         transport,
+        anonymous: op.security.as_ref().is_some_and(Vec::is_empty),
     })
 }
 

@@ -104,6 +104,8 @@ pub struct Request<'a> {
     options: RequestOptions,
     /// The first problem found while assembling; returned by `send_*` before anything is sent.
     error: Option<Error>,
+    /// Send without the client's credentials (an operation with `security: []`).
+    anonymous: bool,
 }
 
 impl ::std::fmt::Debug for Request<'_> {
@@ -132,6 +134,7 @@ impl<'a> Request<'a> {
             idempotency_header: None,
             options: RequestOptions::default(),
             error: None,
+            anonymous: false,
         }
     }
 
@@ -153,6 +156,13 @@ impl<'a> Request<'a> {
                 None
             }
         }
+    }
+
+    /// Sends this request without the client's credentials (no `Authorization`, API key header,
+    /// cookie or query parameter), for operations the spec declares with `security: []`.
+    pub fn without_credentials(&mut self) -> &mut Self {
+        self.anonymous = true;
+        self
     }
 
     /// Records that a required parameter (or the body) was not set; `send_*` then fails before
@@ -431,6 +441,7 @@ impl<'a> Request<'a> {
             idempotency_header,
             options,
             error,
+            anonymous,
         } = self;
         if let Some(error) = error {
             return Err(error);
@@ -442,9 +453,14 @@ impl<'a> Request<'a> {
             url.query_pairs_mut()
                 .extend_pairs(query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         }
-        client.apply_auth_query(&mut url);
-
         let mut headers = client.auth_headers();
+        if anonymous {
+            if let Some(name) = &client.inner.credential_header {
+                headers.remove(name);
+            }
+        } else {
+            client.apply_auth_query(&mut url);
+        }
         if let Body::Bytes(_, content_type) = &body {
             headers.insert(http::header::CONTENT_TYPE, content_type.clone());
         }
