@@ -40,17 +40,27 @@ impl Prism {
     /// connections.
     ///
     /// # Panics
-    /// When Prism is not installed (the message says to run `scripts/install-test-tools.sh`), exits while
+    /// When Prism is not installed and `scripts/install-test-tools.sh` cannot install it, exits while
     /// starting or does not listen within 90 s; the message then holds Prism's output.
     pub fn start(spec: &Path) -> Prism {
         let root = repo_root();
         let bin = root.join("tests/contract/node_modules/.bin/prism");
-        assert!(
-            bin.exists(),
-            "Prism is not installed ({} is missing): run scripts/install-test-tools.sh (needs Node.js >= 18.20.1 \
-             and npm) and run the tests again",
-            bin.display()
-        );
+        if !bin.exists() {
+            // The project's own script installs the pinned version (npm ci from the committed lock).
+            let script = root.join("scripts/install-test-tools.sh");
+            let installed = std::process::Command::new("bash")
+                .arg(&script)
+                .stdin(std::process::Stdio::null())
+                .output()
+                .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()));
+            assert!(
+                installed.status.success() && bin.exists(),
+                "Prism is not installed ({} is missing) and scripts/install-test-tools.sh failed (it needs Node.js \
+                 >= 18.20.1 and npm):\n{}",
+                bin.display(),
+                String::from_utf8_lossy(&installed.stderr)
+            );
+        }
         let port = free_port();
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
         let log =
