@@ -243,8 +243,12 @@ impl<'de> ::serde::Deserialize<'de> for AgentType {
 pub struct ApprovalRequest {
     /// True approves the action, false rejects it.
     pub approved: bool,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub reason: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "crate::runtime::wire::absent_or_null"
+    )]
+    pub reason: Option<Option<String>>,
 }
 impl ApprovalRequest {
     /// Creates a value with the required fields; optional ones start unset.
@@ -253,7 +257,12 @@ impl ApprovalRequest {
     }
     /// Sets `reason`.
     pub fn reason(mut self, value: impl Into<String>) -> Self {
-        self.reason = Some(value.into());
+        self.reason = Some(Some(value.into()));
+        self
+    }
+    /// Sends `reason` as an explicit `null` (unset, it is left out).
+    pub fn reason_null(mut self) -> Self {
+        self.reason = Some(None);
         self
     }
 }
@@ -1482,10 +1491,18 @@ pub struct TaskCreate {
     /// What to do, in natural language.
     pub prompt: String,
     /// Workspace to work in (`ws_…`).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub workspace_id: Option<String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub config: Option<TaskConfig>,
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "crate::runtime::wire::absent_or_null"
+    )]
+    pub workspace_id: Option<Option<String>>,
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "crate::runtime::wire::absent_or_null"
+    )]
+    pub config: Option<Option<TaskConfig>>,
 }
 impl TaskCreate {
     /// Creates a value with the required fields; optional ones start unset.
@@ -1498,12 +1515,22 @@ impl TaskCreate {
     }
     /// Sets `workspace_id`.
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
-        self.workspace_id = Some(value.into());
+        self.workspace_id = Some(Some(value.into()));
+        self
+    }
+    /// Sends `workspace_id` as an explicit `null` (unset, it is left out).
+    pub fn workspace_id_null(mut self) -> Self {
+        self.workspace_id = Some(None);
         self
     }
     /// Sets `config`.
     pub fn config(mut self, value: TaskConfig) -> Self {
-        self.config = Some(value);
+        self.config = Some(Some(value));
+        self
+    }
+    /// Sends `config` as an explicit `null` (unset, it is left out).
+    pub fn config_null(mut self) -> Self {
+        self.config = Some(None);
         self
     }
 }
@@ -1768,8 +1795,12 @@ pub struct WebhookCreate {
     /// Event types to deliver.
     pub events: Vec<EventType>,
     /// Signing secret (`whsec_…`, Standard Webhooks). When absent the server generates one.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub secret: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "crate::runtime::wire::absent_or_null"
+    )]
+    pub secret: Option<Option<String>>,
 }
 impl ::std::fmt::Debug for WebhookCreate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1791,7 +1822,12 @@ impl WebhookCreate {
     }
     /// Sets `secret`.
     pub fn secret(mut self, value: impl Into<String>) -> Self {
-        self.secret = Some(value.into());
+        self.secret = Some(Some(value.into()));
+        self
+    }
+    /// Sends `secret` as an explicit `null` (unset, it is left out).
+    pub fn secret_null(mut self) -> Self {
+        self.secret = Some(None);
         self
     }
 }
@@ -1812,8 +1848,12 @@ pub struct WebhookResponse {
 pub struct WorkspaceCreate {
     /// Unique among your workspaces.
     pub name: String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "crate::runtime::wire::absent_or_null"
+    )]
+    pub description: Option<Option<String>>,
 }
 impl WorkspaceCreate {
     /// Creates a value with the required fields; optional ones start unset.
@@ -1825,7 +1865,12 @@ impl WorkspaceCreate {
     }
     /// Sets `description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
+        self.description = Some(Some(value.into()));
+        self
+    }
+    /// Sends `description` as an explicit `null` (unset, it is left out).
+    pub fn description_null(mut self) -> Self {
+        self.description = Some(None);
         self
     }
 }

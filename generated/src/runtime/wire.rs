@@ -29,6 +29,16 @@ where
     deserializer.deserialize_str(Visitor(std::marker::PhantomData))
 }
 
+/// For `Option<Option<T>>` fields (optional and nullable, in request types): a present `null`
+/// becomes `Some(None)`; an absent field stays `None` through `#[serde(default)]`.
+pub fn absent_or_null<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+}
+
 /// A parameter value as text, the way OpenAPI's `form`/`simple` styles write scalars: strings as
 /// they are, numbers and booleans plain, arrays comma-joined. `None` (or null) gives `None`.
 pub fn param_text<T: serde::Serialize + ?Sized>(value: &T) -> Option<String> {

@@ -53,10 +53,11 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<GeneratedCrate> {
     };
 
     let request_types = types::request_types(api);
+    let response_types = types::response_types(api);
     let type_items = api
         .types
         .iter()
-        .map(|t| types::emit_type(t, &in_types, &request_types));
+        .map(|t| types::emit_type(t, &in_types, &request_types, &response_types));
     let stream_impls = stream_event_impls(api, &in_types);
     let types_file = quote! {
         //! Models: the request and response bodies of the API.

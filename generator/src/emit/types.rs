@@ -102,12 +102,15 @@ pub fn emit_type(
     def: &TypeDef,
     paths: &TypePaths,
     request_types: &BTreeSet<String>,
+    response_types: &BTreeSet<String>,
 ) -> TokenStream {
     let docs = doc_attrs(def.docs.as_deref());
     let name = ident(&def.name);
     match &def.kind {
         TypeKind::Struct(s) => {
-            emit_struct(&name, &docs, s, paths, request_types.contains(&def.name))
+            let is_request = request_types.contains(&def.name);
+            let request_only = is_request && !response_types.contains(&def.name);
+            emit_struct(&name, &docs, s, paths, is_request, request_only)
         }
         TypeKind::Enum(e) => emit_enum(&name, &docs, e, paths),
         TypeKind::Union(u) => emit_union(&name, &docs, u, paths),
@@ -118,12 +121,22 @@ pub fn emit_type(
     }
 }
 
+/// Whether a field keeps "absent" apart from "null": optional and nullable fields of types only
+/// ever sent (request bodies), as `Option<Option<T>>` (`None` absent, `Some(None)` null).
+fn absent_or_null(field: &Field, request_only: bool) -> bool {
+    request_only && !field.required && field.nullable && !matches!(field.ty, TypeRef::Json)
+}
+
 /// The type a field has in the struct (with `Option`/`Box` as needed).
-fn field_type(field: &Field, paths: &TypePaths) -> TokenStream {
+fn field_type(field: &Field, paths: &TypePaths, request_only: bool) -> TokenStream {
     let mut inner = paths.ty(&field.ty);
     if field.boxed {
         let b = paths.boxed();
         inner = quote!(#b<#inner>);
+    }
+    if absent_or_null(field, request_only) {
+        let o = paths.option();
+        return quote!(#o<#o<#inner>>);
     }
     if !field.required || field.nullable {
         if matches!(field.ty, TypeRef::Json) && field.required {
@@ -142,10 +155,11 @@ fn emit_struct(
     s: &Struct,
     paths: &TypePaths,
     is_request: bool,
+    request_only: bool,
 ) -> TokenStream {
     let fields = s.fields.iter().map(|f| {
         let fname = ident(&f.name);
-        let ty = field_type(f, paths);
+        let ty = field_type(f, paths, request_only);
         let mut field_docs = f.docs.clone();
         if f.read_only {
             field_docs = Some(match field_docs {
@@ -166,6 +180,11 @@ fn emit_struct(
             serde_args.push(quote!(
                 skip_serializing_if = "::std::option::Option::is_none"
             ));
+            if absent_or_null(f, request_only) {
+                serde_args.push(quote!(
+                    deserialize_with = "crate::runtime::wire::absent_or_null"
+                ));
+            }
         } else if f.nullable {
             serde_args.push(quote!(default));
         }
@@ -186,7 +205,7 @@ fn emit_struct(
     let any_deprecated = s.fields.iter().any(|f| f.deprecated);
     let allow_deprecated = any_deprecated.then(|| quote!(#[allow(deprecated)]));
     let constructor = if is_request {
-        constructor(name, s, paths)
+        constructor(name, s, paths, request_only)
     } else {
         TokenStream::new()
     };
@@ -238,7 +257,7 @@ fn emit_struct(
 }
 
 /// `new(required…)` plus a chainable setter per optional field, for request types.
-fn constructor(name: &Ident, s: &Struct, paths: &TypePaths) -> TokenStream {
+fn constructor(name: &Ident, s: &Struct, paths: &TypePaths, request_only: bool) -> TokenStream {
     let required: Vec<&Field> = s
         .fields
         .iter()
@@ -302,13 +321,45 @@ fn constructor(name: &Ident, s: &Struct, paths: &TypePaths) -> TokenStream {
             let deprecated = f
                 .deprecated
                 .then(|| quote!(#[deprecated] #[allow(deprecated)]));
+            if !absent_or_null(f, request_only) {
+                return quote! {
+                    #[doc = #doc]
+                    #deprecated
+                    pub fn #fname(mut self, value: #ty) -> Self {
+                        self.#fname = Some(#value);
+                        self
+                    }
+                };
+            }
+            // `foo_null()` sends an explicit null; skipped if a field already has that name.
+            let null_name = format!("{}_null", crate::ident::unraw(&f.name));
+            let null_setter = (!s
+                .fields
+                .iter()
+                .any(|g| crate::ident::unraw(&g.name) == null_name))
+            .then(|| {
+                let null_fn = ident(&null_name);
+                let null_doc = format!(
+                    " Sends `{}` as an explicit `null` (unset, it is left out).",
+                    f.wire
+                );
+                quote! {
+                    #[doc = #null_doc]
+                    #deprecated
+                    pub fn #null_fn(mut self) -> Self {
+                        self.#fname = Some(None);
+                        self
+                    }
+                }
+            });
             quote! {
                 #[doc = #doc]
                 #deprecated
                 pub fn #fname(mut self, value: #ty) -> Self {
-                    self.#fname = Some(#value);
+                    self.#fname = Some(Some(#value));
                     self
                 }
+                #null_setter
             }
         });
     let new_fn = (!s.all_optional).then(|| {
@@ -497,23 +548,47 @@ fn emit_union(name: &Ident, docs: &TokenStream, u: &Union, paths: &TypePaths) ->
     }
 }
 
-/// Named types reachable from request bodies and parameters (they get constructors).
+/// Named types reachable from request bodies (they get constructors).
 pub fn request_types(api: &crate::ir::Api) -> BTreeSet<String> {
     use crate::ir::BodyEncoding;
     let mut roots = Vec::new();
-    for r in &api.resources {
-        for op in &r.operations {
-            if let Some(b) = &op.body {
-                match &b.encoding {
-                    BodyEncoding::Json(ty, _) | BodyEncoding::Form(ty) => roots.push(ty.clone()),
-                    BodyEncoding::Multipart(parts) => {
-                        roots.extend(parts.iter().map(|p| p.ty.clone()))
-                    }
-                    _ => {}
-                }
+    for op in api.resources.iter().flat_map(|r| &r.operations) {
+        match op.body.as_ref().map(|b| &b.encoding) {
+            Some(BodyEncoding::Json(ty, _) | BodyEncoding::Form(ty)) => roots.push(ty.clone()),
+            Some(BodyEncoding::Multipart(parts)) => {
+                roots.extend(parts.iter().map(|p| p.ty.clone()))
             }
+            _ => {}
         }
     }
+    reachable(api, roots)
+}
+
+/// Named types a client receives: response bodies, stream messages, webhook payloads.
+pub fn response_types(api: &crate::ir::Api) -> BTreeSet<String> {
+    use crate::ir::{ResponseShape, Transport};
+    fn shape_roots(shape: &ResponseShape, roots: &mut Vec<TypeRef>) {
+        match shape {
+            ResponseShape::Json(ty) | ResponseShape::EventStream(ty) => roots.push(ty.clone()),
+            ResponseShape::Outcomes(_, outcomes) => {
+                outcomes.iter().for_each(|o| shape_roots(&o.body, roots))
+            }
+            _ => {}
+        }
+    }
+    let mut roots = Vec::new();
+    for op in api.resources.iter().flat_map(|r| &r.operations) {
+        shape_roots(&op.response, &mut roots);
+        if let Transport::WebSocket(ty) = &op.transport {
+            roots.push(ty.clone());
+        }
+    }
+    roots.extend(api.webhooks.iter().filter_map(|w| w.payload.clone()));
+    reachable(api, roots)
+}
+
+/// Every named type reachable from `roots`.
+fn reachable(api: &crate::ir::Api, roots: Vec<TypeRef>) -> BTreeSet<String> {
     let by_name: std::collections::HashMap<&str, &TypeDef> =
         api.types.iter().map(|t| (t.name.as_str(), t)).collect();
     let mut seen = BTreeSet::new();

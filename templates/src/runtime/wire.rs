@@ -29,6 +29,16 @@ where
     deserializer.deserialize_str(Visitor(std::marker::PhantomData))
 }
 
+/// For `Option<Option<T>>` fields (optional and nullable, in request types): a present `null`
+/// becomes `Some(None)`; an absent field stays `None` through `#[serde(default)]`.
+pub fn absent_or_null<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+}
+
 /// A parameter value as text, the way OpenAPI's `form`/`simple` styles write scalars: strings as
 /// they are, numbers and booleans plain, arrays comma-joined. `None` (or null) gives `None`.
 pub fn param_text<T: serde::Serialize + ?Sized>(value: &T) -> Option<String> {
@@ -67,6 +77,28 @@ mod tests {
     impl<'de> serde::Deserialize<'de> for Colour {
         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             super::deserialize_str(d)
+        }
+    }
+
+    #[test]
+    fn absent_null_and_value_stay_apart() {
+        #[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
+        struct Patch {
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "super::absent_or_null"
+            )]
+            name: Option<Option<String>>,
+        }
+        for (json, value) in [
+            ("{}", None),
+            (r#"{"name":null}"#, Some(None)),
+            (r#"{"name":"a"}"#, Some(Some("a".to_owned()))),
+        ] {
+            let patch: Patch = serde_json::from_str(json).unwrap();
+            assert_eq!(patch, Patch { name: value });
+            assert_eq!(serde_json::to_string(&patch).unwrap(), json);
         }
     }
 

@@ -163,6 +163,34 @@ async fn tasks_create_leaves_unset_optional_fields_out_of_the_body() {
 }
 
 #[tokio::test]
+async fn optional_nullable_fields_are_sent_as_null_only_when_asked() {
+    let server = TestServer::start().await;
+    server.on(
+        Method::POST,
+        "/v1/tasks",
+        Canned::json(201, &task_running()),
+    );
+    let client = server.client();
+    let body = TaskCreate::new("p").workspace_id_null().config_null();
+    client
+        .tasks()
+        .create()
+        .body(body.clone())
+        .send()
+        .await
+        .expect("create");
+    server.requests()[0]
+        .assert_json_body(&json!({"prompt": "p", "workspace_id": null, "config": null}));
+    // The same value read back keeps null apart from absent.
+    let text = serde_json::to_string(&body).unwrap();
+    let again: TaskCreate = serde_json::from_str(&text).unwrap();
+    assert_eq!(again, body);
+    assert_eq!(again.workspace_id, Some(None));
+    let absent: TaskCreate = serde_json::from_str(r#"{"prompt": "p"}"#).unwrap();
+    assert_eq!(absent.workspace_id, None);
+}
+
+#[tokio::test]
 async fn tasks_list_sends_limit_offset_and_status_as_wire_strings() {
     let server = TestServer::start().await;
     let second = json!({
