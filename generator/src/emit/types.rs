@@ -513,11 +513,43 @@ fn emit_union(name: &Ident, docs: &TokenStream, u: &Union, paths: &TypePaths) ->
         let doc = format!(" `{property}` is `{}`.", v.tags.join("` or `"));
         quote! { #[doc = #doc] #vname(#ty), }
     });
-    let arms = u.variants.iter().map(|v| {
+    // One arm per tag value; a tag several variants share tries them in order (the last one's
+    // error is reported).
+    let mut by_tag: Vec<(&str, Vec<&crate::ir::UnionVariant>)> = Vec::new();
+    for v in &u.variants {
+        for tag in &v.tags {
+            match by_tag.iter_mut().find(|(t, _)| t == tag) {
+                Some((_, list)) => list.push(v),
+                None => by_tag.push((tag, vec![v])),
+            }
+        }
+    }
+    let decode = |v: &crate::ir::UnionVariant, value: TokenStream| {
         let vname = ident(&v.name);
-        let tags = &v.tags;
-        let wrap = if v.boxed { quote!(.map(::std::boxed::Box::new)) } else { TokenStream::new() };
-        quote! { #(Some(#tags))|* => ::serde_json::from_value(value)#wrap.map(Self::#vname).map_err(::serde::de::Error::custom), }
+        let wrap = if v.boxed {
+            quote!(.map(::std::boxed::Box::new))
+        } else {
+            TokenStream::new()
+        };
+        quote!(::serde_json::from_value(#value)#wrap.map(Self::#vname))
+    };
+    let arms = by_tag.iter().map(|(tag, list)| {
+        let (last, first) = list.split_last().expect("a tag has a variant");
+        let tries = first.iter().map(|v| {
+            let attempt = decode(v, quote!(value.clone()));
+            quote! {
+                if let Ok(decoded) = #attempt {
+                    return Ok(decoded);
+                }
+            }
+        });
+        let last = decode(last, quote!(value));
+        quote! {
+            Some(#tag) => {
+                #(#tries)*
+                #last.map_err(::serde::de::Error::custom)
+            }
+        }
     });
     let ser_arms = u.variants.iter().map(|v| {
         let vname = ident(&v.name);

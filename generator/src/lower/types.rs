@@ -690,12 +690,10 @@ impl<'a> TypeSpace<'a> {
         }
         let discriminator = schema.schema_data.discriminator.as_ref();
         let mut variants: Vec<(UnionVariant, usize)> = Vec::new();
-        let mut names = Namespace::default();
-        let mut any_nullable = false;
+        let mut lowered_branches = Vec::new();
         for (i, branch) in branches.iter().enumerate() {
             let at = format!("{origin}/{keyword}/{i}");
             let lowered = self.lower(branch, &format!("{hint}Variant{}", i + 1), &at)?;
-            any_nullable |= lowered.nullable;
             let mut tags = Vec::new();
             if let (Some(d), ReferenceOr::Item(inline)) = (discriminator, branch) {
                 tags = self.declared_tags(inline, &d.property_name, 0);
@@ -715,27 +713,33 @@ impl<'a> TypeSpace<'a> {
                     tags = self.tag_values(reference, &d.property_name);
                 }
             }
-            let base = if tags.len() == 1 {
+            lowered_branches.push((lowered, tags, specificity(self, branch)));
+        }
+        // A variant is named after its tag when the tag is its own; after its type when it has
+        // several tags or shares one (OpenAI's input and output messages are both `message`).
+        let mut names = Namespace::default();
+        for (i, (lowered, tags, rank)) in lowered_branches.iter().enumerate() {
+            let shared = tags.len() == 1
+                && lowered_branches
+                    .iter()
+                    .enumerate()
+                    .any(|(j, (_, other, _))| j != i && other.contains(&tags[0]));
+            let base = if tags.len() == 1 && !shared {
                 ident::camel(&tags[0])
             } else {
                 variant_name(&lowered.ty)
             };
             let name = names.claim(&base);
-            let ty = wrap_nullable(lowered);
+            let ty = wrap_nullable(lowered.clone());
             variants.push((
                 UnionVariant {
                     name,
                     ty,
-                    tags,
+                    tags: tags.clone(),
                     boxed: false,
                 },
-                specificity(self, branch),
+                *rank,
             ));
-        }
-        // A tag value selects one variant: later duplicates lose it.
-        let mut seen_tags = BTreeSet::new();
-        for (v, _) in &mut variants {
-            v.tags.retain(|t| seen_tags.insert(t.clone()));
         }
         let tagged = discriminator.is_some() && variants.iter().all(|(v, _)| !v.tags.is_empty());
         if discriminator.is_some() && !tagged {
@@ -753,7 +757,6 @@ impl<'a> TypeSpace<'a> {
         } else {
             String::new()
         };
-        let _ = any_nullable;
         Ok(Shape::Def(TypeKind::Union(Union {
             variants: variants.into_iter().map(|(v, _)| v).collect(),
             discriminator: tagged
@@ -807,6 +810,37 @@ impl<'a> TypeSpace<'a> {
     fn declared_tags(&self, schema: &Schema, property: &str, depth: usize) -> Vec<String> {
         if depth > 8 {
             return Vec::new();
+        }
+        // A nested union answers to every tag of its own branches: the outer union hands the
+        // value to it, and it dispatches again.
+        let nested: &[ReferenceOr<Schema>] = match &schema.schema_kind {
+            SchemaKind::OneOf { one_of } => one_of,
+            SchemaKind::AnyOf { any_of } => any_of,
+            SchemaKind::Any(a) if !a.one_of.is_empty() => &a.one_of,
+            SchemaKind::Any(a) if !a.any_of.is_empty() => &a.any_of,
+            _ => &[],
+        };
+        if !nested.is_empty() {
+            let mut tags: Vec<String> = Vec::new();
+            if let Some(d) = &schema.schema_data.discriminator {
+                if d.property_name == property {
+                    tags.extend(d.mapping.keys().cloned());
+                }
+            }
+            for branch in nested {
+                let branch_schema = match branch {
+                    ReferenceOr::Item(s) => Some(s),
+                    ReferenceOr::Reference { reference } => self.resolve_component(reference),
+                };
+                if let Some(b) = branch_schema {
+                    for tag in self.declared_tags(b, property, depth + 1) {
+                        if !tags.contains(&tag) {
+                            tags.push(tag);
+                        }
+                    }
+                }
+            }
+            return tags;
         }
         let (prop, parts): (Option<&ReferenceOr<Box<Schema>>>, &[ReferenceOr<Schema>]) =
             match &schema.schema_kind {
