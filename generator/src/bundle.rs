@@ -168,6 +168,38 @@ impl Bundler {
                     *value = inlined;
                     return Ok(());
                 }
+                // A discriminator's `mapping` holds references as plain strings: they follow the
+                // schemas they name into `#/components/schemas`.
+                if in_schema {
+                    let mapping = map
+                        .get_mut("discriminator")
+                        .and_then(|d| d.get_mut("mapping"))
+                        .and_then(Value::as_object_mut);
+                    if let Some(mapping) = mapping {
+                        for target in mapping.values_mut() {
+                            let Some(reference) = target.as_str().map(str::to_owned) else {
+                                continue;
+                            };
+                            let is_local_name =
+                                !reference.contains('#') && !reference.contains('.');
+                            if is_local_name
+                                || (reference.starts_with('#') && file == self.root_path)
+                            {
+                                continue;
+                            }
+                            let resolved = self.target(&reference, file, at)?;
+                            let name = if resolved.0 == self.root_path {
+                                format!("#{}", resolved.1)
+                            } else {
+                                format!(
+                                    "#/components/schemas/{}",
+                                    escape_pointer(&self.hoist(&resolved, &reference, at)?)
+                                )
+                            };
+                            *target = Value::String(name);
+                        }
+                    }
+                }
                 for (key, child) in map.iter_mut() {
                     let child_at = format!("{at}/{}", escape_pointer(key));
                     let child_in_schema = match key.as_str() {

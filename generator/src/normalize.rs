@@ -28,7 +28,12 @@ pub fn normalize(doc: &mut Value) {
             .get_mut("components")
             .and_then(|c| c.get_mut("schemas"))
         {
-            for schema in schemas.values_mut() {
+            for (name, schema) in schemas.iter_mut() {
+                let own = format!(
+                    "#/components/schemas/{}",
+                    crate::error::escape_pointer(name)
+                );
+                resolve_recursive_refs(schema, &own);
                 normalize_schema(schema);
             }
         }
@@ -54,6 +59,37 @@ fn walk(value: &mut Value) {
 }
 
 const NULL_MARK: &str = "x-sdkgen-null";
+
+/// `$recursiveRef: "#"` and `$dynamicRef: "#…"` (JSON Schema 2019/2020, in OpenAI's spec) name the
+/// schema they sit in: inside a component, that component.
+fn resolve_recursive_refs(schema: &mut Value, own: &str) {
+    match schema {
+        Value::Object(map) => {
+            for key in ["$recursiveRef", "$dynamicRef"] {
+                if map
+                    .get(key)
+                    .and_then(Value::as_str)
+                    .is_some_and(|r| r.starts_with('#'))
+                {
+                    map.remove(key);
+                    map.insert("$ref".into(), Value::String(own.to_owned()));
+                }
+            }
+            for (key, child) in map.iter_mut() {
+                if !matches!(
+                    key.as_str(),
+                    "example" | "examples" | "default" | "enum" | "const"
+                ) {
+                    resolve_recursive_refs(child, own);
+                }
+            }
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|i| resolve_recursive_refs(i, own)),
+        _ => {}
+    }
+}
 
 /// Normalises one schema and everything nested in it.
 pub fn normalize_schema(schema: &mut Value) {
@@ -356,6 +392,27 @@ mod tests {
         assert_eq!(
             norm(json!({"$ref": "#/x", "nullable": true})),
             json!({"nullable": true, "allOf": [{"$ref": "#/x"}]})
+        );
+    }
+}
+
+#[cfg(test)]
+mod recursive_ref_tests {
+    use super::*;
+
+    #[test]
+    fn recursive_refs_name_their_component() {
+        let mut doc = json!({
+            "openapi": "3.1.0",
+            "components": {"schemas": {"Filter": {"type": "object", "properties": {
+                "filters": {"type": "array", "items": {"oneOf": [{"type": "string"}, {"$recursiveRef": "#"}]}}
+            }}}}
+        });
+        normalize(&mut doc);
+        assert_eq!(
+            doc.pointer("/components/schemas/Filter/properties/filters/items/oneOf/1")
+                .unwrap(),
+            &json!({"$ref": "#/components/schemas/Filter"})
         );
     }
 }

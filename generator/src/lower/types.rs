@@ -564,6 +564,9 @@ impl<'a> TypeSpace<'a> {
         let mut seen = BTreeSet::new();
         for (i, part) in parts.iter().enumerate() {
             let at = format!("{origin}/allOf/{i}");
+            if is_modifier(part) {
+                continue;
+            }
             if !self.collect_properties(
                 part,
                 &mut properties,
@@ -903,12 +906,16 @@ fn structural_key(kind: &TypeKind) -> String {
     format!("{kind:?}")
 }
 
-/// A schema that constrains nothing structurally (only `nullable`, docs, examples, defaults).
+/// A schema that constrains nothing structurally (only `nullable`, docs, examples, defaults,
+/// `required` lists), or a union of such (DigitalOcean: "inbound or outbound rules required").
 fn is_modifier(part: &ReferenceOr<Schema>) -> bool {
     let ReferenceOr::Item(schema) = part else {
         return false;
     };
     match &schema.schema_kind {
+        SchemaKind::AnyOf { any_of: branches } | SchemaKind::OneOf { one_of: branches } => {
+            !branches.is_empty() && branches.iter().all(is_modifier)
+        }
         SchemaKind::Any(a) => {
             a.typ.is_none()
                 && a.properties.is_empty()
