@@ -52,7 +52,7 @@ fn run_once(path: &Path, label: &str) -> Result<Run, sdkgen::Error> {
     let lower = started.elapsed();
 
     let started = Instant::now();
-    let generated = sdkgen::emit::emit(&api, &sdkgen::emit::EmitOptions { standalone: false })?;
+    let generated = sdkgen::emit::emit(&api, &sdkgen::emit::EmitOptions::default())?;
     let emit = started.elapsed();
 
     let peak_kib = peak_rss_kib();

@@ -36,15 +36,10 @@ pub mod resources;
 pub mod types;
 /// Webhook payloads and their signature verification.
 pub mod webhooks;
-#[allow(
-    dead_code,
-    unused_imports,
-    reason = "the runtime is shared by every generated SDK; this API may not use all of it"
-)]
-mod runtime;
+use sdkgen_runtime as runtime;
 pub use runtime::{
-    ApiError, ByteStream, Client, ClientBuilder, Error, ErrorDetail, RateLimit,
-    RawResponse, RequestOptions, Response, ValidationIssue,
+    ApiError, ByteStream, Error, ErrorDetail, RateLimit, RawResponse, RequestOptions,
+    Response, ValidationIssue,
 };
 pub use runtime::websocket::{EventStream, StreamError, StreamOptions};
 /// What this API's clients start from: base URL, environment variables, authentication.
@@ -55,13 +50,35 @@ pub(crate) static DEFAULTS: runtime::ClientDefaults = runtime::ClientDefaults {
     base_url_env: Some("MITEOS_BASE_URL"),
     auth: &[crate::runtime::AuthScheme::Bearer],
 };
+/// The Miteos API client. Cheap to clone: clones share connections, configuration and the in-flight limit.
+#[derive(Clone)]
+pub struct Client(runtime::Client);
+/// Configures and builds a [`Client`]: API key, base URL, timeouts, retries, headers.
+pub type ClientBuilder = runtime::ClientBuilder<Client>;
 impl Client {
     /// A builder for a client: API key, base URL, timeouts, retries, headers.
     pub fn builder() -> ClientBuilder {
-        ClientBuilder::new(&DEFAULTS)
+        ClientBuilder::with_defaults(&DEFAULTS)
     }
     /// A client configured from the environment (see the crate docs for the variable names).
     pub fn from_env() -> Result<Client, Error> {
-        ClientBuilder::new(&DEFAULTS).from_env()?.build()
+        ClientBuilder::with_defaults(&DEFAULTS).from_env()?.build()
+    }
+}
+impl From<runtime::Client> for Client {
+    fn from(client: runtime::Client) -> Self {
+        Client(client)
+    }
+}
+/// The runtime's client: `request`, `base_url`, `last_rate_limit`.
+impl ::std::ops::Deref for Client {
+    type Target = runtime::Client;
+    fn deref(&self) -> &runtime::Client {
+        &self.0
+    }
+}
+impl ::std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Debug::fmt(&self.0, f)
     }
 }

@@ -33,6 +33,19 @@ pub struct PackageConfig {
     pub env_prefix: Option<String>,
     /// Crate version.
     pub version: Option<String>,
+    /// Where the crate gets its runtime (default: the `sdkgen-runtime` crate).
+    pub runtime: Option<RuntimeKind>,
+}
+
+/// Where a generated crate gets its runtime.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RuntimeKind {
+    /// A dependency on the `sdkgen-runtime` crate.
+    #[default]
+    Crate,
+    /// A copy of the runtime in the crate's `src/runtime/`: a self-contained crate.
+    Inline,
 }
 
 /// How a list operation pages.

@@ -30,6 +30,30 @@ pub struct Options {
     pub source_label: String,
     /// Build the crate outside a workspace.
     pub standalone: bool,
+    /// Where the crate gets its runtime (else as the config says, else the `sdkgen-runtime` crate).
+    pub runtime: Option<config::RuntimeKind>,
+    /// The path from the generated crate to `sdkgen-runtime` (else this checkout's `templates/`,
+    /// as an absolute path).
+    pub runtime_path: Option<String>,
+}
+
+impl Options {
+    fn emit_options(&self, config: &SdkConfig) -> emit::EmitOptions {
+        let kind = self.runtime.or(config.package.runtime).unwrap_or_default();
+        let runtime = match kind {
+            config::RuntimeKind::Inline => emit::Runtime::Inline,
+            config::RuntimeKind::Crate => emit::Runtime::Crate {
+                path: self
+                    .runtime_path
+                    .clone()
+                    .unwrap_or_else(emit::Runtime::checkout_path),
+            },
+        };
+        emit::EmitOptions {
+            standalone: self.standalone,
+            runtime,
+        }
+    }
 }
 
 /// Lowers and emits a loaded spec.
@@ -43,12 +67,7 @@ pub fn generate(
         source: options.source_label.clone(),
     };
     let api = lower::lower(spec, config, &lower_options)?;
-    emit::emit(
-        &api,
-        &emit::EmitOptions {
-            standalone: options.standalone,
-        },
-    )
+    emit::emit(&api, &options.emit_options(config))
 }
 
 /// Loads the spec at `path` (with the `sdk.toml` beside it, if any) and generates its crate.
@@ -86,12 +105,7 @@ pub fn generate_report(path: &Path, options: &Options) -> Result<Report> {
     let api = lower::lower(&spec, &config, &lower_options)?;
     let operations = api.resources.iter().map(|r| r.operations.len()).sum();
     let types = api.types.len();
-    let generated = emit::emit(
-        &api,
-        &emit::EmitOptions {
-            standalone: options.standalone,
-        },
-    )?;
+    let generated = emit::emit(&api, &options.emit_options(&config))?;
     Ok(Report {
         generated,
         operations,

@@ -30,6 +30,9 @@ fn options(case: &str, source_label: String) -> sdkgen::Options {
         crate_name: Some(format!("snapshot-{case}")),
         source_label,
         standalone: false,
+        runtime: None,
+        // from fixtures/snapshots/<case>/expected/ to templates/
+        runtime_path: Some("../../../../templates".to_owned()),
     }
 }
 

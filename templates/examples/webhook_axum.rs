@@ -2,8 +2,8 @@
 //! redeliveries, and dispatch on the event type (reference A4/B5).
 //!
 //! ```text
-//! MITEOS_WEBHOOK_SECRET=whsec_... cargo run -p sdk-runtime --example webhook_axum
-//! cargo run -p sdk-runtime --example webhook_axum -- --demo
+//! MITEOS_WEBHOOK_SECRET=whsec_... cargo run -p sdkgen-runtime --example webhook_axum
+//! cargo run -p sdkgen-runtime --example webhook_axum -- --demo
 //! ```
 //!
 //! `--demo` listens on a free loopback port, posts a few signed (and one forged) deliveries to
@@ -20,7 +20,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use sdk_runtime::runtime::webhooks::{Webhook, WebhookError};
+use sdkgen_runtime::webhooks::{Webhook, WebhookError};
 use serde_json::Value;
 
 struct App {

@@ -1,16 +1,17 @@
 //! `Client` and its builder: base URL, credentials, timeouts, retries, limits; shared by every request.
 
+use ::std::marker::PhantomData;
 use ::std::string::String;
 use ::std::sync::{Arc, Mutex};
 use ::std::time::{Duration, Instant};
 use ::std::vec::Vec;
 
-use crate::runtime::retry::{
+use crate::retry::{
     Backoff, DEFAULT_BACKOFF_BASE, DEFAULT_BACKOFF_CAP, DEFAULT_MAX_RETRIES,
     DEFAULT_MAX_RETRY_AFTER,
 };
-use crate::runtime::secret::Secret;
-use crate::runtime::{Error, RateLimit, Request};
+use crate::secret::Secret;
+use crate::{Error, RateLimit, Request};
 
 /// Default time allowed to open a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -59,11 +60,12 @@ enum Credentials {
     Basic { user: String, password: Secret },
 }
 
-/// Configures and builds a [`Client`].
+/// Configures and builds a [`Client`], or the client type `C` of a generated crate that wraps one.
 ///
 /// The API key goes where the first key scheme of `ClientDefaults::auth` says (header, query or cookie;
 /// `Authorization: Bearer` when the API declares none). `basic_auth` always sends `Authorization: Basic`.
-pub struct ClientBuilder {
+pub struct ClientBuilder<C = Client> {
+    built: PhantomData<fn() -> C>,
     defaults: &'static ClientDefaults,
     credentials: Option<Credentials>,
     base_url: Option<String>,
@@ -80,9 +82,17 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// A builder with the API's defaults and no credentials.
+    /// A builder of a [`Client`] with the API's defaults and no credentials.
     pub fn new(defaults: &'static ClientDefaults) -> Self {
+        Self::with_defaults(defaults)
+    }
+}
+
+impl<C: From<Client>> ClientBuilder<C> {
+    /// A builder of `C` (a generated crate's client) with the API's defaults and no credentials.
+    pub fn with_defaults(defaults: &'static ClientDefaults) -> Self {
         ClientBuilder {
+            built: PhantomData,
             defaults,
             credentials: None,
             base_url: None,
@@ -141,7 +151,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Retries after the first attempt (default 2). See the retry policy in `runtime::retry`.
+    /// Retries after the first attempt (default 2). See the retry policy in [`crate::retry`].
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.max_retries = retries;
         self
@@ -201,6 +211,10 @@ impl ClientBuilder {
 
     /// Reads the API key and base URL from the environment variables named in the defaults, unless they were
     /// already set on this builder. A missing or empty API key variable is an error.
+    #[allow(
+        clippy::wrong_self_convention,
+        reason = "`builder.from_env()` reads like what it does; the name is public API"
+    )]
     pub fn from_env(mut self) -> Result<Self, Error> {
         if let Some(var) = self.defaults.base_url_env {
             if self.base_url.is_none() {
@@ -241,7 +255,11 @@ impl ClientBuilder {
     }
 
     /// Builds the client.
-    pub fn build(self) -> Result<Client, Error> {
+    pub fn build(self) -> Result<C, Error> {
+        self.build_client().map(C::from)
+    }
+
+    fn build_client(self) -> Result<Client, Error> {
         let raw_base = self
             .base_url
             .as_deref()
@@ -364,7 +382,7 @@ impl ClientBuilder {
     }
 }
 
-impl ::std::fmt::Debug for ClientBuilder {
+impl<C> ::std::fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ClientBuilder")
             .field(

@@ -9,7 +9,7 @@ use ::std::string::String;
 use ::std::time::Duration;
 use ::std::vec::Vec;
 
-use crate::runtime::RateLimit;
+use crate::RateLimit;
 
 /// Longest body excerpt kept in an error, in bytes.
 pub const BODY_EXCERPT_LIMIT: usize = 512;
@@ -310,7 +310,7 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Transport { .. } | Error::Timeout { .. } => true,
-            Error::Api(api) => crate::runtime::retry::is_retryable_status(api.status),
+            Error::Api(api) => crate::retry::is_retryable_status(api.status),
             _ => false,
         }
     }

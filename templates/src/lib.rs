@@ -1,4 +1,34 @@
-//! Hand-written runtime copied into every generated SDK crate; a crate of its own only to build and test it.
+//! The runtime of the SDKs that `sdkgen` generates from OpenAPI documents: the client and its builder,
+//! requests and their retries, responses, errors, rate limits, pagination, multipart bodies, and, as
+//! cargo features, server-sent events (`sse`), WebSocket event streams (`websocket`) and webhook
+//! verification (`webhooks`).
+//!
+//! A generated crate depends on this crate and gives it what is particular to its API through a
+//! [`ClientDefaults`] `static`; its own `Client` wraps [`Client`] and its builder is a
+//! [`ClientBuilder`] of that type. Every generated crate shares the one [`Error`] type defined here.
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
-pub mod runtime;
+mod client;
+mod error;
+pub mod multipart;
+pub mod pagination;
+mod rate_limit;
+mod request;
+mod response;
+pub mod retry;
+mod secret;
+#[cfg(feature = "sse")]
+pub mod sse;
+#[cfg(feature = "webhooks")]
+pub mod webhooks;
+#[cfg(feature = "websocket")]
+pub mod websocket;
+pub mod wire;
+
+pub use client::{AuthScheme, Client, ClientBuilder, ClientDefaults};
+pub use error::{ApiError, Error, ErrorDetail, ValidationIssue};
+pub use rate_limit::RateLimit;
+pub use request::{QueryStyle, Request, RequestOptions};
+pub use response::{ByteStream, RawResponse, Response};
+pub use secret::Secret;

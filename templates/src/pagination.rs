@@ -6,7 +6,7 @@ use ::std::option::Option;
 use ::std::string::String;
 use ::std::vec::Vec;
 
-use crate::runtime::Error;
+use crate::Error;
 
 /// Items of an offset-paginated list, fetching a page only when the previous one is used up.
 ///

@@ -7,7 +7,7 @@
 //! serialize, an invalid header or a missing path parameter is reported when the request is sent, as
 //! `Error::Build`, and nothing is sent.
 //!
-//! Retries follow the policy described in `runtime::retry`.
+//! Retries follow the policy described in [`crate::retry`].
 
 use ::std::string::{String, ToString};
 use ::std::time::{Duration, Instant};
@@ -16,10 +16,10 @@ use ::std::vec::Vec;
 use serde_json::Value;
 use tracing::Instrument;
 
-use crate::runtime::error::{ApiError, ErrorDetail};
-use crate::runtime::response::{ByteStream, ResponseHead};
-use crate::runtime::retry::{self, Failure};
-use crate::runtime::{Client, Error, RateLimit, RawResponse, Response};
+use crate::error::{ApiError, ErrorDetail};
+use crate::response::{ByteStream, ResponseHead};
+use crate::retry::{self, Failure};
+use crate::{Client, Error, RateLimit, RawResponse, Response};
 
 /// Error bodies are kept up to this size (or the client's `max_response_bytes`, if smaller).
 const ERROR_BODY_LIMIT: u64 = 64 * 1024;
@@ -88,7 +88,7 @@ enum Body {
     Empty,
     Bytes(bytes::Bytes, http::HeaderValue),
     /// Rebuilt for every attempt, so a multipart request is retried like any other.
-    Multipart(crate::runtime::multipart::Multipart),
+    Multipart(crate::multipart::Multipart),
 }
 
 /// One API call being assembled. Created by [`Client::request`]; sent by one of the `send_*` methods.
@@ -333,7 +333,7 @@ impl<'a> Request<'a> {
     }
 
     /// A `multipart/form-data` body (value and file parts).
-    pub fn multipart(&mut self, form: crate::runtime::multipart::Multipart) -> &mut Self {
+    pub fn multipart(&mut self, form: crate::multipart::Multipart) -> &mut Self {
         self.body = Body::Multipart(form);
         self
     }
@@ -816,10 +816,7 @@ pub(crate) fn api_error(head: ResponseHead, body: &[u8], complete: bool) -> Erro
         status: head.status,
         detail,
         body: json,
-        body_excerpt: crate::runtime::error::body_excerpt(
-            body,
-            crate::runtime::error::BODY_EXCERPT_LIMIT,
-        ),
+        body_excerpt: crate::error::body_excerpt(body, crate::error::BODY_EXCERPT_LIMIT),
         rate_limit: head.rate_limit,
         request_id: head.request_id,
         retry_after,

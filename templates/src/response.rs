@@ -5,7 +5,7 @@ use ::std::pin::Pin;
 use ::std::string::String;
 use ::std::task::{Context, Poll};
 
-use crate::runtime::{Error, RateLimit};
+use crate::{Error, RateLimit};
 
 /// Status and headers of a response, with what the runtime reads from them.
 #[derive(Debug, Clone)]
@@ -181,7 +181,7 @@ impl RawResponse {
     /// This response as `Error::Api` (detail, request id, rate limit and retry-after read from it), for
     /// statuses the operation has no type for.
     pub fn into_error(self) -> Error {
-        crate::runtime::request::api_error(self.head, &self.body, true)
+        crate::request::api_error(self.head, &self.body, true)
     }
 }
 

@@ -18,7 +18,7 @@
 //! default), less up to 25 % random jitter so that many clients do not retry in lockstep. When the response says
 //! how long to wait (`retry-after-ms`, or `Retry-After` in seconds or as an HTTP date) that wait is used
 //! instead, as long as it is at most the client's `max_retry_after` (60 s by default); a longer requested wait
-//! ends the call at once with the error, which carries [`Error::retry_after`](crate::runtime::Error::retry_after)
+//! ends the call at once with the error, which carries [`Error::retry_after`](crate::Error::retry_after)
 //! so the caller can schedule the work later.
 
 use ::std::time::{Duration, SystemTime};

@@ -173,7 +173,7 @@ impl Parser {
 /// connection broke is discarded, as is an unterminated event at a clean end of stream (the
 /// spec's rule; a well-formed stream ends every event with a blank line).
 #[derive(Debug)]
-pub struct SseStream<S = crate::runtime::ByteStream> {
+pub struct SseStream<S = crate::ByteStream> {
     inner: S,
     parser: Parser,
     done: bool,
@@ -236,11 +236,11 @@ where
 }
 
 /// Lets `?` turn a stream item's error into the crate's one error type.
-impl From<SseError<crate::runtime::Error>> for crate::runtime::Error {
-    fn from(error: SseError<crate::runtime::Error>) -> Self {
+impl From<SseError<crate::Error>> for crate::Error {
+    fn from(error: SseError<crate::Error>) -> Self {
         match error {
             SseError::Transport(inner) => inner,
-            other => crate::runtime::Error::Stream(::std::boxed::Box::new(other)),
+            other => crate::Error::Stream(::std::boxed::Box::new(other)),
         }
     }
 }
@@ -273,7 +273,7 @@ pub enum SseError<E> {
 /// rest of the body is not read). A `data` that does not decode is an [`SseError::Decode`] item
 /// and the stream goes on.
 #[derive(Debug)]
-pub struct TypedSseStream<T, S = crate::runtime::ByteStream> {
+pub struct TypedSseStream<T, S = crate::ByteStream> {
     events: SseStream<S>,
     done: bool,
     item: ::std::marker::PhantomData<fn() -> T>,

@@ -21,7 +21,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
-use crate::runtime::{Client, Error};
+use crate::{Client, Error};
 
 /// Close code the server sends when the credentials are missing or invalid.
 pub const CLOSE_UNAUTHORIZED: u16 = 4001;
@@ -214,7 +214,7 @@ pub fn connect_template<T>(
 where
     T: serde::de::DeserializeOwned + StreamEvent,
 {
-    let path = crate::runtime::request::expand_path(template, path_params)
+    let path = crate::request::expand_path(template, path_params)
         .map_err(|message| Error::config(format!("event stream path: {message}")))?;
     connect(client, &path, query, options)
 }

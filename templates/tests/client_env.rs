@@ -1,7 +1,7 @@
 //! `ClientBuilder::from_env`: the API key and base URL from environment variables (one test in its own
 //! process, since it changes the environment).
 
-use sdk_runtime::runtime::{AuthScheme, ClientBuilder, ClientDefaults, Error};
+use sdkgen_runtime::{AuthScheme, ClientBuilder, ClientDefaults, Error};
 
 static DEFAULTS: ClientDefaults = ClientDefaults {
     base_url: "https://api.example.com/v1",

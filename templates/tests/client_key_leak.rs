@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use http::Method;
 use http_support::*;
-use sdk_runtime::runtime::{AuthScheme, ClientBuilder, ClientDefaults, RequestOptions};
+use sdkgen_runtime::{AuthScheme, ClientBuilder, ClientDefaults, RequestOptions};
 use serde_json::Value;
 
 static HEADER_KEY: ClientDefaults = ClientDefaults {

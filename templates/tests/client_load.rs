@@ -18,7 +18,7 @@ fn rss_bytes() -> u64 {
     pages * 4096
 }
 
-async fn burst(client: &sdk_runtime::runtime::Client) {
+async fn burst(client: &sdkgen_runtime::Client) {
     let tasks: Vec<_> = (0..REQUESTS)
         .map(|i| {
             let client = client.clone();

@@ -5,8 +5,8 @@ mod http_support;
 use futures_util::{StreamExt, TryStreamExt};
 use http::Method;
 use http_support::*;
-use sdk_runtime::runtime::pagination::{cursor_stream, offset_stream};
-use sdk_runtime::runtime::{Client, Error, Response};
+use sdkgen_runtime::pagination::{cursor_stream, offset_stream};
+use sdkgen_runtime::{Client, Error, Response};
 
 const TOTAL: u64 = 1000;
 

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use http::Method;
 use http_support::*;
-use sdk_runtime::runtime::{
+use sdkgen_runtime::{
     AuthScheme, ClientBuilder, ClientDefaults, Error, QueryStyle, RequestOptions,
 };
 use serde_json::{Value, json};
@@ -105,11 +105,11 @@ async fn form_explode_object_query_and_bodies() {
     request.send_empty().await.unwrap();
 
     let mut request = client.request(Method::POST, "/upload");
-    let mut form = sdk_runtime::runtime::multipart::Multipart::new();
+    let mut form = sdkgen_runtime::multipart::Multipart::new();
     form.value("purpose", "test");
     form.file(
         "file",
-        sdk_runtime::runtime::multipart::FilePart::new("a.txt", &b"abc"[..]),
+        sdkgen_runtime::multipart::FilePart::new("a.txt", &b"abc"[..]),
     );
     request.multipart(form);
     request.send_empty().await.unwrap();
@@ -428,10 +428,10 @@ async fn redirects_leave_the_origin_only_without_following() {
 #[test]
 fn public_types_are_send_and_sync() {
     fn send_sync<T: Send + Sync + 'static>() {}
-    send_sync::<sdk_runtime::runtime::Client>();
+    send_sync::<sdkgen_runtime::Client>();
     send_sync::<Error>();
-    send_sync::<sdk_runtime::runtime::Response<Value>>();
-    send_sync::<sdk_runtime::runtime::RawResponse>();
+    send_sync::<sdkgen_runtime::Response<Value>>();
+    send_sync::<sdkgen_runtime::RawResponse>();
     fn send<T: Send>(_: &T) {}
     let client = ClientBuilder::new(&DEFAULTS).build().unwrap();
     send(&client.request(Method::GET, "/x").send_json::<Value>());

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use futures_util::StreamExt;
 use http::Method;
 use http_support::*;
-use sdk_runtime::runtime::{Error, ErrorDetail, RequestOptions};
+use sdkgen_runtime::{Error, ErrorDetail, RequestOptions};
 use serde_json::Value;
 use tokio::io::AsyncWriteExt;
 

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use http::Method;
 use http_support::*;
-use sdk_runtime::runtime::{Error, RequestOptions};
+use sdkgen_runtime::{Error, RequestOptions};
 use serde_json::Value;
 use tokio::io::AsyncWriteExt;
 
@@ -395,7 +395,7 @@ async fn multipart_bodies_are_rebuilt_for_every_attempt() {
     })
     .await;
     let client = server.client().build().unwrap();
-    let mut form = sdk_runtime::runtime::multipart::Multipart::new();
+    let mut form = sdkgen_runtime::multipart::Multipart::new();
     form.value("purpose", "upload");
     let mut request = client.request(Method::PUT, "/files/{name}");
     request.path_param("name", "a.txt").multipart(form);

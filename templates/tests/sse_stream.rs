@@ -8,7 +8,7 @@ use bytes::Bytes;
 use futures_util::StreamExt as _;
 use http_body_util::{BodyExt as _, StreamBody, combinators::UnsyncBoxBody};
 use hyper::body::Frame;
-use sdk_runtime::runtime::sse::{SseError, SseEvent, SseStream, TypedSseStream};
+use sdkgen_runtime::sse::{SseError, SseEvent, SseStream, TypedSseStream};
 
 // ---------------------------------------------------------------------------------------------
 // A loopback server: each path streams a script of chunks, with a short pause between chunks so
@@ -209,12 +209,12 @@ async fn loopback_typed_stream_reports_a_broken_connection_once() {
     assert!(stream.next().await.is_none());
 }
 
-static DEFAULTS: sdk_runtime::runtime::ClientDefaults = sdk_runtime::runtime::ClientDefaults {
+static DEFAULTS: sdkgen_runtime::ClientDefaults = sdkgen_runtime::ClientDefaults {
     base_url: "https://api.example.com/v1",
     user_agent: "sse-test",
     api_key_env: None,
     base_url_env: None,
-    auth: &[sdk_runtime::runtime::AuthScheme::Bearer],
+    auth: &[sdkgen_runtime::AuthScheme::Bearer],
 };
 
 /// The way generated code streams an operation: `send_stream` gives the runtime's `ByteStream`
@@ -223,7 +223,7 @@ static DEFAULTS: sdk_runtime::runtime::ClientDefaults = sdk_runtime::runtime::Cl
 async fn loopback_through_the_client_send_stream() {
     let url = serve(chunked(SCRIPT, 5), End::Clean).await;
     let base_url = url.trim_end_matches("/events");
-    let client = sdk_runtime::runtime::ClientBuilder::new(&DEFAULTS)
+    let client = sdkgen_runtime::ClientBuilder::new(&DEFAULTS)
         .api_key("sk_test")
         .base_url(base_url)
         .build()
@@ -238,7 +238,7 @@ async fn loopback_through_the_client_send_stream() {
     // type defaults to `ByteStream`, so errors are `SseError<runtime::Error>`).
     let text = "data: {\"n\": 1}\n\ndata: [DONE]\n\n";
     let url = serve(chunked(text, 3), End::Clean).await;
-    let client = sdk_runtime::runtime::ClientBuilder::new(&DEFAULTS)
+    let client = sdkgen_runtime::ClientBuilder::new(&DEFAULTS)
         .api_key("sk_test")
         .base_url(url.trim_end_matches("/events"))
         .build()
@@ -250,7 +250,7 @@ async fn loopback_through_the_client_send_stream() {
         .unwrap()
         .into_inner();
     let typed: TypedSseStream<Chunk> = TypedSseStream::new(body);
-    let items: Vec<Result<Chunk, SseError<sdk_runtime::runtime::Error>>> = typed.collect().await;
+    let items: Vec<Result<Chunk, SseError<sdkgen_runtime::Error>>> = typed.collect().await;
     assert_eq!(items.len(), 1);
     assert_eq!(items[0].as_ref().unwrap(), &Chunk { n: 1 });
 }

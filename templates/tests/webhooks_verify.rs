@@ -2,7 +2,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use sdk_runtime::runtime::webhooks::{Webhook, WebhookError};
+use sdkgen_runtime::webhooks::{Webhook, WebhookError};
 
 // The reference vector of the Standard Webhooks libraries' `sign` tests. The expected value was
 // recomputed independently (HMAC-SHA256 of `msg_id.timestamp.body` keyed with the decoded secret).

@@ -9,8 +9,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::{SinkExt as _, StreamExt as _};
-use sdk_runtime::runtime::websocket::{self, EventStream, StreamError, StreamEvent, StreamOptions};
-use sdk_runtime::runtime::{AuthScheme, Client, ClientBuilder, ClientDefaults};
+use sdkgen_runtime::websocket::{self, EventStream, StreamError, StreamEvent, StreamOptions};
+use sdkgen_runtime::{AuthScheme, Client, ClientBuilder, ClientDefaults};
 use tokio::net::TcpListener;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};

@@ -38,6 +38,42 @@ pub struct Args {
     /// Timeout for fetching a URL, in seconds.
     #[arg(long, default_value_t = 30)]
     pub timeout: u64,
+    /// Where the crate gets its runtime: `crate` (a dependency on `sdkgen-runtime`) or `inline` (a
+    /// copy in `src/runtime/`); default: as the SDK config says, else `crate`.
+    #[arg(long, value_enum)]
+    pub runtime: Option<RuntimeArg>,
+}
+
+/// Values of `--runtime`.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuntimeArg {
+    /// A dependency on the `sdkgen-runtime` crate.
+    Crate,
+    /// A copy of the runtime in the crate's `src/runtime/`.
+    Inline,
+}
+
+impl From<RuntimeArg> for sdkgen::config::RuntimeKind {
+    fn from(arg: RuntimeArg) -> Self {
+        match arg {
+            RuntimeArg::Crate => sdkgen::config::RuntimeKind::Crate,
+            RuntimeArg::Inline => sdkgen::config::RuntimeKind::Inline,
+        }
+    }
+}
+
+/// The path from `out` to the runtime crate: relative when `out` is inside this repository (so
+/// the output is the same on every machine), else none (the generator uses an absolute path).
+fn runtime_path(root: &Path, out: &Path) -> Option<String> {
+    let out = std::path::absolute(out).ok()?;
+    let below = out.strip_prefix(root).ok()?;
+    let ups = below.components().count();
+    let mut path = PathBuf::new();
+    for _ in 0..ups {
+        path.push("..");
+    }
+    path.push("templates");
+    Some(path.to_string_lossy().replace('\\', "/"))
 }
 
 /// The repository root (the parent of xtask/).
@@ -114,6 +150,8 @@ pub fn run(args: &Args) -> Result<()> {
         crate_name: args.name.clone(),
         source_label: label,
         standalone: !default_out,
+        runtime: args.runtime.map(Into::into),
+        runtime_path: runtime_path(&root, &out),
     };
     let generated =
         sdkgen::generate(&spec, &config, &options).context("cannot generate the crate")?;

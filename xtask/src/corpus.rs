@@ -145,6 +145,7 @@ pub fn run(args: &Args) -> Result<()> {
                     spec.strip_prefix(dir).unwrap_or(&spec).display()
                 ),
                 standalone: false,
+                ..Default::default()
             };
             let caught = std::panic::catch_unwind(|| sdkgen::generate_report(&spec, &options));
             match caught {

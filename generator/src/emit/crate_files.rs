@@ -1,134 +1,156 @@
-//! The crate-level files of a generated SDK: `lib.rs`, `webhooks.rs`, the copied runtime,
+//! The crate-level files of a generated SDK: `lib.rs`, `webhooks.rs`, the inline runtime copy,
 //! `Cargo.toml` and `README.md`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::Features;
+use std::collections::BTreeMap;
+
 use crate::emit::docs::doc_attrs;
 use crate::emit::types::{TypePaths, ident};
+use crate::emit::{Features, Runtime};
 use crate::ir::{Api, AuthScheme, Diagnostic, TypeKind, TypeRef};
 
-/// The runtime files copied into every generated crate: (file name, contents, optional part).
+/// The runtime's files, copied into a crate generated with the inline runtime: (file name in
+/// `src/runtime/`, contents, the runtime feature that holds it). `lib.rs` becomes `mod.rs`.
 pub const RUNTIME_FILES: &[(&str, &str, Option<&str>)] = &[
     (
         "mod.rs",
-        include_str!("../../../templates/src/runtime/mod.rs"),
+        include_str!("../../../templates/src/lib.rs"),
         None,
     ),
     (
         "client.rs",
-        include_str!("../../../templates/src/runtime/client.rs"),
+        include_str!("../../../templates/src/client.rs"),
         None,
     ),
     (
         "error.rs",
-        include_str!("../../../templates/src/runtime/error.rs"),
+        include_str!("../../../templates/src/error.rs"),
         None,
     ),
     (
         "multipart.rs",
-        include_str!("../../../templates/src/runtime/multipart.rs"),
+        include_str!("../../../templates/src/multipart.rs"),
         None,
     ),
     (
         "pagination.rs",
-        include_str!("../../../templates/src/runtime/pagination.rs"),
+        include_str!("../../../templates/src/pagination.rs"),
         None,
     ),
     (
         "rate_limit.rs",
-        include_str!("../../../templates/src/runtime/rate_limit.rs"),
+        include_str!("../../../templates/src/rate_limit.rs"),
         None,
     ),
     (
         "request.rs",
-        include_str!("../../../templates/src/runtime/request.rs"),
+        include_str!("../../../templates/src/request.rs"),
         None,
     ),
     (
         "response.rs",
-        include_str!("../../../templates/src/runtime/response.rs"),
+        include_str!("../../../templates/src/response.rs"),
         None,
     ),
     (
         "retry.rs",
-        include_str!("../../../templates/src/runtime/retry.rs"),
+        include_str!("../../../templates/src/retry.rs"),
         None,
     ),
     (
         "secret.rs",
-        include_str!("../../../templates/src/runtime/secret.rs"),
+        include_str!("../../../templates/src/secret.rs"),
         None,
     ),
     (
         "wire.rs",
-        include_str!("../../../templates/src/runtime/wire.rs"),
+        include_str!("../../../templates/src/wire.rs"),
         None,
     ),
     (
         "sse.rs",
-        include_str!("../../../templates/src/runtime/sse.rs"),
+        include_str!("../../../templates/src/sse.rs"),
         Some("sse"),
     ),
     (
         "webhooks.rs",
-        include_str!("../../../templates/src/runtime/webhooks.rs"),
+        include_str!("../../../templates/src/webhooks.rs"),
         Some("webhooks"),
     ),
     (
         "websocket.rs",
-        include_str!("../../../templates/src/runtime/websocket.rs"),
+        include_str!("../../../templates/src/websocket.rs"),
         Some("websocket"),
     ),
 ];
 
-/// The runtime's manifest, for its dependency list.
+/// The runtime's manifest: its version, dependencies and features.
 const TEMPLATES_MANIFEST: &str = include_str!("../../../templates/Cargo.toml");
 /// The workspace manifest, for dependency versions (one source of truth).
 const WORKSPACE_MANIFEST: &str = include_str!("../../../Cargo.toml");
 
-/// Dependencies only an optional runtime part needs.
-const OPTIONAL_DEPS: &[(&str, &str)] = &[
-    ("tokio-tungstenite", "websocket"),
-    ("hmac", "webhooks"),
-    ("sha2", "webhooks"),
-];
-
-fn enabled(features: &Features, part: &str) -> bool {
-    match part {
-        "sse" => features.sse,
-        "webhooks" => features.webhooks,
-        "websocket" => features.websocket,
-        _ => false,
-    }
+/// The runtime features (optional parts) a crate needs.
+fn runtime_features(features: &Features) -> Vec<&'static str> {
+    [
+        ("sse", features.sse),
+        ("webhooks", features.webhooks),
+        ("websocket", features.websocket),
+    ]
+    .into_iter()
+    .filter_map(|(name, on)| on.then_some(name))
+    .collect()
 }
 
-/// The runtime files this crate needs; `mod.rs` loses the lines of parts it does not need.
+/// The runtime files of an inline runtime: the parts this crate needs, without their unit tests,
+/// with paths into the runtime made paths into `crate::runtime`.
 pub fn runtime_files(features: &Features) -> Vec<(&'static str, String)> {
-    let disabled: Vec<&str> = RUNTIME_FILES
-        .iter()
-        .filter_map(|(_, _, part)| *part)
-        .filter(|p| !enabled(features, p))
-        .collect();
+    let enabled = runtime_features(features);
+    let version = templates_manifest()["package"]["version"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     RUNTIME_FILES
         .iter()
-        .filter(|(_, _, part)| part.is_none_or(|p| enabled(features, p)))
+        .filter(|(_, _, part)| part.is_none_or(|p| enabled.contains(&p)))
         .map(|(name, text, _)| {
             let text = if *name == "mod.rs" {
-                text.lines()
-                    .filter(|line| !disabled.iter().any(|p| mentions_module(line, p)))
-                    .map(|l| format!("{l}\n"))
-                    .collect()
+                inline_mod_rs(text, &enabled, &version)
             } else {
                 without_tests(text).to_owned()
             };
-            (*name, text)
+            (*name, text.replace("crate::", "crate::runtime::"))
         })
         .collect()
 }
 
-/// The runtime's unit tests stay in `templates/`: a generated crate gets the code without its
+/// The runtime's `lib.rs` as the `mod.rs` of an inline copy: a one-line doc in place of the crate
+/// docs, no crate attributes, feature gates resolved (the modules of disabled parts dropped).
+fn inline_mod_rs(lib_rs: &str, enabled: &[&str], version: &str) -> String {
+    let mut out = format!(
+        "//! A copy of `sdkgen-runtime` {version}, the runtime this crate carries in place of a dependency on it.\n"
+    );
+    let disabled: Vec<&str> = RUNTIME_FILES
+        .iter()
+        .filter_map(|(_, _, part)| *part)
+        .filter(|p| !enabled.contains(p))
+        .collect();
+    for line in lib_rs.lines() {
+        let t = line.trim();
+        let dropped = t.starts_with("//!")
+            || t.starts_with("#![")
+            || t.starts_with("#[cfg(feature")
+            || disabled.iter().any(|p| mentions_module(line, p));
+        if !dropped {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The runtime's unit tests stay in `templates/`: an inline copy gets the code without its
 /// `#[cfg(test)] mod tests`, which every runtime file keeps last.
 fn without_tests(text: &str) -> &str {
     match text.find("\n#[cfg(test)]\nmod tests {") {
@@ -144,11 +166,56 @@ fn mentions_module(line: &str, module: &str) -> bool {
         || t.starts_with(&format!("pub use {module}::"))
 }
 
-/// The `[dependencies]` of the generated crate, with versions from the workspace manifest.
-fn dependencies(features: &Features) -> String {
-    let templates: toml::Table = TEMPLATES_MANIFEST
+fn templates_manifest() -> toml::Table {
+    TEMPLATES_MANIFEST
         .parse()
-        .expect("templates/Cargo.toml is valid TOML");
+        .expect("templates/Cargo.toml is valid TOML")
+}
+
+/// `name = <spec>` with the workspace's spec for a dependency.
+fn dependency_line(name: &str, spec: toml::Value) -> String {
+    match spec {
+        toml::Value::String(v) => format!("{name} = \"{v}\"\n"),
+        toml::Value::Table(t) => format!("{name} = {}\n", inline_table(t)),
+        other => format!("{name} = {other}\n"),
+    }
+}
+
+fn inline_table(t: toml::Table) -> String {
+    let mut inline = toml::map::Map::new();
+    for (k, v) in t {
+        inline.insert(k, v);
+    }
+    toml::Value::Table(inline).to_string().replace('\n', " ")
+}
+
+/// Whether the crate's code names `krate` as the first segment of a path (`krate::…`, `::krate::…`).
+fn names_crate(files: &BTreeMap<String, String>, krate: &str) -> bool {
+    let needle = format!("{krate}::");
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    files
+        .iter()
+        .filter(|(path, _)| path.ends_with(".rs") && !path.starts_with("src/runtime/"))
+        .any(|(_, text)| {
+            text.match_indices(&needle).any(|(at, _)| {
+                let before = &text[..at];
+                match before.strip_suffix("::") {
+                    Some(outer) => !outer.ends_with(ident),
+                    None => !before.ends_with(ident),
+                }
+            })
+        })
+}
+
+/// The `[dependencies]` of the generated crate, with versions from the workspace manifest: the
+/// runtime (as a crate, with the features this API needs, or the dependencies of its inline copy)
+/// and the crates the generated code names itself.
+fn dependencies(
+    features: &Features,
+    runtime: &Runtime,
+    files: &BTreeMap<String, String>,
+) -> String {
+    let templates = templates_manifest();
     let workspace: toml::Table = WORKSPACE_MANIFEST
         .parse()
         .expect("Cargo.toml is valid TOML");
@@ -158,38 +225,59 @@ fn dependencies(features: &Features) -> String {
     let deps = templates["dependencies"]
         .as_table()
         .expect("templates has dependencies");
+    let enabled = runtime_features(features);
+    // `dep:name` entries of the enabled features: the optional dependencies an inline copy needs.
+    let optional_enabled: Vec<String> = templates["features"]
+        .as_table()
+        .expect("templates has features")
+        .iter()
+        .filter(|(feature, _)| enabled.contains(&feature.as_str()))
+        .filter_map(|(_, deps)| deps.as_array())
+        .flatten()
+        .filter_map(|d| d.as_str()?.strip_prefix("dep:").map(str::to_owned))
+        .collect();
     let mut out = String::new();
-    for name in deps.keys() {
-        if let Some((_, part)) = OPTIONAL_DEPS.iter().find(|(d, _)| d == name) {
-            if !enabled(features, part) {
-                continue;
-            }
+    if let Runtime::Crate { path } = runtime {
+        let version = templates["package"]["version"]
+            .as_str()
+            .expect("templates has a version");
+        let requirement: Vec<&str> = version.split('.').take(2).collect();
+        let features: Vec<String> = enabled.iter().map(|f| format!("\"{f}\"")).collect();
+        out.push_str(&format!(
+            "sdkgen-runtime = {{ version = \"{}\", path = {}, default-features = false, features = [{}] }}\n",
+            requirement.join("."),
+            toml::Value::from(path.as_str()),
+            features.join(", ")
+        ));
+    }
+    for (name, runtime_spec) in deps {
+        let optional = runtime_spec
+            .get("optional")
+            .and_then(toml::Value::as_bool)
+            .unwrap_or(false);
+        let needed = match runtime {
+            Runtime::Inline => !optional || optional_enabled.contains(name),
+            Runtime::Crate { .. } => names_crate(files, &name.replace('-', "_")),
+        };
+        if !needed {
+            continue;
         }
         let spec = versions
             .get(name)
             .cloned()
             .expect("every runtime dependency is a workspace dependency");
-        let rendered = match spec {
-            toml::Value::String(v) => format!("{name} = \"{v}\"\n"),
-            toml::Value::Table(t) => {
-                let mut inline = toml::map::Map::new();
-                for (k, v) in t {
-                    inline.insert(k, v);
-                }
-                format!(
-                    "{name} = {}\n",
-                    toml::Value::Table(inline).to_string().replace('\n', " ")
-                )
-            }
-            other => format!("{name} = {other}\n"),
-        };
-        out.push_str(&rendered);
+        out.push_str(&dependency_line(name, spec));
     }
     out
 }
 
 /// `Cargo.toml` of the generated crate.
-pub fn cargo_toml(api: &Api, features: &Features, options: &super::EmitOptions) -> String {
+pub fn cargo_toml(
+    api: &Api,
+    features: &Features,
+    options: &super::EmitOptions,
+    files: &BTreeMap<String, String>,
+) -> String {
     let m = &api.meta;
     let description = format!(
         "Rust SDK for the {} (generated from its OpenAPI spec)",
@@ -205,7 +293,7 @@ pub fn cargo_toml(api: &Api, features: &Features, options: &super::EmitOptions) 
         m.source,
         m.crate_name,
         m.version,
-        dependencies(features)
+        dependencies(features, &options.runtime, files)
     )
 }
 
@@ -256,7 +344,7 @@ fn example(api: &Api) -> String {
 }
 
 /// `src/lib.rs`.
-pub fn lib_rs(api: &Api, features: &Features, _paths: &TypePaths) -> TokenStream {
+pub fn lib_rs(api: &Api, features: &Features, runtime: &Runtime) -> TokenStream {
     let m = &api.meta;
     let krate = m.crate_name.replace('-', "_");
     let env = &m.env_prefix;
@@ -320,6 +408,19 @@ pub fn lib_rs(api: &Api, features: &Features, _paths: &TypePaths) -> TokenStream
             pub use runtime::sse::{SseError, SseEvent, SseStream, TypedSseStream};
         )
     });
+    let runtime_item = match runtime {
+        Runtime::Crate { .. } => quote!(
+            use sdkgen_runtime as runtime;
+        ),
+        Runtime::Inline => quote! {
+            #[allow(dead_code, unused_imports, reason = "the runtime is shared by every generated SDK; this API may not use all of it")]
+            mod runtime;
+        },
+    };
+    let client_doc = format!(
+        " The {} client. Cheap to clone: clones share connections, configuration and the in-flight limit.",
+        m.title
+    );
     quote! {
         #(#doc_lines)*
         #![forbid(unsafe_code)]
@@ -329,10 +430,9 @@ pub fn lib_rs(api: &Api, features: &Features, _paths: &TypePaths) -> TokenStream
         pub mod resources;
         pub mod types;
         #webhooks_mod
-        #[allow(dead_code, unused_imports, reason = "the runtime is shared by every generated SDK; this API may not use all of it")]
-        mod runtime;
+        #runtime_item
 
-        pub use runtime::{ApiError, ByteStream, Client, ClientBuilder, Error, ErrorDetail, RateLimit, RawResponse, RequestOptions, Response, ValidationIssue};
+        pub use runtime::{ApiError, ByteStream, Error, ErrorDetail, RateLimit, RawResponse, RequestOptions, Response, ValidationIssue};
         #websocket_use
         #sse_use
 
@@ -345,15 +445,43 @@ pub fn lib_rs(api: &Api, features: &Features, _paths: &TypePaths) -> TokenStream
             auth: &[#(#auth),*],
         };
 
+        #[doc = #client_doc]
+        #[derive(Clone)]
+        pub struct Client(runtime::Client);
+
+        /// Configures and builds a [`Client`]: API key, base URL, timeouts, retries, headers.
+        pub type ClientBuilder = runtime::ClientBuilder<Client>;
+
         impl Client {
             /// A builder for a client: API key, base URL, timeouts, retries, headers.
             pub fn builder() -> ClientBuilder {
-                ClientBuilder::new(&DEFAULTS)
+                ClientBuilder::with_defaults(&DEFAULTS)
             }
 
             /// A client configured from the environment (see the crate docs for the variable names).
             pub fn from_env() -> Result<Client, Error> {
-                ClientBuilder::new(&DEFAULTS).from_env()?.build()
+                ClientBuilder::with_defaults(&DEFAULTS).from_env()?.build()
+            }
+        }
+
+        impl From<runtime::Client> for Client {
+            fn from(client: runtime::Client) -> Self {
+                Client(client)
+            }
+        }
+
+        /// The runtime's client: `request`, `base_url`, `last_rate_limit`.
+        impl ::std::ops::Deref for Client {
+            type Target = runtime::Client;
+
+            fn deref(&self) -> &runtime::Client {
+                &self.0
+            }
+        }
+
+        impl ::std::fmt::Debug for Client {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Debug::fmt(&self.0, f)
             }
         }
     }
@@ -510,5 +638,52 @@ mod tests {
             syn::parse_file(kept)
                 .unwrap_or_else(|e| panic!("{name} without its tests does not parse: {e}"));
         }
+    }
+
+    /// An inline copy resolves feature gates by dropping module declarations, so the runtime may gate
+    /// nothing else, and each gate names the part its module holds.
+    #[test]
+    fn feature_gates_are_module_declarations_of_lib_rs() {
+        for (name, text, _) in RUNTIME_FILES {
+            if *name != "mod.rs" {
+                assert!(!text.contains("cfg(feature"), "{name}: a feature gate");
+            }
+        }
+        let (_, lib_rs, _) = RUNTIME_FILES[0];
+        let lines: Vec<&str> = lib_rs.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            if let Some(rest) = line.strip_prefix("#[cfg(feature = \"") {
+                let part = rest.trim_end_matches("\")]");
+                assert_eq!(lines.get(i + 1), Some(&format!("pub mod {part};").as_str()));
+                assert!(RUNTIME_FILES.iter().any(|(_, _, p)| *p == Some(part)));
+            }
+        }
+    }
+
+    #[test]
+    fn inline_copy_has_only_the_enabled_parts() {
+        let features = Features {
+            sse: true,
+            ..Default::default()
+        };
+        let files = runtime_files(&features);
+        let names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
+        assert!(names.contains(&"sse.rs") && !names.contains(&"websocket.rs"));
+        let (_, mod_rs) = &files[0];
+        assert!(mod_rs.contains("pub mod sse;") && !mod_rs.contains("websocket"));
+        assert!(!mod_rs.contains("#![") && !mod_rs.contains("cfg(feature"));
+        let (_, client) = files.iter().find(|(n, _)| *n == "client.rs").unwrap();
+        assert!(client.contains("use crate::runtime::secret::Secret;"));
+    }
+
+    #[test]
+    fn a_crate_is_named_only_at_the_start_of_a_path() {
+        let files = |text: &str| BTreeMap::from([("src/lib.rs".to_owned(), text.to_owned())]);
+        assert!(names_crate(&files("x(::reqwest::Method::GET)"), "reqwest"));
+        assert!(names_crate(&files("use bytes::Bytes;"), "bytes"));
+        assert!(!names_crate(&files("crate::runtime::http::X"), "http"));
+        assert!(!names_crate(&files("my_bytes::X"), "bytes"));
+        let runtime_only = BTreeMap::from([("src/runtime/a.rs".to_owned(), "http::X".to_owned())]);
+        assert!(!names_crate(&runtime_only, "http"));
     }
 }

@@ -21,6 +21,39 @@ pub use crate_files::RUNTIME_FILES;
 pub struct EmitOptions {
     /// Add an empty `[workspace]` table so the crate builds outside any workspace.
     pub standalone: bool,
+    /// Where the crate gets its runtime.
+    pub runtime: Runtime,
+}
+
+/// Where a generated crate gets its runtime.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Runtime {
+    /// A dependency on the `sdkgen-runtime` crate, found at `path` (relative to the generated
+    /// crate's directory, or absolute).
+    Crate {
+        /// The directory of `sdkgen-runtime`.
+        path: String,
+    },
+    /// A copy of the runtime in `src/runtime/`, so the crate needs nothing from this repository.
+    Inline,
+}
+
+impl Runtime {
+    /// The absolute path of this checkout's runtime crate (`templates/`): how a crate generated
+    /// anywhere finds the runtime until it is published.
+    pub fn checkout_path() -> String {
+        let generator = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let root = generator.parent().unwrap_or(generator);
+        root.join("templates").display().to_string()
+    }
+}
+
+impl Default for Runtime {
+    fn default() -> Self {
+        Runtime::Crate {
+            path: Runtime::checkout_path(),
+        }
+    }
 }
 
 /// A generated crate: relative path → file contents, plus what could not be represented.
@@ -83,7 +116,7 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<GeneratedCrate> {
         files.insert(path.clone(), format_file(&header, tokens, &path)?);
     }
 
-    let lib = crate_files::lib_rs(api, &features, &outside);
+    let lib = crate_files::lib_rs(api, &features, &options.runtime);
     files.insert(
         "src/lib.rs".to_owned(),
         format_file(&header, lib, "src/lib.rs")?,
@@ -95,13 +128,13 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<GeneratedCrate> {
             format_file(&header, tokens, "src/webhooks.rs")?,
         );
     }
-    for (name, text) in crate_files::runtime_files(&features) {
-        files.insert(format!("src/runtime/{name}"), text);
+    if options.runtime == Runtime::Inline {
+        for (name, text) in crate_files::runtime_files(&features) {
+            files.insert(format!("src/runtime/{name}"), text);
+        }
     }
-    files.insert(
-        "Cargo.toml".to_owned(),
-        crate_files::cargo_toml(api, &features, options),
-    );
+    let cargo_toml = crate_files::cargo_toml(api, &features, options, &files);
+    files.insert("Cargo.toml".to_owned(), cargo_toml);
     files.insert("README.md".to_owned(), crate_files::readme(api));
     files.insert(
         "rustfmt.toml".to_owned(),

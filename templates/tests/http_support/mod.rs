@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, StreamBody, combinators::BoxBody};
 use hyper::body::Frame;
-use sdk_runtime::runtime::{AuthScheme, ClientBuilder, ClientDefaults};
+use sdkgen_runtime::{AuthScheme, ClientBuilder, ClientDefaults};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
