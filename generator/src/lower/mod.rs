@@ -4,6 +4,7 @@ mod naming;
 mod ops;
 pub(crate) mod recursion;
 pub mod types;
+mod usage;
 
 use openapiv3::{ReferenceOr, SecurityScheme};
 use serde_json::Value;
@@ -31,7 +32,8 @@ pub fn lower(spec: &LoadedSpec, config: &SdkConfig, options: &LowerOptions) -> R
     let mut webhooks = lower_webhooks(&spec.raw, &mut space)?;
     webhooks.extend(webhooks_from_callbacks);
     webhooks.sort_by(|a, b| a.name.cmp(&b.name));
-    let (types, mut diagnostics) = space.finish();
+    let (mut types, mut diagnostics) = space.finish();
+    usage::apply_usage(&mut types, &resources, &webhooks);
     diagnostics.sort();
     diagnostics.dedup();
 
@@ -63,6 +65,8 @@ pub fn lower(spec: &LoadedSpec, config: &SdkConfig, options: &LowerOptions) -> R
     };
     Ok(Api {
         meta,
+        webhook_payload: usage::webhook_payload(&types, &webhooks),
+        stream_messages: usage::stream_messages(&types, &resources),
         types,
         resources,
         webhooks,

@@ -9,7 +9,7 @@ use crate::config::{PaginationStyle, SdkConfig};
 use crate::error::{Error, Result, escape_pointer};
 use crate::ident::{self, Namespace};
 use crate::ir::{
-    BodyEncoding, Diagnostic, MultipartPart, Operation, Outcome, PageAccess, Pagination, Param,
+    BodyEncoding, DiagnosticKind, MultipartPart, Operation, Outcome, PageAccess, Pagination, Param,
     ParamLocation, QueryStyle, RequestBody, Resource, ResponseShape, StatusMatch, Transport,
     TypeKind, TypeRef, WebhookEvent,
 };
@@ -45,7 +45,7 @@ pub fn lower_operations(
                 }
                 None => derive_names(&id, op, method, path),
             };
-            let lowered = lower_operation(
+            let mut lowered = lower_operation(
                 space,
                 raw,
                 &id,
@@ -57,7 +57,6 @@ pub fn lower_operations(
                 &method_name,
                 &at,
             )?;
-            let mut lowered = lowered;
             if let Some(p) = config.pagination.get(&id) {
                 lowered.pagination = configured_pagination(space, &lowered, p, &at);
             } else if lowered.pagination.is_none() {
@@ -140,7 +139,7 @@ fn lower_operation(
     resource: &str,
     method_name: &str,
     at: &str,
-) -> Result<Operation> {
+) -> Result<OperationDraft> {
     let hint = format!(
         "{}{}",
         ident::camel(resource),
@@ -230,10 +229,11 @@ fn lower_operation(
     // Template names without a declared parameter still need an argument.
     for name in &template_order {
         if !path_out.iter().any(|p| p.wire == *name) {
-            space.diagnostics.push(Diagnostic {
-                location: id.to_owned(),
-                message: format!("path parameter `{name}` is not declared; taken as a string"),
-            });
+            space.diag(
+                DiagnosticKind::Undeclared,
+                id,
+                format!("path parameter `{name}` is not declared; taken as a string"),
+            );
             path_out.push(Param {
                 name: names.claim(&ident::snake(name)),
                 wire: (*name).to_owned(),
@@ -263,7 +263,7 @@ fn lower_operation(
     let response = if transport == Transport::Http {
         lower_responses(space, raw, op, &hint, at)?
     } else {
-        ResponseShape::Empty
+        ResponseDraft::Shape(ResponseShape::Empty)
     };
     let docs = match (&op.summary, &op.description) {
         (Some(s), Some(d)) if s.trim() != d.trim() => Some(format!("{s}\n\n{d}")),
@@ -271,10 +271,8 @@ fn lower_operation(
         (None, Some(d)) => Some(d.clone()),
         (None, None) => None,
     };
-    Ok(Operation {
+    Ok(OperationDraft {
         id: id.to_owned(),
-        method_name: method_name.to_owned(),
-        builder_name: String::new(),
         http_method: method.to_ascii_uppercase(),
         path: path.to_owned(),
         docs,
@@ -288,6 +286,64 @@ fn lower_operation(
         transport,
         anonymous: op.security.as_ref().is_some_and(Vec::is_empty),
     })
+}
+
+/// An operation before naming: everything but its method, builder and outcome names.
+pub(super) struct OperationDraft {
+    id: String,
+    pub(super) http_method: String,
+    pub(super) path: String,
+    docs: Option<String>,
+    deprecated: bool,
+    path_params: Vec<Param>,
+    params: Vec<Param>,
+    body: Option<RequestBody>,
+    response: ResponseDraft,
+    pagination: Option<Pagination>,
+    idempotency_header: Option<String>,
+    transport: Transport,
+    anonymous: bool,
+}
+
+/// What `send()` returns, before an enum of outcomes is named.
+enum ResponseDraft {
+    Shape(ResponseShape),
+    Outcomes(Vec<Outcome>),
+}
+
+impl OperationDraft {
+    /// The operation with its names; `outcome_name` names the enum of outcomes, when there are
+    /// several, from the builder's name.
+    pub(super) fn finish(
+        self,
+        method_name: String,
+        builder_name: String,
+        outcome_name: impl FnOnce(&str) -> String,
+    ) -> Operation {
+        let response = match self.response {
+            ResponseDraft::Shape(shape) => shape,
+            ResponseDraft::Outcomes(outcomes) => {
+                ResponseShape::Outcomes(outcome_name(&builder_name), outcomes)
+            }
+        };
+        Operation {
+            id: self.id,
+            method_name,
+            builder_name,
+            http_method: self.http_method,
+            path: self.path,
+            docs: self.docs,
+            deprecated: self.deprecated,
+            path_params: self.path_params,
+            params: self.params,
+            body: self.body,
+            response,
+            pagination: self.pagination,
+            idempotency_header: self.idempotency_header,
+            transport: self.transport,
+            anonymous: self.anonymous,
+        }
+    }
 }
 
 fn location_of(p: &Parameter) -> ParamLocation {
@@ -435,7 +491,7 @@ fn multipart_parts(
             file: matches!(f.ty, TypeRef::Bytes)
                 || matches!(&f.ty, TypeRef::Vec(inner) if **inner == TypeRef::Bytes),
             ty: f.ty.clone(),
-            required: f.required,
+            required: f.presence.is_required(),
         })
         .collect())
 }
@@ -449,12 +505,11 @@ pub fn request_payload_type(
 ) -> Result<Option<TypeRef>> {
     let Some(ReferenceOr::Item(body)) = &op.request_body else {
         if let Some(ReferenceOr::Reference { reference }) = &op.request_body {
-            space.diagnostics.push(Diagnostic {
-                location: at.to_owned(),
-                message: format!(
-                    "request body reference `{reference}` in a webhook is not followed"
-                ),
-            });
+            space.diag(
+                DiagnosticKind::UnresolvedReference,
+                at,
+                format!("request body reference `{reference}` in a webhook is not followed"),
+            );
         }
         return Ok(None);
     };
@@ -534,7 +589,7 @@ fn lower_responses(
     op: &SpecOperation,
     hint: &str,
     at: &str,
-) -> Result<ResponseShape> {
+) -> Result<ResponseDraft> {
     let mut successes: Vec<(StatusMatch, &ReferenceOr<openapiv3::Response>, String)> = Vec::new();
     for (code, response) in &op.responses.responses {
         let (status, key) = match code {
@@ -576,8 +631,8 @@ fn lower_responses(
         .filter(|s| ***s != ResponseShape::Empty)
         .collect();
     match (distinct.len(), non_empty.len()) {
-        (0, _) => Ok(ResponseShape::Empty),
-        (1, _) => Ok(distinct[0].clone()),
+        (0, _) => Ok(ResponseDraft::Shape(ResponseShape::Empty)),
+        (1, _) => Ok(ResponseDraft::Shape(distinct[0].clone())),
         _ => {
             let mut names = Namespace::default();
             let outcomes = shapes
@@ -588,7 +643,7 @@ fn lower_responses(
                     body: Box::new(shape),
                 })
                 .collect();
-            Ok(ResponseShape::Outcomes(String::new(), outcomes))
+            Ok(ResponseDraft::Outcomes(outcomes))
         }
     }
 }
@@ -661,16 +716,16 @@ fn find_field<'s>(
     s.fields.iter().find(|f| f.wire == wire)
 }
 
-fn page_type(op: &Operation) -> Option<&TypeRef> {
+fn page_type(op: &OperationDraft) -> Option<&TypeRef> {
     match &op.response {
-        ResponseShape::Json(ty) => Some(ty),
+        ResponseDraft::Shape(ResponseShape::Json(ty)) => Some(ty),
         _ => None,
     }
 }
 
 fn configured_pagination(
     space: &mut TypeSpace<'_>,
-    op: &Operation,
+    op: &OperationDraft,
     config: &crate::config::PaginationConfig,
     at: &str,
 ) -> Option<Pagination> {
@@ -684,19 +739,18 @@ fn configured_pagination(
         config.next_cursor.as_deref(),
     );
     if result.is_none() {
-        space.diagnostics.push(Diagnostic {
-            location: at.to_owned(),
-            message:
-                "pagination configured but the operation's parameters or response do not match it"
-                    .into(),
-        });
+        space.diag(
+            DiagnosticKind::Config,
+            at,
+            "pagination configured but the operation's parameters or response do not match it",
+        );
     }
     result
 }
 
 fn pagination_from(
     space: &TypeSpace<'_>,
-    op: &Operation,
+    op: &OperationDraft,
     style: PaginationStyle,
     items: Option<&str>,
     total: Option<&str>,
@@ -713,7 +767,7 @@ fn pagination_from(
             PageAccess {
                 items_field: Some(field.name.clone()),
                 item: (**item).clone(),
-                items_optional: !field.required || field.nullable,
+                items_optional: field.presence.is_optional(),
             }
         }
         None => {
@@ -736,13 +790,19 @@ fn pagination_from(
             let total_field = match total {
                 Some(t) => Some(find_field(space, page, t)?)
                     .filter(|f| {
-                        f.required && matches!(f.ty, TypeRef::I64 | TypeRef::I32 | TypeRef::U64)
+                        f.presence.is_required()
+                            && matches!(f.ty, TypeRef::I64 | TypeRef::I32 | TypeRef::U64)
                     })
                     .map(|f| f.name.clone()),
                 None => None,
             };
+            let limit = op
+                .params
+                .iter()
+                .find(|p| p.wire == "limit" && p.location == ParamLocation::Query);
             Some(Pagination::Offset {
                 offset_param: offset.name.clone(),
+                limit_param: limit.map(|p| p.name.clone()),
                 page: page_access,
                 total_field,
             })
@@ -764,7 +824,7 @@ fn pagination_from(
 
 /// Recognises the common list shapes: `limit`/`offset` with an items array (and a total), and
 /// Stripe's `starting_after` cursor with `data`/`has_more`.
-fn detect_pagination(space: &TypeSpace<'_>, op: &Operation) -> Option<Pagination> {
+fn detect_pagination(space: &TypeSpace<'_>, op: &OperationDraft) -> Option<Pagination> {
     if op.http_method != "GET" {
         return None;
     }
@@ -808,8 +868,8 @@ fn detect_pagination(space: &TypeSpace<'_>, op: &Operation) -> Option<Pagination
         let TypeRef::Vec(item) = &data.ty else {
             return None;
         };
-        let item_has_id =
-            find_field(space, item, "id").is_some_and(|f| f.required && f.ty == TypeRef::String);
+        let item_has_id = find_field(space, item, "id")
+            .is_some_and(|f| f.presence.is_required() && f.ty == TypeRef::String);
         if !item_has_id || has_more.ty != TypeRef::Bool {
             return None;
         }
@@ -819,7 +879,7 @@ fn detect_pagination(space: &TypeSpace<'_>, op: &Operation) -> Option<Pagination
             page: PageAccess {
                 items_field: Some(data.name.clone()),
                 item: (**item).clone(),
-                items_optional: !data.required,
+                items_optional: !data.presence.is_required(),
             },
             next_field: has_more.name.clone(),
             from_last_item: Some(find_field(space, item, "id")?.name.clone()),
