@@ -7,7 +7,7 @@ use openapiv3::Operation as SpecOperation;
 
 use crate::ident::{self, Namespace};
 use crate::ir::Resource;
-use crate::lower::ops::OperationDraft;
+use crate::lower::operations::OperationDraft;
 
 /// Builder methods every operation has; parameters must not take these names.
 pub(super) const BUILDER_METHODS: &[&str] = &[

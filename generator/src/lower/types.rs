@@ -6,6 +6,7 @@ use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
 use serde_json::Value;
 
+use crate::document::Document;
 use crate::error::{Error, Result, escape_pointer};
 use crate::ident::{self, Namespace};
 use crate::ir::{
@@ -26,7 +27,7 @@ pub struct Lowered {
 
 /// All named types of an API, built up while lowering.
 pub struct TypeSpace<'a> {
-    raw: &'a Value,
+    doc: &'a Document,
     components: Option<&'a IndexMap<String, ReferenceOr<Schema>>>,
     names: Namespace,
     /// `#/components/schemas/X` → Rust name.
@@ -46,10 +47,10 @@ const COMPONENTS: &str = "#/components/schemas/";
 
 impl<'a> TypeSpace<'a> {
     /// Names every component schema (sorted by wire name) and lowers them all.
-    pub fn new(doc: &'a openapiv3::OpenAPI, raw: &'a Value) -> Result<Self> {
-        let components = doc.components.as_ref().map(|c| &c.schemas);
+    pub fn new(doc: &'a Document) -> Result<Self> {
+        let components = doc.openapi.components.as_ref().map(|c| &c.schemas);
         let mut space = Self {
-            raw,
+            doc,
             components,
             names: Namespace::default(),
             by_ref: HashMap::new(),
@@ -149,21 +150,7 @@ impl<'a> TypeSpace<'a> {
         if let Some(done) = self.by_pointer.get(reference) {
             return Ok(done.clone());
         }
-        let pointer = reference
-            .strip_prefix('#')
-            .ok_or_else(|| Error::Reference {
-                reference: reference.to_owned(),
-                pointer: origin.to_owned(),
-            })?;
-        let value = self.raw.pointer(pointer).ok_or_else(|| Error::Reference {
-            reference: reference.to_owned(),
-            pointer: origin.to_owned(),
-        })?;
-        let schema: ReferenceOr<Schema> =
-            serde_json::from_value(value.clone()).map_err(|e| Error::Structure {
-                pointer: reference.to_owned(),
-                message: e.to_string(),
-            })?;
+        let schema = self.doc.schema_at(reference, origin)?;
         let hint = reference
             .rsplit('/')
             .next()
