@@ -17,6 +17,10 @@ pub struct Api {
     pub resources: Vec<Resource>,
     /// Webhook events the API sends (3.1 `webhooks`, `x-webhooks`), sorted by name.
     pub webhooks: Vec<WebhookEvent>,
+    /// The type webhook payloads decode as.
+    pub webhook_payload: WebhookPayload,
+    /// The message types of WebSocket streams, each once, in operation order.
+    pub stream_messages: Vec<StreamMessage>,
     /// What the generator could not represent faithfully.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -70,6 +74,28 @@ pub struct TypeDef {
     pub docs: Option<String>,
     /// What it is.
     pub kind: TypeKind,
+    /// Whether clients send it, receive it, or both.
+    pub usage: Usage,
+}
+
+/// How a client uses a named type: what it is reachable from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Usage {
+    /// Reached from no request, response, stream or webhook (only defined in the spec).
+    Unused,
+    /// Only sent: reached from request bodies and nothing a client receives.
+    RequestOnly,
+    /// Only received: responses, stream messages, webhook payloads.
+    ResponseOnly,
+    /// Both sent and received.
+    Both,
+}
+
+impl Usage {
+    /// Whether requests carry it (it gets a constructor and setters).
+    pub fn is_sent(self) -> bool {
+        matches!(self, Usage::RequestOnly | Usage::Both)
+    }
 }
 
 /// The shape of a named type.
@@ -92,8 +118,11 @@ pub struct Struct {
     pub fields: Vec<Field>,
     /// Extra properties kept in a flattened map (`additionalProperties`).
     pub additional: Option<TypeRef>,
-    /// Whether every field is optional, so `Default` can be derived.
-    pub all_optional: bool,
+    /// No field is required, so `Default` is derived.
+    pub derive_default: bool,
+    /// Some required field takes a value from the caller (it has no fixed value), so sent types get
+    /// a `new(…)` taking those values.
+    pub has_required_values: bool,
 }
 
 /// A struct field.
@@ -103,12 +132,10 @@ pub struct Field {
     pub name: String,
     /// Wire name.
     pub wire: String,
-    /// The value's type, without the `Option` that optionality adds.
+    /// The value's type, without the `Option` that presence adds.
     pub ty: TypeRef,
-    /// Required in the schema.
-    pub required: bool,
-    /// Null allowed.
-    pub nullable: bool,
+    /// Whether the field may be absent or null, and how the two are told apart.
+    pub presence: Presence,
     /// Boxed to break a recursive cycle.
     pub boxed: bool,
     /// Doc text.
@@ -121,6 +148,38 @@ pub struct Field {
     pub write_only: bool,
     /// Deprecated.
     pub deprecated: bool,
+}
+
+/// Whether a field may be absent from the JSON object, or null.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Presence {
+    /// Always there, never null: `T`.
+    Required,
+    /// May be absent (and null, where the schema allows it, reads as absent): `Option<T>`, left
+    /// out when `None`.
+    Optional,
+    /// Always there, may be null: `Option<T>` (a JSON value holds the null itself).
+    Nullable,
+    /// May be absent or null, and the two stay apart (optional nullable fields of types only
+    /// ever sent): `Option<Option<T>>`, `None` absent, `Some(None)` null.
+    AbsentOrNull,
+}
+
+impl Presence {
+    /// Required in the schema (`Required` or `Nullable`).
+    pub fn is_required(self) -> bool {
+        matches!(self, Presence::Required | Presence::Nullable)
+    }
+
+    /// A value may be missing: `Option` wraps the type (except a JSON value, which holds null).
+    pub fn is_optional(self) -> bool {
+        !matches!(self, Presence::Required)
+    }
+
+    /// The schema allows null.
+    pub fn is_nullable(self) -> bool {
+        matches!(self, Presence::Nullable | Presence::AbsentOrNull)
+    }
 }
 
 /// A forward-compatible enum.
@@ -148,9 +207,16 @@ pub struct EnumVariant {
 pub struct Union {
     /// Alternatives, in the order they are tried (untagged) or listed (tagged).
     pub variants: Vec<UnionVariant>,
-    /// For tagged unions: the discriminating property.
-    pub discriminator: Option<String>,
-    /// Name of the catch-all variant of tagged unions.
+    /// How a tagged union is told apart; `None` for an untagged one.
+    pub tag: Option<UnionTag>,
+}
+
+/// The tag of a tagged union.
+#[derive(Debug, Clone)]
+pub struct UnionTag {
+    /// The discriminating property.
+    pub property: String,
+    /// Name of the catch-all variant, for tags this version does not know.
     pub unknown: String,
 }
 
@@ -255,6 +321,41 @@ pub enum Transport {
     WebSocket(TypeRef),
 }
 
+/// A WebSocket message type, with how to read its event id (for resuming and de-duplicating).
+#[derive(Debug, Clone)]
+pub struct StreamMessage {
+    /// The message type.
+    pub ty: TypeRef,
+    /// Where its event id is.
+    pub event_id: EventId,
+}
+
+/// Where the event id of a stream message is.
+#[derive(Debug, Clone)]
+pub enum EventId {
+    /// The message carries none.
+    None,
+    /// A string field of the message struct.
+    Field(IdField),
+    /// A union: per variant (in order), the id field of its struct, if any; the catch-all
+    /// variant of a tagged union reads `id` from the JSON value.
+    Variants {
+        /// Variant name and its id field.
+        variants: Vec<(String, Option<IdField>)>,
+        /// The catch-all variant of a tagged union.
+        unknown: Option<String>,
+    },
+}
+
+/// A string id field of a struct.
+#[derive(Debug, Clone)]
+pub struct IdField {
+    /// Rust field name.
+    pub name: String,
+    /// Whether the field is `Option<String>` (else `String`).
+    pub optional: bool,
+}
+
 /// Where a parameter goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamLocation {
@@ -357,7 +458,8 @@ pub enum ResponseShape {
     Stream,
     /// A typed stream of server-sent events carrying this type.
     EventStream(TypeRef),
-    /// Several documented successes with different bodies: an enum per status.
+    /// Several documented successes with different bodies: an enum (this name) with a variant
+    /// per status.
     Outcomes(String, Vec<Outcome>),
 }
 
@@ -388,6 +490,8 @@ pub enum Pagination {
     Offset {
         /// Rust name of the offset setter field.
         offset_param: String,
+        /// Rust name of the page-size (`limit`) field, if the operation has one.
+        limit_param: Option<String>,
         /// How to get the items and total out of a page.
         page: PageAccess,
         /// Rust field name holding the total, if any.
@@ -428,6 +532,18 @@ pub struct WebhookEvent {
     pub docs: Option<String>,
 }
 
+/// The type `crate::webhooks::Webhook` decodes payloads as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WebhookPayload {
+    /// No event declares a payload type: JSON values.
+    Json,
+    /// Every payload has this type (one type, or a union in the spec that covers them all).
+    Type(TypeRef),
+    /// Several payload types: an untagged `WebhookPayload` enum with these variants (name,
+    /// type), tried in order, the one with the most required fields first.
+    Untagged(Vec<(String, TypeRef)>),
+}
+
 /// Something the generator could not represent faithfully.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Diagnostic {
@@ -435,10 +551,70 @@ pub struct Diagnostic {
     pub location: String,
     /// What was done instead.
     pub message: String,
+    /// What sort of problem it is, for grouping.
+    pub kind: DiagnosticKind,
+}
+
+/// What sort of problem a diagnostic reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DiagnosticKind {
+    /// A construct the generator does not support; something simpler was generated instead.
+    Unsupported,
+    /// A type represented more loosely than the spec states (a JSON value, an untagged union).
+    LossyType,
+    /// A reference that is not followed.
+    UnresolvedReference,
+    /// Something the spec uses but does not declare.
+    Undeclared,
+    /// The SDK config asks for something the spec does not offer.
+    Config,
+}
+
+impl DiagnosticKind {
+    /// Every kind, in order.
+    pub const ALL: [DiagnosticKind; 5] = [
+        DiagnosticKind::Unsupported,
+        DiagnosticKind::LossyType,
+        DiagnosticKind::UnresolvedReference,
+        DiagnosticKind::Undeclared,
+        DiagnosticKind::Config,
+    ];
+
+    /// A short label (`lossy type`).
+    pub fn label(self) -> &'static str {
+        match self {
+            DiagnosticKind::Unsupported => "unsupported construct",
+            DiagnosticKind::LossyType => "lossy type",
+            DiagnosticKind::UnresolvedReference => "unresolved reference",
+            DiagnosticKind::Undeclared => "undeclared",
+            DiagnosticKind::Config => "config mismatch",
+        }
+    }
+}
+
+impl std::fmt::Display for DiagnosticKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
+    }
 }
 
 impl std::fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.location, self.message)
+        write!(f, "[{}] {}: {}", self.kind, self.location, self.message)
+    }
+}
+
+impl Diagnostic {
+    /// A diagnostic of `kind` at `location`.
+    pub fn new(
+        kind: DiagnosticKind,
+        location: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            location: location.into(),
+            message: message.into(),
+            kind,
+        }
     }
 }

@@ -11,10 +11,9 @@ use crate::error::{Error, Result, pointer_from_serde_path};
 /// model (3.1 `webhooks`, vendor extensions in odd places).
 #[derive(Debug, Clone)]
 pub struct LoadedSpec {
-    /// The typed document.
-    pub document: openapiv3::OpenAPI,
-    /// The normalised JSON the document was read from.
-    pub raw: Value,
+    /// The normalised document, references of path items, parameters, bodies and responses
+    /// resolved: what lowering reads.
+    pub document: crate::document::Document,
     /// The `openapi` version the source declared (`3.0.3`, `3.1.0`, …).
     pub source_version: String,
 }
@@ -262,8 +261,7 @@ pub fn from_value(mut value: Value, origin: &str) -> Result<LoadedSpec> {
         })
     })?;
     Ok(LoadedSpec {
-        document,
-        raw: value,
+        document: crate::document::Document::new(document, value)?,
         source_version,
     })
 }

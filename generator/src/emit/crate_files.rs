@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use crate::emit::docs::doc_attrs;
 use crate::emit::types::{TypePaths, ident};
 use crate::emit::{Features, Runtime};
-use crate::ir::{Api, AuthScheme, Diagnostic, TypeKind, TypeRef};
+use crate::ir::{Api, AuthScheme, Diagnostic, TypeRef, WebhookPayload};
 
 /// The runtime's files, copied into a crate generated with the inline runtime: (file name in
 /// `src/runtime/`, contents, the runtime feature that holds it). `lib.rs` becomes `mod.rs`.
@@ -489,54 +489,13 @@ pub fn lib_rs(api: &Api, features: &Features, runtime: &Runtime) -> TokenStream 
 
 /// `src/webhooks.rs`: the payload type and the verifier.
 pub fn webhooks_rs(api: &Api, paths: &TypePaths, diagnostics: &mut Vec<Diagnostic>) -> TokenStream {
-    let payloads: Vec<&TypeRef> = api
-        .webhooks
-        .iter()
-        .filter_map(|w| w.payload.as_ref())
-        .collect();
-    let mut distinct: Vec<&TypeRef> = Vec::new();
-    for p in &payloads {
-        if !distinct.contains(p) {
-            distinct.push(p);
-        }
-    }
-    // A union that covers every payload is the natural event type.
-    let covering = api.types.iter().find(|t| match &t.kind {
-        TypeKind::Union(u) => distinct
-            .iter()
-            .all(|p| u.variants.iter().any(|v| &&v.ty == p)),
-        _ => false,
-    });
-    let (event_ty, extra) = match (distinct.len(), covering) {
-        (0, _) => (quote!(::serde_json::Value), TokenStream::new()),
-        (1, _) => (paths.ty(distinct[0]), TokenStream::new()),
-        (_, Some(def)) => (
-            paths.ty(&TypeRef::Named(def.name.clone())),
-            TokenStream::new(),
-        ),
-        (_, None) => {
-            // Untagged: the payload with the most required fields is tried first, so that a
-            // payload is not taken for a smaller one whose fields it also has.
-            let required = |ty: &TypeRef| match ty {
-                TypeRef::Named(n) => {
-                    api.types
-                        .iter()
-                        .find(|t| &t.name == n)
-                        .map_or(0, |t| match &t.kind {
-                            TypeKind::Struct(s) => s.fields.iter().filter(|f| f.required).count(),
-                            _ => 0,
-                        })
-                }
-                _ => 0,
-            };
-            distinct.sort_by_key(|ty| std::cmp::Reverse(required(ty)));
-            let mut names = crate::ident::Namespace::default();
-            let variants = distinct.iter().map(|p| {
-                let n = ident(&names.claim(&match p {
-                    TypeRef::Named(n) => n.clone(),
-                    _ => "Json".to_owned(),
-                }));
-                let t = paths.ty(p);
+    let (event_ty, extra) = match &api.webhook_payload {
+        WebhookPayload::Json => (quote!(::serde_json::Value), TokenStream::new()),
+        WebhookPayload::Type(ty) => (paths.ty(ty), TokenStream::new()),
+        WebhookPayload::Untagged(variants) => {
+            let variants = variants.iter().map(|(name, ty)| {
+                let n = ident(name);
+                let t = paths.ty(ty);
                 quote!(#[allow(missing_docs)] #n(#t),)
             });
             (

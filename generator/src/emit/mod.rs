@@ -12,7 +12,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::error::{Error, Result};
-use crate::ir::{Api, Diagnostic, ResponseShape, Transport};
+use crate::ir::{Api, Diagnostic, EventId, IdField, ResponseShape, Transport};
 
 pub use crate_files::RUNTIME_FILES;
 
@@ -85,12 +85,7 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<GeneratedCrate> {
         in_types_module: false,
     };
 
-    let request_types = types::request_types(api);
-    let response_types = types::response_types(api);
-    let type_items = api
-        .types
-        .iter()
-        .map(|t| types::emit_type(t, &in_types, &request_types, &response_types));
+    let type_items = api.types.iter().map(|t| types::emit_type(t, &in_types));
     let stream_impls = stream_event_impls(api, &in_types);
     let types_file = quote! {
         //! Models: the request and response bodies of the API.
@@ -192,59 +187,36 @@ fn format_file(header: &str, tokens: TokenStream, what: &str) -> Result<String> 
 
 /// `StreamEvent` impls (the event id, for resuming and de-duplicating) for WebSocket message types.
 fn stream_event_impls(api: &Api, paths: &types::TypePaths) -> TokenStream {
-    use crate::ir::{TypeKind, TypeRef};
-    let mut messages: Vec<&TypeRef> = Vec::new();
-    for op in api.resources.iter().flat_map(|r| &r.operations) {
-        if let Transport::WebSocket(ty) = &op.transport {
-            if !messages.contains(&ty) {
-                messages.push(ty);
-            }
-        }
-    }
-    let find = |name: &str| api.types.iter().find(|t| t.name == name);
-    // How to read `id` from a value of a named struct type, if it has one.
-    let id_of = |name: &str, value: TokenStream| -> Option<TokenStream> {
-        let TypeKind::Struct(s) = &find(name)?.kind else {
-            return None;
-        };
-        let field = s
-            .fields
-            .iter()
-            .find(|f| f.wire == "id" && f.ty == TypeRef::String)?;
+    let read_id = |field: &IdField, value: TokenStream| {
         let f = types::ident(&field.name);
-        Some(if field.required && !field.nullable {
-            quote!(Some(#value.#f.as_str()))
-        } else {
+        if field.optional {
             quote!(#value.#f.as_deref())
-        })
+        } else {
+            quote!(Some(#value.#f.as_str()))
+        }
     };
-    let impls = messages.into_iter().map(|ty| {
-        let t = paths.ty(ty);
-        let body = match ty {
-            TypeRef::Json => return TokenStream::new(),
-            TypeRef::Named(name) => match find(name).map(|d| &d.kind) {
-                Some(TypeKind::Union(u)) => {
-                    let arms = u.variants.iter().map(|v| {
-                        let vn = types::ident(&v.name);
-                        let read = match &v.ty {
-                            TypeRef::Named(n) => id_of(n, quote!(event)),
-                            _ => None,
-                        };
-                        match read {
-                            Some(read) => quote!(Self::#vn(event) => #read,),
-                            None => quote!(Self::#vn(_) => None,),
+    let impls = api.stream_messages.iter().map(|message| {
+        let t = paths.ty(&message.ty);
+        let body = match &message.event_id {
+            EventId::None => quote!(None),
+            EventId::Field(field) => read_id(field, quote!(self)),
+            EventId::Variants { variants, unknown } => {
+                let arms = variants.iter().map(|(variant, field)| {
+                    let vn = types::ident(variant);
+                    match field {
+                        Some(field) => {
+                            let read = read_id(field, quote!(event));
+                            quote!(Self::#vn(event) => #read,)
                         }
-                    });
-                    let unknown = (!u.unknown.is_empty()).then(|| {
-                        let un = types::ident(&u.unknown);
-                        quote!(Self::#un(value) => value.get("id").and_then(::serde_json::Value::as_str),)
-                    });
-                    quote!(match self { #(#arms)* #unknown })
-                }
-                Some(TypeKind::Struct(_)) => id_of(name, quote!(self)).unwrap_or_else(|| quote!(None)),
-                _ => quote!(None),
-            },
-            _ => quote!(None),
+                        None => quote!(Self::#vn(_) => None,),
+                    }
+                });
+                let unknown = unknown.as_ref().map(|u| {
+                    let un = types::ident(u);
+                    quote!(Self::#un(value) => value.get("id").and_then(::serde_json::Value::as_str),)
+                });
+                quote!(match self { #(#arms)* #unknown })
+            }
         };
         quote! {
             impl crate::runtime::websocket::StreamEvent for #t {

@@ -609,6 +609,7 @@ fn into_stream(op: &Operation, pagination: &Pagination, paths: &TypePaths) -> To
     let (page, item_access, body) = match pagination {
         Pagination::Offset {
             offset_param,
+            limit_param,
             page,
             total_field,
         } => {
@@ -621,12 +622,19 @@ fn into_stream(op: &Operation, pagination: &Pagination, paths: &TypePaths) -> To
                 None => quote!(None),
             };
             let items = items_expr(page);
+            let limit = match limit_param {
+                Some(l) => {
+                    let l = ident(l);
+                    quote!(self.#l.map_or(0, |l| u64::try_from(l).unwrap_or(0)))
+                }
+                None => quote!(0),
+            };
             (
                 page,
                 quote!((#items, #total)),
                 quote! {
                     let start = self.#offset.map_or(0, |o| u64::try_from(o).unwrap_or(0));
-                    let page_size = LIMIT;
+                    let page_size = #limit;
                     crate::runtime::pagination::offset_stream(
                         start,
                         page_size,
@@ -686,18 +694,8 @@ fn into_stream(op: &Operation, pagination: &Pagination, paths: &TypePaths) -> To
         ResponseShape::Json(ty) => paths.ty(ty),
         _ => quote!(_),
     };
-    let limit = op
-        .params
-        .iter()
-        .find(|p| p.wire == "limit" && p.location == ParamLocation::Query)
-        .map(|p| {
-            let l = ident(&p.name);
-            quote!(self.#l.map_or(0, |l| u64::try_from(l).unwrap_or(0)))
-        })
-        .unwrap_or_else(|| quote!(0));
     let body = replace_ident(body, "ITEMS", item_access);
     let body = replace_ident(body, "PAGE", page_ty);
-    let body = replace_ident(body, "LIMIT", limit);
     quote! {
         /// Every item of every page, fetched lazily page by page, in order.
         pub fn into_stream(self) -> impl ::futures_core::Stream<Item = Result<#item, crate::Error>> + 'a {

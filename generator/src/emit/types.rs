@@ -6,7 +6,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::emit::docs::doc_attrs;
-use crate::ir::{Enum, Field, Struct, TypeDef, TypeKind, TypeRef, Union};
+use crate::ir::{Enum, Field, Presence, Struct, TypeDef, TypeKind, TypeRef, Union};
 
 /// How type references are spelled in one module.
 pub struct TypePaths {
@@ -98,20 +98,11 @@ impl TypePaths {
 }
 
 /// Emits one type definition.
-pub fn emit_type(
-    def: &TypeDef,
-    paths: &TypePaths,
-    request_types: &BTreeSet<String>,
-    response_types: &BTreeSet<String>,
-) -> TokenStream {
+pub fn emit_type(def: &TypeDef, paths: &TypePaths) -> TokenStream {
     let docs = doc_attrs(def.docs.as_deref());
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct(s) => {
-            let is_request = request_types.contains(&def.name);
-            let request_only = is_request && !response_types.contains(&def.name);
-            emit_struct(&name, &docs, s, paths, is_request, request_only)
-        }
+        TypeKind::Struct(s) => emit_struct(&name, &docs, s, paths, def.usage.is_sent()),
         TypeKind::Enum(e) => emit_enum(&name, &docs, e, paths),
         TypeKind::Union(u) => emit_union(&name, &docs, u, paths),
         TypeKind::Alias(ty) => {
@@ -121,31 +112,20 @@ pub fn emit_type(
     }
 }
 
-/// Whether a field keeps "absent" apart from "null": optional and nullable fields of types only
-/// ever sent (request bodies), as `Option<Option<T>>` (`None` absent, `Some(None)` null).
-fn absent_or_null(field: &Field, request_only: bool) -> bool {
-    request_only && !field.required && field.nullable && !matches!(field.ty, TypeRef::Json)
-}
-
-/// The type a field has in the struct (with `Option`/`Box` as needed).
-fn field_type(field: &Field, paths: &TypePaths, request_only: bool) -> TokenStream {
+/// The type a field has in the struct (with `Option`/`Box` as its presence and boxing say).
+fn field_type(field: &Field, paths: &TypePaths) -> TokenStream {
     let mut inner = paths.ty(&field.ty);
     if field.boxed {
         let b = paths.boxed();
         inner = quote!(#b<#inner>);
     }
-    if absent_or_null(field, request_only) {
-        let o = paths.option();
-        return quote!(#o<#o<#inner>>);
-    }
-    if !field.required || field.nullable {
-        if matches!(field.ty, TypeRef::Json) && field.required {
-            return inner;
-        }
-        let o = paths.option();
-        quote!(#o<#inner>)
-    } else {
-        inner
+    let o = paths.option();
+    match field.presence {
+        Presence::Required => inner,
+        // A JSON value holds null itself.
+        Presence::Nullable if field.ty == TypeRef::Json => inner,
+        Presence::Optional | Presence::Nullable => quote!(#o<#inner>),
+        Presence::AbsentOrNull => quote!(#o<#o<#inner>>),
     }
 }
 
@@ -154,12 +134,11 @@ fn emit_struct(
     docs: &TokenStream,
     s: &Struct,
     paths: &TypePaths,
-    is_request: bool,
-    request_only: bool,
+    is_sent: bool,
 ) -> TokenStream {
     let fields = s.fields.iter().map(|f| {
         let fname = ident(&f.name);
-        let ty = field_type(f, paths, request_only);
+        let ty = field_type(f, paths);
         let mut field_docs = f.docs.clone();
         if f.read_only {
             field_docs = Some(match field_docs {
@@ -173,20 +152,21 @@ fn emit_struct(
             let wire = &f.wire;
             quote!(rename = #wire)
         });
-        let optional = !f.required;
         let mut serde_args: Vec<TokenStream> = rename.into_iter().collect();
-        if optional {
-            serde_args.push(quote!(default));
-            serde_args.push(quote!(
-                skip_serializing_if = "::std::option::Option::is_none"
-            ));
-            if absent_or_null(f, request_only) {
+        match f.presence {
+            Presence::Required => {}
+            Presence::Nullable => serde_args.push(quote!(default)),
+            Presence::Optional | Presence::AbsentOrNull => {
+                serde_args.push(quote!(default));
                 serde_args.push(quote!(
-                    deserialize_with = "crate::runtime::wire::absent_or_null"
+                    skip_serializing_if = "::std::option::Option::is_none"
                 ));
             }
-        } else if f.nullable {
-            serde_args.push(quote!(default));
+        }
+        if f.presence == Presence::AbsentOrNull {
+            serde_args.push(quote!(
+                deserialize_with = "crate::runtime::wire::absent_or_null"
+            ));
         }
         let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
         quote! { #doc #deprecated #serde_attr pub #fname: #ty, }
@@ -200,12 +180,11 @@ fn emit_struct(
             pub additional_properties: ::std::collections::BTreeMap<#s_ty, #v>,
         }
     });
-    let default = (s.all_optional && s.fields.iter().all(|f| f.constant.is_none() || !f.required))
-        .then(|| quote!(Default,));
+    let default = s.derive_default.then(|| quote!(Default,));
     let any_deprecated = s.fields.iter().any(|f| f.deprecated);
     let allow_deprecated = any_deprecated.then(|| quote!(#[allow(deprecated)]));
-    let constructor = if is_request {
-        constructor(name, s, paths, request_only)
+    let constructor = if is_sent {
+        constructor(name, s, paths)
     } else {
         TokenStream::new()
     };
@@ -217,7 +196,7 @@ fn emit_struct(
         let entries = s.fields.iter().map(|f| {
             let fname = ident(&f.name);
             let key = crate::ident::unraw(&f.name);
-            if f.write_only && (!f.required || f.nullable) {
+            if f.write_only && f.presence.is_optional() {
                 quote!(.field(#key, &self.#fname.as_ref().map(|_| "<redacted>")))
             } else if f.write_only {
                 quote!(.field(#key, &"<redacted>"))
@@ -257,11 +236,11 @@ fn emit_struct(
 }
 
 /// `new(required…)` plus a chainable setter per optional field, for request types.
-fn constructor(name: &Ident, s: &Struct, paths: &TypePaths, request_only: bool) -> TokenStream {
+fn constructor(name: &Ident, s: &Struct, paths: &TypePaths) -> TokenStream {
     let required: Vec<&Field> = s
         .fields
         .iter()
-        .filter(|f| f.required && f.constant.is_none())
+        .filter(|f| f.presence.is_required() && f.constant.is_none())
         .collect();
     let args = required.iter().map(|f| {
         let fname = ident(&f.name);
@@ -270,7 +249,7 @@ fn constructor(name: &Ident, s: &Struct, paths: &TypePaths, request_only: bool) 
     });
     let inits = s.fields.iter().map(|f| {
         let fname = ident(&f.name);
-        if let (Some(constant), true) = (&f.constant, f.required) {
+        if let (Some(constant), true) = (&f.constant, f.presence.is_required()) {
             let value = match constant {
                 serde_json::Value::String(s) => quote!(#s.to_owned()),
                 other => {
@@ -278,20 +257,20 @@ fn constructor(name: &Ident, s: &Struct, paths: &TypePaths, request_only: bool) 
                     quote!(#text)
                 }
             };
-            return if f.nullable {
+            return if f.presence == Presence::Nullable {
                 quote!(#fname: Some(#value),)
             } else {
                 quote!(#fname: #value,)
             };
         }
-        if f.required {
+        if f.presence.is_required() {
             let (_, convert) = setter_type(f, paths);
             let mut value = quote!(#fname #convert);
             let convert = convert.to_string();
             if f.boxed {
                 value = quote!(::std::boxed::Box::new(#value));
             }
-            if f.nullable {
+            if f.presence == Presence::Nullable {
                 quote!(#fname: Some(#value),)
             } else if convert.is_empty() && !f.boxed {
                 quote!(#fname,)
@@ -309,7 +288,7 @@ fn constructor(name: &Ident, s: &Struct, paths: &TypePaths, request_only: bool) 
     let setters = s
         .fields
         .iter()
-        .filter(|f| !f.required && !f.read_only)
+        .filter(|f| !f.presence.is_required() && !f.read_only)
         .map(|f| {
             let fname = ident(&f.name);
             let (ty, convert) = setter_type(f, paths);
@@ -321,7 +300,7 @@ fn constructor(name: &Ident, s: &Struct, paths: &TypePaths, request_only: bool) 
             let deprecated = f
                 .deprecated
                 .then(|| quote!(#[deprecated] #[allow(deprecated)]));
-            if !absent_or_null(f, request_only) {
+            if f.presence != Presence::AbsentOrNull {
                 return quote! {
                     #[doc = #doc]
                     #deprecated
@@ -362,7 +341,7 @@ fn constructor(name: &Ident, s: &Struct, paths: &TypePaths, request_only: bool) 
                 #null_setter
             }
         });
-    let new_fn = (!s.all_optional).then(|| {
+    let new_fn = s.has_required_values.then(|| {
         let any_deprecated = s
             .fields
             .iter()
@@ -491,7 +470,7 @@ fn emit_union(name: &Ident, docs: &TokenStream, u: &Union, paths: &TypePaths) ->
             ty
         }
     };
-    let Some(property) = &u.discriminator else {
+    let Some(tag) = &u.tag else {
         let variants = u.variants.iter().map(|v| {
             let vname = ident(&v.name);
             let ty = variant_ty(v);
@@ -506,7 +485,8 @@ fn emit_union(name: &Ident, docs: &TokenStream, u: &Union, paths: &TypePaths) ->
             }
         };
     };
-    let unknown = ident(&u.unknown);
+    let property = &tag.property;
+    let unknown = ident(&tag.unknown);
     let variants = u.variants.iter().map(|v| {
         let vname = ident(&v.name);
         let ty = variant_ty(v);
@@ -578,72 +558,4 @@ fn emit_union(name: &Ident, docs: &TokenStream, u: &Union, paths: &TypePaths) ->
             }
         }
     }
-}
-
-/// Named types reachable from request bodies (they get constructors).
-pub fn request_types(api: &crate::ir::Api) -> BTreeSet<String> {
-    use crate::ir::BodyEncoding;
-    let mut roots = Vec::new();
-    for op in api.resources.iter().flat_map(|r| &r.operations) {
-        match op.body.as_ref().map(|b| &b.encoding) {
-            Some(BodyEncoding::Json(ty, _) | BodyEncoding::Form(ty)) => roots.push(ty.clone()),
-            Some(BodyEncoding::Multipart(parts)) => {
-                roots.extend(parts.iter().map(|p| p.ty.clone()))
-            }
-            _ => {}
-        }
-    }
-    reachable(api, roots)
-}
-
-/// Named types a client receives: response bodies, stream messages, webhook payloads.
-pub fn response_types(api: &crate::ir::Api) -> BTreeSet<String> {
-    use crate::ir::{ResponseShape, Transport};
-    fn shape_roots(shape: &ResponseShape, roots: &mut Vec<TypeRef>) {
-        match shape {
-            ResponseShape::Json(ty) | ResponseShape::EventStream(ty) => roots.push(ty.clone()),
-            ResponseShape::Outcomes(_, outcomes) => {
-                outcomes.iter().for_each(|o| shape_roots(&o.body, roots))
-            }
-            _ => {}
-        }
-    }
-    let mut roots = Vec::new();
-    for op in api.resources.iter().flat_map(|r| &r.operations) {
-        shape_roots(&op.response, &mut roots);
-        if let Transport::WebSocket(ty) = &op.transport {
-            roots.push(ty.clone());
-        }
-    }
-    roots.extend(api.webhooks.iter().filter_map(|w| w.payload.clone()));
-    reachable(api, roots)
-}
-
-/// Every named type reachable from `roots`.
-fn reachable(api: &crate::ir::Api, roots: Vec<TypeRef>) -> BTreeSet<String> {
-    let by_name: std::collections::HashMap<&str, &TypeDef> =
-        api.types.iter().map(|t| (t.name.as_str(), t)).collect();
-    let mut seen = BTreeSet::new();
-    let mut stack: Vec<TypeRef> = roots;
-    while let Some(ty) = stack.pop() {
-        match ty {
-            TypeRef::Named(n) if seen.insert(n.clone()) => match by_name
-                .get(n.as_str())
-                .map(|d| &d.kind)
-            {
-                Some(TypeKind::Struct(s)) => {
-                    stack.extend(s.fields.iter().map(|f| f.ty.clone()));
-                    stack.extend(s.additional.iter().cloned());
-                }
-                Some(TypeKind::Union(u)) => stack.extend(u.variants.iter().map(|v| v.ty.clone())),
-                Some(TypeKind::Alias(t)) => stack.push(t.clone()),
-                Some(TypeKind::Enum(_)) | None => {}
-            },
-            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => {
-                stack.push(*inner)
-            }
-            _ => {}
-        }
-    }
-    seen
 }

@@ -1,16 +1,21 @@
 //! Lowers a loaded spec into the IR: names, `$ref`s, schemas and operations become plain data.
 
+mod bodies;
+mod events;
 mod naming;
-mod ops;
+mod operations;
+mod pagination;
+mod params;
 pub(crate) mod recursion;
+mod responses;
 pub mod types;
+mod usage;
 
 use openapiv3::{ReferenceOr, SecurityScheme};
-use serde_json::Value;
 
 use crate::config::SdkConfig;
 use crate::error::Result;
-use crate::ir::{Api, AuthScheme, Meta, WebhookEvent};
+use crate::ir::{Api, AuthScheme, Meta};
 use crate::load::LoadedSpec;
 
 /// What the caller knows that the spec does not say.
@@ -24,14 +29,16 @@ pub struct LowerOptions {
 
 /// Lowers a loaded spec into the IR.
 pub fn lower(spec: &LoadedSpec, config: &SdkConfig, options: &LowerOptions) -> Result<Api> {
-    let doc = &spec.document;
-    let mut space = types::TypeSpace::new(doc, &spec.raw)?;
+    let input = &spec.document;
+    let doc = &input.openapi;
+    let mut space = types::TypeSpace::new(input)?;
     let (resources, webhooks_from_callbacks) =
-        ops::lower_operations(doc, &spec.raw, config, &mut space)?;
-    let mut webhooks = lower_webhooks(&spec.raw, &mut space)?;
+        operations::lower_operations(input, config, &mut space)?;
+    let mut webhooks = events::webhooks(input, &mut space)?;
     webhooks.extend(webhooks_from_callbacks);
     webhooks.sort_by(|a, b| a.name.cmp(&b.name));
-    let (types, mut diagnostics) = space.finish();
+    let (mut types, mut diagnostics) = space.finish();
+    usage::apply_usage(&mut types, &resources, &webhooks);
     diagnostics.sort();
     diagnostics.dedup();
 
@@ -63,6 +70,8 @@ pub fn lower(spec: &LoadedSpec, config: &SdkConfig, options: &LowerOptions) -> R
     };
     Ok(Api {
         meta,
+        webhook_payload: usage::webhook_payload(&types, &webhooks),
+        stream_messages: usage::stream_messages(&types, &resources),
         types,
         resources,
         webhooks,
@@ -145,41 +154,4 @@ fn auth_schemes(doc: &openapiv3::OpenAPI) -> Vec<AuthScheme> {
         }
     }
     schemes
-}
-
-/// Webhooks (3.1 `webhooks`, or `x-webhooks` in 3.0): each event's payload type.
-fn lower_webhooks(raw: &Value, space: &mut types::TypeSpace<'_>) -> Result<Vec<WebhookEvent>> {
-    let map = raw.get("webhooks").or_else(|| raw.get("x-webhooks"));
-    let Some(Value::Object(map)) = map else {
-        return Ok(Vec::new());
-    };
-    let key = if raw.get("webhooks").is_some() {
-        "webhooks"
-    } else {
-        "x-webhooks"
-    };
-    let mut events = Vec::new();
-    for (name, item) in map {
-        let at = format!("#/{key}/{}", crate::error::escape_pointer(name));
-        let item: openapiv3::PathItem =
-            serde_json::from_value(item.clone()).map_err(|e| crate::error::Error::Structure {
-                pointer: at.clone(),
-                message: e.to_string(),
-            })?;
-        for (method, op) in item.iter() {
-            let payload = ops::request_payload_type(
-                op,
-                space,
-                &format!("{}Webhook", crate::ident::camel(name)),
-                &format!("{at}/{method}"),
-            )?;
-            let docs = op.summary.clone().or_else(|| op.description.clone());
-            events.push(WebhookEvent {
-                name: name.clone(),
-                payload,
-                docs,
-            });
-        }
-    }
-    Ok(events)
 }

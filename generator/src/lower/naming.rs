@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use openapiv3::Operation as SpecOperation;
 
 use crate::ident::{self, Namespace};
-use crate::ir::{Operation, Resource, ResponseShape};
+use crate::ir::Resource;
+use crate::lower::operations::OperationDraft;
 
 /// Builder methods every operation has; parameters must not take these names.
 pub(super) const BUILDER_METHODS: &[&str] = &[
@@ -38,7 +39,7 @@ pub(super) const CLIENT_METHODS: &[&str] = &[
 pub(super) struct Draft {
     pub(super) resource: String,
     pub(super) method: String,
-    pub(super) op: Operation,
+    pub(super) op: OperationDraft,
 }
 
 /// Groups drafts into resources with unique accessor, method and builder names.
@@ -62,14 +63,12 @@ pub(super) fn group(drafts: Vec<Draft>, doc: &openapiv3::OpenAPI) -> Vec<Resourc
         let mut methods = Namespace::default();
         let mut builders = Namespace::with_reserved([type_name.as_str()]);
         let mut operations = Vec::new();
-        for mut d in drafts {
-            d.op.method_name = methods.claim(&d.method);
-            d.op.builder_name = builders.claim(&ident::camel(ident::unraw(&d.op.method_name)));
-            if let ResponseShape::Outcomes(enum_name, _) = &mut d.op.response {
-                *enum_name =
-                    builders.claim(&format!("{}Outcome", ident::unraw(&d.op.builder_name)));
-            }
-            operations.push(d.op);
+        for d in drafts {
+            let method_name = methods.claim(&d.method);
+            let builder_name = builders.claim(&ident::camel(ident::unraw(&method_name)));
+            operations.push(d.op.finish(method_name, builder_name, |builder| {
+                builders.claim(&format!("{}Outcome", ident::unraw(builder)))
+            }));
         }
         let docs = doc
             .tags

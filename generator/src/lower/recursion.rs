@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{Diagnostic, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Diagnostic, DiagnosticKind, TypeDef, TypeKind, TypeRef};
 
 /// The named type a field holds inline (directly or through `Option`), if any.
 fn inline_target(ty: &TypeRef) -> Option<&str> {
@@ -49,11 +49,11 @@ pub fn box_cycles(defs: &mut BTreeMap<String, TypeDef>, diagnostics: &mut Vec<Di
     }
     for name in alias_cycles {
         let def = defs.get_mut(&name).expect("found above");
-        diagnostics.push(Diagnostic {
-            location: def.origin.clone(),
-            message: "type refers to itself with no object in between; represented as a JSON value"
-                .into(),
-        });
+        diagnostics.push(Diagnostic::new(
+            DiagnosticKind::LossyType,
+            def.origin.clone(),
+            "type refers to itself with no object in between; represented as a JSON value",
+        ));
         def.kind = TypeKind::Alias(TypeRef::Json);
     }
 

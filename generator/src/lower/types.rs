@@ -6,10 +6,12 @@ use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
 use serde_json::Value;
 
+use crate::document::Document;
 use crate::error::{Error, Result, escape_pointer};
 use crate::ident::{self, Namespace};
 use crate::ir::{
-    Diagnostic, Enum, EnumVariant, Field, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant,
+    Diagnostic, DiagnosticKind, Enum, EnumVariant, Field, Presence, Struct, TypeDef, TypeKind,
+    TypeRef, Union, UnionTag, UnionVariant, Usage,
 };
 
 /// A schema lowered to a use site: its type plus what the site needs to know.
@@ -25,7 +27,7 @@ pub struct Lowered {
 
 /// All named types of an API, built up while lowering.
 pub struct TypeSpace<'a> {
-    raw: &'a Value,
+    doc: &'a Document,
     components: Option<&'a IndexMap<String, ReferenceOr<Schema>>>,
     names: Namespace,
     /// `#/components/schemas/X` → Rust name.
@@ -45,10 +47,10 @@ const COMPONENTS: &str = "#/components/schemas/";
 
 impl<'a> TypeSpace<'a> {
     /// Names every component schema (sorted by wire name) and lowers them all.
-    pub fn new(doc: &'a openapiv3::OpenAPI, raw: &'a Value) -> Result<Self> {
-        let components = doc.components.as_ref().map(|c| &c.schemas);
+    pub fn new(doc: &'a Document) -> Result<Self> {
+        let components = doc.openapi.components.as_ref().map(|c| &c.schemas);
         let mut space = Self {
-            raw,
+            doc,
             components,
             names: Namespace::default(),
             by_ref: HashMap::new(),
@@ -78,6 +80,7 @@ impl<'a> TypeSpace<'a> {
                         origin,
                         docs: None,
                         kind: TypeKind::Alias(target.ty),
+                        usage: Usage::Unused,
                     });
                     continue;
                 }
@@ -102,11 +105,10 @@ impl<'a> TypeSpace<'a> {
         self.defs.insert(def.name.clone(), def);
     }
 
-    fn diag(&mut self, location: &str, message: impl Into<String>) {
-        self.diagnostics.push(Diagnostic {
-            location: location.to_owned(),
-            message: message.into(),
-        });
+    /// Records a diagnostic.
+    pub fn diag(&mut self, kind: DiagnosticKind, location: &str, message: impl Into<String>) {
+        self.diagnostics
+            .push(Diagnostic::new(kind, location, message));
     }
 
     /// Lowers a schema at a use site. `hint` names an inline type if one is needed.
@@ -148,21 +150,7 @@ impl<'a> TypeSpace<'a> {
         if let Some(done) = self.by_pointer.get(reference) {
             return Ok(done.clone());
         }
-        let pointer = reference
-            .strip_prefix('#')
-            .ok_or_else(|| Error::Reference {
-                reference: reference.to_owned(),
-                pointer: origin.to_owned(),
-            })?;
-        let value = self.raw.pointer(pointer).ok_or_else(|| Error::Reference {
-            reference: reference.to_owned(),
-            pointer: origin.to_owned(),
-        })?;
-        let schema: ReferenceOr<Schema> =
-            serde_json::from_value(value.clone()).map_err(|e| Error::Structure {
-                pointer: reference.to_owned(),
-                message: e.to_string(),
-            })?;
+        let schema = self.doc.schema_at(reference, origin)?;
         let hint = reference
             .rsplit('/')
             .next()
@@ -231,6 +219,7 @@ impl<'a> TypeSpace<'a> {
             origin: origin.to_owned(),
             docs,
             kind,
+            usage: Usage::Unused,
         });
         Ok(())
     }
@@ -274,6 +263,7 @@ impl<'a> TypeSpace<'a> {
                     origin: origin.to_owned(),
                     docs: docs_of(schema),
                     kind,
+                    usage: Usage::Unused,
                 });
                 Ok(Lowered {
                     ty: TypeRef::Named(name),
@@ -503,12 +493,18 @@ impl<'a> TypeSpace<'a> {
                 ReferenceOr::Item(s) => field_docs(s).filter(|d| !is_name_spelled_out(d, wire)),
                 ReferenceOr::Reference { .. } => None,
             };
+            let presence = match (required.contains(wire), lowered.nullable) {
+                (true, false) => Presence::Required,
+                (true, true) => Presence::Nullable,
+                (false, false) => Presence::Optional,
+                // Settled once usage is known: kept apart only in types that are only sent.
+                (false, true) => Presence::AbsentOrNull,
+            };
             fields.push(Field {
                 name,
                 wire: wire.clone(),
                 ty: lowered.ty,
-                required: required.contains(wire),
-                nullable: lowered.nullable,
+                presence,
                 boxed: false,
                 docs,
                 constant: lowered.constant,
@@ -517,7 +513,10 @@ impl<'a> TypeSpace<'a> {
                 deprecated: data.is_some_and(|d| d.deprecated),
             });
         }
-        let all_optional = fields.iter().all(|f| !f.required || f.constant.is_some());
+        let derive_default = fields.iter().all(|f| !f.presence.is_required());
+        let has_required_values = fields
+            .iter()
+            .any(|f| f.presence.is_required() && f.constant.is_none());
         if additional_ty.is_some() {
             names.claim("additional_properties");
         }
@@ -525,7 +524,8 @@ impl<'a> TypeSpace<'a> {
         Ok(Shape::Def(TypeKind::Struct(Struct {
             fields,
             additional,
-            all_optional,
+            derive_default,
+            has_required_values,
         })))
     }
 
@@ -577,6 +577,7 @@ impl<'a> TypeSpace<'a> {
             )? {
                 // A part that is not an object (a union, a primitive): keep the first such part whole.
                 self.diag(
+                    DiagnosticKind::Unsupported,
                     &at,
                     "allOf part is not an object schema; composed from its object parts only",
                 );
@@ -747,6 +748,7 @@ impl<'a> TypeSpace<'a> {
         let tagged = discriminator.is_some() && variants.iter().all(|(v, _)| !v.tags.is_empty());
         if discriminator.is_some() && !tagged {
             self.diag(
+                DiagnosticKind::LossyType,
                 origin,
                 "discriminator without a tag for every branch; decoded as an untagged union",
             );
@@ -755,17 +757,16 @@ impl<'a> TypeSpace<'a> {
             // Most specific first: serde tries untagged variants in order.
             variants.sort_by_key(|(_, rank)| std::cmp::Reverse(*rank));
         }
-        let unknown = if tagged {
-            names.claim("Unknown")
-        } else {
-            String::new()
+        let tag = match discriminator {
+            Some(d) if tagged => Some(UnionTag {
+                property: d.property_name.clone(),
+                unknown: names.claim("Unknown"),
+            }),
+            _ => None,
         };
         Ok(Shape::Def(TypeKind::Union(Union {
             variants: variants.into_iter().map(|(v, _)| v).collect(),
-            discriminator: tagged
-                .then(|| discriminator.map(|d| d.property_name.clone()))
-                .flatten(),
-            unknown,
+            tag,
         })))
     }
 

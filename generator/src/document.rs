@@ -1,0 +1,323 @@
+//! The normalized document lowering reads: the typed `openapiv3` document plus what it lacks (3.1
+//! `webhooks`, WebSocket message schemas), with path items, parameters, request bodies and success
+//! responses already resolved through their local `$ref`s. The one place that turns JSON into
+//! `openapiv3` types after loading.
+
+use openapiv3::{
+    OpenAPI, Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema, StatusCode,
+};
+use serde_json::Value;
+
+use crate::error::{Error, Result, escape_pointer};
+
+/// A loaded, normalized spec, ready to lower.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The typed document: info, servers, components, security, tags.
+    pub openapi: OpenAPI,
+    /// Every operation under `paths`, in path and method order.
+    pub operations: Vec<PathOperation>,
+    /// Every operation of the 3.1 `webhooks` map (or `x-webhooks` in 3.0), in document order.
+    pub webhooks: Vec<WebhookOperation>,
+    /// The normalized JSON, for schemas reached through pointers outside `components/schemas`.
+    raw: Value,
+}
+
+/// One operation under `paths`, its references resolved.
+#[derive(Debug, Clone)]
+pub struct PathOperation {
+    /// The path template (`/tasks/{task_id}`).
+    pub path: String,
+    /// The HTTP method, lower case.
+    pub method: String,
+    /// Its JSON pointer (`#/paths/~1tasks/get`).
+    pub at: String,
+    /// The operation as written (its parameters, body and responses are read resolved, below).
+    pub operation: Operation,
+    /// Path-item and operation parameters; an operation parameter replaces a path-item one with
+    /// the same name and location. Each with its JSON pointer.
+    pub parameters: Vec<(Parameter, String)>,
+    /// The request body, resolved.
+    pub request_body: Option<RequestBody>,
+    /// The success responses (2xx codes and the `2XX` range, else `default`), resolved, in
+    /// document order.
+    pub successes: Vec<Success>,
+    /// The callbacks the operation declares.
+    pub callbacks: Vec<CallbackOperation>,
+    /// The message schema of a WebSocket operation (`x-websocket`, `x-dropshot-websocket`).
+    pub websocket: Option<WebSocketMessage>,
+}
+
+/// Which statuses a success response covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuccessStatus {
+    /// One status code.
+    Code(u16),
+    /// The `2XX` range.
+    Range2xx,
+    /// `default`, taken as the success when no 2xx is documented.
+    Default,
+}
+
+/// A success response.
+#[derive(Debug, Clone)]
+pub struct Success {
+    /// The statuses it covers.
+    pub status: SuccessStatus,
+    /// The response, resolved.
+    pub response: Response,
+    /// Its JSON pointer (`…/responses/200`).
+    pub at: String,
+}
+
+/// The message type of a WebSocket operation.
+#[derive(Debug, Clone)]
+pub enum WebSocketMessage {
+    /// `x-websocket: {message: schema}` (a missing schema is `{}`), normalized like any schema.
+    Schema(Box<ReferenceOr<Schema>>),
+    /// dropshot's `x-dropshot-websocket`: messages of no declared type.
+    Untyped,
+}
+
+/// One operation of a callback.
+#[derive(Debug, Clone)]
+pub struct CallbackOperation {
+    /// The callback's name.
+    pub name: String,
+    /// The operation.
+    pub operation: Operation,
+    /// Its JSON pointer.
+    pub at: String,
+}
+
+/// One operation of a webhook.
+#[derive(Debug, Clone)]
+pub struct WebhookOperation {
+    /// The webhook's name (`task.created`).
+    pub name: String,
+    /// The operation.
+    pub operation: Operation,
+    /// Its JSON pointer.
+    pub at: String,
+}
+
+impl Document {
+    /// Resolves what lowering reads of a loaded document. `raw` is the normalized JSON it was read
+    /// from.
+    pub fn new(openapi: OpenAPI, raw: Value) -> Result<Self> {
+        let mut operations = Vec::new();
+        for (path, item) in openapi.paths.paths.iter() {
+            let path_at = format!("#/paths/{}", escape_pointer(path));
+            let item: PathItem = resolve(item, &raw, &path_at)?;
+            for (method, op) in item.iter() {
+                let at = format!("{path_at}/{method}");
+                operations.push(path_operation(&raw, path, method, &item, op, at)?);
+            }
+        }
+        let webhooks = webhooks(&raw)?;
+        Ok(Document {
+            openapi,
+            operations,
+            webhooks,
+            raw,
+        })
+    }
+
+    /// The schema a local `$ref` points at; `origin` names the referring place in errors.
+    pub fn schema_at(&self, reference: &str, origin: &str) -> Result<ReferenceOr<Schema>> {
+        let value = reference
+            .strip_prefix('#')
+            .and_then(|pointer| self.raw.pointer(pointer))
+            .ok_or_else(|| Error::Reference {
+                reference: reference.to_owned(),
+                pointer: origin.to_owned(),
+            })?;
+        serde_json::from_value(value.clone()).map_err(|e| Error::Structure {
+            pointer: reference.to_owned(),
+            message: e.to_string(),
+        })
+    }
+}
+
+fn path_operation(
+    raw: &Value,
+    path: &str,
+    method: &str,
+    item: &PathItem,
+    op: &Operation,
+    at: String,
+) -> Result<PathOperation> {
+    let path_params_at = format!("{}/parameters", at.rsplit_once('/').map_or(&*at, |x| x.0));
+    let mut parameters: Vec<(Parameter, String)> = Vec::new();
+    for (list, list_at) in [
+        (&item.parameters, path_params_at),
+        (&op.parameters, format!("{at}/parameters")),
+    ] {
+        for (i, p) in list.iter().enumerate() {
+            let p_at = format!("{list_at}/{i}");
+            let p: Parameter = resolve(p, raw, &p_at)?;
+            let key = parameter_key(&p);
+            parameters.retain(|(q, _)| parameter_key(q) != key);
+            parameters.push((p, p_at));
+        }
+    }
+    let request_body = match &op.request_body {
+        Some(body) => Some(resolve(body, raw, &format!("{at}/requestBody"))?),
+        None => None,
+    };
+    let websocket = websocket_message(op, &at)?;
+    // A WebSocket operation's responses describe the upgrade, not values: they are not read.
+    let successes = match websocket {
+        Some(_) => Vec::new(),
+        None => successes(raw, op, &at)?,
+    };
+    let mut callbacks = Vec::new();
+    for (name, callback) in &op.callbacks {
+        for (expr, cb_item) in callback {
+            for (cb_method, cb_op) in cb_item.iter() {
+                callbacks.push(CallbackOperation {
+                    name: name.clone(),
+                    operation: cb_op.clone(),
+                    at: format!(
+                        "{at}/callbacks/{}/{}/{cb_method}",
+                        escape_pointer(name),
+                        escape_pointer(expr)
+                    ),
+                });
+            }
+        }
+    }
+    Ok(PathOperation {
+        path: path.to_owned(),
+        method: method.to_owned(),
+        at,
+        operation: op.clone(),
+        parameters,
+        request_body,
+        successes,
+        callbacks,
+        websocket,
+    })
+}
+
+/// A parameter's identity: its name and location.
+fn parameter_key(p: &Parameter) -> (String, &'static str) {
+    let location = match p {
+        Parameter::Path { .. } => "path",
+        Parameter::Query { .. } => "query",
+        Parameter::Header { .. } => "header",
+        Parameter::Cookie { .. } => "cookie",
+    };
+    (p.parameter_data_ref().name.clone(), location)
+}
+
+fn successes(raw: &Value, op: &Operation, at: &str) -> Result<Vec<Success>> {
+    let mut found: Vec<(SuccessStatus, &ReferenceOr<Response>, String)> = Vec::new();
+    for (code, response) in &op.responses.responses {
+        match code {
+            StatusCode::Code(c) if (200..300).contains(c) => {
+                found.push((SuccessStatus::Code(*c), response, c.to_string()))
+            }
+            StatusCode::Range(2) => found.push((SuccessStatus::Range2xx, response, "2XX".into())),
+            _ => {}
+        }
+    }
+    if found.is_empty() {
+        if let Some(default) = &op.responses.default {
+            found.push((SuccessStatus::Default, default, "default".to_owned()));
+        }
+    }
+    found
+        .into_iter()
+        .map(|(status, response, key)| {
+            let at = format!("{at}/responses/{key}");
+            Ok(Success {
+                status,
+                response: resolve(response, raw, &at)?,
+                at,
+            })
+        })
+        .collect()
+}
+
+fn websocket_message(op: &Operation, at: &str) -> Result<Option<WebSocketMessage>> {
+    if let Some(ext) = op.extensions.get("x-websocket") {
+        let mut message = ext
+            .get("message")
+            .cloned()
+            .unwrap_or(Value::Object(Default::default()));
+        crate::normalize::normalize_schema(&mut message);
+        let schema = serde_json::from_value(message).map_err(|e| Error::Structure {
+            pointer: format!("{at}/x-websocket/message"),
+            message: e.to_string(),
+        })?;
+        return Ok(Some(WebSocketMessage::Schema(Box::new(schema))));
+    }
+    if op.extensions.contains_key("x-dropshot-websocket") {
+        return Ok(Some(WebSocketMessage::Untyped));
+    }
+    Ok(None)
+}
+
+/// The operations of `webhooks` (3.1), else `x-webhooks`.
+fn webhooks(raw: &Value) -> Result<Vec<WebhookOperation>> {
+    let key = if raw.get("webhooks").is_some() {
+        "webhooks"
+    } else {
+        "x-webhooks"
+    };
+    let Some(Value::Object(map)) = raw.get(key) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for (name, item) in map {
+        let at = format!("#/{key}/{}", escape_pointer(name));
+        let item: PathItem =
+            serde_json::from_value(item.clone()).map_err(|e| Error::Structure {
+                pointer: at.clone(),
+                message: e.to_string(),
+            })?;
+        for (method, op) in item.iter() {
+            out.push(WebhookOperation {
+                name: name.clone(),
+                operation: op.clone(),
+                at: format!("{at}/{method}"),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The item behind a `ReferenceOr`: itself, or what its local `$ref` points at (following
+/// references to references). `at` names the referring place in errors.
+fn resolve<T: serde::de::DeserializeOwned + Clone>(
+    item: &ReferenceOr<T>,
+    raw: &Value,
+    at: &str,
+) -> Result<T> {
+    let mut current = item.clone();
+    let mut from = at.to_owned();
+    for _ in 0..32 {
+        match current {
+            ReferenceOr::Item(item) => return Ok(item),
+            ReferenceOr::Reference { reference } => {
+                let value = reference
+                    .strip_prefix('#')
+                    .and_then(|ptr| raw.pointer(ptr))
+                    .ok_or_else(|| Error::Reference {
+                        reference: reference.clone(),
+                        pointer: from.clone(),
+                    })?;
+                current = serde_json::from_value(value.clone()).map_err(|e| Error::Structure {
+                    pointer: reference.clone(),
+                    message: e.to_string(),
+                })?;
+                from = reference;
+            }
+        }
+    }
+    Err(Error::Structure {
+        pointer: at.to_owned(),
+        message: "a chain of more than 32 references".to_owned(),
+    })
+}
