@@ -260,107 +260,13 @@ impl<C: From<Client>> ClientBuilder<C> {
     }
 
     fn build_client(self) -> Result<Client, Error> {
-        let raw_base = self
-            .base_url
-            .as_deref()
-            .unwrap_or(self.defaults.base_url)
-            .trim();
-        let parsed = reqwest::Url::parse(raw_base)
-            .map_err(|e| Error::config(format!("invalid base URL {raw_base:?}: {e}")))?;
-        if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
-            return Err(Error::config(format!(
-                "invalid base URL {raw_base:?}: must be an http or https URL"
-            )));
-        }
-        if parsed.query().is_some() || parsed.fragment().is_some() {
-            return Err(Error::config(format!(
-                "invalid base URL {raw_base:?}: must not have a query or fragment"
-            )));
-        }
-        let base_url = raw_base.trim_end_matches('/').to_owned();
-
-        let mut headers = http::HeaderMap::new();
-        let user_agent = http::HeaderValue::from_str(self.defaults.user_agent)
-            .map_err(|_| Error::config("the user agent is not a valid header value"))?;
-        headers.insert(http::header::USER_AGENT, user_agent);
-        for (name, value) in &self.default_headers {
-            let name = http::HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| Error::config(format!("default header name {name:?} is not valid")))?;
-            let mut value = http::HeaderValue::from_str(value).map_err(|_| {
-                Error::config(format!("value of default header {name} is not valid"))
-            })?;
-            value.set_sensitive(true);
-            headers.append(name, value);
-        }
-
-        let mut auth_query = None;
-        let mut credential_header = None;
-        match &self.credentials {
-            None => {}
-            Some(Credentials::Basic { user, password }) => {
-                let token = base64(format!("{user}:{}", password.expose()).as_bytes());
-                headers.insert(
-                    http::header::AUTHORIZATION,
-                    sensitive(&format!("Basic {token}"))?,
-                );
-                credential_header = Some(http::header::AUTHORIZATION);
-            }
-            Some(Credentials::Key(key)) => {
-                let scheme = self
-                    .defaults
-                    .auth
-                    .iter()
-                    .copied()
-                    .find(|s| *s != AuthScheme::Basic)
-                    .unwrap_or(AuthScheme::Bearer);
-                match scheme {
-                    AuthScheme::Bearer | AuthScheme::Basic => {
-                        let value = sensitive(&format!("Bearer {}", key.expose()))?;
-                        headers.insert(http::header::AUTHORIZATION, value);
-                        credential_header = Some(http::header::AUTHORIZATION);
-                    }
-                    AuthScheme::ApiKeyHeader(name) => {
-                        let name = http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-                            Error::config(format!("API key header name {name:?} is not valid"))
-                        })?;
-                        headers.insert(name.clone(), sensitive(key.expose())?);
-                        credential_header = Some(name);
-                    }
-                    AuthScheme::ApiKeyCookie(name) => {
-                        headers.insert(
-                            http::header::COOKIE,
-                            sensitive(&format!("{name}={}", key.expose()))?,
-                        );
-                        credential_header = Some(http::header::COOKIE);
-                    }
-                    AuthScheme::ApiKeyQuery(name) => auth_query = Some((name, key.clone())),
-                }
-            }
-        }
-
+        let (base_url, origin) = self.checked_base_url()?;
+        let mut headers = self.default_header_map()?;
+        let (credential_header, auth_query) = self.credentials_into(&mut headers)?;
         let http = match self.http_client {
             Some(client) => client,
-            None => {
-                let origin = parsed.clone();
-                reqwest::Client::builder()
-                    .connect_timeout(self.connect_timeout)
-                    .pool_idle_timeout(Duration::from_secs(60))
-                    // Credentials may sit in headers reqwest does not know to strip (an API key header), so
-                    // redirects are followed only within the API's own origin.
-                    .redirect(reqwest::redirect::Policy::custom(move |attempt| {
-                        if attempt.previous().len() >= 10 {
-                            attempt.stop()
-                        } else if attempt.url().origin() == origin.origin() {
-                            attempt.follow()
-                        } else {
-                            attempt.stop()
-                        }
-                    }))
-                    .build()
-                    .map_err(|e| Error::config(format!("could not build the HTTP client: {e}")))?
-            }
+            None => http_client(self.connect_timeout, origin)?,
         };
-
         Ok(Client {
             inner: Arc::new(ClientInner {
                 http,
@@ -380,6 +286,114 @@ impl<C: From<Client>> ClientBuilder<C> {
             }),
         })
     }
+
+    /// The base URL without a trailing slash, and the parsed URL (for the redirect policy).
+    fn checked_base_url(&self) -> Result<(String, reqwest::Url), Error> {
+        let raw_base = self
+            .base_url
+            .as_deref()
+            .unwrap_or(self.defaults.base_url)
+            .trim();
+        let parsed = reqwest::Url::parse(raw_base)
+            .map_err(|e| Error::config(format!("invalid base URL {raw_base:?}: {e}")))?;
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
+            return Err(Error::config(format!(
+                "invalid base URL {raw_base:?}: must be an http or https URL"
+            )));
+        }
+        if parsed.query().is_some() || parsed.fragment().is_some() {
+            return Err(Error::config(format!(
+                "invalid base URL {raw_base:?}: must not have a query or fragment"
+            )));
+        }
+        Ok((raw_base.trim_end_matches('/').to_owned(), parsed))
+    }
+
+    /// `User-Agent` and the default headers.
+    fn default_header_map(&self) -> Result<http::HeaderMap, Error> {
+        let mut headers = http::HeaderMap::new();
+        let user_agent = http::HeaderValue::from_str(self.defaults.user_agent)
+            .map_err(|_| Error::config("the user agent is not a valid header value"))?;
+        headers.insert(http::header::USER_AGENT, user_agent);
+        for (name, value) in &self.default_headers {
+            let name = http::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::config(format!("default header name {name:?} is not valid")))?;
+            let mut value = http::HeaderValue::from_str(value).map_err(|_| {
+                Error::config(format!("value of default header {name} is not valid"))
+            })?;
+            value.set_sensitive(true);
+            headers.append(name, value);
+        }
+        Ok(headers)
+    }
+
+    /// Puts the credentials where the API takes them: returns the header that carries them (removed for
+    /// anonymous operations) or the query parameter that does.
+    #[allow(
+        clippy::type_complexity,
+        reason = "the two places a credential can go, named at the one call site"
+    )]
+    fn credentials_into(
+        &self,
+        headers: &mut http::HeaderMap,
+    ) -> Result<(Option<http::HeaderName>, Option<(&'static str, Secret)>), Error> {
+        let key = match &self.credentials {
+            None => return Ok((None, None)),
+            Some(Credentials::Basic { user, password }) => {
+                let token = base64(format!("{user}:{}", password.expose()).as_bytes());
+                let value = sensitive(&format!("Basic {token}"))?;
+                headers.insert(http::header::AUTHORIZATION, value);
+                return Ok((Some(http::header::AUTHORIZATION), None));
+            }
+            Some(Credentials::Key(key)) => key,
+        };
+        let scheme = self
+            .defaults
+            .auth
+            .iter()
+            .copied()
+            .find(|s| *s != AuthScheme::Basic)
+            .unwrap_or(AuthScheme::Bearer);
+        let (name, value) = match scheme {
+            AuthScheme::Bearer | AuthScheme::Basic => (
+                http::header::AUTHORIZATION,
+                sensitive(&format!("Bearer {}", key.expose()))?,
+            ),
+            AuthScheme::ApiKeyHeader(name) => {
+                let name = http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                    Error::config(format!("API key header name {name:?} is not valid"))
+                })?;
+                (name, sensitive(key.expose())?)
+            }
+            AuthScheme::ApiKeyCookie(name) => (
+                http::header::COOKIE,
+                sensitive(&format!("{name}={}", key.expose()))?,
+            ),
+            AuthScheme::ApiKeyQuery(name) => return Ok((None, Some((name, key.clone())))),
+        };
+        headers.insert(name.clone(), value);
+        Ok((Some(name), None))
+    }
+}
+
+/// The default HTTP client: redirects only within the API's origin.
+fn http_client(connect_timeout: Duration, origin: reqwest::Url) -> Result<reqwest::Client, Error> {
+    reqwest::Client::builder()
+        .connect_timeout(connect_timeout)
+        .pool_idle_timeout(Duration::from_secs(60))
+        // Credentials may sit in headers reqwest does not know to strip (an API key header), so
+        // redirects are followed only within the API's own origin.
+        .redirect(reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() >= 10 {
+                attempt.stop()
+            } else if attempt.url().origin() == origin.origin() {
+                attempt.follow()
+            } else {
+                attempt.stop()
+            }
+        }))
+        .build()
+        .map_err(|e| Error::config(format!("could not build the HTTP client: {e}")))
 }
 
 impl<C> ::std::fmt::Debug for ClientBuilder<C> {

@@ -12,7 +12,9 @@
 mod client;
 mod error;
 pub mod multipart;
+mod orchestrator;
 pub mod pagination;
+mod params;
 mod rate_limit;
 mod request;
 mod response;
@@ -28,7 +30,8 @@ pub mod wire;
 
 pub use client::{AuthScheme, Client, ClientBuilder, ClientDefaults};
 pub use error::{ApiError, Error, ErrorDetail, ValidationIssue};
+pub use params::QueryStyle;
 pub use rate_limit::RateLimit;
-pub use request::{QueryStyle, Request, RequestOptions};
+pub use request::{Request, RequestOptions};
 pub use response::{ByteStream, RawResponse, Response};
 pub use secret::Secret;

@@ -35,8 +35,18 @@ pub const RUNTIME_FILES: &[(&str, &str, Option<&str>)] = &[
         None,
     ),
     (
+        "orchestrator.rs",
+        include_str!("../../../templates/src/orchestrator.rs"),
+        None,
+    ),
+    (
         "pagination.rs",
         include_str!("../../../templates/src/pagination.rs"),
+        None,
+    ),
+    (
+        "params.rs",
+        include_str!("../../../templates/src/params.rs"),
         None,
     ),
     (
@@ -80,8 +90,13 @@ pub const RUNTIME_FILES: &[(&str, &str, Option<&str>)] = &[
         Some("webhooks"),
     ),
     (
-        "websocket.rs",
-        include_str!("../../../templates/src/websocket.rs"),
+        "websocket/mod.rs",
+        include_str!("../../../templates/src/websocket/mod.rs"),
+        Some("websocket"),
+    ),
+    (
+        "websocket/error.rs",
+        include_str!("../../../templates/src/websocket/error.rs"),
         Some("websocket"),
     ),
 ];
@@ -627,7 +642,7 @@ mod tests {
         };
         let files = runtime_files(&features);
         let names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
-        assert!(names.contains(&"sse.rs") && !names.contains(&"websocket.rs"));
+        assert!(names.contains(&"sse.rs") && !names.contains(&"websocket/mod.rs"));
         let (_, mod_rs) = &files[0];
         assert!(mod_rs.contains("pub mod sse;") && !mod_rs.contains("websocket"));
         assert!(!mod_rs.contains("#![") && !mod_rs.contains("cfg(feature"));
@@ -644,5 +659,35 @@ mod tests {
         assert!(!names_crate(&files("my_bytes::X"), "bytes"));
         let runtime_only = BTreeMap::from([("src/runtime/a.rs".to_owned(), "http::X".to_owned())]);
         assert!(!names_crate(&runtime_only, "http"));
+    }
+
+    /// Every source file of the runtime is in the inline copy (lib.rs as mod.rs), and each stays
+    /// small enough to read.
+    #[test]
+    fn the_inline_copy_lists_every_runtime_file() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../templates/src");
+        let mut on_disk = Vec::new();
+        let mut dirs = vec![src.clone()];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let rel = path.strip_prefix(&src).unwrap().to_string_lossy();
+                    on_disk.push(rel.replace('\\', "/").replace("lib.rs", "mod.rs"));
+                }
+            }
+        }
+        on_disk.sort();
+        let mut listed: Vec<String> = RUNTIME_FILES
+            .iter()
+            .map(|(n, _, _)| n.to_string())
+            .collect();
+        listed.sort();
+        assert_eq!(on_disk, listed, "RUNTIME_FILES and templates/src differ");
+        for (name, text, _) in RUNTIME_FILES {
+            assert!(text.lines().count() <= 700, "{name} is over 700 lines");
+        }
     }
 }

@@ -1,12 +1,10 @@
 //! Load: 2,000 concurrent requests through one `Client` to a loopback server. All succeed, connections are
 //! reused (far fewer than 2,000), and memory stays bounded.
 
-mod http_support;
-
 use std::time::Instant;
 
+use crate::http_support::*;
 use http::Method;
-use http_support::*;
 use serde_json::Value;
 
 const REQUESTS: usize = 2000;

@@ -3,7 +3,7 @@
 //! Prism runs with `--errors`: it checks every request the SDK sends against `fixtures/miteos/openapi.json`
 //! (path, query, headers, auth, body) and answers 422 with an `sl-violations` header when one breaks the spec;
 //! valid requests get the spec's examples, which must decode into the SDK's types. Every operation but the
-//! WebSocket `events().subscribe()` (Prism cannot mock it; `tests/loopback_events.rs` covers it) is called once.
+//! WebSocket `events().subscribe()` (Prism cannot mock it; `loopback_events` covers it) is called once.
 //! Prism must be installed: `scripts/install-test-tools.sh`.
 
 use std::collections::BTreeMap;

@@ -23,6 +23,10 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 use crate::{Client, Error};
 
+mod error;
+pub use error::StreamError;
+use error::{BoxError, fmt_reason};
+
 /// Close code the server sends when the credentials are missing or invalid.
 pub const CLOSE_UNAUTHORIZED: u16 = 4001;
 /// Close code the server sends when the plan's number of concurrent connections is reached.
@@ -34,7 +38,6 @@ const CLOSE_GRACE: Duration = Duration::from_secs(2);
 
 type Ws =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-type BoxError = ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>;
 
 /// A message type of an event stream: it tells its id, by which replays are recognised.
 pub trait StreamEvent {
@@ -127,81 +130,6 @@ impl StreamOptions {
     }
 }
 
-/// Why an [`EventStream`] item failed. Only [`StreamError::Decode`] lets the stream go on; after
-/// any other error the stream ends.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum StreamError {
-    /// The server refused the credentials: close code 4001, or HTTP 401 on the handshake.
-    #[error("event stream unauthorized: the API key is missing or invalid{}", fmt_reason(.reason))]
-    Unauthorized {
-        /// The close reason or the start of the 401 body.
-        reason: String,
-    },
-    /// The plan's limit of concurrent event streams is reached (close code 4008).
-    #[error("event stream refused: connection limit of the plan reached{}", fmt_reason(.reason))]
-    ConnectionLimit {
-        /// The close reason the server gave.
-        reason: String,
-    },
-    /// The server closed the stream with a code that is neither normal nor worth a reconnect.
-    #[error("event stream closed by the server with code {code}{}", fmt_reason(.reason))]
-    Closed {
-        /// The WebSocket close code.
-        code: u16,
-        /// The close reason the server gave.
-        reason: String,
-    },
-    /// The handshake got an HTTP answer other than 101 that a retry would not change.
-    #[error("event stream handshake rejected with HTTP {status}{}", fmt_reason(.body_excerpt))]
-    Rejected {
-        /// HTTP status of the answer.
-        status: u16,
-        /// The start of its body.
-        body_excerpt: String,
-    },
-    /// The handshake failed in a way a retry would not change (e.g. an invalid TLS certificate).
-    #[error("event stream handshake failed: {source}")]
-    Handshake {
-        /// What failed.
-        #[source]
-        source: BoxError,
-    },
-    /// The connection dropped (or could not be made) and every reconnection attempt failed.
-    #[error("event stream disconnected; gave up after {attempts} reconnection attempts: {source}")]
-    Disconnected {
-        /// Attempts made since the last message arrived.
-        attempts: u32,
-        /// The last failure.
-        #[source]
-        source: BoxError,
-    },
-    /// A message is not of the expected shape; the stream goes on with the next one.
-    #[error("event stream message does not decode: {source}; message starts {excerpt:?}")]
-    Decode {
-        /// The start of the message.
-        excerpt: String,
-        /// The JSON error.
-        #[source]
-        source: serde_json::Error,
-    },
-}
-
-/// Lets `?` turn a stream item's error into the crate's one error type.
-impl From<StreamError> for Error {
-    fn from(error: StreamError) -> Self {
-        Error::Stream(::std::boxed::Box::new(error))
-    }
-}
-
-fn fmt_reason(reason: &str) -> String {
-    if reason.is_empty() {
-        String::new()
-    } else {
-        format!(": {reason}")
-    }
-}
-
 /// Opens an event stream on a path template of the client's API (`/instances/{id}/console`),
 /// filling its `{name}` parameters (percent-encoded as one segment each); otherwise as [`connect`].
 pub fn connect_template<T>(
@@ -214,7 +142,7 @@ pub fn connect_template<T>(
 where
     T: serde::de::DeserializeOwned + StreamEvent,
 {
-    let path = crate::request::expand_path(template, path_params)
+    let path = crate::params::expand_path(template, path_params)
         .map_err(|message| Error::config(format!("event stream path: {message}")))?;
     connect(client, &path, query, options)
 }
@@ -436,6 +364,88 @@ impl<T> EventStream<T> {
     }
 }
 
+impl<T> EventStream<T>
+where
+    T: serde::de::DeserializeOwned + StreamEvent,
+{
+    /// Reads the open socket. `Some` ends this poll; `None` goes round the state machine again (a skipped
+    /// frame, a reconnect, or an event already seen).
+    #[allow(
+        clippy::type_complexity,
+        reason = "the poll result of `Stream::poll_next`, or none"
+    )]
+    fn poll_open(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Option<Poll<Option<::std::result::Result<T, StreamError>>>> {
+        let State::Open(ws) = &mut self.state else {
+            return None;
+        };
+        let message = match Pin::new(&mut **ws).poll_next(cx) {
+            Poll::Pending => return Some(Poll::Pending),
+            Poll::Ready(message) => message,
+        };
+        let payload = match message {
+            Some(Ok(tungstenite::Message::Close(frame))) => {
+                let State::Open(ws) = ::std::mem::replace(&mut self.state, State::Done) else {
+                    unreachable!("matched State::Open above")
+                };
+                if let Some(err) = self.on_close(ws, frame) {
+                    return Some(Poll::Ready(Some(Err(err))));
+                }
+                return None;
+            }
+            Some(Ok(tungstenite::Message::Text(text))) => bytes::Bytes::from(text),
+            Some(Ok(tungstenite::Message::Binary(bytes))) => bytes,
+            // tungstenite answers pings itself while we read.
+            Some(Ok(_)) => return None,
+            Some(Err(err)) => {
+                if let Some(err) = self.retry_or_give_up(err.into()) {
+                    return Some(Poll::Ready(Some(Err(err))));
+                }
+                return None;
+            }
+            None => {
+                let err = tungstenite::Error::ConnectionClosed.into();
+                if let Some(err) = self.retry_or_give_up(err) {
+                    return Some(Poll::Ready(Some(Err(err))));
+                }
+                return None;
+            }
+        };
+        self.attempts = 0;
+        self.accept(&payload).map(|item| Poll::Ready(Some(item)))
+    }
+
+    /// Waits (up to the deadline) for the server to finish a close handshake, then ends the stream.
+    fn poll_closing(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<::std::result::Result<T, StreamError>>> {
+        let State::Closing {
+            mut ws,
+            mut deadline,
+            then,
+        } = ::std::mem::replace(&mut self.state, State::Done)
+        else {
+            unreachable!("polled in State::Closing")
+        };
+        let finished = deadline.as_mut().poll(cx).is_ready()
+            || loop {
+                match Pin::new(&mut *ws).poll_next(cx) {
+                    Poll::Pending => break false,
+                    Poll::Ready(Some(Ok(_))) => {}
+                    Poll::Ready(_) => break true,
+                }
+            };
+        if !finished {
+            self.state = State::Closing { ws, deadline, then };
+            return Poll::Pending;
+        }
+        Poll::Ready(then.map(Err))
+    }
+}
+
 impl<T> Stream for EventStream<T>
 where
     T: serde::de::DeserializeOwned + StreamEvent,
@@ -471,68 +481,12 @@ where
                         }
                     }
                 }
-                State::Open(ws) => {
-                    let message = match Pin::new(&mut **ws).poll_next(cx) {
-                        Poll::Pending => return Poll::Pending,
-                        Poll::Ready(message) => message,
-                    };
-                    let payload = match message {
-                        Some(Ok(tungstenite::Message::Close(frame))) => {
-                            let State::Open(ws) = ::std::mem::replace(&mut this.state, State::Done)
-                            else {
-                                unreachable!("matched State::Open above")
-                            };
-                            if let Some(err) = this.on_close(ws, frame) {
-                                return Poll::Ready(Some(Err(err)));
-                            }
-                            continue;
-                        }
-                        Some(Ok(tungstenite::Message::Text(text))) => bytes::Bytes::from(text),
-                        Some(Ok(tungstenite::Message::Binary(bytes))) => bytes,
-                        // tungstenite answers pings itself while we read.
-                        Some(Ok(_)) => continue,
-                        Some(Err(err)) => {
-                            if let Some(err) = this.retry_or_give_up(err.into()) {
-                                return Poll::Ready(Some(Err(err)));
-                            }
-                            continue;
-                        }
-                        None => {
-                            let err = tungstenite::Error::ConnectionClosed.into();
-                            if let Some(err) = this.retry_or_give_up(err) {
-                                return Poll::Ready(Some(Err(err)));
-                            }
-                            continue;
-                        }
-                    };
-                    this.attempts = 0;
-                    if let Some(item) = this.accept(&payload) {
-                        return Poll::Ready(Some(item));
+                State::Open(_) => {
+                    if let Some(poll) = this.poll_open(cx) {
+                        return poll;
                     }
                 }
-                State::Closing { .. } => {
-                    let State::Closing {
-                        mut ws,
-                        mut deadline,
-                        then,
-                    } = ::std::mem::replace(&mut this.state, State::Done)
-                    else {
-                        unreachable!("matched State::Closing above")
-                    };
-                    let finished = deadline.as_mut().poll(cx).is_ready()
-                        || loop {
-                            match Pin::new(&mut *ws).poll_next(cx) {
-                                Poll::Pending => break false,
-                                Poll::Ready(Some(Ok(_))) => {}
-                                Poll::Ready(_) => break true,
-                            }
-                        };
-                    if !finished {
-                        this.state = State::Closing { ws, deadline, then };
-                        return Poll::Pending;
-                    }
-                    return Poll::Ready(then.map(Err));
-                }
+                State::Closing { .. } => return this.poll_closing(cx),
             }
         }
     }

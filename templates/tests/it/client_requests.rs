@@ -1,12 +1,10 @@
 //! What the client puts on the wire: path and query serialisation, headers, bodies, credentials; errors found
 //! while building a request; and that the API key never shows in logs, `Debug` or `Display`.
 
-mod http_support;
-
 use std::collections::BTreeMap;
 
+use crate::http_support::*;
 use http::Method;
-use http_support::*;
 use sdkgen_runtime::{
     AuthScheme, ClientBuilder, ClientDefaults, Error, QueryStyle, RequestOptions,
 };

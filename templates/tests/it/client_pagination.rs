@@ -1,10 +1,8 @@
 //! Pagination streams against a loopback server: 1,000 items in pages of 50, offset and cursor style.
 
-mod http_support;
-
+use crate::http_support::*;
 use futures_util::{StreamExt, TryStreamExt};
 use http::Method;
-use http_support::*;
 use sdkgen_runtime::pagination::{cursor_stream, offset_stream};
 use sdkgen_runtime::{Client, Error, Response};
 

@@ -1,12 +1,10 @@
 //! Retry policy against loopback servers: which failures are retried, how long the client waits, and that a
 //! non-idempotent request whose fate is unknown is never sent twice.
 
-mod http_support;
-
 use std::time::{Duration, Instant};
 
+use crate::http_support::*;
 use http::Method;
-use http_support::*;
 use sdkgen_runtime::{Error, RequestOptions};
 use serde_json::Value;
 use tokio::io::AsyncWriteExt;

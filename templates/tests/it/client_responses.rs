@@ -1,13 +1,11 @@
 //! Bad and unusual responses from loopback servers: each becomes a typed error, never a panic; rate-limit and
 //! request-id headers are read on success and on errors.
 
-mod http_support;
-
 use std::time::{Duration, Instant};
 
+use crate::http_support::*;
 use futures_util::StreamExt;
 use http::Method;
-use http_support::*;
 use sdkgen_runtime::{Error, ErrorDetail, RequestOptions};
 use serde_json::Value;
 use tokio::io::AsyncWriteExt;

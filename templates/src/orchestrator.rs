@@ -1,0 +1,426 @@
+//! The orchestrator: sends a prepared request attempt by attempt until one succeeds or the retry policy
+//! ([`crate::retry`]) says stop, and reads the response of the attempt that ended the call.
+//!
+//! Each attempt waits for the rate limit and for a free in-flight slot, then has `timeout` for the response
+//! headers and, for buffered responses, the whole body. How it ended is one of [`Attempt`]'s cases; whether
+//! another attempt follows is decided in one place, [`Prepared::next_attempt_after`].
+
+use ::std::string::{String, ToString};
+use ::std::time::{Duration, Instant};
+
+use tracing::Instrument;
+
+use crate::request::{Body, api_error};
+use crate::response::{ByteStream, ResponseHead};
+use crate::retry::{self, Failure};
+use crate::{Client, Error, RateLimit, RawResponse, Response};
+
+/// Error bodies are kept up to this size (or the client's `max_response_bytes`, if smaller).
+const ERROR_BODY_LIMIT: u64 = 64 * 1024;
+
+/// A request resolved into what every attempt sends, with the limits that apply to it.
+pub(crate) struct Prepared<'a> {
+    pub(crate) client: &'a Client,
+    pub(crate) method: http::Method,
+    pub(crate) path: &'static str,
+    pub(crate) url: reqwest::Url,
+    pub(crate) headers: http::HeaderMap,
+    pub(crate) body: Body,
+    pub(crate) timeout: Duration,
+    pub(crate) max_retries: u32,
+    /// The operation sends an idempotency key, so the server recognises a repeated attempt.
+    pub(crate) has_idempotency_key: bool,
+}
+
+/// How one attempt ended.
+enum Attempt<'a> {
+    /// A 2xx answer: its body read (buffered) or still to be streamed.
+    Succeeded(Outcome<'a>),
+    /// Anything else: a candidate for a retry.
+    Unsuccessful(Unsuccessful<'a>),
+}
+
+/// An attempt that did not succeed.
+enum Unsuccessful<'a> {
+    /// An answer with a status that is not 2xx, its body not read yet.
+    Answered(Dispatched<'a>),
+    /// No answer to go by: the connection failed or broke, or the attempt timed out.
+    Failed { error: Error, failure: Failure },
+}
+
+impl<'a> Unsuccessful<'a> {
+    /// What the retry policy weighs: the kind of failure and the wait the server asked for.
+    fn failure(&self) -> (Failure, Option<Duration>) {
+        match self {
+            Unsuccessful::Answered(answer) => (
+                Failure::Status(answer.response.status()),
+                retry::retry_after(answer.response.headers()),
+            ),
+            Unsuccessful::Failed { failure, .. } => (*failure, None),
+        }
+    }
+
+    /// Frees the connection for the next attempt; says why there is one.
+    async fn before_retry(self) -> String {
+        match self {
+            Unsuccessful::Answered(answer) => {
+                let status = answer.response.status();
+                answer.drain().await;
+                status.to_string()
+            }
+            Unsuccessful::Failed { error, .. } => error.to_string(),
+        }
+    }
+
+    /// The end of a call that is not retried: the answer itself (with `any_status`), or the error.
+    async fn into_result(self, any_status: bool) -> Result<Outcome<'a>, Error> {
+        match self {
+            Unsuccessful::Answered(answer) if any_status => {
+                answer.read_body().await.map(Outcome::Body)
+            }
+            Unsuccessful::Answered(answer) => Err(answer.into_api_error().await),
+            Unsuccessful::Failed { error, .. } => Err(error),
+        }
+    }
+}
+
+impl Prepared<'_> {
+    /// Whether another attempt follows attempt number `attempt`, which failed as `failure`, and after how
+    /// long. The whole retry decision:
+    ///
+    /// | condition                                   | retry?                                   |
+    /// |---------------------------------------------|------------------------------------------|
+    /// | attempts used up (`attempt > max_retries`)  | no                                       |
+    /// | the policy refuses `failure` for the method | no ([`retry::may_retry`])                |
+    /// | the server asks for a wait over the maximum | no (`max_retry_after`)                   |
+    /// | otherwise                                   | after the server's wait, else the backoff |
+    fn next_attempt_after(
+        &self,
+        attempt: u32,
+        failure: Failure,
+        requested: Option<Duration>,
+    ) -> Option<Duration> {
+        let inner = &self.client.inner;
+        let retry = attempt <= self.max_retries
+            && retry::may_retry(&self.method, self.has_idempotency_key, failure)
+            && requested.is_none_or(|wait| wait <= inner.max_retry_after);
+        retry.then(|| requested.unwrap_or_else(|| inner.backoff.delay(attempt)))
+    }
+}
+
+impl<'a> Prepared<'a> {
+    /// Sends attempts until one succeeds (or, with `any_status`, until an answer that is not retried) or the
+    /// retry policy gives up. With `buffered` the body is read as part of the attempt, so that a connection
+    /// that breaks while the body arrives is retried like one that breaks before.
+    pub(crate) async fn send(
+        mut self,
+        any_status: bool,
+        buffered: bool,
+    ) -> Result<Outcome<'a>, Error> {
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            tracing::Span::current().record("attempts", attempt);
+            let unsuccessful = match self.attempt(attempt, buffered).await? {
+                Attempt::Succeeded(outcome) => return Ok(outcome),
+                Attempt::Unsuccessful(unsuccessful) => unsuccessful,
+            };
+            let (failure, requested) = unsuccessful.failure();
+            let Some(wait) = self.next_attempt_after(attempt, failure, requested) else {
+                return unsuccessful.into_result(any_status).await;
+            };
+            let reason = unsuccessful.before_retry().await;
+            retry_pause(attempt, &reason, failure, wait).await;
+        }
+    }
+
+    /// One attempt: waits for the rate limit and a free slot, sends, and sorts out how it ended. Errors
+    /// here (a body that cannot be built, a body over the size limit) end the call.
+    async fn attempt(&mut self, attempt: u32, buffered: bool) -> Result<Attempt<'a>, Error> {
+        let client = self.client;
+        if let Some(wait) = client.rate_limit_wait() {
+            tracing::debug!(
+                wait_ms = wait.as_millis() as u64,
+                "rate limit used up; waiting for the reset"
+            );
+            tokio::time::sleep(wait).await;
+        }
+        let Ok(permit) = client.inner.permits.clone().acquire_owned().await else {
+            return Err(self.error("the client is shutting down"));
+        };
+        let request = self.build_request()?;
+        let attempt_span = tracing::debug_span!(
+            "attempt",
+            attempt,
+            status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let deadline = started + self.timeout;
+        let result = tokio::time::timeout_at(deadline.into(), client.inner.http.execute(request))
+            .instrument(attempt_span.clone())
+            .await;
+        attempt_span.record("duration_ms", started.elapsed().as_millis() as u64);
+        let response = match result {
+            Ok(Ok(response)) => response,
+            Ok(Err(e)) => return Ok(Attempt::Unsuccessful(self.transport_failure(e))),
+            Err(_elapsed) => {
+                let error = self.timeout_error();
+                let failure = Failure::Unknown;
+                return Ok(Attempt::Unsuccessful(Unsuccessful::Failed {
+                    error,
+                    failure,
+                }));
+            }
+        };
+        let status = response.status();
+        attempt_span.record("status", status.as_u16());
+        tracing::Span::current().record("status", status.as_u16());
+        client.record_rate_limit(RateLimit::from_headers(response.headers()));
+        let dispatched = Dispatched {
+            client,
+            method: self.method.clone(),
+            path: self.path,
+            response,
+            deadline,
+            timeout: self.timeout,
+            permit,
+        };
+        if !status.is_success() {
+            return Ok(Attempt::Unsuccessful(Unsuccessful::Answered(dispatched)));
+        }
+        if !buffered {
+            return Ok(Attempt::Succeeded(Outcome::Head(dispatched)));
+        }
+        match dispatched.read_body().await {
+            Ok(raw) => Ok(Attempt::Succeeded(Outcome::Body(raw))),
+            // The body broke off or took too long: the request may have had its effect.
+            Err(error @ (Error::Transport { .. } | Error::Timeout { .. })) => {
+                let failure = Failure::Unknown;
+                Ok(Attempt::Unsuccessful(Unsuccessful::Failed {
+                    error,
+                    failure,
+                }))
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    /// The HTTP request of one attempt (a multipart body is rebuilt every time).
+    fn build_request(&mut self) -> Result<reqwest::Request, Error> {
+        let mut builder = self
+            .client
+            .inner
+            .http
+            .request(self.method.clone(), self.url.clone())
+            .headers(self.headers.clone());
+        match &mut self.body {
+            // A POST, PUT or PATCH without a body still says `Content-Length: 0`
+            // (RFC 9110 §8.6); some front ends answer 411 without it.
+            Body::Empty
+                if matches!(
+                    self.method,
+                    http::Method::POST | http::Method::PUT | http::Method::PATCH
+                ) =>
+            {
+                builder = builder.header(http::header::CONTENT_LENGTH, "0");
+            }
+            Body::Empty => {}
+            Body::Bytes(bytes, _) => builder = builder.body(bytes.clone()),
+            Body::Multipart(parts) => {
+                let form = parts.to_form().map_err(|message| self.error(message))?;
+                builder = builder.multipart(form);
+            }
+        }
+        builder
+            .build()
+            .map_err(|e| Error::transport(&self.method, self.path, e))
+    }
+
+    /// A failure reported by the HTTP client: not sent (connect errors), or sent with an unknown fate.
+    fn transport_failure(&self, e: reqwest::Error) -> Unsuccessful<'a> {
+        let failure = if e.is_connect() {
+            Failure::NotSent
+        } else {
+            Failure::Unknown
+        };
+        let error = if e.is_timeout() && !e.is_connect() {
+            self.timeout_error()
+        } else {
+            Error::transport(&self.method, self.path, e)
+        };
+        Unsuccessful::Failed { error, failure }
+    }
+
+    fn timeout_error(&self) -> Error {
+        Error::Timeout {
+            method: self.method.clone(),
+            path: self.path,
+            timeout: self.timeout,
+        }
+    }
+
+    fn error(&self, message: impl Into<String>) -> Error {
+        Error::build(&self.method, self.path, message)
+    }
+}
+
+/// Logs why another attempt follows and waits before it.
+async fn retry_pause(attempt: u32, reason: &str, failure: Failure, wait: Duration) {
+    tracing::debug!(
+        attempt,
+        reason,
+        not_sent = failure == Failure::NotSent,
+        wait_ms = wait.as_millis() as u64,
+        "retrying"
+    );
+    tokio::time::sleep(wait).await;
+}
+
+/// What `Prepared::send` ends with: a buffered response, or the head of one whose body is still to be streamed.
+pub(crate) enum Outcome<'a> {
+    Body(RawResponse),
+    Head(Dispatched<'a>),
+}
+
+impl<'a> Outcome<'a> {
+    pub(crate) fn into_body(self) -> Result<RawResponse, Error> {
+        match self {
+            Outcome::Body(raw) => Ok(raw),
+            Outcome::Head(d) => Err(Error::build(
+                &d.method,
+                d.path,
+                "internal: body was not read",
+            )),
+        }
+    }
+
+    pub(crate) fn into_head(self) -> Result<Dispatched<'a>, Error> {
+        match self {
+            Outcome::Head(d) => Ok(d),
+            Outcome::Body(raw) => Err(raw.into_error()),
+        }
+    }
+}
+
+/// The response headers of the attempt that ended a call, its body not read yet.
+pub(crate) struct Dispatched<'a> {
+    client: &'a Client,
+    method: http::Method,
+    path: &'static str,
+    response: reqwest::Response,
+    deadline: Instant,
+    /// The attempt's timeout, for the error message.
+    timeout: Duration,
+    permit: tokio::sync::OwnedSemaphorePermit,
+}
+
+enum BodyRead {
+    Complete(bytes::Bytes),
+    /// Reading stopped at the limit; the bytes read so far.
+    TooLarge(bytes::Bytes),
+}
+
+impl Dispatched<'_> {
+    fn head(&self) -> ResponseHead {
+        ResponseHead::new(
+            self.method.clone(),
+            self.path,
+            self.response.status(),
+            self.response.headers().clone(),
+        )
+    }
+
+    /// Reads up to `limit` bytes of the body before the attempt's deadline.
+    /// With `precheck`, a declared `content-length` above the limit fails before reading anything.
+    async fn read_limited(&mut self, limit: u64, precheck: bool) -> Result<BodyRead, Error> {
+        let (method, path, timeout) = (&self.method, self.path, self.timeout);
+        if precheck
+            && self
+                .response
+                .content_length()
+                .is_some_and(|len| len > limit)
+        {
+            return Ok(BodyRead::TooLarge(bytes::Bytes::new()));
+        }
+        let response = &mut self.response;
+        let read = async {
+            let mut buf = bytes::BytesMut::new();
+            while let Some(chunk) = response
+                .chunk()
+                .await
+                .map_err(|e| Error::transport(method, path, e))?
+            {
+                let room = limit.saturating_sub(buf.len() as u64) as usize;
+                if chunk.len() > room {
+                    buf.extend_from_slice(&chunk[..room]);
+                    return Ok(BodyRead::TooLarge(buf.freeze()));
+                }
+                buf.extend_from_slice(&chunk);
+            }
+            Ok(BodyRead::Complete(buf.freeze()))
+        };
+        match tokio::time::timeout_at(self.deadline.into(), read).await {
+            Ok(result) => result,
+            Err(_) => Err(Error::Timeout {
+                method: method.clone(),
+                path,
+                timeout,
+            }),
+        }
+    }
+
+    /// Reads the whole body within the client's size limit.
+    async fn read_body(mut self) -> Result<RawResponse, Error> {
+        let limit = self.client.inner.max_response_bytes;
+        match self.read_limited(limit, true).await? {
+            BodyRead::Complete(body) => Ok(RawResponse::new(self.head(), body)),
+            BodyRead::TooLarge(_) => Err(Error::BodyTooLarge {
+                method: self.method.clone(),
+                path: self.path,
+                status: self.response.status(),
+                limit,
+            }),
+        }
+    }
+
+    /// Reads and drops a small error body before a retry so that the connection can be reused (a struggling
+    /// server is spared new connections); gives up after 64 KiB or 250 ms.
+    async fn drain(mut self) {
+        let limit = ERROR_BODY_LIMIT;
+        let _ =
+            tokio::time::timeout(Duration::from_millis(250), self.read_limited(limit, true)).await;
+    }
+
+    /// Turns an error response into `Error::Api`, reading a bounded part of its body.
+    async fn into_api_error(mut self) -> Error {
+        let limit = ERROR_BODY_LIMIT.min(self.client.inner.max_response_bytes);
+        let (body, complete) = match self.read_limited(limit, false).await {
+            Ok(BodyRead::Complete(body)) => (body, true),
+            Ok(BodyRead::TooLarge(partial)) => (partial, false),
+            Err(_) => (bytes::Bytes::new(), false),
+        };
+        api_error(self.head(), &body, complete)
+    }
+
+    pub(crate) fn into_stream(self) -> Response<ByteStream> {
+        let head = self.head();
+        let limit = self.client.inner.max_response_bytes;
+        let Dispatched {
+            method,
+            path,
+            response,
+            permit,
+            ..
+        } = self;
+        let status = response.status();
+        let context = (method.clone(), path, status);
+        let stream = futures_util::StreamExt::map(response.bytes_stream(), move |chunk| {
+            // The in-flight slot is held until the body is dropped.
+            let _slot = &permit;
+            chunk.map_err(|e| Error::transport(&method, path, e))
+        });
+        let body = ByteStream::with_context(stream, limit, context);
+        head.into_response(body)
+    }
+}

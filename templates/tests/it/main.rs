@@ -1,0 +1,19 @@
+//! The runtime's integration tests, in one binary so that a test run links the HTTP stack once: loopback
+//! servers (`http_support`) for requests, responses, retries, pagination and load; SSE, WebSocket and
+//! webhook verification.
+//!
+//! Two tests are binaries of their own because they need a process to themselves: `client_env` changes the
+//! process environment (unsound while other test threads may read it), and `client_key_leak` installs a global
+//! `tracing` subscriber at TRACE level and must see only its own requests' spans.
+
+#[path = "../http_support/mod.rs"]
+mod http_support;
+
+mod client_load;
+mod client_pagination;
+mod client_requests;
+mod client_responses;
+mod client_retries;
+mod sse_stream;
+mod webhooks_verify;
+mod websocket_stream;
