@@ -160,6 +160,7 @@ impl TypeSpace<'_> {
             wire: wire.to_owned(),
             ty: lowered.ty,
             presence: presence(required, lowered.nullable),
+            null_setter: None,
             boxed: false,
             docs,
             constant: lowered.constant,
