@@ -121,8 +121,14 @@ fn multipart_statement(parts: &[MultipartPart]) -> TokenStream {
             quote! { #required_check if let Some(value) = &self.#n { form.value(#wire, value); } }
         }
     });
+    // A form no part is added to (the body declares none) is sent empty, never mutated.
+    let form = if parts.is_empty() {
+        quote!(form)
+    } else {
+        quote!(mut form)
+    };
     quote! {
-        let mut form = crate::runtime::multipart::Multipart::new();
+        let #form = crate::runtime::multipart::Multipart::new();
         #(#adds)*
         request.multipart(form);
     }
