@@ -136,6 +136,9 @@ pub struct Field {
     pub ty: TypeRef,
     /// Whether the field may be absent or null, and how the two are told apart.
     pub presence: Presence,
+    /// For [`Presence::AbsentOrNull`] fields of sent types: the setter that sends an explicit
+    /// null (`foo_null`), unless another field has that name.
+    pub null_setter: Option<String>,
     /// Boxed to break a recursive cycle.
     pub boxed: bool,
     /// Doc text.

@@ -1,8 +1,9 @@
 //! sdkgen: turns an OpenAPI 3.0/3.1 document into a typed async Rust SDK crate.
 //!
 //! The pipeline runs one way: [`load`] (file, JSON or YAML, 3.0 or 3.1, external refs bundled)
-//! → [`lower`] (names, refs, schemas and operations into the plain-data [`ir`]) → [`emit`] (tokens
-//! with `quote!`, formatted by prettyplease) → [`output`] (write, or check for drift).
+//! into a normalized [`document::Document`] → [`lower`] (names, refs, schemas and operations into
+//! the plain-data [`ir`], every decision taken) → [`emit`] (tokens with `quote!`, formatted by
+//! prettyplease) → [`output`] (write, or check for drift).
 #![deny(missing_docs)]
 
 pub mod bundle;

@@ -154,6 +154,16 @@ fn callbacks() {
 }
 
 #[test]
+fn pagination() {
+    check("pagination");
+}
+
+#[test]
+fn multipart() {
+    check("multipart");
+}
+
+#[test]
 fn swagger2() {
     let err = error_of("swagger2/openapi.json");
     assert!(

@@ -3,7 +3,9 @@
 
 mod crate_files;
 pub mod docs;
+mod paging;
 mod resources;
+mod send;
 pub mod types;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -6,7 +6,9 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::emit::docs::doc_attrs;
-use crate::ir::{Enum, Field, Presence, Struct, TypeDef, TypeKind, TypeRef, Union};
+use crate::ir::{
+    Enum, Field, Presence, Struct, TypeDef, TypeKind, TypeRef, Union, UnionTag, UnionVariant,
+};
 
 /// How type references are spelled in one module.
 pub struct TypePaths {
@@ -136,41 +138,7 @@ fn emit_struct(
     paths: &TypePaths,
     is_sent: bool,
 ) -> TokenStream {
-    let fields = s.fields.iter().map(|f| {
-        let fname = ident(&f.name);
-        let ty = field_type(f, paths);
-        let mut field_docs = f.docs.clone();
-        if f.read_only {
-            field_docs = Some(match field_docs {
-                Some(d) => format!("{d}\n\nRead-only: set by the server."),
-                None => "Read-only: set by the server.".to_owned(),
-            });
-        }
-        let doc = doc_attrs(field_docs.as_deref());
-        let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
-        let rename = (crate::ident::unraw(&f.name) != f.wire).then(|| {
-            let wire = &f.wire;
-            quote!(rename = #wire)
-        });
-        let mut serde_args: Vec<TokenStream> = rename.into_iter().collect();
-        match f.presence {
-            Presence::Required => {}
-            Presence::Nullable => serde_args.push(quote!(default)),
-            Presence::Optional | Presence::AbsentOrNull => {
-                serde_args.push(quote!(default));
-                serde_args.push(quote!(
-                    skip_serializing_if = "::std::option::Option::is_none"
-                ));
-            }
-        }
-        if f.presence == Presence::AbsentOrNull {
-            serde_args.push(quote!(
-                deserialize_with = "crate::runtime::wire::absent_or_null"
-            ));
-        }
-        let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
-        quote! { #doc #deprecated #serde_attr pub #fname: #ty, }
-    });
+    let fields = s.fields.iter().map(|f| struct_field(f, paths));
     let additional = s.additional.as_ref().map(|ty| {
         let s_ty = paths.string();
         let v = paths.ty(ty);
@@ -192,32 +160,9 @@ fn emit_struct(
     // shows that they are set, never their value.
     let secret = s.fields.iter().any(|f| f.write_only);
     let (debug_derive, debug_impl) = if secret {
-        let label = name.to_string();
-        let entries = s.fields.iter().map(|f| {
-            let fname = ident(&f.name);
-            let key = crate::ident::unraw(&f.name);
-            if f.write_only && f.presence.is_optional() {
-                quote!(.field(#key, &self.#fname.as_ref().map(|_| "<redacted>")))
-            } else if f.write_only {
-                quote!(.field(#key, &"<redacted>"))
-            } else {
-                quote!(.field(#key, &self.#fname))
-            }
-        });
-        let additional_entry = s
-            .additional
-            .as_ref()
-            .map(|_| quote!(.field("additional_properties", &self.additional_properties)));
         (
             TokenStream::new(),
-            quote! {
-                #allow_deprecated
-                impl ::std::fmt::Debug for #name {
-                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.debug_struct(#label) #(#entries)* #additional_entry .finish()
-                    }
-                }
-            },
+            redacted_debug(name, s, &allow_deprecated),
         )
     } else {
         (quote!(Debug,), TokenStream::new())
@@ -235,6 +180,71 @@ fn emit_struct(
     }
 }
 
+/// One struct field with its docs and serde attributes.
+fn struct_field(f: &Field, paths: &TypePaths) -> TokenStream {
+    let fname = ident(&f.name);
+    let ty = field_type(f, paths);
+    let mut field_docs = f.docs.clone();
+    if f.read_only {
+        field_docs = Some(match field_docs {
+            Some(d) => format!("{d}\n\nRead-only: set by the server."),
+            None => "Read-only: set by the server.".to_owned(),
+        });
+    }
+    let doc = doc_attrs(field_docs.as_deref());
+    let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
+    let rename = (crate::ident::unraw(&f.name) != f.wire).then(|| {
+        let wire = &f.wire;
+        quote!(rename = #wire)
+    });
+    let mut serde_args: Vec<TokenStream> = rename.into_iter().collect();
+    match f.presence {
+        Presence::Required => {}
+        Presence::Nullable => serde_args.push(quote!(default)),
+        Presence::Optional | Presence::AbsentOrNull => {
+            serde_args.push(quote!(default));
+            serde_args.push(quote!(
+                skip_serializing_if = "::std::option::Option::is_none"
+            ));
+        }
+    }
+    if f.presence == Presence::AbsentOrNull {
+        serde_args.push(quote!(
+            deserialize_with = "crate::runtime::wire::absent_or_null"
+        ));
+    }
+    let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
+    quote! { #doc #deprecated #serde_attr pub #fname: #ty, }
+}
+
+/// A `Debug` impl that shows write-only fields as `<redacted>`.
+fn redacted_debug(name: &Ident, s: &Struct, allow_deprecated: &Option<TokenStream>) -> TokenStream {
+    let label = name.to_string();
+    let entries = s.fields.iter().map(|f| {
+        let fname = ident(&f.name);
+        let key = crate::ident::unraw(&f.name);
+        if f.write_only && f.presence.is_optional() {
+            quote!(.field(#key, &self.#fname.as_ref().map(|_| "<redacted>")))
+        } else if f.write_only {
+            quote!(.field(#key, &"<redacted>"))
+        } else {
+            quote!(.field(#key, &self.#fname))
+        }
+    });
+    let additional_entry = s
+        .additional
+        .as_ref()
+        .map(|_| quote!(.field("additional_properties", &self.additional_properties)));
+    quote! {
+        #allow_deprecated
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#label) #(#entries)* #additional_entry .finish()
+            }
+        }
+    }
+}
+
 /// `new(required…)` plus a chainable setter per optional field, for request types.
 fn constructor(name: &Ident, s: &Struct, paths: &TypePaths) -> TokenStream {
     let required: Vec<&Field> = s
@@ -247,40 +257,7 @@ fn constructor(name: &Ident, s: &Struct, paths: &TypePaths) -> TokenStream {
         let (ty, _) = setter_type(f, paths);
         quote!(#fname: #ty)
     });
-    let inits = s.fields.iter().map(|f| {
-        let fname = ident(&f.name);
-        if let (Some(constant), true) = (&f.constant, f.presence.is_required()) {
-            let value = match constant {
-                serde_json::Value::String(s) => quote!(#s.to_owned()),
-                other => {
-                    let text: TokenStream = other.to_string().parse().unwrap_or_default();
-                    quote!(#text)
-                }
-            };
-            return if f.presence == Presence::Nullable {
-                quote!(#fname: Some(#value),)
-            } else {
-                quote!(#fname: #value,)
-            };
-        }
-        if f.presence.is_required() {
-            let (_, convert) = setter_type(f, paths);
-            let mut value = quote!(#fname #convert);
-            let convert = convert.to_string();
-            if f.boxed {
-                value = quote!(::std::boxed::Box::new(#value));
-            }
-            if f.presence == Presence::Nullable {
-                quote!(#fname: Some(#value),)
-            } else if convert.is_empty() && !f.boxed {
-                quote!(#fname,)
-            } else {
-                quote!(#fname: #value,)
-            }
-        } else {
-            quote!(#fname: None,)
-        }
-    });
+    let inits = s.fields.iter().map(|f| field_init(f, paths));
     let additional_init = s
         .additional
         .as_ref()
@@ -289,58 +266,7 @@ fn constructor(name: &Ident, s: &Struct, paths: &TypePaths) -> TokenStream {
         .fields
         .iter()
         .filter(|f| !f.presence.is_required() && !f.read_only)
-        .map(|f| {
-            let fname = ident(&f.name);
-            let (ty, convert) = setter_type(f, paths);
-            let mut value = quote!(value #convert);
-            if f.boxed {
-                value = quote!(::std::boxed::Box::new(#value));
-            }
-            let doc = format!(" Sets `{}`.", f.wire);
-            let deprecated = f
-                .deprecated
-                .then(|| quote!(#[deprecated] #[allow(deprecated)]));
-            if f.presence != Presence::AbsentOrNull {
-                return quote! {
-                    #[doc = #doc]
-                    #deprecated
-                    pub fn #fname(mut self, value: #ty) -> Self {
-                        self.#fname = Some(#value);
-                        self
-                    }
-                };
-            }
-            // `foo_null()` sends an explicit null; skipped if a field already has that name.
-            let null_name = format!("{}_null", crate::ident::unraw(&f.name));
-            let null_setter = (!s
-                .fields
-                .iter()
-                .any(|g| crate::ident::unraw(&g.name) == null_name))
-            .then(|| {
-                let null_fn = ident(&null_name);
-                let null_doc = format!(
-                    " Sends `{}` as an explicit `null` (unset, it is left out).",
-                    f.wire
-                );
-                quote! {
-                    #[doc = #null_doc]
-                    #deprecated
-                    pub fn #null_fn(mut self) -> Self {
-                        self.#fname = Some(None);
-                        self
-                    }
-                }
-            });
-            quote! {
-                #[doc = #doc]
-                #deprecated
-                pub fn #fname(mut self, value: #ty) -> Self {
-                    self.#fname = Some(Some(#value));
-                    self
-                }
-                #null_setter
-            }
-        });
+        .map(|f| optional_setter(f, paths));
     let new_fn = s.has_required_values.then(|| {
         let any_deprecated = s
             .fields
@@ -363,6 +289,90 @@ fn constructor(name: &Ident, s: &Struct, paths: &TypePaths) -> TokenStream {
     }
 }
 
+/// How `new(…)` initialises a field: its fixed value, its argument, or unset.
+fn field_init(f: &Field, paths: &TypePaths) -> TokenStream {
+    let fname = ident(&f.name);
+    if let (Some(constant), true) = (&f.constant, f.presence.is_required()) {
+        let value = match constant {
+            serde_json::Value::String(s) => quote!(#s.to_owned()),
+            other => {
+                let text: TokenStream = other.to_string().parse().unwrap_or_default();
+                quote!(#text)
+            }
+        };
+        return if f.presence == Presence::Nullable {
+            quote!(#fname: Some(#value),)
+        } else {
+            quote!(#fname: #value,)
+        };
+    }
+    if !f.presence.is_required() {
+        return quote!(#fname: None,);
+    }
+    let (_, convert) = setter_type(f, paths);
+    let mut value = quote!(#fname #convert);
+    let convert = convert.to_string();
+    if f.boxed {
+        value = quote!(::std::boxed::Box::new(#value));
+    }
+    if f.presence == Presence::Nullable {
+        quote!(#fname: Some(#value),)
+    } else if convert.is_empty() && !f.boxed {
+        quote!(#fname,)
+    } else {
+        quote!(#fname: #value,)
+    }
+}
+
+/// The chainable setter of an optional field; an absent-or-null field also gets `foo_null()`,
+/// which sends an explicit null.
+fn optional_setter(f: &Field, paths: &TypePaths) -> TokenStream {
+    let fname = ident(&f.name);
+    let (ty, convert) = setter_type(f, paths);
+    let mut value = quote!(value #convert);
+    if f.boxed {
+        value = quote!(::std::boxed::Box::new(#value));
+    }
+    let doc = format!(" Sets `{}`.", f.wire);
+    let deprecated = f
+        .deprecated
+        .then(|| quote!(#[deprecated] #[allow(deprecated)]));
+    if f.presence != Presence::AbsentOrNull {
+        return quote! {
+            #[doc = #doc]
+            #deprecated
+            pub fn #fname(mut self, value: #ty) -> Self {
+                self.#fname = Some(#value);
+                self
+            }
+        };
+    }
+    let null_setter = f.null_setter.as_ref().map(|null_name| {
+        let null_fn = ident(null_name);
+        let null_doc = format!(
+            " Sends `{}` as an explicit `null` (unset, it is left out).",
+            f.wire
+        );
+        quote! {
+            #[doc = #null_doc]
+            #deprecated
+            pub fn #null_fn(mut self) -> Self {
+                self.#fname = Some(None);
+                self
+            }
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #deprecated
+        pub fn #fname(mut self, value: #ty) -> Self {
+            self.#fname = Some(Some(#value));
+            self
+        }
+        #null_setter
+    }
+}
+
 /// The argument type of a setter and the conversion applied to it.
 pub fn setter_type(f: &Field, paths: &TypePaths) -> (TokenStream, TokenStream) {
     match f.ty {
@@ -376,51 +386,78 @@ pub fn setter_type(f: &Field, paths: &TypePaths) -> (TokenStream, TokenStream) {
 }
 
 fn emit_enum(name: &Ident, docs: &TokenStream, e: &Enum, paths: &TypePaths) -> TokenStream {
-    let unknown = ident(&e.unknown);
-    let variants = e.variants.iter().map(|v| {
-        let vname = ident(&v.name);
-        let doc = format!(" `{}`", v.wire.replace('`', "'"));
-        quote! { #[doc = #doc] #vname, }
-    });
-    let s = paths.string();
+    let variants: Vec<TokenStream> = e
+        .variants
+        .iter()
+        .map(|v| {
+            let vname = ident(&v.name);
+            let doc = format!(" `{}`", v.wire.replace('`', "'"));
+            quote! { #[doc = #doc] #vname, }
+        })
+        .collect();
     if e.integer {
-        let values: Vec<i64> = e
-            .variants
-            .iter()
-            .map(|v| v.wire.parse().unwrap_or_default())
-            .collect();
-        let names: Vec<Ident> = e.variants.iter().map(|v| ident(&v.name)).collect();
-        return quote! {
-            #docs
-            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-            pub enum #name {
-                #(#variants)*
-                /// A value this version of the SDK does not know.
-                #unknown(i64),
-            }
-            impl #name {
-                /// The value on the wire.
-                pub fn value(self) -> i64 {
-                    match self { #(Self::#names => #values,)* Self::#unknown(v) => v }
-                }
-            }
-            impl From<i64> for #name {
-                fn from(value: i64) -> Self {
-                    match value { #(#values => Self::#names,)* other => Self::#unknown(other) }
-                }
-            }
-            impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                    serializer.serialize_i64(self.value())
-                }
-            }
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-                }
-            }
-        };
+        integer_enum(name, docs, e, &variants)
+    } else {
+        string_enum(name, docs, e, &variants, paths)
     }
+}
+
+/// An enum of integers, with a catch-all for values this version does not know.
+fn integer_enum(
+    name: &Ident,
+    docs: &TokenStream,
+    e: &Enum,
+    variants: &[TokenStream],
+) -> TokenStream {
+    let unknown = ident(&e.unknown);
+    let values: Vec<i64> = e
+        .variants
+        .iter()
+        .map(|v| v.wire.parse().unwrap_or_default())
+        .collect();
+    let names: Vec<Ident> = e.variants.iter().map(|v| ident(&v.name)).collect();
+    quote! {
+        #docs
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the SDK does not know.
+            #unknown(i64),
+        }
+        impl #name {
+            /// The value on the wire.
+            pub fn value(self) -> i64 {
+                match self { #(Self::#names => #values,)* Self::#unknown(v) => v }
+            }
+        }
+        impl From<i64> for #name {
+            fn from(value: i64) -> Self {
+                match value { #(#values => Self::#names,)* other => Self::#unknown(other) }
+            }
+        }
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+            }
+        }
+    }
+}
+
+/// An enum of strings, with a catch-all that keeps values this version does not know.
+fn string_enum(
+    name: &Ident,
+    docs: &TokenStream,
+    e: &Enum,
+    variants: &[TokenStream],
+    paths: &TypePaths,
+) -> TokenStream {
+    let unknown = ident(&e.unknown);
+    let s = paths.string();
     let wires: Vec<&str> = e.variants.iter().map(|v| v.wire.as_str()).collect();
     let names: Vec<Ident> = e.variants.iter().map(|v| ident(&v.name)).collect();
     quote! {
@@ -461,7 +498,7 @@ fn emit_enum(name: &Ident, docs: &TokenStream, e: &Enum, paths: &TypePaths) -> T
 }
 
 fn emit_union(name: &Ident, docs: &TokenStream, u: &Union, paths: &TypePaths) -> TokenStream {
-    let variant_ty = |v: &crate::ir::UnionVariant| {
+    let variant_ty = |v: &UnionVariant| {
         let ty = paths.ty(&v.ty);
         if v.boxed {
             let b = paths.boxed();
@@ -485,6 +522,17 @@ fn emit_union(name: &Ident, docs: &TokenStream, u: &Union, paths: &TypePaths) ->
             }
         };
     };
+    tagged_union(name, docs, u, tag, variant_ty)
+}
+
+/// A tagged union: decoded by its tag (unknown tags kept as JSON), encoded as its variant.
+fn tagged_union(
+    name: &Ident,
+    docs: &TokenStream,
+    u: &Union,
+    tag: &UnionTag,
+    variant_ty: impl Fn(&UnionVariant) -> TokenStream,
+) -> TokenStream {
     let property = &tag.property;
     let unknown = ident(&tag.unknown);
     let variants = u.variants.iter().map(|v| {
@@ -493,9 +541,7 @@ fn emit_union(name: &Ident, docs: &TokenStream, u: &Union, paths: &TypePaths) ->
         let doc = format!(" `{property}` is `{}`.", v.tags.join("` or `"));
         quote! { #[doc = #doc] #vname(#ty), }
     });
-    // One arm per tag value; a tag several variants share tries them in order (the last one's
-    // error is reported).
-    let mut by_tag: Vec<(&str, Vec<&crate::ir::UnionVariant>)> = Vec::new();
+    let mut by_tag: Vec<(&str, Vec<&UnionVariant>)> = Vec::new();
     for v in &u.variants {
         for tag in &v.tags {
             match by_tag.iter_mut().find(|(t, _)| t == tag) {
@@ -504,33 +550,7 @@ fn emit_union(name: &Ident, docs: &TokenStream, u: &Union, paths: &TypePaths) ->
             }
         }
     }
-    let decode = |v: &crate::ir::UnionVariant, value: TokenStream| {
-        let vname = ident(&v.name);
-        let wrap = if v.boxed {
-            quote!(.map(::std::boxed::Box::new))
-        } else {
-            TokenStream::new()
-        };
-        quote!(::serde_json::from_value(#value)#wrap.map(Self::#vname))
-    };
-    let arms = by_tag.iter().map(|(tag, list)| {
-        let (last, first) = list.split_last().expect("a tag has a variant");
-        let tries = first.iter().map(|v| {
-            let attempt = decode(v, quote!(value.clone()));
-            quote! {
-                if let Ok(decoded) = #attempt {
-                    return Ok(decoded);
-                }
-            }
-        });
-        let last = decode(last, quote!(value));
-        quote! {
-            Some(#tag) => {
-                #(#tries)*
-                #last.map_err(::serde::de::Error::custom)
-            }
-        }
-    });
+    let arms = tag_arms(&by_tag);
     let ser_arms = u.variants.iter().map(|v| {
         let vname = ident(&v.name);
         quote! { Self::#vname(v) => v.serialize(serializer), }
@@ -558,4 +578,39 @@ fn emit_union(name: &Ident, docs: &TokenStream, u: &Union, paths: &TypePaths) ->
             }
         }
     }
+}
+
+/// One match arm per tag value; a tag several variants share tries them in order (the last
+/// one's error is reported).
+fn tag_arms(by_tag: &[(&str, Vec<&UnionVariant>)]) -> Vec<TokenStream> {
+    let decode = |v: &UnionVariant, value: TokenStream| {
+        let vname = ident(&v.name);
+        let wrap = if v.boxed {
+            quote!(.map(::std::boxed::Box::new))
+        } else {
+            TokenStream::new()
+        };
+        quote!(::serde_json::from_value(#value)#wrap.map(Self::#vname))
+    };
+    by_tag
+        .iter()
+        .filter_map(|(tag, list)| {
+            let (last, first) = list.split_last()?;
+            let tries = first.iter().map(|v| {
+                let attempt = decode(v, quote!(value.clone()));
+                quote! {
+                    if let Ok(decoded) = #attempt {
+                        return Ok(decoded);
+                    }
+                }
+            });
+            let last = decode(last, quote!(value));
+            Some(quote! {
+                Some(#tag) => {
+                    #(#tries)*
+                    #last.map_err(::serde::de::Error::custom)
+                }
+            })
+        })
+        .collect()
 }

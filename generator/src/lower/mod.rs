@@ -1,4 +1,5 @@
-//! Lowers a loaded spec into the IR: names, `$ref`s, schemas and operations become plain data.
+//! Lowers a loaded spec's [`Document`](crate::document::Document) into the IR: names, `$ref`s,
+//! schemas and operations become plain data, and every decision the emitters need is taken here.
 
 mod bodies;
 mod events;

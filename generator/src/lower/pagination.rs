@@ -107,7 +107,9 @@ fn pagination_from(
     };
     match style {
         Style::Offset { total } => {
-            let offset = query_param(op, "offset")?;
+            // The runtime counts in u64: an offset or limit typed as a number or a string
+            // does not take part.
+            let offset = query_param(op, "offset").filter(|p| is_integer(&p.ty))?;
             let total_field = match total {
                 Some(t) => Some(find_field(space, page, t)?)
                     .filter(|f| f.presence.is_required() && is_integer(&f.ty))
@@ -116,7 +118,9 @@ fn pagination_from(
             };
             Some(Pagination::Offset {
                 offset_param: offset.name.clone(),
-                limit_param: query_param(op, "limit").map(|p| p.name.clone()),
+                limit_param: query_param(op, "limit")
+                    .filter(|p| is_integer(&p.ty))
+                    .map(|p| p.name.clone()),
                 page: page_access,
                 total_field,
             })
@@ -145,7 +149,8 @@ pub(super) fn detect(space: &TypeSpace<'_>, op: &OperationDraft) -> Option<Pagin
         return None;
     }
     let page = page_type(op)?;
-    if query_param(op, "offset").is_some() && query_param(op, "limit").is_some() {
+    let integer_param = |wire: &str| query_param(op, wire).is_some_and(|p| is_integer(&p.ty));
+    if integer_param("offset") && integer_param("limit") {
         let TypeRef::Named(name) = page else {
             return None;
         };

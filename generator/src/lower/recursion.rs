@@ -25,30 +25,10 @@ fn mentioned<'a>(ty: &'a TypeRef, out: &mut Vec<&'a str>) {
 /// Boxes fields and union variants that hold a type of their own strongly connected component
 /// inline, and turns aliases that refer to themselves into JSON values (reported).
 pub fn box_cycles(defs: &mut BTreeMap<String, TypeDef>, diagnostics: &mut Vec<Diagnostic>) {
-    // Aliases that loop through themselves cannot be expressed as `type` items.
-    let mut alias_cycles = BTreeSet::new();
-    for (name, def) in defs.iter() {
-        if let TypeKind::Alias(_) = def.kind {
-            let mut seen = BTreeSet::new();
-            let mut stack = vec![name.as_str()];
-            while let Some(current) = stack.pop() {
-                let Some(TypeKind::Alias(ty)) = defs.get(current).map(|d| &d.kind) else {
-                    continue;
-                };
-                let mut names = Vec::new();
-                mentioned(ty, &mut names);
-                for n in names {
-                    if n == name {
-                        alias_cycles.insert(name.clone());
-                    } else if seen.insert(n) {
-                        stack.push(n);
-                    }
-                }
-            }
-        }
-    }
-    for name in alias_cycles {
-        let def = defs.get_mut(&name).expect("found above");
+    for name in alias_cycles(defs) {
+        let Some(def) = defs.get_mut(&name) else {
+            continue;
+        };
         diagnostics.push(Diagnostic::new(
             DiagnosticKind::LossyType,
             def.origin.clone(),
@@ -56,61 +36,8 @@ pub fn box_cycles(defs: &mut BTreeMap<String, TypeDef>, diagnostics: &mut Vec<Di
         ));
         def.kind = TypeKind::Alias(TypeRef::Json);
     }
-
-    // Edges: type → types it holds inline (aliases are seen through).
-    let resolve = |name: &str| -> Option<String> {
-        let mut current = name.to_owned();
-        for _ in 0..16 {
-            match defs.get(&current).map(|d| &d.kind) {
-                Some(TypeKind::Alias(ty)) => current = inline_target(ty)?.to_owned(),
-                Some(_) => return Some(current),
-                None => return None,
-            }
-        }
-        None
-    };
-    let mut edges: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for (name, def) in defs.iter() {
-        let targets: Vec<String> = match &def.kind {
-            TypeKind::Struct(s) => s
-                .fields
-                .iter()
-                .filter_map(|f| inline_target(&f.ty))
-                .filter_map(&resolve)
-                .collect(),
-            TypeKind::Union(u) => u
-                .variants
-                .iter()
-                .filter_map(|v| inline_target(&v.ty))
-                .filter_map(&resolve)
-                .collect(),
-            _ => Vec::new(),
-        };
-        edges.insert(name, targets);
-    }
-    let component: BTreeMap<String, usize> = tarjan(&edges)
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect();
-
     // Decide first (reading), then apply (writing).
-    let mut boxed: BTreeSet<(String, usize)> = BTreeSet::new();
-    for (name, def) in defs.iter() {
-        let Some(own) = component.get(name) else {
-            continue;
-        };
-        let targets: Vec<Option<&TypeRef>> = match &def.kind {
-            TypeKind::Struct(s) => s.fields.iter().map(|f| Some(&f.ty)).collect(),
-            TypeKind::Union(u) => u.variants.iter().map(|v| Some(&v.ty)).collect(),
-            _ => Vec::new(),
-        };
-        for (i, ty) in targets.into_iter().enumerate() {
-            let target = ty.and_then(inline_target).and_then(&resolve);
-            if target.is_some_and(|t| component.get(&t) == Some(own)) {
-                boxed.insert((name.clone(), i));
-            }
-        }
-    }
+    let boxed = members_to_box(defs);
     for (name, def) in defs.iter_mut() {
         match &mut def.kind {
             TypeKind::Struct(s) => {
@@ -126,6 +53,82 @@ pub fn box_cycles(defs: &mut BTreeMap<String, TypeDef>, diagnostics: &mut Vec<Di
             _ => {}
         }
     }
+}
+
+/// Aliases that loop through themselves: they cannot be expressed as `type` items.
+fn alias_cycles(defs: &BTreeMap<String, TypeDef>) -> BTreeSet<String> {
+    let mut cycles = BTreeSet::new();
+    for (name, def) in defs.iter() {
+        if !matches!(def.kind, TypeKind::Alias(_)) {
+            continue;
+        }
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![name.as_str()];
+        while let Some(current) = stack.pop() {
+            let Some(TypeKind::Alias(ty)) = defs.get(current).map(|d| &d.kind) else {
+                continue;
+            };
+            let mut names = Vec::new();
+            mentioned(ty, &mut names);
+            for n in names {
+                if n == name {
+                    cycles.insert(name.clone());
+                } else if seen.insert(n) {
+                    stack.push(n);
+                }
+            }
+        }
+    }
+    cycles
+}
+
+/// The (type, member index) pairs whose member holds, inline, a type of the same strongly
+/// connected component (aliases seen through).
+fn members_to_box(defs: &BTreeMap<String, TypeDef>) -> BTreeSet<(String, usize)> {
+    let resolve = |name: &str| -> Option<String> {
+        let mut current = name.to_owned();
+        for _ in 0..16 {
+            match defs.get(&current).map(|d| &d.kind) {
+                Some(TypeKind::Alias(ty)) => current = inline_target(ty)?.to_owned(),
+                Some(_) => return Some(current),
+                None => return None,
+            }
+        }
+        None
+    };
+    let members = |def: &TypeDef| -> Vec<TypeRef> {
+        match &def.kind {
+            TypeKind::Struct(s) => s.fields.iter().map(|f| f.ty.clone()).collect(),
+            TypeKind::Union(u) => u.variants.iter().map(|v| v.ty.clone()).collect(),
+            _ => Vec::new(),
+        }
+    };
+    let mut edges: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (name, def) in defs.iter() {
+        let targets = members(def)
+            .iter()
+            .filter_map(inline_target)
+            .filter_map(&resolve)
+            .collect();
+        edges.insert(name, targets);
+    }
+    let component: BTreeMap<String, usize> = tarjan(&edges)
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+    let mut boxed = BTreeSet::new();
+    for (name, def) in defs.iter() {
+        let Some(own) = component.get(name) else {
+            continue;
+        };
+        for (i, ty) in members(def).iter().enumerate() {
+            let target = inline_target(ty).and_then(&resolve);
+            if target.is_some_and(|t| component.get(&t) == Some(own)) {
+                boxed.insert((name.clone(), i));
+            }
+        }
+    }
+    boxed
 }
 
 /// Tarjan's strongly connected components; returns node → component id for nodes on a cycle

@@ -1,18 +1,24 @@
-//! Lowers schemas into named types and type references.
+//! Lowers schemas into named types and type references: the type space (components, `$ref`s,
+//! inline types defined once per shape). What a schema becomes is decided in `shapes` (scalars,
+//! enums, objects, `allOf`) and `unions` (`oneOf`/`anyOf`), over one [`SchemaView`] of it.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+mod shapes;
+mod unions;
+pub mod view;
+
+use std::collections::{BTreeMap, HashMap};
 
 use indexmap::IndexMap;
-use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
+
+use openapiv3::{ReferenceOr, Schema};
 use serde_json::Value;
 
+use view::SchemaView;
+
 use crate::document::Document;
-use crate::error::{Error, Result, escape_pointer};
+use crate::error::{Result, escape_pointer};
 use crate::ident::{self, Namespace};
-use crate::ir::{
-    Diagnostic, DiagnosticKind, Enum, EnumVariant, Field, Presence, Struct, TypeDef, TypeKind,
-    TypeRef, Union, UnionTag, UnionVariant, Usage,
-};
+use crate::ir::{Diagnostic, DiagnosticKind, TypeDef, TypeKind, TypeRef, Usage};
 
 /// A schema lowered to a use site: its type plus what the site needs to know.
 #[derive(Debug, Clone)]
@@ -40,8 +46,6 @@ pub struct TypeSpace<'a> {
     /// Diagnostics found on the way.
     pub diagnostics: Vec<Diagnostic>,
 }
-
-type Properties = IndexMap<String, ReferenceOr<Box<Schema>>>;
 
 const COMPONENTS: &str = "#/components/schemas/";
 
@@ -228,10 +232,10 @@ impl<'a> TypeSpace<'a> {
         let nullable = schema.schema_data.nullable;
         let constant = constant_of(schema);
         if constant.is_some() {
-            let ty = match &schema.schema_kind {
-                SchemaKind::Type(Type::Integer(_)) => TypeRef::I64,
-                SchemaKind::Type(Type::Number(_)) => TypeRef::F64,
-                SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
+            let ty = match SchemaView::of(schema).typ {
+                Some("integer") => TypeRef::I64,
+                Some("number") => TypeRef::F64,
+                Some("boolean") => TypeRef::Bool,
                 _ => TypeRef::String,
             };
             return Ok(Lowered {
@@ -273,625 +277,13 @@ impl<'a> TypeSpace<'a> {
             }
         }
     }
-
-    /// Decides what a schema becomes: a new type definition, or a reference to an existing type.
-    fn shape(&mut self, schema: &Schema, hint: &str, origin: &str) -> Result<Shape> {
-        let plain = |ty| {
-            Ok(Shape::Ref(Lowered {
-                ty,
-                nullable: false,
-                constant: None,
-            }))
-        };
-        match &schema.schema_kind {
-            SchemaKind::Type(Type::String(s)) => {
-                let values: Vec<Value> = s
-                    .enumeration
-                    .iter()
-                    .flatten()
-                    .map(|v| Value::String(v.clone()))
-                    .collect();
-                if !values.is_empty() {
-                    return Ok(Shape::Def(TypeKind::Enum(enum_of(&values, false))));
-                }
-                match &s.format {
-                    openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary) => {
-                        plain(TypeRef::Bytes)
-                    }
-                    _ => plain(TypeRef::String),
-                }
-            }
-            SchemaKind::Type(Type::Integer(i)) => {
-                let values: Vec<Value> = i
-                    .enumeration
-                    .iter()
-                    .flatten()
-                    .map(|v| Value::from(*v))
-                    .collect();
-                if !values.is_empty() {
-                    return Ok(Shape::Def(TypeKind::Enum(enum_of(&values, true))));
-                }
-                let ty = match &i.format {
-                    openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => {
-                        TypeRef::I32
-                    }
-                    openapiv3::VariantOrUnknownOrEmpty::Unknown(f) if f == "uint64" => TypeRef::U64,
-                    _ => TypeRef::I64,
-                };
-                plain(ty)
-            }
-            SchemaKind::Type(Type::Number(n)) => match &n.format {
-                openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => {
-                    plain(TypeRef::F32)
-                }
-                _ => plain(TypeRef::F64),
-            },
-            SchemaKind::Type(Type::Boolean(_)) => plain(TypeRef::Bool),
-            SchemaKind::Type(Type::Array(a)) => {
-                let item_hint = format!("{hint}Item");
-                let item = match &a.items {
-                    Some(items) => {
-                        self.lower_boxed(items, &item_hint, &format!("{origin}/items"))?
-                    }
-                    None => Lowered {
-                        ty: TypeRef::Json,
-                        nullable: false,
-                        constant: None,
-                    },
-                };
-                plain(TypeRef::Vec(Box::new(wrap_nullable(item))))
-            }
-            SchemaKind::Type(Type::Object(o)) => self.object_shape(
-                &o.properties,
-                &o.required,
-                o.additional_properties.as_ref(),
-                hint,
-                origin,
-            ),
-            SchemaKind::OneOf { one_of } => self.union_shape(one_of, schema, hint, origin),
-            SchemaKind::AnyOf { any_of } => self.union_shape(any_of, schema, hint, origin),
-            SchemaKind::AllOf { all_of } => self.all_of_shape(all_of, None, hint, origin),
-            SchemaKind::Not { .. } => plain(TypeRef::Json),
-            SchemaKind::Any(any) => self.any_shape(any, schema, hint, origin),
-        }
-    }
-
-    fn any_shape(
-        &mut self,
-        any: &openapiv3::AnySchema,
-        schema: &Schema,
-        hint: &str,
-        origin: &str,
-    ) -> Result<Shape> {
-        let plain = |ty| {
-            Ok(Shape::Ref(Lowered {
-                ty,
-                nullable: false,
-                constant: None,
-            }))
-        };
-        if !any.all_of.is_empty() {
-            let extra = (!any.properties.is_empty()).then_some((&any.properties, &any.required));
-            return self.all_of_shape(&any.all_of, extra, hint, origin);
-        }
-        let branches = if !any.one_of.is_empty() {
-            &any.one_of
-        } else {
-            &any.any_of
-        };
-        if !branches.is_empty() {
-            if !any.properties.is_empty() {
-                // Shared properties beside a union: fold them into every branch by composition.
-                let mut composed = Vec::new();
-                for branch in branches {
-                    let part = ReferenceOr::Item(Schema {
-                        schema_data: Default::default(),
-                        schema_kind: SchemaKind::AllOf {
-                            all_of: vec![
-                                branch.clone(),
-                                ReferenceOr::Item(object_schema(&any.properties, &any.required)),
-                            ],
-                        },
-                    });
-                    composed.push(part);
-                }
-                return self.union_shape(&composed, schema, hint, origin);
-            }
-            return self.union_shape(branches, schema, hint, origin);
-        }
-        if !any.properties.is_empty()
-            || any.typ.as_deref() == Some("object")
-            || any.additional_properties.is_some()
-        {
-            return self.object_shape(
-                &any.properties,
-                &any.required,
-                any.additional_properties.as_ref(),
-                hint,
-                origin,
-            );
-        }
-        if let Some(items) = &any.items {
-            let item =
-                self.lower_boxed(items, &format!("{hint}Item"), &format!("{origin}/items"))?;
-            return plain(TypeRef::Vec(Box::new(wrap_nullable(item))));
-        }
-        if !any.enumeration.is_empty() {
-            let values: Vec<Value> = any
-                .enumeration
-                .iter()
-                .filter(|v| !v.is_null())
-                .cloned()
-                .collect();
-            if values.iter().all(Value::is_string) && !values.is_empty() {
-                return Ok(Shape::Def(TypeKind::Enum(enum_of(&values, false))));
-            }
-            if values.iter().all(|v| v.is_i64() || v.is_u64()) && !values.is_empty() {
-                return Ok(Shape::Def(TypeKind::Enum(enum_of(&values, true))));
-            }
-        }
-        match any.typ.as_deref() {
-            Some("string") => plain(if any.format.as_deref() == Some("binary") {
-                TypeRef::Bytes
-            } else {
-                TypeRef::String
-            }),
-            Some("integer") => plain(if any.format.as_deref() == Some("int32") {
-                TypeRef::I32
-            } else {
-                TypeRef::I64
-            }),
-            Some("number") => plain(TypeRef::F64),
-            Some("boolean") => plain(TypeRef::Bool),
-            Some("array") => plain(TypeRef::Vec(Box::new(TypeRef::Json))),
-            _ => plain(TypeRef::Json),
-        }
-    }
-
-    fn object_shape(
-        &mut self,
-        properties: &IndexMap<String, ReferenceOr<Box<Schema>>>,
-        required: &[String],
-        additional: Option<&AdditionalProperties>,
-        hint: &str,
-        origin: &str,
-    ) -> Result<Shape> {
-        let additional_ty = match additional {
-            Some(AdditionalProperties::Any(true)) => Some(TypeRef::Json),
-            Some(AdditionalProperties::Schema(s)) => {
-                let lowered = self.lower(
-                    s,
-                    &format!("{hint}Value"),
-                    &format!("{origin}/additionalProperties"),
-                )?;
-                Some(wrap_nullable(lowered))
-            }
-            _ => None,
-        };
-        if properties.is_empty() {
-            let value = additional_ty.unwrap_or(TypeRef::Json);
-            return Ok(Shape::Ref(Lowered {
-                ty: TypeRef::Map(Box::new(value)),
-                nullable: false,
-                constant: None,
-            }));
-        }
-        let mut fields = Vec::new();
-        let mut names = Namespace::default();
-        for (wire, prop) in properties {
-            let name = names.claim(&ident::snake(wire));
-            let prop_origin = format!("{origin}/properties/{}", escape_pointer(wire));
-            let hint = format!("{hint}{}", ident::unraw(&ident::camel(wire)));
-            let lowered = self.lower_boxed(prop, &hint, &prop_origin)?;
-            let data = match prop {
-                ReferenceOr::Item(s) => Some(&s.schema_data),
-                ReferenceOr::Reference { reference } => {
-                    self.resolve_component(reference).map(|s| &s.schema_data)
-                }
-            };
-            let docs = match prop {
-                ReferenceOr::Item(s) => field_docs(s).filter(|d| !is_name_spelled_out(d, wire)),
-                ReferenceOr::Reference { .. } => None,
-            };
-            let presence = match (required.contains(wire), lowered.nullable) {
-                (true, false) => Presence::Required,
-                (true, true) => Presence::Nullable,
-                (false, false) => Presence::Optional,
-                // Settled once usage is known: kept apart only in types that are only sent.
-                (false, true) => Presence::AbsentOrNull,
-            };
-            fields.push(Field {
-                name,
-                wire: wire.clone(),
-                ty: lowered.ty,
-                presence,
-                boxed: false,
-                docs,
-                constant: lowered.constant,
-                read_only: data.is_some_and(|d| d.read_only),
-                write_only: data.is_some_and(|d| d.write_only),
-                deprecated: data.is_some_and(|d| d.deprecated),
-            });
-        }
-        let derive_default = fields.iter().all(|f| !f.presence.is_required());
-        let has_required_values = fields
-            .iter()
-            .any(|f| f.presence.is_required() && f.constant.is_none());
-        if additional_ty.is_some() {
-            names.claim("additional_properties");
-        }
-        let additional = additional_ty;
-        Ok(Shape::Def(TypeKind::Struct(Struct {
-            fields,
-            additional,
-            derive_default,
-            has_required_values,
-        })))
-    }
-
-    fn all_of_shape(
-        &mut self,
-        parts: &[ReferenceOr<Schema>],
-        extra: Option<(&Properties, &Vec<String>)>,
-        hint: &str,
-        origin: &str,
-    ) -> Result<Shape> {
-        // Parts that only add `nullable`, a description or an example change no shape.
-        let structural: Vec<(usize, &ReferenceOr<Schema>)> = parts
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| !is_modifier(p))
-            .collect();
-        let nullable_modifier = parts
-            .iter()
-            .any(|p| matches!(p, ReferenceOr::Item(s) if s.schema_data.nullable));
-        if structural.len() == 1 && extra.is_none() {
-            let (i, part) = structural[0];
-            let mut lowered = self.lower(part, hint, &format!("{origin}/allOf/{i}"))?;
-            lowered.nullable |= nullable_modifier;
-            return Ok(Shape::Ref(lowered));
-        }
-        if parts.len() == 1 && extra.is_none() {
-            return Ok(Shape::Ref(self.lower(
-                &parts[0],
-                hint,
-                &format!("{origin}/allOf/0"),
-            )?));
-        }
-        let mut properties = IndexMap::new();
-        let mut required = Vec::new();
-        let mut additional = None;
-        let mut seen = BTreeSet::new();
-        for (i, part) in parts.iter().enumerate() {
-            let at = format!("{origin}/allOf/{i}");
-            if is_modifier(part) {
-                continue;
-            }
-            if !self.collect_properties(
-                part,
-                &mut properties,
-                &mut required,
-                &mut additional,
-                &mut seen,
-                &at,
-            )? {
-                // A part that is not an object (a union, a primitive): keep the first such part whole.
-                self.diag(
-                    DiagnosticKind::Unsupported,
-                    &at,
-                    "allOf part is not an object schema; composed from its object parts only",
-                );
-            }
-        }
-        if let Some((props, req)) = extra {
-            for (k, v) in props {
-                properties.insert(k.clone(), v.clone());
-            }
-            required.extend(req.iter().cloned());
-        }
-        if properties.is_empty() && additional.is_none() {
-            // Nothing object-like: fall back to the first part.
-            return Ok(Shape::Ref(self.lower(
-                &parts[0],
-                hint,
-                &format!("{origin}/allOf/0"),
-            )?));
-        }
-        self.object_shape(&properties, &required, additional.as_ref(), hint, origin)
-    }
-
-    /// Gathers the properties of an allOf part. Returns false when the part is not object-like.
-    fn collect_properties(
-        &self,
-        part: &ReferenceOr<Schema>,
-        properties: &mut IndexMap<String, ReferenceOr<Box<Schema>>>,
-        required: &mut Vec<String>,
-        additional: &mut Option<AdditionalProperties>,
-        seen: &mut BTreeSet<String>,
-        at: &str,
-    ) -> Result<bool> {
-        let schema = match part {
-            ReferenceOr::Reference { reference } => {
-                if !seen.insert(reference.clone()) {
-                    return Ok(true);
-                }
-                match self.resolve_component(reference) {
-                    Some(s) => s,
-                    None => {
-                        return Err(Error::Reference {
-                            reference: reference.clone(),
-                            pointer: at.to_owned(),
-                        });
-                    }
-                }
-            }
-            ReferenceOr::Item(s) => s,
-        };
-        match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(o)) => {
-                for (k, v) in &o.properties {
-                    properties.insert(k.clone(), v.clone());
-                }
-                required.extend(o.required.iter().cloned());
-                if o.additional_properties.is_some() {
-                    additional.clone_from(&o.additional_properties);
-                }
-                Ok(true)
-            }
-            SchemaKind::AllOf { all_of } => {
-                let mut ok = true;
-                for sub in all_of {
-                    ok &=
-                        self.collect_properties(sub, properties, required, additional, seen, at)?;
-                }
-                Ok(ok)
-            }
-            SchemaKind::Any(any) if any.one_of.is_empty() && any.any_of.is_empty() => {
-                for (k, v) in &any.properties {
-                    properties.insert(k.clone(), v.clone());
-                }
-                required.extend(any.required.iter().cloned());
-                let mut ok = true;
-                for sub in &any.all_of {
-                    ok &=
-                        self.collect_properties(sub, properties, required, additional, seen, at)?;
-                }
-                Ok(ok)
-            }
-            SchemaKind::Any(_) => Ok(false),
-            _ => Ok(false),
-        }
-    }
-
-    fn union_shape(
-        &mut self,
-        branches: &[ReferenceOr<Schema>],
-        schema: &Schema,
-        hint: &str,
-        origin: &str,
-    ) -> Result<Shape> {
-        let keyword = match &schema.schema_kind {
-            SchemaKind::AnyOf { .. } => "anyOf",
-            _ => "oneOf",
-        };
-        if branches.is_empty() {
-            return Ok(Shape::Ref(Lowered {
-                ty: TypeRef::Json,
-                nullable: false,
-                constant: None,
-            }));
-        }
-        if branches.len() == 1 {
-            return Ok(Shape::Ref(self.lower(
-                &branches[0],
-                hint,
-                &format!("{origin}/{keyword}/0"),
-            )?));
-        }
-        // A union of string constants or string enums is one enum.
-        if let Some(values) = self.string_values(branches) {
-            return Ok(Shape::Def(TypeKind::Enum(enum_of(&values, false))));
-        }
-        let discriminator = schema.schema_data.discriminator.as_ref();
-        let mut variants: Vec<(UnionVariant, usize)> = Vec::new();
-        let mut lowered_branches = Vec::new();
-        for (i, branch) in branches.iter().enumerate() {
-            let at = format!("{origin}/{keyword}/{i}");
-            let lowered = self.lower(branch, &format!("{hint}Variant{}", i + 1), &at)?;
-            let mut tags = Vec::new();
-            if let (Some(d), ReferenceOr::Item(inline)) = (discriminator, branch) {
-                tags = self.declared_tags(inline, &d.property_name, 0);
-            }
-            if let (Some(d), ReferenceOr::Reference { reference }) = (discriminator, branch) {
-                for (tag, target) in &d.mapping {
-                    let target = if target.starts_with('#') {
-                        target.clone()
-                    } else {
-                        format!("{COMPONENTS}{target}")
-                    };
-                    if &target == reference {
-                        tags.push(tag.clone());
-                    }
-                }
-                if tags.is_empty() {
-                    tags = self.tag_values(reference, &d.property_name);
-                }
-            }
-            lowered_branches.push((lowered, tags, specificity(self, branch)));
-        }
-        // A variant is named after its tag when the tag is its own; after its type when it has
-        // several tags or shares one (OpenAI's input and output messages are both `message`).
-        let mut names = Namespace::default();
-        for (i, (lowered, tags, rank)) in lowered_branches.iter().enumerate() {
-            let shared = tags.len() == 1
-                && lowered_branches
-                    .iter()
-                    .enumerate()
-                    .any(|(j, (_, other, _))| j != i && other.contains(&tags[0]));
-            let base = if tags.len() == 1 && !shared {
-                ident::camel(&tags[0])
-            } else {
-                variant_name(&lowered.ty)
-            };
-            let name = names.claim(&base);
-            let ty = wrap_nullable(lowered.clone());
-            variants.push((
-                UnionVariant {
-                    name,
-                    ty,
-                    tags: tags.clone(),
-                    boxed: false,
-                },
-                *rank,
-            ));
-        }
-        let tagged = discriminator.is_some() && variants.iter().all(|(v, _)| !v.tags.is_empty());
-        if discriminator.is_some() && !tagged {
-            self.diag(
-                DiagnosticKind::LossyType,
-                origin,
-                "discriminator without a tag for every branch; decoded as an untagged union",
-            );
-        }
-        if !tagged {
-            // Most specific first: serde tries untagged variants in order.
-            variants.sort_by_key(|(_, rank)| std::cmp::Reverse(*rank));
-        }
-        let tag = match discriminator {
-            Some(d) if tagged => Some(UnionTag {
-                property: d.property_name.clone(),
-                unknown: names.claim("Unknown"),
-            }),
-            _ => None,
-        };
-        Ok(Shape::Def(TypeKind::Union(Union {
-            variants: variants.into_iter().map(|(v, _)| v).collect(),
-            tag,
-        })))
-    }
-
-    /// The values of a union whose every branch is a string const or string enum.
-    fn string_values(&self, branches: &[ReferenceOr<Schema>]) -> Option<Vec<Value>> {
-        let mut values = Vec::new();
-        for branch in branches {
-            let schema = match branch {
-                ReferenceOr::Item(s) => s,
-                ReferenceOr::Reference { .. } => return None,
-            };
-            match &schema.schema_kind {
-                SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
-                    values.extend(
-                        s.enumeration
-                            .iter()
-                            .flatten()
-                            .map(|v| Value::String(v.clone())),
-                    );
-                }
-                _ => return None,
-            }
-        }
-        Some(values)
-    }
-
-    /// The tag values a branch declares for itself (a one-value enum or const on the property).
-    fn tag_values(&self, reference: &str, property: &str) -> Vec<String> {
-        let declared = self
-            .resolve_component(reference)
-            .map(|s| self.declared_tags(s, property, 0))
-            .unwrap_or_default();
-        if !declared.is_empty() {
-            return declared;
-        }
-        // Implicit mapping: the schema's own name.
-        reference
-            .strip_prefix(COMPONENTS)
-            .map(|n| vec![n.to_owned()])
-            .unwrap_or_default()
-    }
-
-    /// The values a schema allows for its discriminating property (an enum or const on it), looking
-    /// through `allOf` parts.
-    fn declared_tags(&self, schema: &Schema, property: &str, depth: usize) -> Vec<String> {
-        if depth > 8 {
-            return Vec::new();
-        }
-        // A nested union answers to every tag of its own branches: the outer union hands the
-        // value to it, and it dispatches again.
-        let nested: &[ReferenceOr<Schema>] = match &schema.schema_kind {
-            SchemaKind::OneOf { one_of } => one_of,
-            SchemaKind::AnyOf { any_of } => any_of,
-            SchemaKind::Any(a) if !a.one_of.is_empty() => &a.one_of,
-            SchemaKind::Any(a) if !a.any_of.is_empty() => &a.any_of,
-            _ => &[],
-        };
-        if !nested.is_empty() {
-            let mut tags: Vec<String> = Vec::new();
-            if let Some(d) = &schema.schema_data.discriminator {
-                if d.property_name == property {
-                    tags.extend(d.mapping.keys().cloned());
-                }
-            }
-            for branch in nested {
-                let branch_schema = match branch {
-                    ReferenceOr::Item(s) => Some(s),
-                    ReferenceOr::Reference { reference } => self.resolve_component(reference),
-                };
-                if let Some(b) = branch_schema {
-                    for tag in self.declared_tags(b, property, depth + 1) {
-                        if !tags.contains(&tag) {
-                            tags.push(tag);
-                        }
-                    }
-                }
-            }
-            return tags;
-        }
-        let (prop, parts): (Option<&ReferenceOr<Box<Schema>>>, &[ReferenceOr<Schema>]) =
-            match &schema.schema_kind {
-                SchemaKind::Type(Type::Object(o)) => (o.properties.get(property), &[]),
-                SchemaKind::Any(a) => (a.properties.get(property), &a.all_of),
-                SchemaKind::AllOf { all_of } => (None, all_of),
-                _ => (None, &[]),
-            };
-        let prop_schema = match prop {
-            Some(ReferenceOr::Item(p)) => Some(&**p),
-            Some(ReferenceOr::Reference { reference }) => self.resolve_component(reference),
-            None => None,
-        };
-        if let Some(p) = prop_schema {
-            let values: Vec<String> = match &p.schema_kind {
-                SchemaKind::Type(Type::String(s)) => {
-                    s.enumeration.iter().flatten().cloned().collect()
-                }
-                SchemaKind::Any(a) => a
-                    .enumeration
-                    .iter()
-                    .filter_map(|v| v.as_str().map(str::to_owned))
-                    .collect(),
-                _ => Vec::new(),
-            };
-            if !values.is_empty() {
-                return values;
-            }
-        }
-        for part in parts {
-            let part = match part {
-                ReferenceOr::Item(s) => Some(s),
-                ReferenceOr::Reference { reference } => self.resolve_component(reference),
-            };
-            if let Some(part) = part {
-                let found = self.declared_tags(part, property, depth + 1);
-                if !found.is_empty() {
-                    return found;
-                }
-            }
-        }
-        Vec::new()
-    }
 }
 
+/// What a schema becomes.
 enum Shape {
+    /// A new type definition (named after the use site, or the component).
     Def(TypeKind),
+    /// A reference to a type that exists already.
     Ref(Lowered),
 }
 
@@ -907,73 +299,12 @@ fn structural_key(kind: &TypeKind) -> String {
     format!("{kind:?}")
 }
 
-/// A schema that constrains nothing structurally (only `nullable`, docs, examples, defaults,
-/// `required` lists), or a union of such (DigitalOcean: "inbound or outbound rules required").
-fn is_modifier(part: &ReferenceOr<Schema>) -> bool {
-    let ReferenceOr::Item(schema) = part else {
-        return false;
-    };
-    match &schema.schema_kind {
-        SchemaKind::AnyOf { any_of: branches } | SchemaKind::OneOf { one_of: branches } => {
-            !branches.is_empty() && branches.iter().all(is_modifier)
-        }
-        SchemaKind::Any(a) => {
-            a.typ.is_none()
-                && a.properties.is_empty()
-                && a.items.is_none()
-                && a.one_of.is_empty()
-                && a.any_of.is_empty()
-                && a.all_of.is_empty()
-                && a.not.is_none()
-                && a.enumeration.is_empty()
-                && a.additional_properties.is_none()
-        }
-        _ => false,
-    }
-}
-
 /// `Option<T>` for nullable items inside containers.
 fn wrap_nullable(lowered: Lowered) -> TypeRef {
     if lowered.nullable && !matches!(lowered.ty, TypeRef::Json | TypeRef::Option(_)) {
         TypeRef::Option(Box::new(lowered.ty))
     } else {
         lowered.ty
-    }
-}
-
-fn object_schema(
-    properties: &IndexMap<String, ReferenceOr<Box<Schema>>>,
-    required: &[String],
-) -> Schema {
-    Schema {
-        schema_data: Default::default(),
-        schema_kind: SchemaKind::Type(Type::Object(openapiv3::ObjectType {
-            properties: properties.clone(),
-            required: required.to_vec(),
-            ..Default::default()
-        })),
-    }
-}
-
-fn constant_of(schema: &Schema) -> Option<Value> {
-    if schema.schema_data.extensions.get("x-sdkgen-const") != Some(&Value::Bool(true)) {
-        return None;
-    }
-    match &schema.schema_kind {
-        SchemaKind::Type(Type::String(s)) => {
-            s.enumeration.first().cloned().flatten().map(Value::String)
-        }
-        SchemaKind::Type(Type::Integer(i)) => {
-            i.enumeration.first().cloned().flatten().map(Value::from)
-        }
-        SchemaKind::Type(Type::Number(n)) => {
-            n.enumeration.first().cloned().flatten().map(Value::from)
-        }
-        SchemaKind::Type(Type::Boolean(b)) => {
-            b.enumeration.first().cloned().flatten().map(Value::Bool)
-        }
-        SchemaKind::Any(a) => a.enumeration.first().cloned(),
-        _ => None,
     }
 }
 
@@ -1009,75 +340,133 @@ pub fn docs_of(schema: &Schema) -> Option<String> {
     }
 }
 
-/// Builds a forward-compatible enum from its values (deduplicated, names unique).
-fn enum_of(values: &[Value], integer: bool) -> Enum {
-    let mut names = Namespace::default();
-    let mut seen = BTreeSet::new();
-    let mut variants = Vec::new();
-    for value in values {
-        let wire = match value {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        if !seen.insert(wire.clone()) {
-            continue;
-        }
-        let base = if wire.is_empty() {
-            "Empty".to_owned()
-        } else {
-            ident::camel(&wire)
-        };
-        variants.push(EnumVariant {
-            name: names.claim(ident::unraw(&base)),
-            wire,
-        });
+/// The fixed value of a constant schema (`const`, which normalizing marks `x-sdkgen-const`).
+fn constant_of(schema: &Schema) -> Option<Value> {
+    if schema.schema_data.extensions.get("x-sdkgen-const") != Some(&Value::Bool(true)) {
+        return None;
     }
-    let unknown = names.claim("Unknown");
-    Enum {
-        variants,
-        integer,
-        unknown,
-    }
+    SchemaView::of(schema).values().next().cloned()
 }
 
-fn variant_name(ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::Named(n) => n.clone(),
-        TypeRef::String => "String".into(),
-        TypeRef::Bool => "Boolean".into(),
-        TypeRef::I32 | TypeRef::I64 | TypeRef::U64 => "Integer".into(),
-        TypeRef::F32 | TypeRef::F64 => "Number".into(),
-        TypeRef::Json => "Json".into(),
-        TypeRef::Bytes => "Bytes".into(),
-        TypeRef::Vec(inner) => format!("{}List", variant_name(inner)),
-        TypeRef::Map(inner) => format!("{}Map", variant_name(inner)),
-        TypeRef::Option(inner) => variant_name(inner),
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Presence, TypeKind};
 
-/// How specific a union branch is: higher is tried first.
-fn specificity(space: &TypeSpace<'_>, branch: &ReferenceOr<Schema>) -> usize {
-    let schema = match branch {
-        ReferenceOr::Reference { reference } => match space.resolve_component(reference) {
-            Some(s) => s,
-            None => return 0,
-        },
-        ReferenceOr::Item(s) => s,
-    };
-    match &schema.schema_kind {
-        SchemaKind::Type(Type::Object(o)) => {
-            1000 + o.required.len() * 10 + o.properties.len().min(9)
-        }
-        SchemaKind::AllOf { .. } => 1000,
-        SchemaKind::Any(a) if !a.properties.is_empty() => 1000 + a.required.len() * 10,
-        SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => 900,
-        SchemaKind::Type(Type::Array(_)) => 800,
-        SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => 700,
-        SchemaKind::Type(Type::Integer(i)) if !i.enumeration.is_empty() => 650,
-        SchemaKind::Type(Type::Boolean(_)) => 600,
-        SchemaKind::Type(Type::Integer(_)) => 500,
-        SchemaKind::Type(Type::Number(_)) => 400,
-        SchemaKind::Type(Type::String(_)) => 300,
-        _ => 0,
+    /// Lowers the component schemas of a document made of `schemas`.
+    fn lowered(schemas: serde_json::Value) -> Vec<TypeDef> {
+        let text = serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": schemas},
+        })
+        .to_string();
+        let spec = crate::load::load_str(&text, "test").expect("loads");
+        let space = TypeSpace::new(&spec.document).expect("lowers");
+        space.finish().0
+    }
+
+    fn kind<'a>(defs: &'a [TypeDef], name: &str) -> &'a TypeKind {
+        &defs.iter().find(|d| d.name == name).expect("defined").kind
+    }
+
+    #[test]
+    fn object_fields_carry_presence() {
+        let defs = lowered(serde_json::json!({
+            "Task": {
+                "type": "object",
+                "required": ["id", "note"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "note": {"type": "string", "nullable": true},
+                    "size": {"type": "integer", "format": "int32"},
+                    "tag": {"type": "string", "nullable": true},
+                },
+            },
+        }));
+        let TypeKind::Struct(s) = kind(&defs, "Task") else {
+            panic!("a struct");
+        };
+        let presence: Vec<Presence> = s.fields.iter().map(|f| f.presence).collect();
+        assert_eq!(
+            presence,
+            [
+                Presence::Required,
+                Presence::Nullable,
+                Presence::Optional,
+                Presence::AbsentOrNull,
+            ]
+        );
+        assert_eq!(s.fields[2].ty, TypeRef::I32);
+        assert!(s.has_required_values && !s.derive_default);
+    }
+
+    #[test]
+    fn typed_and_mixed_schemas_lower_alike() {
+        // The second schema has `not` beside `type`, so openapiv3 reads it as a mixed schema.
+        let mixed =
+            serde_json::json!({"type": "integer", "format": "uint64", "not": {"type": "string"}});
+        let parsed: Schema = serde_json::from_value(mixed.clone()).expect("a schema");
+        assert!(matches!(parsed.schema_kind, openapiv3::SchemaKind::Any(_)));
+        let defs = lowered(serde_json::json!({
+            "Plain": {"type": "integer", "format": "uint64"},
+            "Mixed": mixed,
+        }));
+        assert!(matches!(
+            kind(&defs, "Plain"),
+            TypeKind::Alias(TypeRef::U64)
+        ));
+        assert!(matches!(
+            kind(&defs, "Mixed"),
+            TypeKind::Alias(TypeRef::U64)
+        ));
+    }
+
+    #[test]
+    fn all_of_merges_object_parts_and_ignores_modifiers() {
+        let defs = lowered(serde_json::json!({
+            "Base": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
+            "Named": {"allOf": [
+                {"$ref": "#/components/schemas/Base"},
+                {"type": "object", "properties": {"name": {"type": "string"}}},
+                {"description": "only words"},
+            ]},
+            "Same": {"allOf": [{"$ref": "#/components/schemas/Base"}, {"nullable": true}]},
+        }));
+        let TypeKind::Struct(s) = kind(&defs, "Named") else {
+            panic!("a struct");
+        };
+        let wires: Vec<&str> = s.fields.iter().map(|f| f.wire.as_str()).collect();
+        assert_eq!(wires, ["id", "name"]);
+        assert!(matches!(
+            kind(&defs, "Same"),
+            TypeKind::Alias(TypeRef::Option(inner)) if **inner == TypeRef::Named("Base".into())
+        ));
+    }
+
+    #[test]
+    fn tagged_unions_name_variants_after_their_tags() {
+        let defs = lowered(serde_json::json!({
+            "Cat": {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string", "enum": ["cat"]}}},
+            "Dog": {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string", "enum": ["dog"]}}},
+            "Pet": {
+                "oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+                "discriminator": {"propertyName": "kind"},
+            },
+            "Loose": {"oneOf": [{"type": "string"}, {"$ref": "#/components/schemas/Cat"}]},
+        }));
+        let TypeKind::Union(pet) = kind(&defs, "Pet") else {
+            panic!("a union");
+        };
+        let names: Vec<&str> = pet.variants.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(names, ["Cat", "Dog"]);
+        assert_eq!(pet.tag.as_ref().map(|t| t.property.as_str()), Some("kind"));
+        let TypeKind::Union(loose) = kind(&defs, "Loose") else {
+            panic!("a union");
+        };
+        // Untagged: the object is tried before the string.
+        assert!(loose.tag.is_none());
+        assert_eq!(loose.variants[0].ty, TypeRef::Named("Cat".into()));
     }
 }

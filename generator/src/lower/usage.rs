@@ -24,12 +24,22 @@ pub fn apply_usage(types: &mut [TypeDef], resources: &[Resource], webhooks: &[We
         };
         let request_only = def.usage == Usage::RequestOnly;
         if let TypeKind::Struct(s) = &mut def.kind {
+            let taken: BTreeSet<String> = s
+                .fields
+                .iter()
+                .map(|f| crate::ident::unraw(&f.name).to_owned())
+                .collect();
             for field in &mut s.fields {
-                if field.presence == Presence::AbsentOrNull
-                    && (!request_only || field.ty == TypeRef::Json)
-                {
-                    field.presence = Presence::Optional;
+                if field.presence != Presence::AbsentOrNull {
+                    continue;
                 }
+                if !request_only || field.ty == TypeRef::Json {
+                    field.presence = Presence::Optional;
+                    continue;
+                }
+                // `foo_null()` sends an explicit null; skipped if a field already has that name.
+                let null_name = format!("{}_null", crate::ident::unraw(&field.name));
+                field.null_setter = (!taken.contains(&null_name)).then_some(null_name);
             }
         }
     }
