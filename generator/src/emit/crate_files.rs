@@ -81,6 +81,16 @@ pub const RUNTIME_FILES: &[(&str, &str, Option<&str>)] = &[
         include_str!("../../../templates/src/runtime/websocket.rs"),
         Some("websocket"),
     ),
+    (
+        "time.rs",
+        include_str!("../../../templates/src/runtime/time.rs"),
+        Some("time"),
+    ),
+    (
+        "bytes.rs",
+        include_str!("../../../templates/src/runtime/bytes.rs"),
+        Some("bytes"),
+    ),
 ];
 
 /// The runtime's manifest, for its dependency list.
@@ -100,6 +110,7 @@ fn enabled(features: &Features, part: &str) -> bool {
         "sse" => features.sse,
         "webhooks" => features.webhooks,
         "websocket" => features.websocket,
+        // No generated type uses `time` or `bytes` yet.
         _ => false,
     }
 }
@@ -159,7 +170,12 @@ fn dependencies(features: &Features) -> String {
         .as_table()
         .expect("templates has dependencies");
     let mut out = String::new();
-    for name in deps.keys() {
+    for (name, dep) in deps {
+        // Optional dependencies serve the runtime crate's own features (conversions to other crates'
+        // types), which a copied runtime does not offer.
+        if dep.get("optional").and_then(toml::Value::as_bool) == Some(true) {
+            continue;
+        }
         if let Some((_, part)) = OPTIONAL_DEPS.iter().find(|(d, _)| d == name) {
             if !enabled(features, part) {
                 continue;

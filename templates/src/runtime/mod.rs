@@ -1,5 +1,6 @@
 //! The runtime every generated SDK crate carries: client, requests, responses, errors, retries, pagination.
 
+pub mod bytes;
 mod client;
 mod error;
 pub mod multipart;
@@ -10,6 +11,7 @@ mod response;
 pub mod retry;
 mod secret;
 pub mod sse;
+pub mod time;
 pub mod webhooks;
 pub mod websocket;
 pub mod wire;
