@@ -458,7 +458,7 @@ pub fn webhooks_rs(api: &Api, paths: &TypePaths, diagnostics: &mut Vec<Diagnosti
         //! Webhook payloads and their signature verification (Standard Webhooks).
         #events_doc
         pub type Webhook = crate::runtime::webhooks::Webhook<#event_ty>;
-        pub use crate::runtime::webhooks::WebhookError;
+        pub use crate::runtime::webhooks::{HEADER_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, WebhookError};
         #extra
     }
 }
