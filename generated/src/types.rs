@@ -68,7 +68,7 @@ pub struct AgentResponse {
     /// Percent done.
     pub progress: i64,
 }
-/// Status of an agent. Clients must accept values not listed here (B3: forward-compatible enums).
+/// Status of an agent. New values may be added: clients must accept values not listed here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AgentStatus {
     /// `idle`
@@ -169,7 +169,7 @@ pub struct AgentThinkingEvent {
     pub agent_id: Option<String>,
     pub data: AgentThinkingData,
 }
-/// Kind of agent. Clients must accept values not listed here (B3: forward-compatible enums).
+/// Kind of agent. New values may be added: clients must accept values not listed here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AgentType {
     /// `researcher`
@@ -266,7 +266,7 @@ impl ApprovalRequest {
         self
     }
 }
-/// Data of `approval.required` (B5).
+/// Data of `approval.required`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApprovalRequiredData {
     /// Pass it to `POST /agents/{agent_id}/approve/{approval_id}`.
@@ -312,7 +312,7 @@ pub struct BillingCreditLowEvent {
     pub agent_id: Option<String>,
     pub data: CreditLowData,
 }
-/// Billing plan. `enterprise` comes from the rate-limit tiers of the docs. Clients must accept values not listed here (B3: forward-compatible enums).
+/// Billing plan; `enterprise` is the plan with custom limits. New values may be added: clients must accept values not listed here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BillingPlan {
     /// `free`
@@ -414,7 +414,7 @@ impl BrokerConnect {
 pub struct BrokerListResponse {
     pub data: Vec<BrokerResponse>,
 }
-/// Supported broker. Clients must accept values not listed here (B3: forward-compatible enums).
+/// Supported broker. New values may be added: clients must accept values not listed here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BrokerName {
     /// `ibkr`
@@ -473,9 +473,9 @@ pub struct BrokerResponse {
     /// Broker connection id (`brk_…`).
     pub id: String,
     pub broker_name: BrokerName,
-    /// `connected` is the only value seen in the docs.
+    /// Status of the connection, such as `connected`; other values may appear.
     pub status: String,
-    /// `paper` is the only value seen in the docs.
+    /// Trading mode, such as `paper`; other values may appear.
     pub mode: String,
     pub connected_at: String,
 }
@@ -527,7 +527,7 @@ pub struct CardResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub exp_year: Option<i64>,
 }
-/// Status of a virtual card. Clients must accept values not listed here (B3: forward-compatible enums).
+/// Status of a virtual card. New values may be added: clients must accept values not listed here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CardStatus {
     /// `active`
@@ -590,7 +590,7 @@ pub struct CreditLowData {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub plan: Option<BillingPlan>,
 }
-/// A file produced by a task. The docs show only `id` and `download_url`; the other fields are optional.
+/// A file produced by a task. `id` and `download_url` are always present; the other fields may be absent.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeliverableResponse {
     /// Deliverable id (`dlvr_…`).
@@ -608,7 +608,7 @@ pub struct DeliverableResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: Option<String>,
 }
-/// Where a deployment goes. The overview also names the App Store, but no wire value is documented for it. Clients must accept values not listed here (B3: forward-compatible enums).
+/// Where a deployment goes. The App Store is also a destination, but its value is not published yet. New values may be added: clients must accept values not listed here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DeployTarget {
     /// `vercel`
@@ -764,7 +764,7 @@ pub struct DeploymentStartedEvent {
     pub agent_id: Option<String>,
     pub data: DeploymentEventData,
 }
-/// Status of a deployment. Clients must accept values not listed here (B3: forward-compatible enums).
+/// Status of a deployment. New values may be added: clients must accept values not listed here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DeploymentStatus {
     /// `pending`
@@ -831,7 +831,7 @@ pub struct ErrorResponse {
     /// Human-readable message.
     pub detail: String,
 }
-/// Envelope of every event, on webhooks and on the WebSocket stream (B5), discriminated by `type`. Clients must keep events of a type they do not know instead of failing (B5: unknown-type fallback).
+/// Envelope of every event, on webhooks and on the WebSocket stream, discriminated by `type`. New event types may be added: clients must keep events of a type they do not know instead of failing.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     /// `type` is `task.created`.
@@ -979,7 +979,7 @@ impl<'de> ::serde::Deserialize<'de> for Event {
         }
     }
 }
-/// Type of an event (webhooks and the WebSocket stream). Clients must accept values not listed here (B3: forward-compatible enums).
+/// Type of an event (webhooks and the WebSocket stream). New values may be added: clients must accept values not listed here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EventType {
     /// `task.created`
@@ -1110,7 +1110,7 @@ pub struct IntegrationResponse {
     /// Tools the integration gives agents.
     pub available_tools: Vec<String>,
 }
-/// Service of an integration. Clients must accept values not listed here (B3: forward-compatible enums).
+/// Service of an integration. New values may be added: clients must accept values not listed here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IntegrationService {
     /// `gmail`
@@ -1189,7 +1189,7 @@ pub struct MemoryListResponse {
 pub struct MemoryResponse {
     /// Memory id (`mem_…`).
     pub id: String,
-    /// Memory layer (e.g. `user`, `workspace`); the docs list no values.
+    /// Memory layer, such as `user` or `workspace`; the set of layers is open.
     pub layer: String,
     pub key: String,
     pub value: String,
@@ -1208,7 +1208,7 @@ impl MemoryUpdate {
         Self { value: value.into() }
     }
 }
-/// Side of a trading order. Clients must accept values not listed here (B3: forward-compatible enums).
+/// Side of a trading order. New values may be added: clients must accept values not listed here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OrderSide {
     /// `buy`
@@ -1257,7 +1257,7 @@ impl<'de> ::serde::Deserialize<'de> for OrderSide {
         crate::runtime::wire::deserialize_str(deserializer)
     }
 }
-/// Risk of an action that waits for approval (B5). Clients must accept values not listed here (B3: forward-compatible enums).
+/// Risk of an action that waits for approval. New values may be added: clients must accept values not listed here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RiskLevel {
     /// `low`
@@ -1363,7 +1363,7 @@ impl SkillCreate {
         self
     }
 }
-/// A saved skill. The docs do not show its shape; it echoes the request with an id.
+/// A saved skill: the fields it was saved with, and its `id`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SkillResponse {
     /// Skill id (`skl_…`).
@@ -1597,7 +1597,7 @@ pub struct TaskPlanningEvent {
     pub agent_id: Option<String>,
     pub data: TaskStatusData,
 }
-/// A task. The docs show two shapes; this is their union, and only the fields of both are required (B2).
+/// A task. `id`, `prompt`, `status` and `created_at` are always present; the other fields may be absent.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TaskResponse {
     /// Task id (`task_…`).
@@ -1636,7 +1636,7 @@ pub struct TaskRunningEvent {
     pub agent_id: Option<String>,
     pub data: TaskStatusData,
 }
-/// Status of a task or subtask. The docs use both `complete` and `completed`; both are kept (B2). Clients must accept values not listed here (B3: forward-compatible enums).
+/// Status of a task or subtask. Both `complete` and `completed` mean the task finished. New values may be added: clients must accept values not listed here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TaskStatus {
     /// `pending`
@@ -1882,7 +1882,7 @@ pub struct WorkspaceResponse {
     pub name: String,
     #[serde(default)]
     pub description: Option<String>,
-    /// `active` is the only value seen in the docs.
+    /// Status of the workspace, such as `active`; other values may appear.
     pub status: String,
     pub file_count: i64,
     pub created_at: String,

@@ -18,4 +18,6 @@
 /// - `trading.kill_triggered`: [`TradingKillTriggeredEvent`](crate::types::TradingKillTriggeredEvent)
 /// - `trading.order_placed`: [`TradingOrderPlacedEvent`](crate::types::TradingOrderPlacedEvent)
 pub type Webhook = crate::runtime::webhooks::Webhook<crate::types::Event>;
-pub use crate::runtime::webhooks::WebhookError;
+pub use crate::runtime::webhooks::{
+    HEADER_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, WebhookError,
+};

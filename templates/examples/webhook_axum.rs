@@ -1,5 +1,5 @@
-//! Receiving webhooks with axum: verify the signature (Standard Webhooks, reference B7), skip
-//! redeliveries, and dispatch on the event type (reference A4/B5).
+//! Receiving webhooks with axum: verify the signature (Standard Webhooks), skip redeliveries,
+//! and dispatch on the event type.
 //!
 //! ```text
 //! MITEOS_WEBHOOK_SECRET=whsec_... cargo run -p sdkgen-runtime --example webhook_axum
@@ -20,12 +20,12 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use sdkgen_runtime::webhooks::{Webhook, WebhookError};
+use sdkgen_runtime::webhooks::{HEADER_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, Webhook, WebhookError};
 use serde_json::Value;
 
 struct App {
     webhook: Webhook<Value>,
-    /// Ids of recently handled events: delivery is at least once (reference A5).
+    /// Ids of recently handled events: delivery is at least once.
     seen: Mutex<RecentIds>,
 }
 
@@ -48,7 +48,7 @@ async fn receive(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -
     // that put it only in the header.
     let id = event["id"]
         .as_str()
-        .or_else(|| headers.get("webhook-id")?.to_str().ok())
+        .or_else(|| headers.get(HEADER_ID)?.to_str().ok())
         .unwrap_or_default()
         .to_owned();
     if !app.seen.lock().unwrap().insert(id.clone()) {
@@ -178,9 +178,9 @@ async fn demo() -> Result<(), Box<dyn std::error::Error>> {
         let response = http
             .post(&url)
             .header("content-type", "application/json")
-            .header("webhook-id", msg_id)
-            .header("webhook-timestamp", now.to_string())
-            .header("webhook-signature", signature)
+            .header(HEADER_ID, msg_id)
+            .header(HEADER_TIMESTAMP, now.to_string())
+            .header(HEADER_SIGNATURE, signature)
             .body(body)
             .send()
             .await?;

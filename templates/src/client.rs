@@ -36,7 +36,7 @@ pub struct ClientDefaults {
     pub api_key_env: Option<&'static str>,
     /// Environment variable that may override the base URL, read by `ClientBuilder::from_env`.
     pub base_url_env: Option<&'static str>,
-    /// How the API takes credentials, in order of preference.
+    /// How the API takes credentials, the preferred way first.
     pub auth: &'static [AuthScheme],
 }
 

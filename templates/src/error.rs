@@ -74,6 +74,23 @@ pub enum Error {
         /// The limit that was exceeded, in bytes.
         limit: u64,
     },
+    /// A streamed body ([`ByteStream`](crate::ByteStream)) broke off part way. `received`
+    /// bytes had arrived; a server that supports ranges sends the rest to a request with the header
+    /// `Range: bytes={received}-`.
+    #[error("{method} {path}: {status}: the body broke off after {received} bytes")]
+    BodyInterrupted {
+        /// HTTP method.
+        method: http::Method,
+        /// Path template of the operation.
+        path: &'static str,
+        /// Status of the response.
+        status: http::StatusCode,
+        /// How many bytes of the body had arrived.
+        received: u64,
+        /// Why the body broke off (an [`Error::Transport`], usually).
+        #[source]
+        source: ::std::boxed::Box<Error>,
+    },
     /// The client is misconfigured (missing API key, invalid base URL, ...).
     #[error("configuration error: {message}")]
     Config {
@@ -282,9 +299,9 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(api) => Some(api.status.as_u16()),
-            Error::Decode { status, .. } | Error::BodyTooLarge { status, .. } => {
-                Some(status.as_u16())
-            }
+            Error::Decode { status, .. }
+            | Error::BodyTooLarge { status, .. }
+            | Error::BodyInterrupted { status, .. } => Some(status.as_u16()),
             _ => None,
         }
     }
@@ -305,11 +322,12 @@ impl Error {
         }
     }
 
-    /// Whether trying again later may succeed: transport failures, timeouts and the statuses 408, 409, 429 and
-    /// 5xx. The client already retried these as far as its retry policy allows.
+    /// Whether trying again later may succeed: transport failures, timeouts, a streamed body that broke off and
+    /// the statuses 408, 409, 429 and 5xx. The client already retried these as far as its retry policy allows
+    /// (a streamed body is never fetched again by itself).
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Transport { .. } | Error::Timeout { .. } => true,
+            Error::Transport { .. } | Error::Timeout { .. } | Error::BodyInterrupted { .. } => true,
             Error::Api(api) => crate::retry::is_retryable_status(api.status),
             _ => false,
         }

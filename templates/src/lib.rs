@@ -9,6 +9,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod bytes;
 mod client;
 mod error;
 pub mod multipart;
@@ -22,6 +23,7 @@ pub mod retry;
 mod secret;
 #[cfg(feature = "sse")]
 pub mod sse;
+pub mod time;
 #[cfg(feature = "webhooks")]
 pub mod webhooks;
 #[cfg(feature = "websocket")]

@@ -189,10 +189,15 @@ type BoxedStream =
     Pin<::std::boxed::Box<dyn futures_core::Stream<Item = Result<bytes::Bytes, Error>> + Send>>;
 
 /// A response body read as it arrives. Not cut by the request timeout.
+///
+/// When the connection breaks part way, the stream yields one [`Error::BodyInterrupted`] saying how many
+/// bytes had arrived (also [`ByteStream::received`]), and ends.
 pub struct ByteStream {
     inner: BoxedStream,
     limit: u64,
     context: Option<(http::Method, &'static str, http::StatusCode)>,
+    received: u64,
+    ended: bool,
 }
 
 impl ByteStream {
@@ -204,6 +209,8 @@ impl ByteStream {
             inner: ::std::boxed::Box::pin(stream),
             limit: u64::MAX,
             context: None,
+            received: 0,
+            ended: false,
         }
     }
 
@@ -216,7 +223,14 @@ impl ByteStream {
             inner: ::std::boxed::Box::pin(stream),
             limit,
             context: Some(context),
+            received: 0,
+            ended: false,
         }
+    }
+
+    /// How many bytes of the body have been read so far.
+    pub fn received(&self) -> u64 {
+        self.received
     }
 
     /// Reads the rest of the body into memory, within the client's `max_response_bytes`
@@ -224,7 +238,7 @@ impl ByteStream {
     pub async fn collect_bytes(mut self) -> Result<bytes::Bytes, Error> {
         use futures_util::StreamExt;
         let mut buf = bytes::BytesMut::new();
-        while let Some(chunk) = self.inner.next().await {
+        while let Some(chunk) = self.next().await {
             let chunk = chunk?;
             if (buf.len() + chunk.len()) as u64 > self.limit {
                 let (method, path, status) =
@@ -248,7 +262,36 @@ impl futures_core::Stream for ByteStream {
     type Item = Result<bytes::Bytes, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.inner.as_mut().poll_next(cx)
+        let this = &mut *self;
+        if this.ended {
+            return Poll::Ready(None);
+        }
+        match this.inner.as_mut().poll_next(cx) {
+            Poll::Ready(Some(Ok(chunk))) => {
+                this.received += chunk.len() as u64;
+                Poll::Ready(Some(Ok(chunk)))
+            }
+            Poll::Ready(Some(Err(error))) => {
+                this.ended = true;
+                // A body of a real response says where it broke; a wrapped stream's error passes as it is.
+                let error = match &this.context {
+                    Some((method, path, status)) => Error::BodyInterrupted {
+                        method: method.clone(),
+                        path,
+                        status: *status,
+                        received: this.received,
+                        source: ::std::boxed::Box::new(error),
+                    },
+                    None => error,
+                };
+                Poll::Ready(Some(Err(error)))
+            }
+            Poll::Ready(None) => {
+                this.ended = true;
+                Poll::Ready(None)
+            }
+            Poll::Pending => Poll::Pending,
+        }
     }
 }
 
@@ -256,6 +299,7 @@ impl ::std::fmt::Debug for ByteStream {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ByteStream")
             .field("limit", &self.limit)
+            .field("received", &self.received)
             .finish_non_exhaustive()
     }
 }

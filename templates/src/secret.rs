@@ -1,13 +1,15 @@
-//! `Secret`: a string (an API key, a password) that never shows itself in `Debug` or `Display`.
+//! `Secret`: a string (an API key, a password) that never shows itself in `Debug` or `Display`
+//! and is wiped from memory when dropped.
 
 /// A secret string. `Debug` and `Display` print `***`; only [`Secret::expose`] gives the value.
+/// Its memory is overwritten with zeros when it is dropped.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Secret(::std::string::String);
+pub struct Secret(zeroize::Zeroizing<::std::string::String>);
 
 impl Secret {
     /// Wraps a secret value.
     pub fn new(value: impl Into<::std::string::String>) -> Self {
-        Secret(value.into())
+        Secret(zeroize::Zeroizing::new(value.into()))
     }
 
     /// The secret value itself. Call it only where the value is sent, never to print it.
@@ -30,13 +32,13 @@ impl ::std::fmt::Display for Secret {
 
 impl From<::std::string::String> for Secret {
     fn from(value: ::std::string::String) -> Self {
-        Secret(value)
+        Secret::new(value)
     }
 }
 
 impl From<&str> for Secret {
     fn from(value: &str) -> Self {
-        Secret(value.to_owned())
+        Secret::new(value)
     }
 }
 

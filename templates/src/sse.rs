@@ -5,6 +5,11 @@
 //! comments, `data` lines joined with `\n`, `id` and `retry` fields, and an unterminated event
 //! at end of stream discarded. [`TypedSseStream`] decodes each event's `data` as JSON and ends at
 //! OpenAI's `[DONE]` sentinel.
+//!
+//! Memory is bounded: an event still being received (its data so far and the line in progress)
+//! may grow to [`DEFAULT_MAX_EVENT_BYTES`] (see [`SseStream::with_max_event_bytes`]); a server
+//! that goes past it, say by never sending a line ending, ends the stream with
+//! [`SseError::EventTooLarge`].
 
 use ::std::collections::VecDeque;
 use ::std::pin::Pin;
@@ -17,6 +22,9 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 const EXCERPT_CHARS: usize = 200;
 /// The data OpenAI-style APIs send as their last event; [`TypedSseStream`] ends there.
 pub const DONE_SENTINEL: &str = "[DONE]";
+/// How large an event still being received may grow (8 MiB), unless the stream sets another
+/// limit.
+pub const DEFAULT_MAX_EVENT_BYTES: usize = 8 * 1024 * 1024;
 
 /// One dispatched server-sent event.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -60,17 +68,26 @@ struct Parser {
     last_event_id: ::std::string::String,
     reconnection_time: Option<Duration>,
     ready: VecDeque<SseEvent>,
+    /// The most bytes the pending line and the pending event's data may hold together.
+    max_event_bytes: usize,
 }
+
+/// The pending event outgrew the parser's limit.
+#[derive(Debug)]
+struct TooLarge;
 
 impl Parser {
     fn new() -> Self {
         Self {
             first_line: true,
+            max_event_bytes: DEFAULT_MAX_EVENT_BYTES,
             ..Self::default()
         }
     }
 
-    fn feed(&mut self, mut chunk: &[u8]) {
+    /// Fails when the pending line, with the pending event's data, would pass the limit; the
+    /// data only grows by what a line holds, so checking lines bounds both.
+    fn feed(&mut self, mut chunk: &[u8]) -> Result<(), TooLarge> {
         if self.skip_lf && !chunk.is_empty() {
             self.skip_lf = false;
             if chunk[0] == b'\n' {
@@ -78,6 +95,7 @@ impl Parser {
             }
         }
         while let Some(end) = chunk.iter().position(|&b| b == b'\n' || b == b'\r') {
+            self.check_room(end)?;
             self.line.extend_from_slice(&chunk[..end]);
             let terminator = chunk[end];
             chunk = &chunk[end + 1..];
@@ -90,7 +108,17 @@ impl Parser {
                 }
             }
         }
+        self.check_room(chunk.len())?;
         self.line.extend_from_slice(chunk);
+        Ok(())
+    }
+
+    fn check_room(&self, more: usize) -> Result<(), TooLarge> {
+        let pending = self.line.len() + self.data.len() + more;
+        if pending > self.max_event_bytes {
+            return Err(TooLarge);
+        }
+        Ok(())
     }
 
     fn end_line(&mut self) {
@@ -169,14 +197,18 @@ impl Parser {
 /// A stream of [`SseEvent`]s parsed from a stream of byte chunks (any chunking).
 ///
 /// The inner stream must be `Unpin`; wrap others with `Box::pin`. An error from the inner
-/// stream is yielded once and ends the event stream: the event being received when the
-/// connection broke is discarded, as is an unterminated event at a clean end of stream (the
-/// spec's rule; a well-formed stream ends every event with a blank line).
+/// stream is yielded once, as [`SseError::Transport`], and ends the event stream: the event
+/// being received when the connection broke is discarded, as is an unterminated event at a
+/// clean end of stream (the spec's rule; a well-formed stream ends every event with a blank
+/// line). An event that outgrows the limit ends it the same way, with
+/// [`SseError::EventTooLarge`].
 #[derive(Debug)]
 pub struct SseStream<S = crate::ByteStream> {
     inner: S,
     parser: Parser,
     done: bool,
+    /// The limit was hit: the error follows the events finished before it.
+    too_large: bool,
 }
 
 impl<S> SseStream<S> {
@@ -186,7 +218,16 @@ impl<S> SseStream<S> {
             inner,
             parser: Parser::new(),
             done: false,
+            too_large: false,
         }
+    }
+
+    /// Sets how large an event still being received may grow, in bytes (its data so far and
+    /// the line in progress; [`DEFAULT_MAX_EVENT_BYTES`] unless set). Past it the stream ends
+    /// with [`SseError::EventTooLarge`].
+    pub fn with_max_event_bytes(mut self, limit: usize) -> Self {
+        self.parser.max_event_bytes = limit;
+        self
     }
 
     /// The last event id as of the last complete event block (what to send as `Last-Event-ID`
@@ -207,7 +248,7 @@ where
     S: Stream<Item = ::std::result::Result<B, E>> + Unpin,
     B: AsRef<[u8]>,
 {
-    type Item = ::std::result::Result<SseEvent, E>;
+    type Item = ::std::result::Result<SseEvent, SseError<E>>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
@@ -215,16 +256,28 @@ where
             if let Some(event) = this.parser.ready.pop_front() {
                 return Poll::Ready(Some(Ok(event)));
             }
+            if ::std::mem::take(&mut this.too_large) {
+                return Poll::Ready(Some(Err(SseError::EventTooLarge {
+                    limit: this.parser.max_event_bytes,
+                })));
+            }
             if this.done {
                 return Poll::Ready(None);
             }
             match Pin::new(&mut this.inner).poll_next(cx) {
                 Poll::Pending => return Poll::Pending,
-                Poll::Ready(Some(Ok(chunk))) => this.parser.feed(chunk.as_ref()),
+                Poll::Ready(Some(Ok(chunk))) => {
+                    if this.parser.feed(chunk.as_ref()).is_err() {
+                        // Events finished before the limit was hit still go out first.
+                        this.done = true;
+                        this.parser.discard_pending();
+                        this.too_large = true;
+                    }
+                }
                 Poll::Ready(Some(Err(err))) => {
                     this.done = true;
                     this.parser.discard_pending();
-                    return Poll::Ready(Some(Err(err)));
+                    return Poll::Ready(Some(Err(SseError::Transport(err))));
                 }
                 Poll::Ready(None) => {
                     this.done = true;
@@ -245,14 +298,22 @@ impl From<SseError<crate::Error>> for crate::Error {
     }
 }
 
-/// Why a [`TypedSseStream`] item failed.
+/// Why an [`SseStream`] or [`TypedSseStream`] item failed.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum SseError<E> {
     /// Reading the byte stream failed; the stream ends after this item.
     #[error("event stream broke")]
     Transport(#[source] E),
-    /// An event's `data` is not JSON of the expected shape; the stream goes on.
+    /// An event grew past the stream's limit before it ended (a server that never sends a line
+    /// ending, or an event without end); the stream ends after this item.
+    #[error("server-sent event is larger than the limit of {limit} bytes")]
+    EventTooLarge {
+        /// The limit, in bytes ([`DEFAULT_MAX_EVENT_BYTES`] unless the stream set another).
+        limit: usize,
+    },
+    /// An event's `data` is not JSON of the expected shape ([`TypedSseStream`] only); the
+    /// stream goes on.
     #[error("server-sent event `{event_type}` does not decode: {source}; data starts {excerpt:?}")]
     Decode {
         /// The event's type (`message` when the server gave none).
@@ -325,8 +386,9 @@ where
                 return Poll::Ready(None);
             }
             Poll::Ready(Some(Err(err))) => {
+                // Every error of the event layer ends its stream.
                 this.done = true;
-                return Poll::Ready(Some(Err(SseError::Transport(err))));
+                return Poll::Ready(Some(Err(err)));
             }
             Poll::Ready(Some(Ok(event))) => event,
         };
@@ -352,7 +414,7 @@ mod tests {
     fn parse(chunks: &[&[u8]]) -> ::std::vec::Vec<SseEvent> {
         let mut parser = Parser::new();
         for chunk in chunks {
-            parser.feed(chunk);
+            parser.feed(chunk).unwrap();
         }
         parser.ready.into_iter().collect()
     }

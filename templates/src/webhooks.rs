@@ -1,7 +1,8 @@
-//! Verification of signed webhook deliveries (Standard Webhooks scheme, reference B7).
+//! Verification of signed webhook deliveries (the Standard Webhooks scheme).
 //!
-//! A delivery carries three headers: `webhook-id`, `webhook-timestamp` (unix seconds) and
-//! `webhook-signature` (space-separated `v1,<base64>` entries). The signature is HMAC-SHA256 over
+//! A delivery carries three headers, named by the constants [`HEADER_ID`] (`webhook-id`),
+//! [`HEADER_TIMESTAMP`] (`webhook-timestamp`, unix seconds) and [`HEADER_SIGNATURE`]
+//! (`webhook-signature`, space-separated `v1,<base64>` entries). The signature is HMAC-SHA256 over
 //! `"{id}.{timestamp}.{raw body}"`, keyed with the base64-decoded part of the `whsec_…` secret.
 //! [`Webhook::verify`] checks the timestamp is within five minutes of now, compares every `v1`
 //! signature in constant time, and only then decodes the body.
@@ -81,7 +82,8 @@ pub enum WebhookError {
     },
 }
 
-/// A webhook verifier holding one endpoint's signing secret.
+/// A webhook verifier holding one endpoint's signing secret (its decoded key is overwritten with
+/// zeros when the verifier is dropped).
 ///
 /// `T` is the payload type the body decodes into once its signature holds: a generated crate
 /// uses its event envelope; `serde_json::Value` accepts any JSON.
@@ -91,7 +93,8 @@ pub enum WebhookError {
 /// let event = webhook.verify(&headers, &body)?;
 /// ```
 pub struct Webhook<T = serde_json::Value> {
-    key: ::std::vec::Vec<u8>,
+    /// The decoded signing key, overwritten with zeros when dropped.
+    key: zeroize::Zeroizing<::std::vec::Vec<u8>>,
     tolerance: ::std::time::Duration,
     payload: ::std::marker::PhantomData<fn() -> T>,
 }
@@ -120,9 +123,11 @@ impl<T: serde::de::DeserializeOwned> Webhook<T> {
     /// base64 part.
     pub fn new(secret: &str) -> ::std::result::Result<Self, WebhookError> {
         let encoded = secret.strip_prefix(SECRET_PREFIX).unwrap_or(secret);
-        let key = BASE64
-            .decode(encoded.trim())
-            .map_err(|_| WebhookError::InvalidSecret)?;
+        let key = zeroize::Zeroizing::new(
+            BASE64
+                .decode(encoded.trim())
+                .map_err(|_| WebhookError::InvalidSecret)?,
+        );
         if key.is_empty() {
             return Err(WebhookError::InvalidSecret);
         }
@@ -264,7 +269,7 @@ mod tests {
         assert!(debug.contains("<redacted>"), "{debug}");
         assert!(!debug.contains("MfKQ"), "{debug}");
         // Not even the decoded key bytes.
-        assert!(!debug.contains(&format!("{:?}", webhook.key)), "{debug}");
+        assert!(!debug.contains(&format!("{:?}", &*webhook.key)), "{debug}");
     }
 
     #[test]

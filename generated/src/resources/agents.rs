@@ -9,7 +9,7 @@ pub struct Agents<'a> {
 impl<'a> Agents<'a> {
     /// Approve Action
     ///
-    /// Approve or reject an action waiting for approval (see the `approval.required` event). The docs do not show this answer; this project pins it (reference A2, B4): it answers the recorded decision (`ApprovalResponse`).
+    /// Approve or reject an action waiting for approval (see the `approval.required` event). Answers the recorded decision (`ApprovalResponse`).
     ///
     /// `POST /agents/{agent_id}/approve/{approval_id}`
     pub fn approve(
@@ -27,7 +27,7 @@ impl<'a> Agents<'a> {
     }
     /// Cancel Agent
     ///
-    /// Kill an agent for good (the "kill" of the overview); the task's other agents go on. The docs do not show this answer; this project pins it (reference A2, B4): it answers the agent (`AgentResponse`), status `killed`.
+    /// Kill an agent for good; the task's other agents go on. Answers the agent (`AgentResponse`) with status `killed`.
     ///
     /// `POST /agents/{agent_id}/cancel`
     pub fn cancel(&self, agent_id: impl Into<String>) -> Cancel<'a> {
@@ -39,7 +39,7 @@ impl<'a> Agents<'a> {
     }
     /// Guide Agent
     ///
-    /// Inject instructions into a running agent. The docs do not show this answer; this project pins it (reference A2, B4): it answers the agent (`AgentResponse`).
+    /// Inject instructions into a running agent. Answers the agent (`AgentResponse`).
     ///
     /// `POST /agents/{agent_id}/guide`
     pub fn guide(&self, agent_id: impl Into<String>) -> Guide<'a> {
@@ -52,7 +52,7 @@ impl<'a> Agents<'a> {
     }
     /// Pause Agent
     ///
-    /// Pause an agent after its current atomic tool call. The docs do not show this answer; this project pins it (reference A2, B4): it answers the agent (`AgentResponse`).
+    /// Pause an agent after its current atomic tool call. Answers the agent (`AgentResponse`).
     ///
     /// `POST /agents/{agent_id}/pause`
     pub fn pause(&self, agent_id: impl Into<String>) -> Pause<'a> {
@@ -64,7 +64,7 @@ impl<'a> Agents<'a> {
     }
     /// Resume Agent
     ///
-    /// Resume a paused agent. The docs do not show this answer; this project pins it (reference A2, B4): it answers the agent (`AgentResponse`).
+    /// Resume a paused agent. Answers the agent (`AgentResponse`).
     ///
     /// `POST /agents/{agent_id}/resume`
     pub fn resume(&self, agent_id: impl Into<String>) -> Resume<'a> {

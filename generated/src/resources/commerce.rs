@@ -9,7 +9,7 @@ pub struct Commerce<'a> {
 impl<'a> Commerce<'a> {
     /// Create Card
     ///
-    /// Issue a virtual card (Business plan; lower plans get 402). The full number, CVV and expiry are in this answer only. Answers 201 (this project's choice).
+    /// Issue a virtual card (Business plan; lower plans get 402). The full number, CVV and expiry are in this answer only. Answers 201 with the card.
     ///
     /// `POST /commerce/cards`
     pub fn create_card(&self) -> CreateCard<'a> {

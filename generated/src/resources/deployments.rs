@@ -9,7 +9,7 @@ pub struct Deployments<'a> {
 impl<'a> Deployments<'a> {
     /// Create Deployment
     ///
-    /// Deploy a workspace's build. Returns at once with status `pending`; poll `GET /deployments/{deployment_id}` or listen for `deployment.*` events. With a sandbox key nothing is pushed and the URL is a stub. Answers 201 (this project's choice).
+    /// Deploy a workspace's build. Returns at once with status `pending`; poll `GET /deployments/{deployment_id}` or listen for `deployment.*` events. With a sandbox key nothing is pushed and the URL is a stub. Answers 201 with the deployment.
     ///
     /// `POST /deployments`
     pub fn create(&self) -> Create<'a> {
@@ -33,7 +33,7 @@ impl<'a> Deployments<'a> {
     }
     /// List Deployments
     ///
-    /// List deployments, newest first, with offset pagination. Parameters and answer are this project's decision (B4): the docs cut them.
+    /// List deployments, newest first, with offset pagination: `limit` deployments after skipping `offset`, and the `total` count.
     ///
     /// `GET /deployments`
     pub fn list(&self) -> List<'a> {

@@ -9,7 +9,7 @@ pub struct Events<'a> {
 impl<'a> Events<'a> {
     /// Subscribe Events
     ///
-    /// WebSocket stream of events (B6): `wss://api.miteos.com/v1/events`, upgraded from this GET, Bearer auth on the handshake. Each server frame is a JSON text frame holding one `Event` envelope (B5). The server pings every 30 s; clients answer with pongs and may treat 2 missed pings as a dead connection. Resume with `last_event_id`: the server replays what came after it. Close codes: 1000 normal closure, 4001 unauthorized (missing or invalid key), 4008 the tier's WebSocket connection limit is reached. The `x-websocket` extension names the message schema.
+    /// WebSocket stream of events: `wss://api.miteos.com/v1/events`, upgraded from this GET, Bearer auth on the handshake. Each server frame is a JSON text frame holding one `Event` envelope. The server pings every 30 s; clients answer with pongs and may treat 2 missed pings as a dead connection. Resume with `last_event_id`: the server replays what came after it. Close codes: 1000 normal closure, 4001 unauthorized (missing or invalid key), 4008 the tier's WebSocket connection limit is reached. The `x-websocket` extension names the message schema.
     ///
     /// `GET /events`
     pub fn subscribe(&self) -> Subscribe<'a> {

@@ -21,7 +21,7 @@ impl<'a> Skills<'a> {
     }
     /// Create Skill
     ///
-    /// Save a skill. The docs do not show this answer; this project pins it (reference A2, B4): it answers the saved skill (`SkillResponse`), 201 (this project's choice).
+    /// Save a skill. Answers 201 with the saved skill (`SkillResponse`).
     ///
     /// `POST /skills`
     pub fn create(&self) -> Create<'a> {

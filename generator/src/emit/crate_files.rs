@@ -99,6 +99,16 @@ pub const RUNTIME_FILES: &[(&str, &str, Option<&str>)] = &[
         include_str!("../../../templates/src/websocket/error.rs"),
         Some("websocket"),
     ),
+    (
+        "time.rs",
+        include_str!("../../../templates/src/time.rs"),
+        Some("time"),
+    ),
+    (
+        "bytes.rs",
+        include_str!("../../../templates/src/bytes.rs"),
+        Some("bytes"),
+    ),
 ];
 
 /// The runtime's manifest: its version, dependencies and features.
@@ -544,7 +554,7 @@ pub fn webhooks_rs(api: &Api, paths: &TypePaths, diagnostics: &mut Vec<Diagnosti
         //! Webhook payloads and their signature verification (Standard Webhooks).
         #events_doc
         pub type Webhook = crate::runtime::webhooks::Webhook<#event_ty>;
-        pub use crate::runtime::webhooks::WebhookError;
+        pub use crate::runtime::webhooks::{HEADER_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, WebhookError};
         #extra
     }
 }

@@ -1,4 +1,4 @@
-//! A typed, resuming WebSocket event stream (reference B6).
+//! A typed, resuming WebSocket event stream.
 //!
 //! [`connect`] turns an operation path into a `ws(s)://` URL, sends the client's credentials on
 //! the handshake and returns an [`EventStream`]: a `Stream` of decoded server messages that

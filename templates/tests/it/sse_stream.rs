@@ -155,7 +155,9 @@ async fn loopback_connection_broken_mid_event() {
         events.next().await.unwrap().unwrap(),
         event(None, "two", Some("b"), None)
     );
-    let err = events.next().await.unwrap().unwrap_err();
+    let Err(SseError::Transport(err)) = events.next().await.unwrap() else {
+        panic!("expected a transport error");
+    };
     // reqwest reports a body cut short while streaming as a decode-kind error.
     assert!(err.is_body() || err.is_decode(), "{err:?}");
     assert!(events.next().await.is_none());
