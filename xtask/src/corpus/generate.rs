@@ -135,8 +135,9 @@ pub struct Layout {
     pub logs: PathBuf,
 }
 
-/// Generates every document, `jobs` at a time, each child killed after `timeout`. Rows come back in
-/// the order of `docs`.
+/// Generates every document, `jobs` at a time, each child killed after `timeout`. The biggest
+/// documents start first, so that the long ones overlap with the many short ones instead of
+/// running alone at the end. Rows come back in the order of `docs`.
 pub fn generate_all(
     docs: &[Doc],
     layout: &Layout,
@@ -146,6 +147,8 @@ pub fn generate_all(
     std::fs::create_dir_all(&layout.crates)?;
     std::fs::create_dir_all(&layout.logs)?;
     let exe = std::env::current_exe().context("cannot find the xtask executable")?;
+    let mut order: Vec<usize> = (0..docs.len()).collect();
+    order.sort_by(|&a, &b| docs[b].bytes.cmp(&docs[a].bytes).then(a.cmp(&b)));
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
     let rows: Mutex<Vec<Option<Row>>> = Mutex::new(vec![None; docs.len()]);
@@ -155,8 +158,10 @@ pub fn generate_all(
         for _ in 0..jobs.max(1) {
             scope.spawn(|| {
                 loop {
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(doc) = docs.get(i) else { break };
+                    let Some(&i) = order.get(next.fetch_add(1, Ordering::SeqCst)) else {
+                        break;
+                    };
+                    let doc = &docs[i];
                     match generate_one(&exe, doc, layout, timeout) {
                         Ok(row) => {
                             if !matches!(row.generation, Generation::Ok) {

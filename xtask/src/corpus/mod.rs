@@ -55,7 +55,7 @@ pub struct Args {
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
     /// Seconds one document may take to generate before its process is killed.
-    #[arg(long, default_value_t = 120, value_name = "SECONDS")]
+    #[arg(long, default_value_t = 300, value_name = "SECONDS")]
     pub timeout: u64,
     /// With --directory: type-check the generated crates (the shared specs are always checked).
     #[arg(long)]
@@ -327,4 +327,81 @@ fn gate(rows: &[Row]) -> Result<()> {
         failures.len(),
         rows.len()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: &str, generation: Generation) -> Row {
+        let doc = Doc {
+            id: id.into(),
+            path: id.into(),
+            crate_name: docs::slug(id),
+            label: id.into(),
+            bytes: 1,
+            version: "3.0.0".into(),
+        };
+        let mut row = Row::new(&doc);
+        row.generation = generation;
+        row
+    }
+
+    fn failing_check() -> Check {
+        Check {
+            errors: 1,
+            built: false,
+            first: Some("error: mismatched types".into()),
+            ..Check::default()
+        }
+    }
+
+    #[test]
+    fn listed_refusals_and_known_compile_failures_pass_the_gate() {
+        let mut refused = row("a.json", Generation::Refused("unresolved reference".into()));
+        refused.listed_refusal = true;
+        let mut broken = row("b.json", Generation::Ok);
+        broken.check = Some(failing_check());
+        broken.listed_failure = Some("mismatched types".into());
+        let mut clean = row("c.json", Generation::Ok);
+        clean.check = Some(Check {
+            built: true,
+            ..Check::default()
+        });
+        gate(&[refused, broken, clean]).unwrap();
+    }
+
+    #[test]
+    fn what_is_not_listed_fails_the_gate() {
+        let refused = row("a.json", Generation::Refused("unresolved reference".into()));
+        let message = gate(&[refused]).unwrap_err().to_string();
+        assert!(message.contains("1 of 1"), "{message}");
+
+        let mut broken = row("b.json", Generation::Ok);
+        broken.check = Some(failing_check());
+        assert!(gate(&[broken]).is_err());
+
+        let mut warned = row("c.json", Generation::Ok);
+        warned.clippy = Some(Check {
+            built: true,
+            warnings: 1,
+            ..Check::default()
+        });
+        assert!(gate(&[warned]).is_err());
+    }
+
+    #[test]
+    fn a_panic_a_crash_or_a_timeout_fails_even_when_listed() {
+        for generation in [
+            Generation::Panic("index out of bounds".into()),
+            Generation::Crash("killed by signal 9".into()),
+            Generation::Timeout(Duration::from_secs(1)),
+            Generation::Internal("generated code does not parse".into()),
+        ] {
+            let mut r = row("a.json", generation);
+            r.listed_refusal = true;
+            r.listed_failure = Some("x".into());
+            assert!(gate(&[r]).is_err());
+        }
+    }
 }
