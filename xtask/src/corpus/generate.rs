@@ -157,10 +157,7 @@ pub fn generate_all(
     std::thread::scope(|scope| {
         for _ in 0..jobs.max(1) {
             scope.spawn(|| {
-                loop {
-                    let Some(&i) = order.get(next.fetch_add(1, Ordering::SeqCst)) else {
-                        break;
-                    };
+                while let Some(&i) = order.get(next.fetch_add(1, Ordering::SeqCst)) {
                     let doc = &docs[i];
                     match generate_one(&exe, doc, layout, timeout) {
                         Ok(row) => {
