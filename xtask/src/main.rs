@@ -2,7 +2,8 @@
 //!
 //! - `cargo xtask codegen` regenerates `generated/` from the pinned Miteos spec;
 //!   `--check` writes nothing and fails with a diff when the committed crate has drifted.
-//! - `cargo xtask corpus` generates and type-checks a crate for every spec in `../shared/specs`.
+//! - `cargo xtask corpus` generates and type-checks a crate for every spec in `../shared/specs`;
+//!   `--directory` does the same for the APIs-guru directory (`scripts/install-corpus.sh`).
 
 mod codegen;
 mod corpus;
@@ -22,7 +23,8 @@ struct Cli {
 enum Command {
     /// Generate a crate from an OpenAPI spec (default: the pinned Miteos spec into generated/).
     Codegen(codegen::Args),
-    /// Generate and type-check a crate for every spec in ../shared/specs; print a table.
+    /// Generate and type-check a crate for every spec in ../shared/specs (or, with --directory, the
+    /// APIs-guru directory); write a table.
     Corpus(corpus::Args),
 }
 
