@@ -25,6 +25,42 @@ pub struct Api {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl Api {
+    /// How many struct fields there are, and how many of them are JSON values
+    /// (`serde_json::Value`, alone or as the items of an `Option`, `Vec` or map): the fields whose
+    /// schema states no type the generator can use.
+    pub fn json_fields(&self) -> JsonFields {
+        let mut share = JsonFields::default();
+        for def in &self.types {
+            if let TypeKind::Struct(s) = &def.kind {
+                share.fields += s.fields.len();
+                share.json += s.fields.iter().filter(|f| f.ty.is_json()).count();
+            }
+        }
+        share
+    }
+}
+
+/// Struct fields and those of them typed as a JSON value.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct JsonFields {
+    /// Every struct field.
+    pub fields: usize,
+    /// The fields typed as a JSON value.
+    pub json: usize,
+}
+
+impl JsonFields {
+    /// The share of fields typed as a JSON value, from 0 to 1 (0 when there are no fields).
+    pub fn share(&self) -> f64 {
+        if self.fields == 0 {
+            0.0
+        } else {
+            self.json as f64 / self.fields as f64
+        }
+    }
+}
+
 /// Crate-level facts.
 #[derive(Debug, Clone)]
 pub struct Meta {
@@ -265,6 +301,17 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
     /// `Option<T>` (nullable inside a container).
     Option(Box<TypeRef>),
+}
+
+impl TypeRef {
+    /// A JSON value, alone or inside an `Option`, a `Vec` or a map.
+    pub fn is_json(&self) -> bool {
+        match self {
+            TypeRef::Json => true,
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => inner.is_json(),
+            _ => false,
+        }
+    }
 }
 
 /// An operation group, reached as `client.<name>()`.

@@ -91,6 +91,10 @@ pub struct Report {
     pub operations: usize,
     /// Number of named types.
     pub types: usize,
+    /// Struct fields, and those that fell back to a JSON value.
+    pub json_fields: ir::JsonFields,
+    /// Diagnostics per kind, every kind listed (zero when none).
+    pub diagnostics_by_kind: std::collections::BTreeMap<ir::DiagnosticKind, usize>,
 }
 
 /// Like [`generate_from_path`], also counting operations and types.
@@ -107,10 +111,18 @@ pub fn generate_report(path: &Path, options: &Options) -> Result<Report> {
     let api = lower::lower(&spec, &config, &lower_options)?;
     let operations = api.resources.iter().map(|r| r.operations.len()).sum();
     let types = api.types.len();
+    let json_fields = api.json_fields();
+    let mut diagnostics_by_kind: std::collections::BTreeMap<ir::DiagnosticKind, usize> =
+        ir::DiagnosticKind::ALL.iter().map(|k| (*k, 0)).collect();
     let generated = emit::emit(&api, &options.emit_options(&config))?;
+    for d in &generated.diagnostics {
+        *diagnostics_by_kind.entry(d.kind).or_default() += 1;
+    }
     Ok(Report {
         generated,
         operations,
         types,
+        json_fields,
+        diagnostics_by_kind,
     })
 }

@@ -24,6 +24,12 @@ mod secret;
 #[cfg(feature = "sse")]
 pub mod sse;
 pub mod time;
+#[cfg(feature = "chrono")]
+mod time_chrono;
+#[cfg(feature = "jiff")]
+mod time_jiff;
+#[cfg(feature = "time")]
+mod time_time;
 #[cfg(feature = "webhooks")]
 pub mod webhooks;
 #[cfg(feature = "websocket")]

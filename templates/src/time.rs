@@ -20,7 +20,7 @@ use ::std::str::FromStr;
 use ::std::string::String;
 use ::std::time::{Duration, SystemTime};
 
-const NANOS_PER_SECOND: u32 = 1_000_000_000;
+pub(crate) const NANOS_PER_SECOND: u32 = 1_000_000_000;
 const SECONDS_PER_DAY: i64 = 86_400;
 /// Unix seconds of 0000-01-01T00:00:00Z.
 const MIN_SECONDS: i64 = -62_167_219_200;
@@ -39,8 +39,8 @@ const EXCERPT_CHARS: usize = 64;
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp {
     // Field order gives the derived ordering: seconds first, then the fraction.
-    seconds: i64,
-    nanos: u32,
+    pub(crate) seconds: i64,
+    pub(crate) nanos: u32,
 }
 
 /// A calendar date, as RFC 3339 `full-date` (OpenAPI `format: date`) writes it: `2024-02-29`.
@@ -53,9 +53,9 @@ pub struct Timestamp {
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
     // Field order gives the derived ordering: year, month, day.
-    year: u16,
-    month: u8,
-    day: u8,
+    pub(crate) year: u16,
+    pub(crate) month: u8,
+    pub(crate) day: u8,
 }
 
 /// A text that is not an RFC 3339 timestamp or date; its `Display` quotes the text and says what
@@ -95,8 +95,8 @@ pub struct RangeError {
 }
 
 impl RangeError {
-    const TIMESTAMP: RangeError = RangeError { what: "timestamp" };
-    const DATE: RangeError = RangeError { what: "date" };
+    pub(crate) const TIMESTAMP: RangeError = RangeError { what: "timestamp" };
+    pub(crate) const DATE: RangeError = RangeError { what: "date" };
 }
 
 impl Timestamp {
@@ -529,139 +529,6 @@ impl TryFrom<Timestamp> for SystemTime {
         whole
             .and_then(|t| t.checked_add(Duration::from_nanos(u64::from(time.nanos))))
             .ok_or(RangeError::TIMESTAMP)
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// chrono (feature `chrono`): `DateTime<Utc>` (from any time zone) and `NaiveDate`.
-
-#[cfg(feature = "chrono")]
-impl From<Timestamp> for ::chrono::DateTime<::chrono::Utc> {
-    fn from(time: Timestamp) -> Self {
-        // chrono reaches beyond years 0000 to 9999, so every timestamp converts.
-        ::chrono::DateTime::from_timestamp(time.seconds, time.nanos)
-            .expect("chrono covers years 0000 to 9999")
-    }
-}
-
-#[cfg(feature = "chrono")]
-impl<Tz: ::chrono::TimeZone> TryFrom<::chrono::DateTime<Tz>> for Timestamp {
-    type Error = RangeError;
-
-    fn try_from(time: ::chrono::DateTime<Tz>) -> Result<Self, RangeError> {
-        // chrono writes a leap second as nanoseconds past 999_999_999: read it as second 59's end,
-        // as parsing does.
-        Timestamp::from_unix(
-            time.timestamp(),
-            time.timestamp_subsec_nanos().min(NANOS_PER_SECOND - 1),
-        )
-    }
-}
-
-#[cfg(feature = "chrono")]
-impl From<Date> for ::chrono::NaiveDate {
-    fn from(date: Date) -> Self {
-        ::chrono::NaiveDate::from_ymd_opt(
-            i32::from(date.year),
-            u32::from(date.month),
-            u32::from(date.day),
-        )
-        .expect("a valid date in years 0000 to 9999 is a chrono date")
-    }
-}
-
-#[cfg(feature = "chrono")]
-impl TryFrom<::chrono::NaiveDate> for Date {
-    type Error = RangeError;
-
-    fn try_from(date: ::chrono::NaiveDate) -> Result<Self, RangeError> {
-        use ::chrono::Datelike as _;
-        let year = u16::try_from(date.year()).map_err(|_| RangeError::DATE)?;
-        // chrono's month and day are 1..=12 and 1..=31.
-        Date::new(year, date.month() as u8, date.day() as u8)
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// time (feature `time`): `OffsetDateTime` (converted to UTC) and `Date`.
-
-#[cfg(feature = "time")]
-impl From<Timestamp> for ::time::OffsetDateTime {
-    fn from(time: Timestamp) -> Self {
-        ::time::OffsetDateTime::from_unix_timestamp_nanos(time.unix_nanos())
-            .expect("the time crate covers years 0000 to 9999")
-    }
-}
-
-#[cfg(feature = "time")]
-impl TryFrom<::time::OffsetDateTime> for Timestamp {
-    type Error = RangeError;
-
-    fn try_from(time: ::time::OffsetDateTime) -> Result<Self, RangeError> {
-        Timestamp::from_unix(time.unix_timestamp(), time.nanosecond())
-    }
-}
-
-#[cfg(feature = "time")]
-impl From<Date> for ::time::Date {
-    fn from(date: Date) -> Self {
-        let month = ::time::Month::try_from(date.month).expect("a month is 1 to 12");
-        ::time::Date::from_calendar_date(i32::from(date.year), month, date.day)
-            .expect("a valid date in years 0000 to 9999 is a time date")
-    }
-}
-
-#[cfg(feature = "time")]
-impl TryFrom<::time::Date> for Date {
-    type Error = RangeError;
-
-    fn try_from(date: ::time::Date) -> Result<Self, RangeError> {
-        let year = u16::try_from(date.year()).map_err(|_| RangeError::DATE)?;
-        Date::new(year, u8::from(date.month()), date.day())
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// jiff (feature `jiff`): `jiff::Timestamp` (its last day excepted) and `jiff::civil::Date`.
-
-/// Fallible: jiff's timestamps end at 9999-12-30T22:00:00Z (so that every offset of one stays
-/// within its calendar), a day before ours.
-#[cfg(feature = "jiff")]
-impl TryFrom<Timestamp> for ::jiff::Timestamp {
-    type Error = RangeError;
-
-    fn try_from(time: Timestamp) -> Result<Self, RangeError> {
-        ::jiff::Timestamp::from_nanosecond(time.unix_nanos()).map_err(|_| RangeError::TIMESTAMP)
-    }
-}
-
-#[cfg(feature = "jiff")]
-impl TryFrom<::jiff::Timestamp> for Timestamp {
-    type Error = RangeError;
-
-    fn try_from(time: ::jiff::Timestamp) -> Result<Self, RangeError> {
-        // Through nanoseconds: jiff gives the fraction of a negative timestamp a negative sign.
-        Timestamp::from_unix_nanos(time.as_nanosecond())
-    }
-}
-
-#[cfg(feature = "jiff")]
-impl From<Date> for ::jiff::civil::Date {
-    fn from(date: Date) -> Self {
-        // Year 0..=9999, month 1..=12 and a valid day all fit jiff's ranges.
-        ::jiff::civil::Date::new(date.year as i16, date.month as i8, date.day as i8)
-            .expect("a valid date in years 0000 to 9999 is a jiff date")
-    }
-}
-
-#[cfg(feature = "jiff")]
-impl TryFrom<::jiff::civil::Date> for Date {
-    type Error = RangeError;
-
-    fn try_from(date: ::jiff::civil::Date) -> Result<Self, RangeError> {
-        let year = u16::try_from(date.year()).map_err(|_| RangeError::DATE)?;
-        // jiff's month and day are 1..=12 and 1..=31.
-        Date::new(year, date.month() as u8, date.day() as u8)
     }
 }
 

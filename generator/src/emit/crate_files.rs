@@ -102,12 +102,27 @@ pub const RUNTIME_FILES: &[(&str, &str, Option<&str>)] = &[
     (
         "time.rs",
         include_str!("../../../templates/src/time.rs"),
+        Some("timestamps"),
+    ),
+    (
+        "time_chrono.rs",
+        include_str!("../../../templates/src/time_chrono.rs"),
+        Some("chrono"),
+    ),
+    (
+        "time_jiff.rs",
+        include_str!("../../../templates/src/time_jiff.rs"),
+        Some("jiff"),
+    ),
+    (
+        "time_time.rs",
+        include_str!("../../../templates/src/time_time.rs"),
         Some("time"),
     ),
     (
         "bytes.rs",
         include_str!("../../../templates/src/bytes.rs"),
-        Some("bytes"),
+        Some("base64"),
     ),
 ];
 
@@ -156,10 +171,11 @@ fn inline_mod_rs(lib_rs: &str, enabled: &[&str], version: &str) -> String {
     let mut out = format!(
         "//! A copy of `sdkgen-runtime` {version}, the runtime this crate carries in place of a dependency on it.\n"
     );
+    // The modules of the parts this crate leaves out: `websocket/mod.rs` declares `websocket`.
     let disabled: Vec<&str> = RUNTIME_FILES
         .iter()
-        .filter_map(|(_, _, part)| *part)
-        .filter(|p| !enabled.contains(p))
+        .filter(|(_, _, part)| part.is_some_and(|p| !enabled.contains(&p)))
+        .map(|(file, _, _)| file.split(['/', '.']).next().unwrap_or(file))
         .collect();
     for line in lib_rs.lines() {
         let t = line.trim();
@@ -638,8 +654,18 @@ mod tests {
         for (i, line) in lines.iter().enumerate() {
             if let Some(rest) = line.strip_prefix("#[cfg(feature = \"") {
                 let part = rest.trim_end_matches("\")]");
-                assert_eq!(lines.get(i + 1), Some(&format!("pub mod {part};").as_str()));
-                assert!(RUNTIME_FILES.iter().any(|(_, _, p)| *p == Some(part)));
+                let next = lines.get(i + 1).copied().unwrap_or_default();
+                let module = next
+                    .trim_start_matches("pub ")
+                    .strip_prefix("mod ")
+                    .and_then(|m| m.strip_suffix(';'))
+                    .unwrap_or_else(|| panic!("`{line}` gates `{next}`, not a module"));
+                assert!(
+                    RUNTIME_FILES.iter().any(|(file, _, p)| {
+                        *p == Some(part) && file.split(['/', '.']).next() == Some(module)
+                    }),
+                    "module `{module}` is gated by `{part}` but its file is not of that part"
+                );
             }
         }
     }

@@ -156,3 +156,62 @@ fn auth_schemes(doc: &openapiv3::OpenAPI) -> Vec<AuthScheme> {
     }
     schemes
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{DiagnosticKind, JsonFields};
+
+    fn api(schemas: serde_json::Value) -> Api {
+        let text = serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": schemas},
+        })
+        .to_string();
+        let spec = crate::load::load_str(&text, "test").expect("loads");
+        lower(&spec, &SdkConfig::default(), &LowerOptions::default()).expect("lowers")
+    }
+
+    #[test]
+    fn json_fields_are_only_the_untyped_ones() {
+        let api = api(serde_json::json!({
+            "Thing": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "string"},
+                    "tags": {"type": "array", "items": {"type": "string"}},
+                    "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
+                    "anything": {},
+                    "list": {"type": "array"},
+                    "bag": {"type": "object"},
+                    "note": {"description": "untyped but nullable", "nullable": true},
+                },
+            },
+        }));
+        let share = api.json_fields();
+        assert_eq!(share, JsonFields { fields: 7, json: 4 });
+        assert!((share.share() - 4.0 / 7.0).abs() < 1e-9);
+        assert_eq!(JsonFields::default().share(), 0.0);
+    }
+
+    #[test]
+    fn diagnostics_carry_their_kind() {
+        let api = api(serde_json::json!({
+            "Loop": {"$ref": "#/components/schemas/Loop2"},
+            "Loop2": {"$ref": "#/components/schemas/Loop"},
+        }));
+        assert!(!api.diagnostics.is_empty());
+        assert!(
+            api.diagnostics
+                .iter()
+                .all(|d| d.kind == DiagnosticKind::LossyType)
+        );
+        let text = api.diagnostics[0].to_string();
+        assert!(
+            text.starts_with("[lossy type] #/components/schemas/"),
+            "{text}"
+        );
+    }
+}

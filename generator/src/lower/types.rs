@@ -446,6 +446,41 @@ mod tests {
     }
 
     #[test]
+    fn all_of_scalar_parts_compose_into_the_scalar() {
+        let defs = lowered(serde_json::json!({
+            "identifier": {"type": "string", "maxLength": 32},
+            "Status": {"type": "string", "enum": ["on", "off"]},
+            "Id": {"allOf": [
+                {"$ref": "#/components/schemas/identifier"},
+                {"type": "string", "readOnly": true, "description": "The id."},
+            ]},
+            "State": {"allOf": [{"type": "string", "minLength": 1}, {"$ref": "#/components/schemas/Status"}]},
+        }));
+        assert!(matches!(
+            kind(&defs, "Id"),
+            TypeKind::Alias(TypeRef::Named(n)) if n == "Identifier"
+        ));
+        assert!(matches!(
+            kind(&defs, "State"),
+            TypeKind::Alias(TypeRef::Named(n)) if n == "Status"
+        ));
+        // Scalars of different types still fall back (and say so).
+        let text = serde_json::json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+            "components": {"schemas": {"Mixed": {"allOf": [{"type": "string"}, {"type": "integer"}]}}},
+        })
+        .to_string();
+        let spec = crate::load::load_str(&text, "test").expect("loads");
+        let (_, diagnostics) = TypeSpace::new(&spec.document).expect("lowers").finish();
+        assert_eq!(diagnostics.len(), 2);
+        assert!(
+            diagnostics
+                .iter()
+                .all(|d| d.kind == DiagnosticKind::Unsupported)
+        );
+    }
+
+    #[test]
     fn tagged_unions_name_variants_after_their_tags() {
         let defs = lowered(serde_json::json!({
             "Cat": {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string", "enum": ["cat"]}}},

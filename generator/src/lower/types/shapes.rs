@@ -197,6 +197,13 @@ impl TypeSpace<'_> {
             let at = format!("{origin}/allOf/0");
             return Ok(Shape::Ref(self.lower(&parts[0], hint, &at)?));
         }
+        if extra.is_none() {
+            if let Some((i, part)) = self.scalar_composition(&structural) {
+                let mut lowered = self.lower(part, hint, &format!("{origin}/allOf/{i}"))?;
+                lowered.nullable |= nullable_modifier;
+                return Ok(Shape::Ref(lowered));
+            }
+        }
         let mut merged = Merged::default();
         for (i, part) in structural {
             let at = format!("{origin}/allOf/{i}");
@@ -227,6 +234,40 @@ impl TypeSpace<'_> {
             hint,
             origin,
         )
+    }
+
+    /// When every part is a scalar of one `type` (a string id plus `{type: string, readOnly:
+    /// true}`), the part that stands for the composition: the first with an `enum`, else the
+    /// first. The other parts only narrow it (formats, lengths, docs).
+    fn scalar_composition<'p>(
+        &self,
+        parts: &[(usize, &'p ReferenceOr<Schema>)],
+    ) -> Option<(usize, &'p ReferenceOr<Schema>)> {
+        let mut typ = None;
+        let mut chosen = None;
+        for &(i, part) in parts {
+            let schema = match part {
+                ReferenceOr::Item(s) => s,
+                ReferenceOr::Reference { reference } => self.resolve_component(reference)?,
+            };
+            let view = SchemaView::of(schema);
+            let scalar = matches!(view.typ, Some("string" | "integer" | "number" | "boolean"))
+                && view.properties.is_empty()
+                && view.union.is_none()
+                && view.all_of.is_empty()
+                && view.items.is_none();
+            if !scalar || typ.is_some_and(|t| Some(t) != view.typ) {
+                return None;
+            }
+            typ = view.typ;
+            let enumerated = !view.enumeration.is_empty();
+            match chosen {
+                None => chosen = Some((i, part, enumerated)),
+                Some((_, _, false)) if enumerated => chosen = Some((i, part, enumerated)),
+                Some(_) => {}
+            }
+        }
+        chosen.map(|(i, part, _)| (i, part))
     }
 
     /// Gathers the properties of an `allOf` part. Returns false when the part is not object-like.
