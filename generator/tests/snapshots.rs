@@ -150,6 +150,12 @@ fn callbacks() {
     check("callbacks");
 }
 
+/// Resource modules and fields named after Rust keywords; `self` beside `Self`.
+#[test]
+fn keywords() {
+    check("keywords");
+}
+
 #[test]
 fn swagger2() {
     let err = error_of("swagger2/openapi.json");
