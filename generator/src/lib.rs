@@ -15,6 +15,8 @@ pub mod load;
 pub mod lower;
 pub mod normalize;
 pub mod output;
+pub mod pointer;
+pub mod resolve;
 
 pub use config::SdkConfig;
 pub use error::{Error, Result};

@@ -253,6 +253,7 @@ pub fn from_value(mut value: Value, origin: &str) -> Result<LoadedSpec> {
             ));
         }
     };
+    crate::resolve::resolve(&mut value)?;
     crate::normalize::normalize(&mut value);
     let document: openapiv3::OpenAPI = serde_path_to_error::deserialize(&value).map_err(|e| {
         let pointer = pointer_from_serde_path(e.path());
