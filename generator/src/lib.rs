@@ -16,6 +16,7 @@ pub mod lower;
 pub mod normalize;
 pub mod output;
 pub mod pointer;
+pub mod repair;
 pub mod resolve;
 
 pub use config::SdkConfig;

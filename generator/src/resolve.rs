@@ -27,6 +27,27 @@ const MAX_DEPTH: usize = 256;
 /// How many JSON nodes inlining may add before the document is refused.
 const MAX_INLINED_NODES: usize = 2_000_000;
 
+/// Marks a hoisted schema with the place it came from, so that messages can name that place.
+pub const HOISTED_FROM: &str = "x-sdkgen-hoisted-from";
+
+/// The place in the source document that `pointer` (into the resolved document) names: inside a
+/// hoisted schema, the place the schema came from.
+pub fn source_pointer(doc: &Value, pointer: &str) -> String {
+    let Some(rest) = pointer.strip_prefix("#/components/schemas/") else {
+        return pointer.to_owned();
+    };
+    let (name, below) = rest.split_once('/').map_or((rest, ""), |(n, b)| (n, b));
+    let origin = doc
+        .pointer(&format!("/components/schemas/{name}"))
+        .and_then(|s| s.get(HOISTED_FROM))
+        .and_then(Value::as_str);
+    match origin {
+        Some(origin) if below.is_empty() => origin.to_owned(),
+        Some(origin) => format!("{origin}/{below}"),
+        None => pointer.to_owned(),
+    }
+}
+
 /// Resolves the local references of `doc` as the module documentation says.
 pub fn resolve(doc: &mut Value) -> Result<()> {
     inline_required(doc)?;
@@ -43,8 +64,11 @@ pub fn resolve(doc: &mut Value) -> Result<()> {
 
 /// What a position in the document holds.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Kind {
+pub(crate) enum Kind {
     Document,
+    Info,
+    Server,
+    Tag,
     Components,
     PathItem,
     Operation,
@@ -63,14 +87,14 @@ enum Kind {
 
 /// A position: its kind and whether a `$ref` there has to be replaced by what it points at.
 #[derive(Clone, Copy, Debug)]
-struct Position {
-    kind: Kind,
+pub(crate) struct Position {
+    pub(crate) kind: Kind,
     inline: bool,
 }
 
 /// How the keys of a map of named objects are read.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Keys {
+pub(crate) enum Keys {
     /// An extensible object (`paths`, `responses`): `x-` keys are extensions, which `openapiv3`
     /// keeps apart itself.
     Extensible,
@@ -80,13 +104,15 @@ enum Keys {
     Names,
 }
 
-enum Child {
+/// What the value under a key of an object holds.
+pub(crate) enum Child {
     One(Position),
     Map(Position, Keys),
     List(Position),
 }
 
-fn child(kind: Kind, key: &str) -> Option<Child> {
+/// The structure of the document: what the value under `key` of a `kind` object holds.
+pub(crate) fn child(kind: Kind, key: &str) -> Option<Child> {
     use Kind::*;
     let at = |kind| Position {
         kind,
@@ -97,6 +123,9 @@ fn child(kind: Kind, key: &str) -> Option<Child> {
         (Document, "paths") => Child::Map(at(PathItem), Keys::Extensible),
         (Document, "webhooks" | "x-webhooks") => Child::Map(inlined(PathItem), Keys::Named),
         (Document, "components") => Child::One(at(Components)),
+        (Document, "info") => Child::One(at(Info)),
+        (Document, "tags") => Child::List(at(Tag)),
+        (Document | PathItem | Operation, "servers") => Child::List(at(Server)),
         (Components, "schemas") => Child::Map(at(Schema), Keys::Named),
         (Components, "responses") => Child::Map(at(Response), Keys::Named),
         (Components, "parameters") => Child::Map(at(Parameter), Keys::Named),
@@ -542,13 +571,16 @@ fn hoist(doc: &mut Value) -> Result<()> {
         let slot = doc
             .pointer_mut(&place)
             .expect("places to move were found in the document");
-        let schema = if in_schema_position {
+        let mut schema = if in_schema_position {
             let mut reference = Map::new();
             reference.insert("$ref".into(), Value::String(new_ref));
             std::mem::replace(slot, Value::Object(reference))
         } else {
             slot.clone()
         };
+        if let Value::Object(map) = &mut schema {
+            map.insert(HOISTED_FROM.into(), Value::String(format!("#{place}")));
+        }
         hoisted.push((name.clone(), schema));
         moved.insert(place, name);
     }
@@ -794,9 +826,17 @@ mod tests {
         );
         assert_eq!(
             schemas["FirewallRules"],
-            json!({"type": "array", "items": {"$ref": "#/components/schemas/FirewallRulesItem"}})
+            json!({"type": "array", "items": {"$ref": "#/components/schemas/FirewallRulesItem"},
+                   HOISTED_FROM: "#/components/schemas/Firewall/properties/rules"})
         );
-        assert_eq!(schemas["FirewallRulesItem"], json!({"type": "string"}));
+        assert_eq!(
+            schemas["FirewallRulesItem"],
+            json!({"type": "string", HOISTED_FROM: "#/components/schemas/Firewall/properties/rules/items"})
+        );
+        assert_eq!(
+            source_pointer(&doc, "#/components/schemas/FirewallRulesItem/format"),
+            "#/components/schemas/Firewall/properties/rules/items/format"
+        );
         assert_eq!(
             schemas["Rules"]["allOf"][0],
             json!({"$ref": "#/components/schemas/FirewallRules"})

@@ -156,6 +156,13 @@ fn keywords() {
     check("keywords");
 }
 
+/// Percent-encoded fragments, refs into paths and into other schemas, callbacks by reference,
+/// extensions in maps of named objects and in external files, repaired values.
+#[test]
+fn refs() {
+    check("refs");
+}
+
 #[test]
 fn swagger2() {
     let err = error_of("swagger2/openapi.json");

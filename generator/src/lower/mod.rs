@@ -32,6 +32,7 @@ pub fn lower(spec: &LoadedSpec, config: &SdkConfig, options: &LowerOptions) -> R
     webhooks.extend(webhooks_from_callbacks);
     webhooks.sort_by(|a, b| a.name.cmp(&b.name));
     let (types, mut diagnostics) = space.finish();
+    diagnostics.extend(spec.diagnostics.iter().cloned());
     diagnostics.sort();
     diagnostics.dedup();
 
