@@ -848,6 +848,26 @@ mod tests {
     }
 
     #[test]
+    fn recursion_through_a_hoisted_schema_terminates() {
+        let doc = resolved(
+            json!({"components": {"schemas": {"Tree": {"type": "object", "properties": {
+                "node": {"type": "object", "properties": {
+                    "children": {"type": "array", "items": {"$ref": "#/components/schemas/Tree/properties/node"}}
+                }}
+            }}}}}),
+        );
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(
+            schemas["TreeNode"]["properties"]["children"]["items"],
+            json!({"$ref": "#/components/schemas/TreeNode"})
+        );
+        assert_eq!(
+            schemas["Tree"]["properties"]["node"],
+            json!({"$ref": "#/components/schemas/TreeNode"})
+        );
+    }
+
+    #[test]
     fn reference_loops_are_errors() {
         let mut doc = json!({"components": {"schemas": {
             "A": {"$ref": "#/components/schemas/B"}, "B": {"$ref": "#/components/schemas/A"}
