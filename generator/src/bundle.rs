@@ -14,7 +14,7 @@ use crate::ident::Namespace;
 
 /// Resolves every external reference of `root`, which was read from `path`.
 pub fn bundle(root: Value, path: &Path) -> Result<Value> {
-    if !has_external_ref(&root) {
+    if !has_external_ref(&root, false) {
         return Ok(root);
     }
     let root_path = normalize_path(path);
@@ -45,7 +45,7 @@ pub fn bundle(root: Value, path: &Path) -> Result<Value> {
             }
         }
     }
-    bundler.rewrite(&mut root, &root_path, false, "#")?;
+    bundler.rewrite(&mut root, &root_path, false, false, "#")?;
     if !bundler.schemas.is_empty() {
         let components = root
             .as_object_mut()
@@ -90,6 +90,9 @@ impl Bundler {
     /// Splits a reference into (absolute file, fragment pointer).
     fn target(&self, reference: &str, current: &Path, at: &str) -> Result<Target> {
         let (file, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        // A relative URI reference: `my%20models.yaml` names `my models.yaml`.
+        let decoded = crate::pointer::percent_decode(file);
+        let file = decoded.as_deref().unwrap_or(file);
         let file_path = if file.is_empty() {
             current.to_owned()
         } else if file.starts_with("http://") || file.starts_with("https://") {
@@ -120,7 +123,7 @@ impl Bundler {
         let found = if target.1.is_empty() {
             Some(doc)
         } else {
-            doc.pointer(&target.1)
+            crate::pointer::lookup(doc, &target.1)
         };
         found.cloned().ok_or_else(|| Error::Reference {
             reference: reference.to_owned(),
@@ -129,8 +132,15 @@ impl Bundler {
     }
 
     /// Rewrites references inside `value`, which lives in `file`. `in_schema` says whether `value`
-    /// sits in a schema position.
-    fn rewrite(&mut self, value: &mut Value, file: &Path, in_schema: bool, at: &str) -> Result<()> {
+    /// sits in a schema position, `names` whether its keys are names rather than fields.
+    fn rewrite(
+        &mut self,
+        value: &mut Value,
+        file: &Path,
+        in_schema: bool,
+        names: bool,
+        at: &str,
+    ) -> Result<()> {
         match value {
             Value::Object(map) => {
                 if let Some(reference) = map.get("$ref").and_then(Value::as_str).map(str::to_owned)
@@ -162,7 +172,7 @@ impl Bundler {
                     let mut inlined = self.resolve(&target, &reference, at)?;
                     self.inlining.push(target.clone());
                     let target_file = target.0.clone();
-                    let result = self.rewrite(&mut inlined, &target_file, false, at);
+                    let result = self.rewrite(&mut inlined, &target_file, false, false, at);
                     self.inlining.pop();
                     result?;
                     *value = inlined;
@@ -201,6 +211,9 @@ impl Bundler {
                     }
                 }
                 for (key, child) in map.iter_mut() {
+                    if is_extension(key, names) {
+                        continue;
+                    }
                     let child_at = format!("{at}/{}", escape_pointer(key));
                     let child_in_schema = match key.as_str() {
                         "example" | "examples" | "enum" | "const" => continue,
@@ -216,18 +229,19 @@ impl Bundler {
                             let target = self.target(&reference, file, &child_at)?;
                             let mut inlined = self.resolve(&target, &reference, &child_at)?;
                             let target_file = target.0.clone();
-                            self.rewrite(&mut inlined, &target_file, true, &child_at)?;
+                            self.rewrite(&mut inlined, &target_file, true, true, &child_at)?;
                             *child = inlined;
                             continue;
                         }
                     }
-                    self.rewrite(child, file, child_in_schema, &child_at)?;
+                    let child_names = holds_names(key);
+                    self.rewrite(child, file, child_in_schema, child_names, &child_at)?;
                 }
                 Ok(())
             }
             Value::Array(items) => {
                 for (i, item) in items.iter_mut().enumerate() {
-                    self.rewrite(item, file, in_schema, &format!("{at}/{i}"))?;
+                    self.rewrite(item, file, in_schema, false, &format!("{at}/{i}"))?;
                 }
                 Ok(())
             }
@@ -259,6 +273,7 @@ impl Bundler {
             &mut schema,
             &target_file,
             true,
+            false,
             &format!("#/components/schemas/{}", escape_pointer(&name)),
         )?;
         self.schemas.push((name.clone(), schema));
@@ -273,14 +288,40 @@ fn bare_ref(value: &Value) -> Option<String> {
         .flatten()
 }
 
-fn has_external_ref(value: &Value) -> bool {
+fn has_external_ref(value: &Value, names: bool) -> bool {
     match value {
         Value::Object(map) => map.iter().any(|(k, v)| {
-            (k == "$ref" && v.as_str().is_some_and(|r| !r.starts_with('#'))) || has_external_ref(v)
+            if is_extension(k, names) {
+                return false;
+            }
+            (k == "$ref" && v.as_str().is_some_and(|r| !r.starts_with('#')))
+                || has_external_ref(v, holds_names(k))
         }),
-        Value::Array(items) => items.iter().any(has_external_ref),
+        Value::Array(items) => items.iter().any(|v| has_external_ref(v, false)),
         _ => false,
     }
+}
+
+/// Whether the keys of the map under `key` are names (of properties, schemas, headers), which may
+/// start with `x-` without being extensions.
+fn holds_names(key: &str) -> bool {
+    matches!(
+        key,
+        "properties"
+            | "patternProperties"
+            | "definitions"
+            | "$defs"
+            | "dependentSchemas"
+            | "headers"
+            | "schemas"
+    )
+}
+
+/// An extension's value is never generated, so references inside it are not followed (a
+/// `$ref` to documentation that is not there must not stop the load). `x-webhooks`, the 3.0
+/// spelling of `webhooks`, is the one extension the generator reads.
+fn is_extension(key: &str, names: bool) -> bool {
+    !names && key.starts_with("x-") && key != "x-webhooks"
 }
 
 fn file_stem(path: &Path) -> String {

@@ -70,6 +70,17 @@ pub fn camel(name: &str) -> String {
     escape_keyword(s)
 }
 
+/// A module name (a resource's module, its accessor method and its file name), keyword-safe without
+/// raw identifiers: a module is also a file (`src/resources/type_.rs`) and a path segment users
+/// write (`client.type_()`), so keywords get a `_` suffix (`where` → `where_`).
+pub fn module(name: &str) -> String {
+    let s = snake(name);
+    match s.strip_prefix("r#") {
+        Some(keyword) => format!("{keyword}_"),
+        None => s,
+    }
+}
+
 /// Makes a keyword usable: raw where Rust allows it (`r#type`), suffixed where it does not (`self_`).
 fn escape_keyword(s: String) -> String {
     if NOT_RAW.contains(&s.as_str()) {
@@ -109,12 +120,10 @@ impl Namespace {
         }
         let base = unraw(wanted);
         let camel = base.chars().next().is_some_and(|c| c.is_ascii_uppercase());
-        // `Self_` + 2 is `Self2`, not `Self_2` (which is not camel case).
-        let base = if camel {
-            base.trim_end_matches('_')
-        } else {
-            base
-        };
+        // The suffix keeps the case convention: `Self_` + 2 is `Self2` (not `Self_2`), `self_` + 2
+        // is `self_2` (not `self__2`).
+        let trimmed = base.trim_end_matches('_');
+        let base = if trimmed.is_empty() { base } else { trimmed };
         let sep = if camel { "" } else { "_" };
         (2..)
             .map(|n| format!("{base}{sep}{n}"))
@@ -180,6 +189,100 @@ mod tests {
         assert_eq!(snake("type"), "r#type");
         assert_eq!(snake("gen"), "r#gen");
         assert_eq!(snake("_"), "value");
+    }
+
+    /// rustc's `non_snake_case` rule: lowercase, no `__` inside (leading and trailing `_` allowed).
+    fn is_snake_case(ident: &str) -> bool {
+        let inner = unraw(ident).trim_matches('_');
+        !inner.contains("__") && !inner.chars().any(char::is_uppercase)
+    }
+
+    /// rustc's `non_camel_case_types` rule: no lowercase start, no `__`, no `_` beside a letter.
+    fn is_camel_case(ident: &str) -> bool {
+        let inner = unraw(ident).trim_matches('_');
+        let chars: Vec<char> = inner.chars().collect();
+        !chars.first().is_some_and(|c| c.is_lowercase())
+            && !inner.contains("__")
+            && !chars.windows(2).any(|w| {
+                (w[0].is_alphabetic() && w[1] == '_') || (w[0] == '_' && w[1].is_alphabetic())
+            })
+    }
+
+    /// Every keyword, as the name of every kind of identifier, parses where that kind is used, keeps
+    /// its case convention, and so does the name a second claimant of it gets.
+    #[test]
+    fn every_keyword_for_every_identifier_kind() {
+        // (kind, how it is made, whether it is camel case, code that uses it)
+        type Kind = (&'static str, fn(&str) -> String, bool, fn(&str) -> String);
+        let kinds: &[Kind] = &[
+            ("field", snake, false, |id| {
+                format!("struct S {{ {id}: u8 }}")
+            }),
+            ("method", snake, false, |id| {
+                format!("impl S {{ fn {id}(&self) {{ self.{id}(); }} }}")
+            }),
+            ("parameter", snake, false, |id| {
+                format!("fn f({id}: u8) {{ let _ = {id}; }}")
+            }),
+            ("type", camel, true, |id| {
+                format!("struct {id}; type A = {id};")
+            }),
+            ("variant", camel, true, |id| {
+                format!("enum E {{ {id} }} const _: E = E::{id};")
+            }),
+            ("module", module, false, |id| {
+                format!("mod {id} {{}} use self::{id} as _; fn f() {{ crate::{id}::g(); }}")
+            }),
+        ];
+        let mut words: Vec<&str> = KEYWORDS.to_vec();
+        words.extend(NOT_RAW);
+        for word in words {
+            for (kind, make, is_camel, usage) in kinds {
+                let mut ns = Namespace::default();
+                let first = ns.claim(&make(word));
+                let second = ns.claim(&make(word));
+                for id in [&first, &second] {
+                    let code = usage(id);
+                    assert!(
+                        syn::parse_file(&code).is_ok(),
+                        "{kind} `{word}` -> `{id}` does not parse in `{code}`"
+                    );
+                    let cased = if *is_camel {
+                        is_camel_case(id)
+                    } else {
+                        is_snake_case(id)
+                    };
+                    assert!(
+                        cased,
+                        "{kind} `{word}` -> `{id}` breaks its case convention"
+                    );
+                }
+                if *kind == "module" {
+                    assert!(
+                        !first.starts_with("r#"),
+                        "module `{word}` -> `{first}` is raw"
+                    );
+                }
+            }
+        }
+        assert_eq!(module("where"), "where_");
+        assert_eq!(module("box"), "box_");
+        assert_eq!(module("self"), "self_");
+        assert_eq!(module("Tasks"), "tasks");
+    }
+
+    #[test]
+    fn collision_suffixes_keep_the_case_convention() {
+        let mut ns = Namespace::default();
+        let names = allocate(["self", "Self"], snake, &mut ns);
+        assert_eq!(names["self"], "self_");
+        assert_eq!(names["Self"], "self_2");
+        let mut ns = Namespace::default();
+        let names = allocate(["self", "Self"], camel, &mut ns);
+        assert_eq!(names["self"], "Self_");
+        assert_eq!(names["Self"], "Self2");
+        let mut ns = Namespace::with_reserved(["foo_"]);
+        assert_eq!(ns.claim("foo_"), "foo_2");
     }
 
     #[test]

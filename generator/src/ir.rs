@@ -618,16 +618,19 @@ pub enum DiagnosticKind {
     Undeclared,
     /// The SDK config asks for something the spec does not offer.
     Config,
+    /// A value of the wrong JSON type that the reader repaired or dropped to read the document.
+    Repaired,
 }
 
 impl DiagnosticKind {
     /// Every kind, in order.
-    pub const ALL: [DiagnosticKind; 5] = [
+    pub const ALL: [DiagnosticKind; 6] = [
         DiagnosticKind::Unsupported,
         DiagnosticKind::LossyType,
         DiagnosticKind::UnresolvedReference,
         DiagnosticKind::Undeclared,
         DiagnosticKind::Config,
+        DiagnosticKind::Repaired,
     ];
 
     /// A short label (`lossy type`).
@@ -638,6 +641,7 @@ impl DiagnosticKind {
             DiagnosticKind::UnresolvedReference => "unresolved reference",
             DiagnosticKind::Undeclared => "undeclared",
             DiagnosticKind::Config => "config mismatch",
+            DiagnosticKind::Repaired => "repaired input",
         }
     }
 }

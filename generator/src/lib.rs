@@ -17,6 +17,9 @@ pub mod load;
 pub mod lower;
 pub mod normalize;
 pub mod output;
+pub mod pointer;
+pub mod repair;
+pub mod resolve;
 
 pub use config::SdkConfig;
 pub use error::{Error, Result};

@@ -16,6 +16,8 @@ pub struct LoadedSpec {
     pub document: crate::document::Document,
     /// The `openapi` version the source declared (`3.0.3`, `3.1.0`, …).
     pub source_version: String,
+    /// What reading had to repair (values of the wrong JSON type), one per node.
+    pub diagnostics: Vec<crate::ir::Diagnostic>,
 }
 
 /// Reads and loads a spec file. External `$ref`s are resolved relative to it.
@@ -252,16 +254,24 @@ pub fn from_value(mut value: Value, origin: &str) -> Result<LoadedSpec> {
             ));
         }
     };
+    crate::resolve::resolve(&mut value)?;
     crate::normalize::normalize(&mut value);
-    let document: openapiv3::OpenAPI = serde_path_to_error::deserialize(&value).map_err(|e| {
-        let pointer = pointer_from_serde_path(e.path());
-        refine_path_error(&value).unwrap_or(Error::Structure {
-            pointer,
-            message: e.into_inner().to_string(),
-        })
-    })?;
+    let (document, diagnostics) = match serde_path_to_error::deserialize(&value) {
+        Ok(document) => (document, Vec::new()),
+        Err(e) => match crate::repair::read_repaired(&mut value) {
+            Some(read) => read,
+            None => {
+                let pointer = pointer_from_serde_path(e.path());
+                return Err(refine_path_error(&value).unwrap_or(Error::Structure {
+                    pointer,
+                    message: e.into_inner().to_string(),
+                }));
+            }
+        },
+    };
     Ok(LoadedSpec {
         document: crate::document::Document::new(document, value)?,
         source_version,
+        diagnostics,
     })
 }

@@ -106,7 +106,10 @@ pub fn normalize_schema(schema: &mut Value) {
         let reference = map.remove("$ref").expect("checked above");
         let mut only_docs = true;
         for key in map.keys() {
-            if !matches!(key.as_str(), "description" | "summary" | "title") {
+            // Extensions beside a `$ref` change nothing the generator reads.
+            if !matches!(key.as_str(), "description" | "summary" | "title")
+                && !key.starts_with("x-")
+            {
                 only_docs = false;
             }
         }

@@ -153,6 +153,19 @@ fn callbacks() {
     check("callbacks");
 }
 
+/// Resource modules and fields named after Rust keywords; `self` beside `Self`.
+#[test]
+fn keywords() {
+    check("keywords");
+}
+
+/// Percent-encoded fragments, refs into paths and into other schemas, callbacks by reference,
+/// extensions in maps of named objects and in external files, repaired values.
+#[test]
+fn refs() {
+    check("refs");
+}
+
 #[test]
 fn pagination() {
     check("pagination");

@@ -40,6 +40,7 @@ pub fn lower(spec: &LoadedSpec, config: &SdkConfig, options: &LowerOptions) -> R
     webhooks.sort_by(|a, b| a.name.cmp(&b.name));
     let (mut types, mut diagnostics) = space.finish();
     usage::apply_usage(&mut types, &resources, &webhooks);
+    diagnostics.extend(spec.diagnostics.iter().cloned());
     diagnostics.sort();
     diagnostics.dedup();
 
@@ -199,8 +200,10 @@ mod tests {
     #[test]
     fn diagnostics_carry_their_kind() {
         let api = api(serde_json::json!({
-            "Loop": {"$ref": "#/components/schemas/Loop2"},
-            "Loop2": {"$ref": "#/components/schemas/Loop"},
+            "Pet": {
+                "oneOf": [{"type": "string"}, {"type": "integer"}],
+                "discriminator": {"propertyName": "kind"},
+            },
         }));
         assert!(!api.diagnostics.is_empty());
         assert!(

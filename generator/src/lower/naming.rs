@@ -73,7 +73,7 @@ pub(super) fn group(drafts: Vec<Draft>, doc: &openapiv3::OpenAPI) -> Vec<Resourc
         let docs = doc
             .tags
             .iter()
-            .find(|t| ident::snake(&t.name) == resource)
+            .find(|t| ident::module(&t.name) == resource)
             .and_then(|t| t.description.clone());
         resources.push(Resource {
             name,
@@ -104,14 +104,13 @@ pub(super) fn derive_names(
     let resource = op
         .tags
         .first()
-        .map(|t| ident::snake(t))
+        .map(|t| ident::module(t))
         .or_else(|| {
             path.split('/')
                 .find(|s| !s.is_empty() && !s.starts_with('{') && !is_version_segment(s))
-                .map(ident::snake)
+                .map(ident::module)
         })
         .unwrap_or_else(|| "default".to_owned());
-    let resource = ident::unraw(&resource).to_owned();
     let mut name = id.rsplit('/').next().unwrap_or(id).to_owned();
     // FastAPI ids: `{function}{path with non-word characters as _}_{method}`.
     if let Some(stripped) = name.strip_suffix(&format!("_{method}")) {

@@ -34,7 +34,7 @@ pub fn lower_operations(
                 let (r, m) = name
                     .split_once('.')
                     .expect("validated when the config was read");
-                (ident::snake(r), ident::snake(m))
+                (ident::module(r), ident::snake(m))
             }
             None => derive_names(&id, &spec.operation, &spec.method, &spec.path),
         };
