@@ -7,6 +7,7 @@
 
 pub mod bundle;
 pub mod config;
+pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod ident;
