@@ -1,4 +1,8 @@
 //! `cargo xtask codegen`: spec (file or URL) → generated crate, written or checked.
+//!
+//! Given another spec than the pinned one for the Miteos crate, it also says what changed for the
+//! SDK's users (the API diff against the pinned spec): before the text diff of a failed
+//! `--check`, and as a changelog section with the suggested version on `--update-pinned`.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -61,6 +65,11 @@ pub fn run(args: &Args) -> Result<()> {
     let out = args.out.clone().unwrap_or_else(|| root.join(GENERATED_DIR));
     let is_url = spec_arg.starts_with("http://") || spec_arg.starts_with("https://");
 
+    // The spec the committed crate was generated from, to say what a new one changes.
+    let pinned_path = root.join(PINNED_SPEC);
+    let pinned_before = (default_out && Path::new(&spec_arg) != pinned_path)
+        .then(|| load::load_path(&pinned_path).ok())
+        .flatten();
     let (spec, label, config_path) = if is_url {
         eprintln!("fetching {spec_arg}");
         let text = fetch(&spec_arg, Duration::from_secs(args.timeout))?;
@@ -110,6 +119,29 @@ pub fn run(args: &Args) -> Result<()> {
             .with_context(|| format!("cannot read the SDK config {}", p.display()))?,
         None => SdkConfig::default(),
     };
+    let api_diff = match &pinned_before {
+        Some(old) => match crate::api_diff::report_between(old, &spec, &config) {
+            Ok(report) => Some(report),
+            Err(e) => {
+                eprintln!("note: no API diff against {PINNED_SPEC}: {e:#}");
+                None
+            }
+        },
+        None => None,
+    };
+    if let (Some(report), true) = (&api_diff, args.update_pinned) {
+        print!("{}", report.changelog());
+        eprintln!("{}", report.summary());
+        if let Some(next) = report.next_version().filter(|_| !report.changes.is_empty()) {
+            eprintln!(
+                "suggested release: {} {next} (a {} bump from {}): set `version = \"{next}\"` \
+                 under [package] in fixtures/miteos/sdk.toml",
+                report.crate_name,
+                report.bump.as_str(),
+                report.version
+            );
+        }
+    }
     let options = sdkgen::Options {
         crate_name: args.name.clone(),
         source_label: label,
@@ -126,7 +158,17 @@ pub fn run(args: &Args) -> Result<()> {
         "cargo xtask codegen".to_owned()
     };
     let mode = if args.check { Mode::Check } else { Mode::Write };
-    let report = sync(&out, &generated.files, mode, &fix)?;
+    let report = match sync(&out, &generated.files, mode, &fix) {
+        Ok(report) => report,
+        Err(e) => {
+            // Before the text diff: what the drift means for the SDK's users.
+            if let Some(diff) = api_diff.as_ref().filter(|d| !d.changes.is_empty()) {
+                eprintln!("{}\n", diff.summary());
+                eprintln!("{}", diff.changelog());
+            }
+            return Err(e.into());
+        }
+    };
     let verb = if args.check { "checked" } else { "generated" };
     eprintln!(
         "{verb} {} ({} files, {} changed, {} removed, {} diagnostics) in {:.2?}",
