@@ -52,9 +52,11 @@ pub fn run(args: &Args) -> Result<bool> {
     let new = resolve(&args.new, timeout)?;
     let config_path = args.config.clone().or_else(|| {
         let beside = |s: &Source| s.path.as_deref().and_then(SdkConfig::beside);
+        // Like `codegen --spec`: a spec without a file of its own takes the pinned spec's config.
+        let remote = old.path.is_none() || new.path.is_none();
         beside(&new)
             .or_else(|| beside(&old))
-            .or_else(|| Some(repo_root().join("fixtures/miteos/sdk.toml")).filter(|p| p.is_file()))
+            .or_else(|| remote.then(|| repo_root().join("fixtures/miteos/sdk.toml")))
     });
     let config = match &config_path {
         Some(p) => SdkConfig::from_path(p)
@@ -83,7 +85,13 @@ pub fn report_between(old: &LoadedSpec, new: &LoadedSpec, config: &SdkConfig) ->
 
 fn resolve(arg: &str, timeout: Duration) -> Result<Source> {
     let target = match arg {
-        "pinned" => repo_root().join(PINNED_SPEC).display().to_string(),
+        "pinned" => {
+            let path = repo_root().join(PINNED_SPEC);
+            let spec = load::load_path(&path)
+                .with_context(|| format!("cannot load the pinned spec {}", path.display()))?;
+            // Not a file of its own: it takes the Miteos config like `live` does.
+            return Ok(Source { spec, path: None });
+        }
         "live" => LIVE_SPEC_URL.to_owned(),
         other => other.to_owned(),
     };

@@ -905,10 +905,15 @@ fn field(
             format!("`{}` → `{}`; breaking: {}", f.ty, g.ty, why.join("; ")),
         );
     } else if breaking {
+        let kind = if g.setter.is_none() {
+            "field_setter_removed"
+        } else {
+            "field_setter_changed"
+        };
         out.push(
             &group,
             at,
-            "field_setter_changed",
+            kind,
             true,
             format!("breaking: {}", why.join("; ")),
         );
@@ -939,9 +944,10 @@ fn enumeration(at: &str, x: &EnumSurface, y: &EnumSurface, out: &mut Changes) {
             ),
         );
     }
-    for (wire, side) in pair(&x.values, &y.values) {
+    for (variant, side) in pair(&x.values, &y.values) {
+        let at = format!("{at}::{}", unraw(variant));
         match side {
-            Side::Added(variant) => {
+            Side::Added(wire) => {
                 let why = if y.exhaustive {
                     format!(
                         "breaking: a `match` that names every variant no longer compiles (the \
@@ -953,15 +959,15 @@ fn enumeration(at: &str, x: &EnumSurface, y: &EnumSurface, out: &mut Changes) {
                 };
                 out.push(
                     &group,
-                    &format!("{at}::{}", unraw(variant)),
+                    &at,
                     "enum_value_added",
                     y.exhaustive,
                     format!("new value `{wire}`; {why}"),
                 );
             }
-            Side::Removed(variant) => out.push(
+            Side::Removed(wire) => out.push(
                 &group,
-                &format!("{at}::{}", unraw(variant)),
+                &at,
                 "enum_value_removed",
                 true,
                 format!(
@@ -971,15 +977,10 @@ fn enumeration(at: &str, x: &EnumSurface, y: &EnumSurface, out: &mut Changes) {
             ),
             Side::Both(a, b) if a != b => out.push(
                 &group,
-                &format!("{at}::{}", unraw(a)),
-                "enum_variant_renamed",
-                true,
-                format!(
-                    "value `{wire}` is now the variant `{}`; breaking: code naming `{}` no \
-                     longer compiles",
-                    unraw(b),
-                    unraw(a)
-                ),
+                &at,
+                "enum_value_wire_changed",
+                false,
+                format!("sent and read as `{a}` → `{b}`; compatible: the variant keeps its name"),
             ),
             Side::Both(..) => {}
         }

@@ -158,7 +158,7 @@ pub struct FieldSurface {
 /// A forward-compatible enum.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnumSurface {
-    /// Wire value → variant name.
+    /// Variant name → wire value.
     pub values: BTreeMap<String, String>,
     /// Integer values (else strings).
     pub integer: bool,
@@ -235,7 +235,7 @@ pub fn surface(api: &Api) -> Surface {
                     values: e
                         .variants
                         .iter()
-                        .map(|v| (v.wire.clone(), v.name.clone()))
+                        .map(|v| (v.name.clone(), v.wire.clone()))
                         .collect(),
                     integer: e.integer,
                     exhaustive: true,
