@@ -339,18 +339,18 @@ pub fn cases() -> Vec<Case> {
                     .as_array_mut()
                     .unwrap()
                 {
-                    if p["name"] == "limit" {
-                        p["schema"] = json!({"type": "string"});
+                    if p["name"] == "status" {
+                        p["schema"] = json!({"type": "integer"});
                     }
                 }
             },
             changes: &[(
                 "parameter_type_changed",
-                "client.tasks().list().limit()",
+                "client.tasks().list().status()",
                 true,
             )],
             caller: r#"
-                let _ = client.tasks().list().limit(20).send().await?;
+                let _ = client.tasks().list().status(miteos::types::TaskStatus::Running).send().await?;
                 Ok(())
             "#,
             fails_at_run_time: None,
