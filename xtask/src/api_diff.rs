@@ -110,3 +110,48 @@ fn resolve(arg: &str, timeout: Duration) -> Result<Source> {
         path: Some(path),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(old: &str, new: &str) -> Args {
+        Args {
+            old: old.to_owned(),
+            new: new.to_owned(),
+            config: None,
+            format: Format::Json,
+            timeout: 5,
+        }
+    }
+
+    fn fixture(name: &str, side: &str) -> String {
+        repo_root()
+            .join("fixtures/api-diff")
+            .join(name)
+            .join(format!("{side}.json"))
+            .display()
+            .to_string()
+    }
+
+    #[test]
+    fn the_exit_status_says_whether_a_change_breaks() {
+        assert!(!run(&args("pinned", "pinned")).unwrap());
+        let (old, new) = (
+            fixture("swagger-generator", "old"),
+            fixture("swagger-generator", "new"),
+        );
+        assert!(run(&args(&old, &new)).unwrap());
+        assert!(!run(&args(&old, &old)).unwrap());
+    }
+
+    #[test]
+    fn a_spec_that_cannot_be_read_is_an_error() {
+        let missing = repo_root().join("fixtures/api-diff/no-such-spec.json");
+        let message = format!(
+            "{:#}",
+            run(&args("pinned", &missing.display().to_string())).unwrap_err()
+        );
+        assert!(message.contains("no-such-spec.json"), "{message}");
+    }
+}

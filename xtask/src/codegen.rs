@@ -160,14 +160,11 @@ pub fn run(args: &Args) -> Result<()> {
     let mode = if args.check { Mode::Check } else { Mode::Write };
     let report = match sync(&out, &generated.files, mode, &fix) {
         Ok(report) => report,
-        Err(e) => {
-            // Before the text diff: what the drift means for the SDK's users.
-            if let Some(diff) = api_diff.as_ref().filter(|d| !d.changes.is_empty()) {
-                eprintln!("{}\n", diff.summary());
-                eprintln!("{}", diff.changelog());
-            }
-            return Err(e.into());
-        }
+        // Before the text diff: what the drift means for the SDK's users.
+        Err(e) => match api_diff.as_ref().filter(|d| !d.changes.is_empty()) {
+            Some(diff) => bail!("{}\n\n{}\n{e}", diff.summary(), diff.changelog()),
+            None => return Err(e.into()),
+        },
     };
     let verb = if args.check { "checked" } else { "generated" };
     eprintln!(
@@ -245,6 +242,36 @@ mod tests {
         if let Err(e) = run(&args) {
             panic!("{e:#}");
         }
+    }
+
+    /// A drifted live spec: the failed check says what changed for users before the text diff.
+    #[test]
+    fn drift_is_summarised_before_the_text_diff() {
+        let mut spec: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(repo_root().join(PINNED_SPEC)).unwrap())
+                .unwrap();
+        spec["components"]["schemas"]["TaskStatus"]["enum"]
+            .as_array_mut()
+            .unwrap()
+            .push("archived".into());
+        let url = serve("200 OK", spec.to_string());
+        let args = Args {
+            spec: Some(url),
+            check: true,
+            timeout: 10,
+            ..Default::default()
+        };
+        let message = format!("{:#}", run(&args).unwrap_err());
+        let summary = message
+            .find("API diff: 1 change(s), 1 breaking, 0 compatible (bump: minor, 0.1.0 → 0.2.0)")
+            .unwrap_or_else(|| panic!("no summary in {message}"));
+        let entry = message
+            .find("`types::TaskStatus::Archived`: new value `archived`")
+            .unwrap_or_else(|| panic!("no changelog in {message}"));
+        let diff = message
+            .find("the generated crate is out of date")
+            .unwrap_or_else(|| panic!("no text diff in {message}"));
+        assert!(summary < entry && entry < diff, "{message}");
     }
 
     #[test]

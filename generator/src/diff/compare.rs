@@ -17,7 +17,7 @@ use crate::diff::surface::{
 pub enum Group {
     /// Operations of one resource (`tasks`).
     Resource(String),
-    /// Models in `crate::types`.
+    /// Models in `crate::types` that several resources (or none) use.
     Types,
     /// Webhook events.
     Webhooks,
@@ -117,6 +117,17 @@ pub fn compare(old: &Surface, new: &Surface) -> Vec<Change> {
     }
     for (name, side) in pair(&old.types, &new.types) {
         let at = format!("types::{}", unraw(name));
+        let first = out.0.len();
+        // A type only one resource takes or returns is told with that resource.
+        let users: std::collections::BTreeSet<&String> = [old.types.get(name), new.types.get(name)]
+            .into_iter()
+            .flatten()
+            .flat_map(|t| &t.used_by)
+            .collect();
+        let group = match users.into_iter().collect::<Vec<_>>()[..] {
+            [only] => Group::Resource(only.clone()),
+            _ => Group::Types,
+        };
         match side {
             Side::Added(t) => out.push(
                 &Group::Types,
@@ -141,6 +152,9 @@ pub fn compare(old: &Surface, new: &Surface) -> Vec<Change> {
                 ),
             ),
             Side::Both(a, b) => named_type(&at, a, b, &mut out),
+        }
+        for change in &mut out.0[first..] {
+            change.group = group.clone();
         }
     }
     for (name, side) in pair(&old.webhooks, &new.webhooks) {
