@@ -214,6 +214,60 @@ pub fn cases() -> Vec<Case> {
             "#,
             fails_at_run_time: None,
         },
+        Case {
+            name: "new-type",
+            plant: |s| {
+                object(at(s, "/components/schemas")).insert(
+                    "Label".into(),
+                    json!({"type": "object", "properties": {"name": {"type": "string"}}}),
+                );
+            },
+            changes: &[("type_added", "types::Label", false)],
+            caller: r#"
+                let _ = client.tasks().get("task_1").send().await?;
+                Ok(())
+            "#,
+            fails_at_run_time: None,
+        },
+        Case {
+            name: "wire-name-of-a-parameter",
+            plant: |s| {
+                for p in at(s, "/paths/~1events/get/parameters")
+                    .as_array_mut()
+                    .unwrap()
+                {
+                    if p["name"] == "last_event_id" {
+                        p["name"] = json!("lastEventId");
+                    }
+                }
+            },
+            changes: &[(
+                "parameter_wire_name_changed",
+                "client.events().subscribe().last_event_id()",
+                false,
+            )],
+            caller: r#"
+                let _stream = client.events().subscribe().last_event_id("evt_1").send().await?;
+                Ok(())
+            "#,
+            fails_at_run_time: None,
+        },
+        Case {
+            name: "anonymous-operation",
+            plant: |s| {
+                object(at(s, "/paths/~1billing/get")).insert("security".into(), json!([]));
+            },
+            changes: &[(
+                "operation_credentials_changed",
+                "client.billing().get()",
+                false,
+            )],
+            caller: r#"
+                let _ = client.billing().get().send().await?;
+                Ok(())
+            "#,
+            fails_at_run_time: None,
+        },
         // Breaking.
         Case {
             name: "new-enum-value",
@@ -473,6 +527,104 @@ pub fn cases() -> Vec<Case> {
                     miteos::types::Event::Unknown(_) => 15,
                 };
                 let _ = client;
+                Ok(())
+            "#,
+            fails_at_run_time: None,
+        },
+        Case {
+            name: "nullable-response-field",
+            plant: |s| {
+                *at(s, "/components/schemas/TaskResponse/properties/created_at") =
+                    json!({"anyOf": [{"type": "string", "format": "date-time"}, {"type": "null"}]})
+            },
+            changes: &[(
+                "field_presence_changed",
+                "types::TaskResponse.created_at",
+                true,
+            )],
+            caller: r#"
+                let task = client.tasks().get("task_1").send().await?;
+                let _: String = task.created_at;
+                Ok(())
+            "#,
+            fails_at_run_time: None,
+        },
+        Case {
+            name: "removed-response-field",
+            plant: |s| {
+                object(at(s, "/components/schemas/TaskResponse/properties"))
+                    .shift_remove("workspace_id");
+            },
+            changes: &[("field_removed", "types::TaskResponse.workspace_id", true)],
+            caller: r#"
+                let task = client.tasks().get("task_1").send().await?;
+                let _: Option<String> = task.workspace_id;
+                Ok(())
+            "#,
+            fails_at_run_time: None,
+        },
+        Case {
+            name: "new-optional-request-field",
+            plant: |s| {
+                object(at(s, "/components/schemas/TaskCreate/properties")).insert(
+                    "tags".into(),
+                    json!({"type": "array", "items": {"type": "string"}}),
+                );
+            },
+            changes: &[("field_added", "types::TaskCreate.tags", true)],
+            caller: r#"
+                let body = miteos::types::TaskCreate {
+                    prompt: "Build a landing page".into(),
+                    workspace_id: None,
+                    config: None,
+                };
+                let _ = client.tasks().create().body(body).send().await?;
+                Ok(())
+            "#,
+            fails_at_run_time: None,
+        },
+        Case {
+            name: "query-parameter-becomes-required",
+            plant: |s| {
+                for p in at(s, "/paths/~1tasks/get/parameters")
+                    .as_array_mut()
+                    .unwrap()
+                {
+                    if p["name"] == "status" {
+                        p["required"] = json!(true);
+                    }
+                }
+            },
+            changes: &[(
+                "parameter_presence_changed",
+                "client.tasks().list().status()",
+                true,
+            )],
+            caller: r#"
+                let _ = client.tasks().list().limit(20).send().await?;
+                Ok(())
+            "#,
+            fails_at_run_time: Some("the required `status` was not set"),
+        },
+        Case {
+            name: "second-success-status",
+            plant: |s| {
+                object(at(s, "/paths/~1tasks/post/responses")).insert(
+                    "202".into(),
+                    json!({"description": "Queued for approval", "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/ApprovalResponse"}
+                    }}}),
+                );
+            },
+            changes: &[(
+                "response_type_changed",
+                "client.tasks().create().send()",
+                true,
+            )],
+            caller: r#"
+                let body = miteos::types::TaskCreate::new("Build a landing page");
+                let task: miteos::types::TaskResponse = client.tasks().create().body(body).send().await?;
+                let _ = task.id;
                 Ok(())
             "#,
             fails_at_run_time: None,
