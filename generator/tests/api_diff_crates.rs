@@ -41,7 +41,8 @@ fn generate(spec: serde_json::Value, name: &str, dir: &Path) {
     let options = sdkgen::Options {
         crate_name: Some(name.to_owned()),
         source_label: format!("a planted change ({name})"),
-        standalone: false,
+        // In the workspace of the check, with the runtime as the generator gives it by default.
+        ..Default::default()
     };
     let generated = sdkgen::generate(&loaded, &config, &options).unwrap();
     sync(dir, &generated.files, Mode::Write, "").unwrap();

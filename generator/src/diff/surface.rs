@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::emit::types::{request_types, response_types};
 use crate::ir::{
     Api, AuthScheme, BodyEncoding, Field, Operation, Pagination, ParamLocation, ResponseShape,
-    StatusMatch, Transport, TypeKind, TypeRef,
+    StatusMatch, Struct, Transport, TypeDef, TypeKind, TypeRef, Union,
 };
 
 /// Everything a caller of one generated crate can name.
@@ -179,8 +179,7 @@ pub struct UnionSurface {
 
 /// The surface of a lowered API.
 pub fn surface(api: &Api) -> Surface {
-    let requests = request_types(api);
-    let responses = response_types(api);
+    let usage = Usage::of(api);
     let used_by = used_by(api);
     let types = api
         .types
@@ -188,19 +187,18 @@ pub fn surface(api: &Api) -> Surface {
         .map(|def| {
             let kind = match &def.kind {
                 TypeKind::Struct(s) => {
-                    let is_request = requests.contains(&def.name);
-                    let request_only = is_request && !responses.contains(&def.name);
+                    let sent = usage.sent(def);
                     let fields = s
                         .fields
                         .iter()
                         .map(|f| {
-                            let setter = (is_request && !f.required && !f.read_only)
-                                .then(|| setter_type(&f.ty));
+                            let setter =
+                                (sent && !required(f) && !f.read_only).then(|| setter_type(&f.ty));
                             let field = FieldSurface {
                                 wire: f.wire.clone(),
-                                ty: field_type(f, request_only),
-                                required: f.required,
-                                nullable: f.nullable,
+                                ty: field_type(f, usage.only_sent(def)),
+                                required: required(f),
+                                nullable: nullable(f),
                                 setter,
                             };
                             (f.name.clone(), field)
@@ -216,18 +214,17 @@ pub fn surface(api: &Api) -> Surface {
                             ("additional_properties".to_owned(), field)
                         }))
                         .collect();
-                    let new_args = (is_request && !s.all_optional).then(|| {
+                    let new_args = (sent && has_new(s)).then(|| {
                         s.fields
                             .iter()
-                            .filter(|f| f.required && f.constant.is_none())
+                            .filter(|f| required(f) && f.constant.is_none())
                             .map(|f| (f.name.clone(), setter_type(&f.ty)))
                             .collect()
                     });
                     TypeShape::Struct(StructSurface {
                         fields,
                         literal: true,
-                        default: s.all_optional
-                            && s.fields.iter().all(|f| f.constant.is_none() || !f.required),
+                        default: derives_default(s),
                         new_args,
                     })
                 }
@@ -252,14 +249,14 @@ pub fn surface(api: &Api) -> Surface {
                             };
                             (v.name.clone(), (ty, v.tags.clone()))
                         })
-                        .chain(u.discriminator.as_ref().map(|_| {
+                        .chain(union_tag(u).map(|(_, unknown)| {
                             (
-                                u.unknown.clone(),
+                                unknown.clone(),
                                 ("serde_json::Value".to_owned(), Vec::new()),
                             )
                         }))
                         .collect(),
-                    discriminator: u.discriminator.clone(),
+                    discriminator: union_tag(u).map(|(property, _)| property.clone()),
                     exhaustive: true,
                 }),
                 TypeKind::Alias(ty) => TypeShape::Alias(rust_type(ty)),
@@ -437,22 +434,6 @@ fn setter_type(ty: &TypeRef) -> String {
     }
 }
 
-/// A field's declared type, as `emit::types` writes it.
-fn field_type(f: &Field, request_only: bool) -> String {
-    let mut inner = rust_type(&f.ty);
-    if f.boxed {
-        inner = format!("Box<{inner}>");
-    }
-    let json = matches!(f.ty, TypeRef::Json);
-    if request_only && !f.required && f.nullable && !json {
-        format!("Option<Option<{inner}>>")
-    } else if !f.required || (f.nullable && !json) {
-        format!("Option<{inner}>")
-    } else {
-        inner
-    }
-}
-
 fn auth(scheme: &AuthScheme) -> String {
     match scheme {
         AuthScheme::Bearer => "bearer token".to_owned(),
@@ -519,4 +500,75 @@ fn used_by(api: &Api) -> BTreeMap<String, BTreeSet<String>> {
         }
     }
     out
+}
+
+// What the emitters decide from the IR, one function each: the only code here that reads the IR's
+// decisions about presence, usage and tags.
+
+/// Which named types requests carry and which clients receive (`emit::types` decides the same).
+struct Usage {
+    sent: BTreeSet<String>,
+    received: BTreeSet<String>,
+}
+
+impl Usage {
+    fn of(api: &Api) -> Self {
+        Usage {
+            sent: request_types(api),
+            received: response_types(api),
+        }
+    }
+
+    /// Requests carry it: it gets `new()` and setters.
+    fn sent(&self, def: &TypeDef) -> bool {
+        self.sent.contains(&def.name)
+    }
+
+    /// Only requests carry it: optional nullable fields keep absent apart from null.
+    fn only_sent(&self, def: &TypeDef) -> bool {
+        self.sent(def) && !self.received.contains(&def.name)
+    }
+}
+
+/// The schema lists the field as required.
+fn required(f: &Field) -> bool {
+    f.required
+}
+
+/// The schema allows null.
+fn nullable(f: &Field) -> bool {
+    f.nullable
+}
+
+/// A field's declared type, as `emit::types` writes it.
+fn field_type(f: &Field, only_sent: bool) -> String {
+    let mut inner = rust_type(&f.ty);
+    if f.boxed {
+        inner = format!("Box<{inner}>");
+    }
+    let json = matches!(f.ty, TypeRef::Json);
+    if only_sent && !f.required && f.nullable && !json {
+        format!("Option<Option<{inner}>>")
+    } else if !f.required || (f.nullable && !json) {
+        format!("Option<{inner}>")
+    } else {
+        inner
+    }
+}
+
+/// A sent struct has `new()` (some required field takes a value from the caller).
+fn has_new(s: &Struct) -> bool {
+    !s.all_optional
+}
+
+/// The struct derives `Default`.
+fn derives_default(s: &Struct) -> bool {
+    s.all_optional && s.fields.iter().all(|f| f.constant.is_none() || !f.required)
+}
+
+/// The discriminating property and the catch-all variant of a tagged union.
+fn union_tag(u: &Union) -> Option<(&String, &String)> {
+    u.discriminator
+        .as_ref()
+        .map(|property| (property, &u.unknown))
 }
