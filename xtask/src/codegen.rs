@@ -131,16 +131,7 @@ pub fn run(args: &Args) -> Result<()> {
     };
     if let (Some(report), true) = (&api_diff, args.update_pinned) {
         print!("{}", report.changelog());
-        eprintln!("{}", report.summary());
-        if let Some(next) = report.next_version().filter(|_| !report.changes.is_empty()) {
-            eprintln!(
-                "suggested release: {} {next} (a {} bump from {}): set `version = \"{next}\"` \
-                 under [package] in fixtures/miteos/sdk.toml",
-                report.crate_name,
-                report.bump.as_str(),
-                report.version
-            );
-        }
+        eprintln!("{}", release_note(report));
     }
     let options = sdkgen::Options {
         crate_name: args.name.clone(),
@@ -177,6 +168,21 @@ pub fn run(args: &Args) -> Result<()> {
         started.elapsed()
     );
     Ok(())
+}
+
+/// What `--update-pinned` says after the changelog: the summary and the suggested release.
+fn release_note(report: &sdkgen::diff::Report) -> String {
+    let mut note = report.summary();
+    if let Some(next) = report.next_version().filter(|_| !report.changes.is_empty()) {
+        note.push_str(&format!(
+            "\nsuggested release: {} {next} (a {} bump from {}): set `version = \"{next}\"` under \
+             [package] in fixtures/miteos/sdk.toml",
+            report.crate_name,
+            report.bump.as_str(),
+            report.version
+        ));
+    }
+    note
 }
 
 /// Fetches a spec over HTTP(S) with a timeout.
@@ -272,6 +278,29 @@ mod tests {
             .find("the generated crate is out of date")
             .unwrap_or_else(|| panic!("no text diff in {message}"));
         assert!(summary < entry && entry < diff, "{message}");
+    }
+
+    #[test]
+    fn update_pinned_suggests_the_next_version() {
+        let pinned = load::load_path(&repo_root().join(PINNED_SPEC)).unwrap();
+        let mut raw = pinned.raw.clone();
+        raw["paths"]
+            .as_object_mut()
+            .unwrap()
+            .shift_remove("/billing");
+        let changed = load::from_value(raw, "changed").unwrap();
+        let config = SdkConfig::from_path(&repo_root().join("fixtures/miteos/sdk.toml")).unwrap();
+        let report = crate::api_diff::report_between(&pinned, &changed, &config).unwrap();
+        let note = release_note(&report);
+        assert!(
+            note.ends_with(
+                "suggested release: miteos 0.2.0 (a minor bump from 0.1.0): set \
+                 `version = \"0.2.0\"` under [package] in fixtures/miteos/sdk.toml"
+            ),
+            "{note}"
+        );
+        let same = crate::api_diff::report_between(&pinned, &pinned, &config).unwrap();
+        assert!(!release_note(&same).contains("suggested release"));
     }
 
     #[test]
