@@ -726,10 +726,14 @@ fn literal_reason(s: &StructSurface, name: &str) -> String {
 
 fn structure(at: &str, x: &StructSurface, y: &StructSurface, out: &mut Changes) {
     let group = Group::Types;
+    // Arguments of `new()` and setters are compared where both sides have them; a constructor
+    // that appears or goes is one change of its own.
+    let both_new = x.new_args.is_some() && y.new_args.is_some();
     let in_new = |s: &StructSurface, name: &str| {
-        s.new_args
-            .as_ref()
-            .is_some_and(|args| args.iter().any(|(n, _)| n == name))
+        both_new
+            && s.new_args
+                .as_ref()
+                .is_some_and(|args| args.iter().any(|(n, _)| n == name))
     };
     for (name, side) in pair(&x.fields, &y.fields) {
         let at = format!("{at}.{}", unraw(name));
@@ -781,28 +785,47 @@ fn structure(at: &str, x: &StructSurface, y: &StructSurface, out: &mut Changes) 
             }
             Side::Both(f, g) => {
                 let new_arg = (in_new(x, name), in_new(y, name));
-                field(&at, name, f, g, new_arg, out);
+                let setters = if x.sent && y.sent {
+                    (f.setter.as_deref(), g.setter.as_deref())
+                } else {
+                    (None, None)
+                };
+                field(&at, name, f, g, new_arg, setters, out);
             }
         }
     }
-    match (&x.new_args, &y.new_args) {
-        (None, Some(_)) => out.push(
+    let gained = y.sent && (!x.sent || (x.new_args.is_none() && y.new_args.is_some()));
+    let lost = x.sent && (!y.sent || (x.new_args.is_some() && y.new_args.is_none()));
+    let constructor = |s: &StructSurface| {
+        if s.new_args.is_some() {
+            "`new()` with its required fields and a setter per optional field"
+        } else {
+            "a setter per optional field"
+        }
+    };
+    if gained {
+        out.push(
             &group,
             at,
             "constructor_added",
             false,
-            "gains `new()` with its required fields and a setter per optional field; compatible"
-                .to_owned(),
-        ),
-        (Some(_), None) => out.push(
+            format!("gains {}; compatible", constructor(y)),
+        );
+    }
+    if lost {
+        out.push(
             &group,
             at,
             "constructor_removed",
             true,
-            "loses `new()` and its setters; breaking: calls to `new()` no longer compile"
-                .to_owned(),
-        ),
-        (Some(a), Some(b)) => {
+            format!(
+                "loses {}; breaking: calls to them no longer compile",
+                constructor(x)
+            ),
+        );
+    }
+    if let (Some(a), Some(b)) = (&x.new_args, &y.new_args) {
+        {
             let order = |v: &[(String, String)]| -> Vec<String> {
                 v.iter().map(|(n, _)| unraw(n).to_owned()).collect()
             };
@@ -826,7 +849,6 @@ fn structure(at: &str, x: &StructSurface, y: &StructSurface, out: &mut Changes) 
                 );
             }
         }
-        (None, None) => {}
     }
     if x.default != y.default {
         let (kind, breaking, detail) = if y.default {
@@ -861,6 +883,7 @@ fn field(
     f: &FieldSurface,
     g: &FieldSurface,
     (was_arg, is_arg): (bool, bool),
+    setters: (Option<&str>, Option<&str>),
     out: &mut Changes,
 ) {
     let group = Group::Types;
@@ -876,69 +899,71 @@ fn field(
             ),
         );
     }
+    let n = unraw(name);
+    let arg = match (was_arg, is_arg) {
+        (false, true) => Some((
+            "constructor_argument_added",
+            format!("`new()` gains the argument `{n}`"),
+        )),
+        (true, false) => Some((
+            "constructor_argument_removed",
+            format!("`new()` loses the argument `{n}`"),
+        )),
+        _ => None,
+    };
+    let setter = match setters {
+        (Some(_), None) => Some((
+            "field_setter_removed",
+            true,
+            format!("the setter `.{n}(…)` is gone"),
+        )),
+        (None, Some(_)) => Some((
+            "field_setter_added",
+            false,
+            format!("gains the setter `.{n}(…)`"),
+        )),
+        (Some(a), Some(b)) if a != b => Some((
+            "field_setter_changed",
+            true,
+            format!("the setter takes `{b}` instead of `{a}`"),
+        )),
+        _ => None,
+    };
     let presence_changed = f.required != g.required || f.nullable != g.nullable;
-    let mut why = Vec::new();
-    if f.ty != g.ty {
-        why.push(format!(
-            "the field's type changes from `{}` to `{}`",
-            f.ty, g.ty
-        ));
-    }
-    match (was_arg, is_arg) {
-        (false, true) => why.push(format!("`new()` gains the argument `{}`", unraw(name))),
-        (true, false) => why.push(format!("`new()` loses the argument `{}`", unraw(name))),
-        _ => {}
-    }
-    match (&f.setter, &g.setter) {
-        (Some(_), None) => why.push(format!("the setter `.{}(…)` is gone", unraw(name))),
-        (Some(a), Some(b)) if a != b => {
-            why.push(format!("the setter takes `{b}` instead of `{a}`"))
+    if presence_changed || f.ty != g.ty {
+        // One change for the field, with every way it breaks callers.
+        let mut why = Vec::new();
+        if f.ty != g.ty {
+            why.push(format!(
+                "the field's type changes from `{}` to `{}`",
+                f.ty, g.ty
+            ));
         }
-        _ => {}
-    }
-    let breaking = !why.is_empty();
-    if presence_changed {
+        why.extend(arg.map(|(_, w)| w));
+        why.extend(setter.filter(|(_, b, _)| *b).map(|(_, _, w)| w));
+        let breaking = !why.is_empty();
         let why = if breaking {
             format!("breaking: {}", why.join("; "))
         } else {
             format!("compatible: the Rust type stays `{}`", g.ty)
         };
-        out.push(
-            &group,
-            at,
-            "field_presence_changed",
-            breaking,
-            format!("{} → {}; {why}", presence(f), presence(g)),
-        );
-    } else if f.ty != g.ty {
-        out.push(
-            &group,
-            at,
-            "field_type_changed",
-            true,
-            format!("`{}` → `{}`; breaking: {}", f.ty, g.ty, why.join("; ")),
-        );
-    } else if breaking {
-        let kind = if g.setter.is_none() {
-            "field_setter_removed"
+        let (kind, what) = if presence_changed {
+            (
+                "field_presence_changed",
+                format!("{} → {}", presence(f), presence(g)),
+            )
         } else {
-            "field_setter_changed"
+            ("field_type_changed", format!("`{}` → `{}`", f.ty, g.ty))
         };
-        out.push(
-            &group,
-            at,
-            kind,
-            true,
-            format!("breaking: {}", why.join("; ")),
-        );
-    } else if f.setter.is_none() && g.setter.is_some() {
-        out.push(
-            &group,
-            at,
-            "field_setter_added",
-            false,
-            format!("gains the setter `.{}(…)`; compatible", unraw(name)),
-        );
+        out.push(&group, at, kind, breaking, format!("{what}; {why}"));
+        return;
+    }
+    if let Some((kind, why)) = arg {
+        out.push(&group, at, kind, true, format!("breaking: {why}"));
+    }
+    if let Some((kind, breaking, why)) = setter {
+        let verdict = if breaking { "breaking" } else { "compatible" };
+        out.push(&group, at, kind, breaking, format!("{why}; {verdict}"));
     }
 }
 

@@ -136,6 +136,8 @@ pub struct StructSurface {
     pub literal: bool,
     /// It derives `Default`.
     pub default: bool,
+    /// Requests carry it: it has a setter per optional field (and `new()` if `new_args`).
+    pub sent: bool,
     /// The arguments of `new()` in order (name and type), when it has one.
     pub new_args: Option<Vec<(String, String)>>,
 }
@@ -225,6 +227,7 @@ pub fn surface(api: &Api) -> Surface {
                         fields,
                         literal: true,
                         default: derives_default(s),
+                        sent,
                         new_args,
                     })
                 }
