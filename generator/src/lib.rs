@@ -8,6 +8,7 @@
 
 pub mod bundle;
 pub mod config;
+pub mod diff;
 pub mod document;
 pub mod emit;
 pub mod error;

@@ -1,4 +1,8 @@
 //! `cargo xtask codegen`: spec (file or URL) → generated crate, written or checked.
+//!
+//! Given another spec than the pinned one for the Miteos crate, it also says what changed for the
+//! SDK's users (the API diff against the pinned spec): before the text diff of a failed
+//! `--check`, and as a changelog section with the suggested version on `--update-pinned`.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -97,6 +101,11 @@ pub fn run(args: &Args) -> Result<()> {
     let out = args.out.clone().unwrap_or_else(|| root.join(GENERATED_DIR));
     let is_url = spec_arg.starts_with("http://") || spec_arg.starts_with("https://");
 
+    // The spec the committed crate was generated from, to say what a new one changes.
+    let pinned_path = root.join(PINNED_SPEC);
+    let pinned_before = (default_out && Path::new(&spec_arg) != pinned_path)
+        .then(|| load::load_path(&pinned_path).ok())
+        .flatten();
     let (spec, label, config_path) = if is_url {
         eprintln!("fetching {spec_arg}");
         let text = fetch(&spec_arg, Duration::from_secs(args.timeout))?;
@@ -146,6 +155,20 @@ pub fn run(args: &Args) -> Result<()> {
             .with_context(|| format!("cannot read the SDK config {}", p.display()))?,
         None => SdkConfig::default(),
     };
+    let api_diff = match &pinned_before {
+        Some(old) => match crate::api_diff::report_between(old, &spec, &config) {
+            Ok(report) => Some(report),
+            Err(e) => {
+                eprintln!("note: no API diff against {PINNED_SPEC}: {e:#}");
+                None
+            }
+        },
+        None => None,
+    };
+    if let (Some(report), true) = (&api_diff, args.update_pinned) {
+        print!("{}", report.changelog());
+        eprintln!("{}", release_note(report));
+    }
     let options = sdkgen::Options {
         crate_name: args.name.clone(),
         source_label: label,
@@ -164,7 +187,14 @@ pub fn run(args: &Args) -> Result<()> {
         "cargo xtask codegen".to_owned()
     };
     let mode = if args.check { Mode::Check } else { Mode::Write };
-    let report = sync(&out, &generated.files, mode, &fix)?;
+    let report = match sync(&out, &generated.files, mode, &fix) {
+        Ok(report) => report,
+        // Before the text diff: what the drift means for the SDK's users.
+        Err(e) => match api_diff.as_ref().filter(|d| !d.changes.is_empty()) {
+            Some(diff) => bail!("{}\n\n{}\n{e}", diff.summary(), diff.changelog()),
+            None => return Err(e.into()),
+        },
+    };
     let verb = if args.check { "checked" } else { "generated" };
     eprintln!(
         "{verb} {} ({} files, {} changed, {} removed, {} diagnostics) in {:.2?}",
@@ -176,6 +206,21 @@ pub fn run(args: &Args) -> Result<()> {
         started.elapsed()
     );
     Ok(())
+}
+
+/// What `--update-pinned` says after the changelog: the summary and the suggested release.
+fn release_note(report: &sdkgen::diff::Report) -> String {
+    let mut note = report.summary();
+    if let Some(next) = report.next_version().filter(|_| !report.changes.is_empty()) {
+        note.push_str(&format!(
+            "\nsuggested release: {} {next} (a {} bump from {}): set `version = \"{next}\"` under \
+             [package] in fixtures/miteos/sdk.toml",
+            report.crate_name,
+            report.bump.as_str(),
+            report.version
+        ));
+    }
+    note
 }
 
 /// Fetches a spec over HTTP(S) with a timeout.
@@ -241,6 +286,61 @@ mod tests {
         if let Err(e) = run(&args) {
             panic!("{e:#}");
         }
+    }
+
+    /// A drifted live spec: the failed check says what changed for users before the text diff.
+    #[test]
+    fn drift_is_summarised_before_the_text_diff() {
+        let mut spec: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(repo_root().join(PINNED_SPEC)).unwrap())
+                .unwrap();
+        spec["components"]["schemas"]["TaskStatus"]["enum"]
+            .as_array_mut()
+            .unwrap()
+            .push("archived".into());
+        let url = serve("200 OK", spec.to_string());
+        let args = Args {
+            spec: Some(url),
+            check: true,
+            timeout: 10,
+            ..Default::default()
+        };
+        let message = format!("{:#}", run(&args).unwrap_err());
+        let summary = message
+            .find("API diff: 1 change(s), 1 breaking, 0 compatible (bump: minor, 0.1.0 → 0.2.0)")
+            .unwrap_or_else(|| panic!("no summary in {message}"));
+        let entry = message
+            .find("`types::TaskStatus::Archived`: new value `archived`")
+            .unwrap_or_else(|| panic!("no changelog in {message}"));
+        let diff = message
+            .find("the generated crate is out of date")
+            .unwrap_or_else(|| panic!("no text diff in {message}"));
+        assert!(summary < entry && entry < diff, "{message}");
+    }
+
+    #[test]
+    fn update_pinned_suggests_the_next_version() {
+        let pinned = load::load_path(&repo_root().join(PINNED_SPEC)).unwrap();
+        let mut raw: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(repo_root().join(PINNED_SPEC)).unwrap())
+                .unwrap();
+        raw["paths"]
+            .as_object_mut()
+            .unwrap()
+            .shift_remove("/billing");
+        let changed = load::from_value(raw, "changed").unwrap();
+        let config = SdkConfig::from_path(&repo_root().join("fixtures/miteos/sdk.toml")).unwrap();
+        let report = crate::api_diff::report_between(&pinned, &changed, &config).unwrap();
+        let note = release_note(&report);
+        assert!(
+            note.ends_with(
+                "suggested release: miteos 0.2.0 (a minor bump from 0.1.0): set \
+                 `version = \"0.2.0\"` under [package] in fixtures/miteos/sdk.toml"
+            ),
+            "{note}"
+        );
+        let same = crate::api_diff::report_between(&pinned, &pinned, &config).unwrap();
+        assert!(!release_note(&same).contains("suggested release"));
     }
 
     #[test]

@@ -2,9 +2,12 @@
 //!
 //! - `cargo xtask codegen` regenerates `generated/` from the pinned Miteos spec;
 //!   `--check` writes nothing and fails with a diff when the committed crate has drifted.
+//! - `cargo xtask api-diff OLD NEW` says what changed between two specs for the SDK's callers and
+//!   the version bump that follows (exit 1 when a change is breaking, 2 on an error).
 //! - `cargo xtask corpus` generates and type-checks a crate for every spec in `../shared/specs`;
 //!   `--directory` does the same for the APIs-guru directory (`scripts/install-corpus.sh`).
 
+mod api_diff;
 mod codegen;
 mod corpus;
 
@@ -23,6 +26,8 @@ struct Cli {
 enum Command {
     /// Generate a crate from an OpenAPI spec (default: the pinned Miteos spec into generated/).
     Codegen(codegen::Args),
+    /// Compare two specs as SDKs: changes, breaking or compatible, and the version bump.
+    ApiDiff(api_diff::Args),
     /// Generate and type-check a crate for every spec in ../shared/specs (or, with --directory, the
     /// APIs-guru directory); write a table.
     Corpus(corpus::Args),
@@ -31,17 +36,32 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::ApiDiff(args) => {
+            return match api_diff::run(&args) {
+                Ok(false) => ExitCode::SUCCESS,
+                Ok(true) => ExitCode::from(1),
+                Err(error) => {
+                    report(&error);
+                    ExitCode::from(2)
+                }
+            };
+        }
         Command::Codegen(args) => codegen::run(&args),
         Command::Corpus(args) => corpus::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error}");
-            for cause in error.chain().skip(1) {
-                eprintln!("\nCaused by:\n    {cause}");
-            }
+            report(&error);
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Prints an error with its whole cause chain.
+fn report(error: &anyhow::Error) {
+    eprintln!("error: {error}");
+    for cause in error.chain().skip(1) {
+        eprintln!("\nCaused by:\n    {cause}");
     }
 }

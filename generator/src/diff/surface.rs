@@ -1,0 +1,567 @@
+//! The API surface: what a Rust caller of the generated crate sees, read off the IR.
+//!
+//! This is the one file of the diff that knows the IR. Every item here is spelled the way the
+//! emitters spell it (the field type with its `Option`, the argument type of a setter, whether
+//! `new()` takes a field), so that comparing two surfaces compares two crates, not two specs.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::ir::{
+    Api, AuthScheme, BodyEncoding, Field, Operation, Pagination, ParamLocation, Presence,
+    ResponseShape, StatusMatch, Struct, Transport, TypeDef, TypeKind, TypeRef, Union,
+};
+
+/// Everything a caller of one generated crate can name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Surface {
+    /// The crate's name.
+    pub crate_name: String,
+    /// The crate's version.
+    pub version: String,
+    /// The default base URL of the client (from the first server).
+    pub base_url: String,
+    /// How the client authenticates, in order of preference.
+    pub auth: Vec<String>,
+    /// Resources by accessor name (`tasks`).
+    pub resources: BTreeMap<String, ResourceSurface>,
+    /// Named types in `crate::types` by name.
+    pub types: BTreeMap<String, TypeSurface>,
+    /// Webhook events by name, with the payload type.
+    pub webhooks: BTreeMap<String, Option<String>>,
+}
+
+/// A resource (`client.tasks()`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceSurface {
+    /// Operations by method name.
+    pub operations: BTreeMap<String, OperationSurface>,
+}
+
+/// One operation: its method, its builder and what `send()` returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationSurface {
+    /// The operationId.
+    pub id: String,
+    /// `POST /tasks`.
+    pub http: String,
+    /// Deprecated.
+    pub deprecated: bool,
+    /// Sent without credentials.
+    pub anonymous: bool,
+    /// Arguments of the resource method (path parameters), in order.
+    pub args: Vec<Param>,
+    /// Builder setters for query, header and cookie parameters and multipart parts, by name.
+    pub setters: BTreeMap<String, Param>,
+    /// The `body()` setter, if any.
+    pub body: Option<Body>,
+    /// What `send()` returns.
+    pub response: Response,
+    /// The item type of `into_stream()`, when the operation pages.
+    pub stream_item: Option<String>,
+    /// `http`, or the message type of a WebSocket stream.
+    pub transport: String,
+}
+
+/// A parameter: a method argument or a builder setter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Param {
+    /// Rust name.
+    pub name: String,
+    /// Wire name.
+    pub wire: String,
+    /// `path`, `query`, `header`, `cookie`, `multipart part` or `multipart file`.
+    pub location: String,
+    /// The argument type as the method or setter takes it (`impl Into<String>`).
+    pub ty: String,
+    /// `send()` fails with a missing-parameter error while it is unset.
+    pub required: bool,
+}
+
+/// The request body setter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Body {
+    /// The argument type of `body()`.
+    pub ty: String,
+    /// The content type sent.
+    pub content_type: String,
+    /// `send()` fails while it is unset.
+    pub required: bool,
+}
+
+/// What `send()` returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Response {
+    /// One type for every success.
+    Single(String),
+    /// An enum with one variant per documented success status.
+    Outcomes {
+        /// The enum's name.
+        name: String,
+        /// Status (`200`, `2XX`) → variant name and its payload type (`()` when empty).
+        statuses: BTreeMap<String, (String, String)>,
+    },
+}
+
+/// A named type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeSurface {
+    /// Where it came from in the spec.
+    pub origin: String,
+    /// Resources whose operations take or return it.
+    pub used_by: BTreeSet<String>,
+    /// Its shape.
+    pub kind: TypeShape,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeShape {
+    /// A struct with public fields.
+    Struct(StructSurface),
+    /// A string or integer enum with a catch-all variant.
+    Enum(EnumSurface),
+    /// An enum of alternatives.
+    Union(UnionSurface),
+    /// `pub type X = Y;`.
+    Alias(String),
+}
+
+/// A struct.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StructSurface {
+    /// Fields by Rust name.
+    pub fields: BTreeMap<String, FieldSurface>,
+    /// A struct literal can build it (public fields, not `#[non_exhaustive]`).
+    pub literal: bool,
+    /// It derives `Default`.
+    pub default: bool,
+    /// Requests carry it: it has a setter per optional field (and `new()` if `new_args`).
+    pub sent: bool,
+    /// The arguments of `new()` in order (name and type), when it has one.
+    pub new_args: Option<Vec<(String, String)>>,
+}
+
+/// A struct field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldSurface {
+    /// Wire name.
+    pub wire: String,
+    /// The field's type as declared (`Option<String>`).
+    pub ty: String,
+    /// The schema lists it as required.
+    pub required: bool,
+    /// The schema allows null.
+    pub nullable: bool,
+    /// The argument type of its chainable setter, when the struct has setters and the field one.
+    pub setter: Option<String>,
+}
+
+/// A forward-compatible enum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumSurface {
+    /// Variant name → wire value.
+    pub values: BTreeMap<String, String>,
+    /// Integer values (else strings).
+    pub integer: bool,
+    /// `match` must name every variant (no `#[non_exhaustive]`).
+    pub exhaustive: bool,
+}
+
+/// A union.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnionSurface {
+    /// Variant name → payload type and the tag values that select it.
+    pub variants: BTreeMap<String, (String, Vec<String>)>,
+    /// The discriminating property of a tagged union.
+    pub discriminator: Option<String>,
+    /// `match` must name every variant (no `#[non_exhaustive]`).
+    pub exhaustive: bool,
+}
+
+/// The surface of a lowered API.
+pub fn surface(api: &Api) -> Surface {
+    let usage = Usage::of(api);
+    let used_by = used_by(api);
+    let types = api
+        .types
+        .iter()
+        .map(|def| {
+            let kind = match &def.kind {
+                TypeKind::Struct(s) => {
+                    let sent = usage.sent(def);
+                    let fields = s
+                        .fields
+                        .iter()
+                        .map(|f| {
+                            let setter =
+                                (sent && !required(f) && !f.read_only).then(|| setter_type(&f.ty));
+                            let field = FieldSurface {
+                                wire: f.wire.clone(),
+                                ty: field_type(f, usage.only_sent(def)),
+                                required: required(f),
+                                nullable: nullable(f),
+                                setter,
+                            };
+                            (f.name.clone(), field)
+                        })
+                        .chain(s.additional.as_ref().map(|ty| {
+                            let field = FieldSurface {
+                                wire: "(additional properties)".to_owned(),
+                                ty: format!("BTreeMap<String, {}>", rust_type(ty)),
+                                required: true,
+                                nullable: false,
+                                setter: None,
+                            };
+                            ("additional_properties".to_owned(), field)
+                        }))
+                        .collect();
+                    let new_args = (sent && has_new(s)).then(|| {
+                        s.fields
+                            .iter()
+                            .filter(|f| required(f) && f.constant.is_none())
+                            .map(|f| (f.name.clone(), setter_type(&f.ty)))
+                            .collect()
+                    });
+                    TypeShape::Struct(StructSurface {
+                        fields,
+                        literal: true,
+                        default: derives_default(s),
+                        sent,
+                        new_args,
+                    })
+                }
+                TypeKind::Enum(e) => TypeShape::Enum(EnumSurface {
+                    values: e
+                        .variants
+                        .iter()
+                        .map(|v| (v.name.clone(), v.wire.clone()))
+                        .collect(),
+                    integer: e.integer,
+                    exhaustive: true,
+                }),
+                TypeKind::Union(u) => TypeShape::Union(UnionSurface {
+                    variants: u
+                        .variants
+                        .iter()
+                        .map(|v| {
+                            let ty = if v.boxed {
+                                format!("Box<{}>", rust_type(&v.ty))
+                            } else {
+                                rust_type(&v.ty)
+                            };
+                            (v.name.clone(), (ty, v.tags.clone()))
+                        })
+                        .chain(union_tag(u).map(|(_, unknown)| {
+                            (
+                                unknown.clone(),
+                                ("serde_json::Value".to_owned(), Vec::new()),
+                            )
+                        }))
+                        .collect(),
+                    discriminator: union_tag(u).map(|(property, _)| property.clone()),
+                    exhaustive: true,
+                }),
+                TypeKind::Alias(ty) => TypeShape::Alias(rust_type(ty)),
+            };
+            let surface = TypeSurface {
+                origin: def.origin.clone(),
+                used_by: used_by.get(&def.name).cloned().unwrap_or_default(),
+                kind,
+            };
+            (def.name.clone(), surface)
+        })
+        .collect();
+    let resources = api
+        .resources
+        .iter()
+        .map(|r| {
+            let operations = r
+                .operations
+                .iter()
+                .map(|op| (op.method_name.clone(), operation(op)))
+                .collect();
+            (r.name.clone(), ResourceSurface { operations })
+        })
+        .collect();
+    Surface {
+        crate_name: api.meta.crate_name.clone(),
+        version: api.meta.version.clone(),
+        base_url: api.meta.base_url.clone(),
+        auth: api.meta.auth.iter().map(auth).collect(),
+        resources,
+        types,
+        webhooks: api
+            .webhooks
+            .iter()
+            .map(|w| (w.name.clone(), w.payload.as_ref().map(rust_type)))
+            .collect(),
+    }
+}
+
+fn operation(op: &Operation) -> OperationSurface {
+    let param = |p: &crate::ir::Param| Param {
+        name: p.name.clone(),
+        wire: p.wire.clone(),
+        location: match p.location {
+            ParamLocation::Path => "path parameter",
+            ParamLocation::Query => "query parameter",
+            ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
+        }
+        .to_owned(),
+        ty: setter_type(&p.ty),
+        required: p.required,
+    };
+    let mut setters: BTreeMap<String, Param> = op
+        .params
+        .iter()
+        .map(|p| (p.name.clone(), param(p)))
+        .collect();
+    let mut body = None;
+    match op.body.as_ref().map(|b| (b, &b.encoding)) {
+        Some((_, BodyEncoding::Multipart(parts))) => {
+            for part in parts {
+                let (location, ty) = if part.file {
+                    (
+                        "multipart file",
+                        "(impl Into<String>, impl Into<Bytes>)".to_owned(),
+                    )
+                } else {
+                    ("multipart part", setter_type(&part.ty))
+                };
+                let param = Param {
+                    name: part.name.clone(),
+                    wire: part.wire.clone(),
+                    location: location.to_owned(),
+                    ty,
+                    required: part.required,
+                };
+                setters.insert(part.name.clone(), param);
+            }
+        }
+        Some((b, encoding)) => {
+            let (ty, content_type) = match encoding {
+                BodyEncoding::Json(ty, ct) => (rust_type(ty), ct.clone()),
+                BodyEncoding::Form(ty) => (
+                    rust_type(ty),
+                    "application/x-www-form-urlencoded".to_owned(),
+                ),
+                BodyEncoding::Bytes(ct) => ("impl Into<Bytes>".to_owned(), ct.clone()),
+                BodyEncoding::Text(ct) => ("impl Into<String>".to_owned(), ct.clone()),
+                BodyEncoding::Multipart(_) => unreachable!("matched above"),
+            };
+            body = Some(Body {
+                ty,
+                content_type,
+                required: b.required,
+            });
+        }
+        None => {}
+    }
+    let response = match &op.response {
+        ResponseShape::Outcomes(name, outcomes) => Response::Outcomes {
+            name: name.clone(),
+            statuses: outcomes
+                .iter()
+                .map(|o| {
+                    let status = match o.status {
+                        StatusMatch::Code(c) => c.to_string(),
+                        StatusMatch::Range(r) => format!("{r}XX"),
+                    };
+                    let payload = match &*o.body {
+                        ResponseShape::Stream => "Bytes".to_owned(),
+                        other => response_type(other),
+                    };
+                    (status, (o.name.clone(), payload))
+                })
+                .collect(),
+        },
+        other => Response::Single(response_type(other)),
+    };
+    let stream_item = op.pagination.as_ref().map(|p| match p {
+        Pagination::Offset { page, .. } | Pagination::Cursor { page, .. } => rust_type(&page.item),
+    });
+    OperationSurface {
+        id: op.id.clone(),
+        http: format!("{} {}", op.http_method, op.path),
+        deprecated: op.deprecated,
+        anonymous: op.anonymous,
+        args: op.path_params.iter().map(param).collect(),
+        setters,
+        body,
+        response,
+        stream_item,
+        transport: match &op.transport {
+            Transport::Http => "http".to_owned(),
+            Transport::WebSocket(ty) => format!("WebSocket of {}", rust_type(ty)),
+        },
+    }
+}
+
+/// The type `send()` gives for a response shape.
+fn response_type(shape: &ResponseShape) -> String {
+    match shape {
+        ResponseShape::Empty => "()".to_owned(),
+        ResponseShape::Json(ty) => rust_type(ty),
+        ResponseShape::Text => "String".to_owned(),
+        ResponseShape::Stream => "ByteStream".to_owned(),
+        ResponseShape::EventStream(ty) => format!("TypedSseStream<{}>", rust_type(ty)),
+        ResponseShape::Outcomes(name, _) => name.clone(),
+    }
+}
+
+/// A type reference as Rust spells it (short paths).
+fn rust_type(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(n) => n.clone(),
+        TypeRef::String | TypeRef::Bytes => "String".to_owned(),
+        TypeRef::Bool => "bool".to_owned(),
+        TypeRef::I32 => "i32".to_owned(),
+        TypeRef::I64 => "i64".to_owned(),
+        TypeRef::U64 => "u64".to_owned(),
+        TypeRef::F32 => "f32".to_owned(),
+        TypeRef::F64 => "f64".to_owned(),
+        TypeRef::Json => "serde_json::Value".to_owned(),
+        TypeRef::Vec(inner) => format!("Vec<{}>", rust_type(inner)),
+        TypeRef::Map(inner) => format!("BTreeMap<String, {}>", rust_type(inner)),
+        TypeRef::Option(inner) => format!("Option<{}>", rust_type(inner)),
+    }
+}
+
+/// The argument type of a setter or method: strings are taken as `impl Into<String>`.
+fn setter_type(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::String | TypeRef::Bytes => "impl Into<String>".to_owned(),
+        other => rust_type(other),
+    }
+}
+
+fn auth(scheme: &AuthScheme) -> String {
+    match scheme {
+        AuthScheme::Bearer => "bearer token".to_owned(),
+        AuthScheme::Basic => "HTTP basic".to_owned(),
+        AuthScheme::ApiKeyHeader(n) => format!("API key in the `{n}` header"),
+        AuthScheme::ApiKeyQuery(n) => format!("API key in the `{n}` query parameter"),
+        AuthScheme::ApiKeyCookie(n) => format!("API key in the `{n}` cookie"),
+    }
+}
+
+/// For each named type, the resources whose operations reach it.
+fn used_by(api: &Api) -> BTreeMap<String, BTreeSet<String>> {
+    let by_name: BTreeMap<&str, &TypeKind> = api
+        .types
+        .iter()
+        .map(|t| (t.name.as_str(), &t.kind))
+        .collect();
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for r in &api.resources {
+        let mut stack: Vec<&TypeRef> = Vec::new();
+        for op in &r.operations {
+            stack.extend(op.path_params.iter().chain(&op.params).map(|p| &p.ty));
+            match op.body.as_ref().map(|b| &b.encoding) {
+                Some(BodyEncoding::Json(ty, _) | BodyEncoding::Form(ty)) => stack.push(ty),
+                Some(BodyEncoding::Multipart(parts)) => stack.extend(parts.iter().map(|p| &p.ty)),
+                _ => {}
+            }
+            let mut shapes = vec![&op.response];
+            while let Some(shape) = shapes.pop() {
+                match shape {
+                    ResponseShape::Json(ty) | ResponseShape::EventStream(ty) => stack.push(ty),
+                    ResponseShape::Outcomes(_, outcomes) => {
+                        shapes.extend(outcomes.iter().map(|o| &*o.body))
+                    }
+                    _ => {}
+                }
+            }
+            if let Transport::WebSocket(ty) = &op.transport {
+                stack.push(ty);
+            }
+        }
+        let mut seen = BTreeSet::new();
+        while let Some(ty) = stack.pop() {
+            match ty {
+                TypeRef::Named(n) if seen.insert(n.as_str()) => match by_name.get(n.as_str()) {
+                    Some(TypeKind::Struct(s)) => {
+                        stack.extend(s.fields.iter().map(|f| &f.ty));
+                        stack.extend(s.additional.iter());
+                    }
+                    Some(TypeKind::Union(u)) => stack.extend(u.variants.iter().map(|v| &v.ty)),
+                    Some(TypeKind::Alias(t)) => stack.push(t),
+                    Some(TypeKind::Enum(_)) | None => {}
+                },
+                TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => {
+                    stack.push(inner)
+                }
+                _ => {}
+            }
+        }
+        for name in seen {
+            out.entry(name.to_owned())
+                .or_default()
+                .insert(r.name.clone());
+        }
+    }
+    out
+}
+
+// What the emitters decide from the IR, one function each: the only code here that reads the IR's
+// decisions about presence, usage and tags.
+
+/// Which named types requests carry (lowering decides it; `emit::types` renders it).
+struct Usage;
+
+impl Usage {
+    fn of(_api: &Api) -> Self {
+        Usage
+    }
+
+    /// Requests carry it: it gets `new()` and setters.
+    fn sent(&self, def: &TypeDef) -> bool {
+        def.usage.is_sent()
+    }
+
+    /// Only requests carry it: optional nullable fields keep absent apart from null.
+    fn only_sent(&self, def: &TypeDef) -> bool {
+        def.usage == crate::ir::Usage::RequestOnly
+    }
+}
+
+/// The schema lists the field as required.
+fn required(f: &Field) -> bool {
+    f.presence.is_required()
+}
+
+/// The schema allows null.
+fn nullable(f: &Field) -> bool {
+    f.presence.is_nullable()
+}
+
+/// A field's declared type, as `emit::types` writes it.
+fn field_type(f: &Field, _only_sent: bool) -> String {
+    let mut inner = rust_type(&f.ty);
+    if f.boxed {
+        inner = format!("Box<{inner}>");
+    }
+    match f.presence {
+        Presence::Required => inner,
+        // A JSON value holds null itself.
+        Presence::Nullable if matches!(f.ty, TypeRef::Json) => inner,
+        Presence::Optional | Presence::Nullable => format!("Option<{inner}>"),
+        Presence::AbsentOrNull => format!("Option<Option<{inner}>>"),
+    }
+}
+
+/// A sent struct has `new()` (some required field takes a value from the caller).
+fn has_new(s: &Struct) -> bool {
+    s.has_required_values
+}
+
+/// The struct derives `Default`.
+fn derives_default(s: &Struct) -> bool {
+    s.derive_default
+}
+
+/// The discriminating property and the catch-all variant of a tagged union.
+fn union_tag(u: &Union) -> Option<(&String, &String)> {
+    u.tag.as_ref().map(|t| (&t.property, &t.unknown))
+}
