@@ -3,9 +3,11 @@
 //! - `cargo xtask codegen` regenerates `generated/` from the pinned Miteos spec;
 //!   `--check` writes nothing and fails with a diff when the committed crate has drifted.
 //! - `cargo xtask corpus` generates and type-checks a crate for every spec in `../shared/specs`.
+//! - `cargo xtask naming-report` lowers many specs and reports on their method names.
 
 mod codegen;
 mod corpus;
+mod naming_report;
 
 use std::process::ExitCode;
 
@@ -24,6 +26,8 @@ enum Command {
     Codegen(codegen::Args),
     /// Generate and type-check a crate for every spec in ../shared/specs; print a table.
     Corpus(corpus::Args),
+    /// Lower many specs (../shared/specs, or the APIs-guru directory) and report on method names.
+    NamingReport(naming_report::Args),
 }
 
 fn main() -> ExitCode {
@@ -31,6 +35,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Codegen(args) => codegen::run(&args),
         Command::Corpus(args) => corpus::run(&args),
+        Command::NamingReport(args) => naming_report::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

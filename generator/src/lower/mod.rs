@@ -1,6 +1,6 @@
 //! Lowers a loaded spec into the IR: names, `$ref`s, schemas and operations become plain data.
 
-mod naming;
+pub mod naming;
 mod ops;
 pub(crate) mod recursion;
 pub mod types;
