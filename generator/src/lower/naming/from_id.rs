@@ -22,7 +22,9 @@ pub(super) fn method_words(id: &str, method: &str, path: &str, resource: &str) -
     w.retain(|x| !ARTICLES.contains(&x.as_str()));
     strip_resource(&mut w, &resource, &shape);
     strip_by_param(&mut w, &shape, &resource);
-    while w.len() > 1 && w.last().is_some_and(|l| DANGLING.contains(&l.as_str())) {
+    drop_namespace_word(&mut w);
+    verb_first(&mut w);
+    while w.last().is_some_and(|l| DANGLING.contains(&l.as_str())) {
         w.pop();
     }
     if let Some(name) = trivial(&w, method, &shape) {
@@ -224,7 +226,8 @@ fn trivial(w: &[String], method: &str, shape: &Shape) -> Option<Vec<String>> {
     Some(shape.name_with(vec![canonical.to_owned()], 1))
 }
 
-/// `get_all_tracks` / `get_tracks` on a collection → `list_tracks`.
+/// `get_all_tracks` / `get_tracks` on a collection → `list_tracks`; `read_settings` and
+/// `retrieve_settings` elsewhere → `get_settings`.
 fn normalise_read_verb(w: &mut Vec<String>, method: &str, shape: &Shape) {
     if method != "get" || !["get", "list", "retrieve", "fetch", "read"].contains(&w[0].as_str()) {
         return;
@@ -235,7 +238,38 @@ fn normalise_read_verb(w: &mut Vec<String>, method: &str, shape: &Shape) {
     }
     if shape.collection && w[0] != "list" {
         w[0] = "list".to_owned();
+    } else if w[0] != "list" {
+        w[0] = "get".to_owned();
     }
+}
+
+/// `OrderApi_GetFields` in `orders` → `get_fields`: a controller's word before the verb.
+fn drop_namespace_word(w: &mut Vec<String>) {
+    const NAMESPACE: &[&str] = &[
+        "api",
+        "apis",
+        "service",
+        "controller",
+        "resource",
+        "endpoint",
+    ];
+    if w.len() > 2 && NAMESPACE.contains(&w[0].as_str()) && VERBS.contains(&w[1].as_str()) {
+        w.remove(0);
+    }
+}
+
+/// `notification_settings_read` → `read_notification_settings`: Django REST framework's
+/// `{basename}_{action}` ids put the verb last.
+fn verb_first(w: &mut [String]) {
+    const LAST: &[&str] = &[
+        "list", "read", "create", "update", "delete", "retrieve", "destroy",
+    ];
+    let n = w.len();
+    if n < 2 || VERBS.contains(&w[0].as_str()) || !LAST.contains(&w[n - 1].as_str()) {
+        return;
+    }
+    let take = if n > 2 && w[n - 2] == "partial" { 2 } else { 1 };
+    w.rotate_right(take);
 }
 
 #[cfg(test)]
@@ -285,6 +319,37 @@ mod tests {
     }
 
     #[test]
+    fn verbs_first_and_namespaces_dropped() {
+        assert_eq!(
+            name(
+                "notification_settings_read",
+                "get",
+                "/settings",
+                "notifications"
+            ),
+            "get_settings"
+        );
+        assert_eq!(
+            name(
+                "OrderApi_GetPatchableFields",
+                "get",
+                "/orders/fields",
+                "orders"
+            ),
+            "list_patchable_fields"
+        );
+        assert_eq!(
+            name(
+                "Directions_ForDirection",
+                "get",
+                "/directions/{id}",
+                "directions"
+            ),
+            "get"
+        );
+    }
+
+    #[test]
     fn words_not_stumps() {
         assert_eq!(
             name(
@@ -310,7 +375,7 @@ mod tests {
         );
         assert_eq!(
             name("get_user_repos", "get", "/users/{u}/repos", "repos"),
-            "list_for_user"
+            "list"
         );
         assert_eq!(
             name("search-code", "get", "/search/code", "search"),

@@ -198,9 +198,18 @@ fn candidates_of(method: &str, shape: &Shape, resource: &str) -> Vec<String> {
     };
     let mut by_param = vec!["by".to_owned()];
     by_param.extend(shape.item_param.iter().cloned());
+    let with_root = {
+        let q = shape.qualifier_with_root(1);
+        let mut w = own.clone();
+        if !q.is_empty() && !own.windows(q.len()).any(|x| x == q.as_slice()) {
+            w.extend(q);
+        }
+        w
+    };
     for words in [
         own.clone(),
         qualified(1),
+        with_root,
         shape.name(),
         with(&shape.version),
         if shape.item_param.is_empty() {
@@ -210,6 +219,7 @@ fn candidates_of(method: &str, shape: &Shape, resource: &str) -> Vec<String> {
         },
         qualified(all),
         shape.name_with(shape.verb.clone(), all),
+        shape.name_with_root(),
     ] {
         let name = if words == own {
             method.to_owned()

@@ -26,6 +26,9 @@ pub(super) struct Shape {
     /// Owners in the path that are not the resource, nearest last (`/orgs/{org}/teams/{t}/repos`
     /// in `repos` → `[[org], [team]]`).
     pub owners: Vec<Vec<String>>,
+    /// The first owner is the path's first segment (`/organizations/{id}/…`): a root that many
+    /// paths share, left out of the shape's name and used only to tell paths apart.
+    pub root_owner: bool,
     /// The path ends in a plural literal: the call reads or adds to a collection.
     pub collection: bool,
     /// Every word of the path, parameters included.
@@ -84,9 +87,10 @@ impl Shape {
                     object = if item { singular_words(w) } else { w.clone() };
                 }
             }
-            for s in &segments[..at] {
+            for (i, s) in segments[..at].iter().enumerate() {
                 if let Segment::Literal(w) = s {
                     if !names_resource(w, &resource) {
+                        shape.root_owner |= i == 0;
                         shape.owners.push(singular_words(w));
                     }
                 }
@@ -113,10 +117,28 @@ impl Shape {
         name
     }
 
-    /// `for` and the nearest `count` owners (`for_org_team`), or nothing without owners.
+    /// The name with all owners, the root included (`list_events_for_user`).
+    pub(super) fn name_with_root(&self) -> Vec<String> {
+        let mut name = self.verb.clone();
+        name.extend(self.object.iter().cloned());
+        name.extend(self.qualifier_with_root(self.owners.len()));
+        name
+    }
+
+    /// `for` and the nearest `count` owners below the root (`for_org_team`), or nothing without
+    /// owners.
     pub(super) fn qualifier(&self, count: usize) -> Vec<String> {
-        let start = self.owners.len().saturating_sub(count);
-        let owners = &self.owners[start..];
+        self.qualifier_of(&self.owners[usize::from(self.root_owner)..], count)
+    }
+
+    /// `for` and the nearest `count` owners, the root included.
+    pub(super) fn qualifier_with_root(&self, count: usize) -> Vec<String> {
+        self.qualifier_of(&self.owners, count)
+    }
+
+    fn qualifier_of(&self, owners: &[Vec<String>], count: usize) -> Vec<String> {
+        let start = owners.len().saturating_sub(count);
+        let owners = &owners[start..];
         if owners.is_empty() {
             return Vec::new();
         }
@@ -298,14 +320,18 @@ mod tests {
         );
         assert_eq!(name("post", "/orders/{id}/cancel", "orders"), "cancel");
         assert_eq!(name("post", "/v1/{name}:pause", "jobs"), "pause");
+        assert_eq!(name("get", "/repos/{o}/{r}/issues", "issues"), "list");
+        let shape = Shape::of("get", "/orgs/{org}/issues", "issues");
+        assert_eq!(shape.name_with_root().join("_"), "list_for_org");
+        let shape = Shape::of("get", "/users/{u}/events", "activity");
+        assert_eq!(shape.name_with_root().join("_"), "list_events_for_user");
         assert_eq!(
-            name("get", "/repos/{o}/{r}/issues", "issues"),
-            "list_for_repo"
-        );
-        assert_eq!(name("get", "/orgs/{org}/issues", "issues"), "list_for_org");
-        assert_eq!(
-            name("get", "/users/{u}/events", "activity"),
-            "list_events_for_user"
+            name(
+                "delete",
+                "/customers/{c}/subscriptions/{s}/discount",
+                "customers"
+            ),
+            "delete_discount_for_subscription"
         );
         assert_eq!(name("get", "/users/{id}/profile", "users"), "get_profile");
         assert_eq!(name("get", "/pet/findByStatus", "pet"), "find_by_status");

@@ -234,7 +234,7 @@ pub(super) fn is_plural(word: &str) -> bool {
         return true;
     }
     !SINGULAR.contains(&word)
-        && word.len() > 2
+        && word.len() > 3
         && word.ends_with('s')
         && !["ss", "us", "is"].iter().any(|e| word.ends_with(e))
 }
