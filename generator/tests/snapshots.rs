@@ -116,6 +116,11 @@ fn names() {
 }
 
 #[test]
+fn naming() {
+    check("naming");
+}
+
+#[test]
 fn docs() {
     check("docs");
 }
