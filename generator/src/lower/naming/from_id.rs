@@ -51,13 +51,11 @@ fn id_words(id: &str, method: &str, path: &str) -> Vec<String> {
         .into_iter()
         .filter(|w| w == "api" || !super::is_version_segment(w))
         .collect();
-    // `updateClientNotes_1`, `Coming_Soon_feed(2)`: the author's own collision numbers.
-    while words.len() > 1
-        && words
-            .last()
-            .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()))
-    {
-        words.pop();
+    // `updateClientNotes_1`, `Coming_Soon_feed(2)`, `post_v0_1_Call`: the author's collision
+    // numbers and the parts of versions; digits inside a word (`oauth2`) stay.
+    let number = |w: &String| w.chars().all(|c| c.is_ascii_digit());
+    if words.iter().any(|w| !number(w)) {
+        words.retain(|w| !number(w));
     }
     words
 }
@@ -320,6 +318,14 @@ mod tests {
 
     #[test]
     fn verbs_first_and_namespaces_dropped() {
+        assert_eq!(
+            name("post_v0_1_Call", "post", "/v0.1/call", "call"),
+            "create"
+        );
+        assert_eq!(
+            name("updateClientNotes_1", "put", "/notes/{id}", "jobs"),
+            "update_client_notes"
+        );
         assert_eq!(
             name(
                 "notification_settings_read",
