@@ -15,25 +15,34 @@
 //!    the shape's name: GET on a collection `list`, on an item `get`; POST on a collection
 //!    `create`, on an item `update`; PUT `replace`, PATCH `update`, DELETE `delete`; a trailing
 //!    verb in the path is the action (`POST /orders/{id}/cancel` → `cancel`). A sub-resource is
-//!    named (`list_balance_transactions`) and so is the nearest owner in the path that is not the
-//!    resource (`GET /orgs/{org}/issues` in `issues` → `list_for_org`): shape names are unique per
-//!    method and path shape by construction. A GET on a collection reads `list` even when the id
+//!    named (`list_balance_transactions`) and so is the nearest owner in the path that is neither
+//!    the resource nor the path's first segment (`DELETE /customers/{c}/subscriptions/{s}/discount`
+//!    in `customers` → `delete_discount_for_subscription`). The first segment (`/orgs/{org}/…`,
+//!    `/repos/{owner}/{repo}/…`) is a root many paths share; it is used only to tell colliding
+//!    paths apart (`list_for_org`). Django-style ids put their verb first
+//!    (`settings_read` → `get_settings`), and a GET on a collection reads `list` even when the id
 //!    says `get`.
 //! 3. **At most 60 characters**: words the resource already says go first, then repeated words,
 //!    then words after the verb, until the name fits.
 //!
 //! Collisions are resolved by meaning before numbers. Each operation has a list of candidates
-//! computed from itself alone: its name, the name with its owner (`_for_org`), its shape's name,
-//! the name with all its owners. Candidates are handed out in rounds: in round `k` each unnamed
-//! operation asks for its `k`-th candidate, and of several asking for one free name, the
-//! operation with no owner in its path wins, then the one with the shorter path, then by path
-//! and method. Only an operation whose candidates are all taken gets a number (`get_2`).
+//! computed from itself alone: its name; with its nearest owner (`_for_team`); with the path's
+//! root (`_for_org`); its shape's name; with the path's version (`_v2`); with its item parameter
+//! (`_by_username`); with all its owners. Candidates are handed out in rounds: in round `k` each
+//! unnamed operation asks for its `k`-th candidate, and of several asking for one free name, the
+//! operation with no owner in its path (the root included) wins, then the one with the shorter
+//! path, then by path and method. Only an operation whose candidates are all taken gets a number
+//! (`get_2`), claimed in the same order.
 //!
 //! Stability: adding an operation never renames an existing method unless the new operation
 //! wants the same name in the same round and wins the tie (its path has no owner where the
 //! existing one's has, or it is shorter). Names made from distinct operationIds or distinct
 //! method-and-path shapes never meet, so in practice this happens only when two ids differ in
-//! nothing but the resource's words or an article. Builder types follow their method's name.
+//! nothing but the resource's words or an article, or when a trivial id (`list`) is added at
+//! the resource's root beside one under a root owner (`/orgs/{org}/issues`). Builder types follow
+//! their method's name. Limits: the word lists (verbs, plurals, prepositions) are English and
+//! not exhaustive, and APIs that reach one thing through many navigation paths under one tag
+//! (Microsoft Graph) still get numbers once every 60-character candidate is taken.
 
 mod from_id;
 pub mod report;
