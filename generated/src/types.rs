@@ -23,7 +23,7 @@ pub struct AgentActionEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
     pub r#type: String,
-    pub created_at: String,
+    pub created_at: crate::Timestamp,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: Option<String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -47,7 +47,7 @@ pub struct AgentErrorEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
     pub r#type: String,
-    pub created_at: String,
+    pub created_at: crate::Timestamp,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: Option<String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -162,7 +162,7 @@ pub struct AgentThinkingEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
     pub r#type: String,
-    pub created_at: String,
+    pub created_at: crate::Timestamp,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: Option<String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -282,7 +282,7 @@ pub struct ApprovalRequiredEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
     pub r#type: String,
-    pub created_at: String,
+    pub created_at: crate::Timestamp,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: Option<String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -297,7 +297,7 @@ pub struct ApprovalResponse {
     pub approved: bool,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: Option<String>,
-    pub decided_at: String,
+    pub decided_at: crate::Timestamp,
 }
 /// Event `billing.credit_low`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -305,7 +305,7 @@ pub struct BillingCreditLowEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
     pub r#type: String,
-    pub created_at: String,
+    pub created_at: crate::Timestamp,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: Option<String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -377,8 +377,8 @@ impl<'de> ::serde::Deserialize<'de> for BillingPlan {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BillingResponse {
     pub plan: BillingPlan,
-    pub billing_period_start: String,
-    pub billing_period_end: String,
+    pub billing_period_start: crate::Date,
+    pub billing_period_end: crate::Date,
     pub tasks_used: i64,
     pub tasks_limit: i64,
     /// Agent minutes used this period.
@@ -477,7 +477,7 @@ pub struct BrokerResponse {
     pub status: String,
     /// `paper` is the only value seen in the docs.
     pub mode: String,
-    pub connected_at: String,
+    pub connected_at: crate::Timestamp,
 }
 /// Body of `POST /commerce/cards`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -606,7 +606,7 @@ pub struct DeliverableResponse {
     /// Pre-signed URL, usable without auth until it expires.
     pub download_url: String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::Timestamp>,
 }
 /// Where a deployment goes. The overview also names the App Store, but no wire value is documented for it. Clients must accept values not listed here (B3: forward-compatible enums).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -709,7 +709,7 @@ pub struct DeploymentFailedEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
     pub r#type: String,
-    pub created_at: String,
+    pub created_at: crate::Timestamp,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: Option<String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -728,7 +728,7 @@ pub struct DeploymentLiveEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
     pub r#type: String,
-    pub created_at: String,
+    pub created_at: crate::Timestamp,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: Option<String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -746,10 +746,10 @@ pub struct DeploymentResponse {
     /// Null until the deployment is live. Sandbox keys get a stub URL.
     #[serde(default)]
     pub url: Option<String>,
-    pub created_at: String,
+    pub created_at: crate::Timestamp,
     /// Null while the deployment runs.
     #[serde(default)]
-    pub completed_at: Option<String>,
+    pub completed_at: Option<crate::Timestamp>,
 }
 /// Event `deployment.started`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -757,7 +757,7 @@ pub struct DeploymentStartedEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
     pub r#type: String,
-    pub created_at: String,
+    pub created_at: crate::Timestamp,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: Option<String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1106,7 +1106,7 @@ pub struct IntegrationResponse {
     pub id: String,
     pub service: IntegrationService,
     pub status: String,
-    pub connected_at: String,
+    pub connected_at: crate::Timestamp,
     /// Tools the integration gives agents.
     pub available_tools: Vec<String>,
 }
@@ -1373,7 +1373,7 @@ pub struct SkillResponse {
     pub steps: Vec<SkillStep>,
     pub published: bool,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::Timestamp>,
 }
 /// One step of a skill.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1426,7 +1426,7 @@ pub struct SubTaskResponse {
 pub struct TaskCompleteData {
     pub task_id: String,
     pub status: TaskStatus,
-    pub completed_at: String,
+    pub completed_at: crate::Timestamp,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_tokens_used: Option<i64>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1440,7 +1440,7 @@ pub struct TaskCompleteEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
     pub r#type: String,
-    pub created_at: String,
+    pub created_at: crate::Timestamp,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: Option<String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1549,7 +1549,7 @@ pub struct TaskCreatedEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
     pub r#type: String,
-    pub created_at: String,
+    pub created_at: crate::Timestamp,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: Option<String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1570,7 +1570,7 @@ pub struct TaskFailedEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
     pub r#type: String,
-    pub created_at: String,
+    pub created_at: crate::Timestamp,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: Option<String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1590,7 +1590,7 @@ pub struct TaskPlanningEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
     pub r#type: String,
-    pub created_at: String,
+    pub created_at: crate::Timestamp,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: Option<String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1604,7 +1604,7 @@ pub struct TaskResponse {
     pub id: String,
     pub prompt: String,
     pub status: TaskStatus,
-    pub created_at: String,
+    pub created_at: crate::Timestamp,
     /// Echo of the config sent at creation.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub config: Option<TaskConfig>,
@@ -1616,7 +1616,7 @@ pub struct TaskResponse {
     pub total_cost_cents: Option<i64>,
     /// Null until the task is done.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub completed_at: Option<String>,
+    pub completed_at: Option<crate::Timestamp>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subtasks: Option<Vec<SubTaskResponse>>,
     /// Agents of the task; their ids are the ones the agents endpoints take.
@@ -1629,7 +1629,7 @@ pub struct TaskRunningEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
     pub r#type: String,
-    pub created_at: String,
+    pub created_at: crate::Timestamp,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: Option<String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1733,7 +1733,7 @@ pub struct TradingKillTriggeredEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
     pub r#type: String,
-    pub created_at: String,
+    pub created_at: crate::Timestamp,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: Option<String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1763,7 +1763,7 @@ pub struct TradingOrderPlacedEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
     pub r#type: String,
-    pub created_at: String,
+    pub created_at: crate::Timestamp,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub task_id: Option<String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1838,7 +1838,7 @@ pub struct WebhookResponse {
     pub id: String,
     pub url: String,
     pub events: Vec<EventType>,
-    pub created_at: String,
+    pub created_at: crate::Timestamp,
     /// Signing secret; only in the answer that creates the endpoint.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: Option<String>,
@@ -1885,7 +1885,7 @@ pub struct WorkspaceResponse {
     /// `active` is the only value seen in the docs.
     pub status: String,
     pub file_count: i64,
-    pub created_at: String,
+    pub created_at: crate::Timestamp,
 }
 impl crate::runtime::websocket::StreamEvent for Event {
     fn event_id(&self) -> Option<&str> {

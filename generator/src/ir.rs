@@ -256,6 +256,14 @@ pub enum TypeRef {
     Json,
     /// Raw bytes (`format: binary` outside a streamed body).
     Bytes,
+    /// An instant (`format: date-time`): the runtime's `time::Timestamp`, RFC 3339 on the wire.
+    Timestamp,
+    /// A calendar date (`format: date`): the runtime's `time::Date`, `2024-05-01` on the wire.
+    Date,
+    /// Bytes written as base64 text (`format: byte`): the runtime's `bytes::Base64Bytes`.
+    Base64,
+    /// A UUID (`format: uuid`): `uuid::Uuid`, re-exported by the runtime's `uuid` feature.
+    Uuid,
     /// `Vec<T>`.
     Vec(Box<TypeRef>),
     /// `BTreeMap<String, T>`.

@@ -104,6 +104,11 @@ fn enums() {
 }
 
 #[test]
+fn formats() {
+    check("formats");
+}
+
+#[test]
 fn unions() {
     check("unions");
 }

@@ -84,7 +84,35 @@ pub const RUNTIME_FILES: &[(&str, &str, Option<&str>)] = &[
         include_str!("../../../templates/src/websocket.rs"),
         Some("websocket"),
     ),
+    (
+        "time.rs",
+        include_str!("../../../templates/src/time.rs"),
+        None,
+    ),
+    (
+        "bytes.rs",
+        include_str!("../../../templates/src/bytes.rs"),
+        None,
+    ),
+    (
+        "time_chrono.rs",
+        include_str!("../../../templates/src/time_chrono.rs"),
+        Some("chrono"),
+    ),
+    (
+        "time_jiff.rs",
+        include_str!("../../../templates/src/time_jiff.rs"),
+        Some("jiff"),
+    ),
+    (
+        "time_time.rs",
+        include_str!("../../../templates/src/time_time.rs"),
+        Some("time"),
+    ),
 ];
+
+/// Crates the runtime re-exports, each behind a feature of its name.
+const REEXPORTS: &[&str] = &["uuid"];
 
 /// The runtime's manifest: its version, dependencies and features.
 const TEMPLATES_MANIFEST: &str = include_str!("../../../templates/Cargo.toml");
@@ -97,6 +125,7 @@ fn runtime_features(features: &Features) -> Vec<&'static str> {
         ("sse", features.sse),
         ("webhooks", features.webhooks),
         ("websocket", features.websocket),
+        ("uuid", features.uuid),
     ]
     .into_iter()
     .filter_map(|(name, on)| on.then_some(name))
@@ -134,13 +163,22 @@ fn inline_mod_rs(lib_rs: &str, enabled: &[&str], version: &str) -> String {
     let disabled: Vec<&str> = RUNTIME_FILES
         .iter()
         .filter_map(|(_, _, part)| *part)
+        .chain(REEXPORTS.iter().copied())
         .filter(|p| !enabled.contains(p))
         .collect();
+    // The item after a feature gate goes with its gate.
+    let mut gated_off = false;
     for line in lib_rs.lines() {
         let t = line.trim();
+        let gate = t
+            .strip_prefix("#[cfg(feature = \"")
+            .and_then(|rest| rest.strip_suffix("\")]"));
+        let item_gated_off =
+            std::mem::replace(&mut gated_off, gate.is_some_and(|g| disabled.contains(&g)));
         let dropped = t.starts_with("//!")
             || t.starts_with("#![")
-            || t.starts_with("#[cfg(feature")
+            || gate.is_some()
+            || item_gated_off
             || disabled.iter().any(|p| mentions_module(line, p));
         if !dropped {
             out.push_str(line);
@@ -163,6 +201,7 @@ fn mentions_module(line: &str, module: &str) -> bool {
     let t = line.trim();
     t == format!("mod {module};")
         || t == format!("pub mod {module};")
+        || t == format!("pub use {module};")
         || t.starts_with(&format!("pub use {module}::"))
 }
 
@@ -403,6 +442,21 @@ pub fn lib_rs(api: &Api, features: &Features, runtime: &Runtime) -> TokenStream 
             pub use runtime::websocket::{EventStream, StreamError, StreamOptions};
         )
     });
+    let time_use = features.time.then(|| {
+        quote!(
+            pub use runtime::time::{Date, Timestamp};
+        )
+    });
+    let base64_use = features.base64.then(|| {
+        quote!(
+            pub use runtime::bytes::Base64Bytes;
+        )
+    });
+    let uuid_use = features.uuid.then(|| {
+        quote!(
+            pub use runtime::uuid::{self, Uuid};
+        )
+    });
     let sse_use = features.sse.then(|| {
         quote!(
             pub use runtime::sse::{SseError, SseEvent, SseStream, TypedSseStream};
@@ -435,6 +489,9 @@ pub fn lib_rs(api: &Api, features: &Features, runtime: &Runtime) -> TokenStream 
         pub use runtime::{ApiError, ByteStream, Error, ErrorDetail, RateLimit, RawResponse, RequestOptions, Response, ValidationIssue};
         #websocket_use
         #sse_use
+        #time_use
+        #base64_use
+        #uuid_use
 
         /// What this API's clients start from: base URL, environment variables, authentication.
         pub(crate) static DEFAULTS: runtime::ClientDefaults = runtime::ClientDefaults {
@@ -613,8 +670,19 @@ mod tests {
         for (i, line) in lines.iter().enumerate() {
             if let Some(rest) = line.strip_prefix("#[cfg(feature = \"") {
                 let part = rest.trim_end_matches("\")]");
-                assert_eq!(lines.get(i + 1), Some(&format!("pub mod {part};").as_str()));
-                assert!(RUNTIME_FILES.iter().any(|(_, _, p)| *p == Some(part)));
+                let next = lines.get(i + 1).copied().unwrap_or_default();
+                assert!(
+                    next == format!("pub mod {part};")
+                        || next
+                            .strip_prefix("mod ")
+                            .is_some_and(|m| m.ends_with(&format!("{part};")))
+                        || (next == format!("pub use {part};") && REEXPORTS.contains(&part)),
+                    "line {i}: {next}"
+                );
+                assert!(
+                    RUNTIME_FILES.iter().any(|(_, _, p)| *p == Some(part))
+                        || REEXPORTS.contains(&part)
+                );
             }
         }
     }

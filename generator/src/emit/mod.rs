@@ -12,7 +12,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::error::{Error, Result};
-use crate::ir::{Api, Diagnostic, EventId, IdField, ResponseShape, Transport};
+use crate::ir::{
+    Api, BodyEncoding, Diagnostic, EventId, IdField, ResponseShape, Transport, TypeKind, TypeRef,
+};
 
 pub use crate_files::RUNTIME_FILES;
 
@@ -149,6 +151,12 @@ pub struct Features {
     pub webhooks: bool,
     /// A server-sent-events response exists.
     pub sse: bool,
+    /// Some type holds a `uuid::Uuid`.
+    pub uuid: bool,
+    /// Some type holds a `Timestamp` or `Date`.
+    pub time: bool,
+    /// Some type holds `Base64Bytes`.
+    pub base64: bool,
 }
 
 impl Features {
@@ -158,11 +166,45 @@ impl Features {
             webhooks: !api.webhooks.is_empty(),
             ..Default::default()
         };
+        let mut refs = Vec::new();
         for op in ops {
             f.websocket |= matches!(op.transport, Transport::WebSocket(_));
             f.sse |= shape_has_sse(&op.response);
+            refs.extend(op.path_params.iter().chain(&op.params).map(|p| &p.ty));
+            match op.body.as_ref().map(|b| &b.encoding) {
+                Some(BodyEncoding::Json(ty, _) | BodyEncoding::Form(ty)) => refs.push(ty),
+                Some(BodyEncoding::Multipart(parts)) => refs.extend(parts.iter().map(|p| &p.ty)),
+                _ => {}
+            }
+            if let ResponseShape::Json(ty) = &op.response {
+                refs.push(ty);
+            }
         }
+        for t in &api.types {
+            match &t.kind {
+                TypeKind::Struct(s) => {
+                    refs.extend(s.fields.iter().map(|f| &f.ty));
+                    refs.extend(&s.additional);
+                }
+                TypeKind::Union(u) => refs.extend(u.variants.iter().map(|v| &v.ty)),
+                TypeKind::Alias(ty) => refs.push(ty),
+                TypeKind::Enum(_) => {}
+            }
+        }
+        let holds = |wanted: &[TypeRef]| refs.iter().any(|ty| holds(ty, wanted));
+        f.uuid = holds(&[TypeRef::Uuid]);
+        f.time = holds(&[TypeRef::Timestamp, TypeRef::Date]);
+        f.base64 = holds(&[TypeRef::Base64]);
         f
+    }
+}
+
+/// Whether a type reference is or contains one of `wanted` (named types are looked at where they
+/// are defined).
+fn holds(ty: &TypeRef, wanted: &[TypeRef]) -> bool {
+    match ty {
+        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => holds(inner, wanted),
+        other => wanted.contains(other),
     }
 }
 

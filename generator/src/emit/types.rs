@@ -71,6 +71,10 @@ impl TypePaths {
                 }
             }
             TypeRef::String | TypeRef::Bytes => self.string(),
+            TypeRef::Timestamp => quote!(crate::Timestamp),
+            TypeRef::Date => quote!(crate::Date),
+            TypeRef::Base64 => quote!(crate::Base64Bytes),
+            TypeRef::Uuid => quote!(crate::Uuid),
             TypeRef::Bool => quote!(bool),
             TypeRef::I32 => quote!(i32),
             TypeRef::I64 => quote!(i64),

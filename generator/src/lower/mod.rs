@@ -2,6 +2,7 @@
 
 mod bodies;
 mod events;
+mod formats;
 mod naming;
 mod operations;
 mod pagination;

@@ -294,12 +294,9 @@ impl<'a> TypeSpace<'a> {
                 if !values.is_empty() {
                     return Ok(Shape::Def(TypeKind::Enum(enum_of(&values, false))));
                 }
-                match &s.format {
-                    openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary) => {
-                        plain(TypeRef::Bytes)
-                    }
-                    _ => plain(TypeRef::String),
-                }
+                plain(super::formats::string_type(super::formats::format_text(
+                    &s.format,
+                )))
             }
             SchemaKind::Type(Type::Integer(i)) => {
                 let values: Vec<Value> = i
@@ -431,11 +428,7 @@ impl<'a> TypeSpace<'a> {
             }
         }
         match any.typ.as_deref() {
-            Some("string") => plain(if any.format.as_deref() == Some("binary") {
-                TypeRef::Bytes
-            } else {
-                TypeRef::String
-            }),
+            Some("string") => plain(super::formats::string_type(any.format.as_deref())),
             Some("integer") => plain(if any.format.as_deref() == Some("int32") {
                 TypeRef::I32
             } else {
@@ -1049,6 +1042,10 @@ fn variant_name(ty: &TypeRef) -> String {
         TypeRef::F32 | TypeRef::F64 => "Number".into(),
         TypeRef::Json => "Json".into(),
         TypeRef::Bytes => "Bytes".into(),
+        TypeRef::Timestamp => "Timestamp".into(),
+        TypeRef::Date => "Date".into(),
+        TypeRef::Base64 => "Base64".into(),
+        TypeRef::Uuid => "Uuid".into(),
         TypeRef::Vec(inner) => format!("{}List", variant_name(inner)),
         TypeRef::Map(inner) => format!("{}Map", variant_name(inner)),
         TypeRef::Option(inner) => variant_name(inner),

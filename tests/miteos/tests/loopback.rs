@@ -307,7 +307,10 @@ async fn tasks_cancel_encodes_reserved_characters() {
     request.assert_call(Method::POST, path);
     request.assert_no_body_no_query();
     assert_eq!(task.status, TaskStatus::Cancelled);
-    assert_eq!(task.completed_at.as_deref(), Some("2025-01-15T10:31:02Z"));
+    assert_eq!(
+        task.completed_at.map(|t| t.to_string()).as_deref(),
+        Some("2025-01-15T10:31:02Z")
+    );
     assert_eq!(task.agents.expect("agents")[1].status, AgentStatus::Killed);
 }
 
@@ -636,7 +639,10 @@ async fn deployments_list_and_get() {
     assert_eq!(page.total, 7);
     assert_eq!(page.deployments[0].status, DeploymentStatus::Live);
     assert_eq!(one.url.as_deref(), Some("https://coffee-club.vercel.app"));
-    assert_eq!(one.completed_at.as_deref(), Some("2025-01-14T16:42:31Z"));
+    assert_eq!(
+        one.completed_at.map(|t| t.to_string()).as_deref(),
+        Some("2025-01-14T16:42:31Z")
+    );
 }
 
 // ---------------------------------------------------------------------------------------------------- workspaces
