@@ -21,6 +21,11 @@ pub struct SdkConfig {
     /// operationId → how its list pages.
     #[serde(default)]
     pub pagination: BTreeMap<String, PaginationConfig>,
+    /// Resource id types: type name → the places that hold one. A place is a property or
+    /// parameter name (`task_id`: every property and parameter of that name) or
+    /// `Schema.property` (one property of a component schema, such as `TaskResponse.id`).
+    #[serde(default)]
+    pub ids: BTreeMap<String, Vec<String>>,
 }
 
 /// Crate-level settings.

@@ -13,6 +13,8 @@ pub struct Api {
     pub meta: Meta,
     /// Named types (`crate::types`), sorted by name.
     pub types: Vec<TypeDef>,
+    /// Resource id newtypes (`crate::types::TaskId`) the SDK config declares, sorted by name.
+    pub ids: Vec<IdType>,
     /// Operation groups (`client.tasks()`), sorted by name.
     pub resources: Vec<Resource>,
     /// Webhook events the API sends (3.1 `webhooks`, `x-webhooks`), sorted by name.
@@ -264,12 +266,24 @@ pub enum TypeRef {
     Base64,
     /// A UUID (`format: uuid`): `uuid::Uuid`, re-exported by the runtime's `uuid` feature.
     Uuid,
+    /// A resource id newtype over a string (`crate::types::TaskId`), one of [`Api::ids`]:
+    /// arguments and setters take `impl Into<TaskId>`, so a `&str` still does.
+    Id(String),
     /// `Vec<T>`.
     Vec(Box<TypeRef>),
     /// `BTreeMap<String, T>`.
     Map(Box<TypeRef>),
     /// `Option<T>` (nullable inside a container).
     Option(Box<TypeRef>),
+}
+
+/// A resource id type the SDK config declares (`[ids] TaskId = ["TaskResponse.id", "task_id"]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdType {
+    /// Rust name, unique in `crate::types`.
+    pub name: String,
+    /// The places it is used, as the config names them (`TaskResponse.id`, `task_id`).
+    pub places: Vec<String>,
 }
 
 /// An operation group, reached as `client.<name>()`.

@@ -104,6 +104,11 @@ fn enums() {
 }
 
 #[test]
+fn ids() {
+    check("ids");
+}
+
+#[test]
 fn formats() {
     check("formats");
 }

@@ -14,8 +14,8 @@ impl<'a> Agents<'a> {
     /// `POST /agents/{agent_id}/approve/{approval_id}`
     pub fn approve(
         &self,
-        agent_id: impl Into<String>,
-        approval_id: impl Into<String>,
+        agent_id: impl Into<crate::types::AgentId>,
+        approval_id: impl Into<crate::types::ApprovalId>,
     ) -> Approve<'a> {
         Approve {
             client: self.client,
@@ -30,7 +30,7 @@ impl<'a> Agents<'a> {
     /// Kill an agent for good (the "kill" of the overview); the task's other agents go on. The docs do not show this answer; this project pins it (reference A2, B4): it answers the agent (`AgentResponse`), status `killed`.
     ///
     /// `POST /agents/{agent_id}/cancel`
-    pub fn cancel(&self, agent_id: impl Into<String>) -> Cancel<'a> {
+    pub fn cancel(&self, agent_id: impl Into<crate::types::AgentId>) -> Cancel<'a> {
         Cancel {
             client: self.client,
             agent_id: agent_id.into(),
@@ -42,7 +42,7 @@ impl<'a> Agents<'a> {
     /// Inject instructions into a running agent. The docs do not show this answer; this project pins it (reference A2, B4): it answers the agent (`AgentResponse`).
     ///
     /// `POST /agents/{agent_id}/guide`
-    pub fn guide(&self, agent_id: impl Into<String>) -> Guide<'a> {
+    pub fn guide(&self, agent_id: impl Into<crate::types::AgentId>) -> Guide<'a> {
         Guide {
             client: self.client,
             agent_id: agent_id.into(),
@@ -55,7 +55,7 @@ impl<'a> Agents<'a> {
     /// Pause an agent after its current atomic tool call. The docs do not show this answer; this project pins it (reference A2, B4): it answers the agent (`AgentResponse`).
     ///
     /// `POST /agents/{agent_id}/pause`
-    pub fn pause(&self, agent_id: impl Into<String>) -> Pause<'a> {
+    pub fn pause(&self, agent_id: impl Into<crate::types::AgentId>) -> Pause<'a> {
         Pause {
             client: self.client,
             agent_id: agent_id.into(),
@@ -67,7 +67,7 @@ impl<'a> Agents<'a> {
     /// Resume a paused agent. The docs do not show this answer; this project pins it (reference A2, B4): it answers the agent (`AgentResponse`).
     ///
     /// `POST /agents/{agent_id}/resume`
-    pub fn resume(&self, agent_id: impl Into<String>) -> Resume<'a> {
+    pub fn resume(&self, agent_id: impl Into<crate::types::AgentId>) -> Resume<'a> {
         Resume {
             client: self.client,
             agent_id: agent_id.into(),
@@ -82,8 +82,8 @@ impl<'a> Agents<'a> {
 #[must_use = "a Approve does nothing until `send()` is awaited"]
 pub struct Approve<'a> {
     client: &'a crate::Client,
-    agent_id: String,
-    approval_id: String,
+    agent_id: crate::types::AgentId,
+    approval_id: crate::types::ApprovalId,
     body: Option<crate::types::ApprovalRequest>,
     options: crate::RequestOptions,
 }
@@ -140,7 +140,7 @@ impl<'a> Approve<'a> {
 #[must_use = "a Cancel does nothing until `send()` is awaited"]
 pub struct Cancel<'a> {
     client: &'a crate::Client,
-    agent_id: String,
+    agent_id: crate::types::AgentId,
     options: crate::RequestOptions,
 }
 impl<'a> Cancel<'a> {
@@ -182,7 +182,7 @@ impl<'a> Cancel<'a> {
 #[must_use = "a Guide does nothing until `send()` is awaited"]
 pub struct Guide<'a> {
     client: &'a crate::Client,
-    agent_id: String,
+    agent_id: crate::types::AgentId,
     body: Option<crate::types::GuideRequest>,
     options: crate::RequestOptions,
 }
@@ -235,7 +235,7 @@ impl<'a> Guide<'a> {
 #[must_use = "a Pause does nothing until `send()` is awaited"]
 pub struct Pause<'a> {
     client: &'a crate::Client,
-    agent_id: String,
+    agent_id: crate::types::AgentId,
     options: crate::RequestOptions,
 }
 impl<'a> Pause<'a> {
@@ -277,7 +277,7 @@ impl<'a> Pause<'a> {
 #[must_use = "a Resume does nothing until `send()` is awaited"]
 pub struct Resume<'a> {
     client: &'a crate::Client,
-    agent_id: String,
+    agent_id: crate::types::AgentId,
     options: crate::RequestOptions,
 }
 impl<'a> Resume<'a> {

@@ -24,7 +24,7 @@ impl<'a> Deployments<'a> {
     /// Get one deployment; poll it until `live` or `failed`.
     ///
     /// `GET /deployments/{deployment_id}`
-    pub fn get(&self, deployment_id: impl Into<String>) -> Get<'a> {
+    pub fn get(&self, deployment_id: impl Into<crate::types::DeploymentId>) -> Get<'a> {
         Get {
             client: self.client,
             deployment_id: deployment_id.into(),
@@ -101,7 +101,7 @@ impl<'a> Create<'a> {
 #[must_use = "a Get does nothing until `send()` is awaited"]
 pub struct Get<'a> {
     client: &'a crate::Client,
-    deployment_id: String,
+    deployment_id: crate::types::DeploymentId,
     options: crate::RequestOptions,
 }
 impl<'a> Get<'a> {

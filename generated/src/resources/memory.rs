@@ -12,7 +12,7 @@ impl<'a> Memory<'a> {
     /// Delete a memory. Answers 204 with no body.
     ///
     /// `DELETE /memory/{memory_id}`
-    pub fn delete(&self, memory_id: impl Into<String>) -> Delete<'a> {
+    pub fn delete(&self, memory_id: impl Into<crate::types::MemoryId>) -> Delete<'a> {
         Delete {
             client: self.client,
             memory_id: memory_id.into(),
@@ -35,7 +35,7 @@ impl<'a> Memory<'a> {
     /// Change a memory's value.
     ///
     /// `PUT /memory/{memory_id}`
-    pub fn update(&self, memory_id: impl Into<String>) -> Update<'a> {
+    pub fn update(&self, memory_id: impl Into<crate::types::MemoryId>) -> Update<'a> {
         Update {
             client: self.client,
             memory_id: memory_id.into(),
@@ -51,7 +51,7 @@ impl<'a> Memory<'a> {
 #[must_use = "a Delete does nothing until `send()` is awaited"]
 pub struct Delete<'a> {
     client: &'a crate::Client,
-    memory_id: String,
+    memory_id: crate::types::MemoryId,
     options: crate::RequestOptions,
 }
 impl<'a> Delete<'a> {
@@ -129,7 +129,7 @@ impl<'a> List<'a> {
 #[must_use = "a Update does nothing until `send()` is awaited"]
 pub struct Update<'a> {
     client: &'a crate::Client,
-    memory_id: String,
+    memory_id: crate::types::MemoryId,
     body: Option<crate::types::MemoryUpdate>,
     options: crate::RequestOptions,
 }

@@ -12,7 +12,7 @@ impl<'a> Tasks<'a> {
     /// Stop a running or paused task and kill its agents; deliverables are kept. The docs do not show this answer; this project pins it (reference A2, B4): it answers the task (`TaskResponse`) with status `cancelled`.
     ///
     /// `POST /tasks/{task_id}/cancel`
-    pub fn cancel(&self, task_id: impl Into<String>) -> Cancel<'a> {
+    pub fn cancel(&self, task_id: impl Into<crate::types::TaskId>) -> Cancel<'a> {
         Cancel {
             client: self.client,
             task_id: task_id.into(),
@@ -36,7 +36,10 @@ impl<'a> Tasks<'a> {
     /// List the deliverables of a task. Each `download_url` is pre-signed and works without auth. The docs do not show this answer; this project pins it (reference A2, B4): a bare JSON array of `DeliverableResponse`; only `id` and `download_url` are documented, the other fields may be absent.
     ///
     /// `GET /tasks/{task_id}/deliverables`
-    pub fn deliverables(&self, task_id: impl Into<String>) -> Deliverables<'a> {
+    pub fn deliverables(
+        &self,
+        task_id: impl Into<crate::types::TaskId>,
+    ) -> Deliverables<'a> {
         Deliverables {
             client: self.client,
             task_id: task_id.into(),
@@ -50,8 +53,8 @@ impl<'a> Tasks<'a> {
     /// `GET /tasks/{task_id}/deliverables/{deliverable_id}/download`
     pub fn download_deliverable(
         &self,
-        task_id: impl Into<String>,
-        deliverable_id: impl Into<String>,
+        task_id: impl Into<crate::types::TaskId>,
+        deliverable_id: impl Into<crate::types::DeliverableId>,
     ) -> DownloadDeliverable<'a> {
         DownloadDeliverable {
             client: self.client,
@@ -65,7 +68,7 @@ impl<'a> Tasks<'a> {
     /// Get one task with its subtasks and agents.
     ///
     /// `GET /tasks/{task_id}`
-    pub fn get(&self, task_id: impl Into<String>) -> Get<'a> {
+    pub fn get(&self, task_id: impl Into<crate::types::TaskId>) -> Get<'a> {
         Get {
             client: self.client,
             task_id: task_id.into(),
@@ -94,7 +97,7 @@ impl<'a> Tasks<'a> {
 #[must_use = "a Cancel does nothing until `send()` is awaited"]
 pub struct Cancel<'a> {
     client: &'a crate::Client,
-    task_id: String,
+    task_id: crate::types::TaskId,
     options: crate::RequestOptions,
 }
 impl<'a> Cancel<'a> {
@@ -185,7 +188,7 @@ impl<'a> Create<'a> {
 #[must_use = "a Deliverables does nothing until `send()` is awaited"]
 pub struct Deliverables<'a> {
     client: &'a crate::Client,
-    task_id: String,
+    task_id: crate::types::TaskId,
     options: crate::RequestOptions,
 }
 impl<'a> Deliverables<'a> {
@@ -229,8 +232,8 @@ impl<'a> Deliverables<'a> {
 #[must_use = "a DownloadDeliverable does nothing until `send()` is awaited"]
 pub struct DownloadDeliverable<'a> {
     client: &'a crate::Client,
-    task_id: String,
-    deliverable_id: String,
+    task_id: crate::types::TaskId,
+    deliverable_id: crate::types::DeliverableId,
     options: crate::RequestOptions,
 }
 impl<'a> DownloadDeliverable<'a> {
@@ -276,7 +279,7 @@ impl<'a> DownloadDeliverable<'a> {
 #[must_use = "a Get does nothing until `send()` is awaited"]
 pub struct Get<'a> {
     client: &'a crate::Client,
-    task_id: String,
+    task_id: crate::types::TaskId,
     options: crate::RequestOptions,
 }
 impl<'a> Get<'a> {

@@ -24,7 +24,7 @@ impl<'a> Webhooks<'a> {
     /// Delete a webhook endpoint. Answers 204 with no body (B4).
     ///
     /// `DELETE /webhooks/{webhook_id}`
-    pub fn delete(&self, webhook_id: impl Into<String>) -> Delete<'a> {
+    pub fn delete(&self, webhook_id: impl Into<crate::types::WebhookId>) -> Delete<'a> {
         Delete {
             client: self.client,
             webhook_id: webhook_id.into(),
@@ -36,7 +36,7 @@ impl<'a> Webhooks<'a> {
     /// Get one webhook endpoint; the secret is not shown (B4).
     ///
     /// `GET /webhooks/{webhook_id}`
-    pub fn get(&self, webhook_id: impl Into<String>) -> Get<'a> {
+    pub fn get(&self, webhook_id: impl Into<crate::types::WebhookId>) -> Get<'a> {
         Get {
             client: self.client,
             webhook_id: webhook_id.into(),
@@ -111,7 +111,7 @@ impl<'a> Create<'a> {
 #[must_use = "a Delete does nothing until `send()` is awaited"]
 pub struct Delete<'a> {
     client: &'a crate::Client,
-    webhook_id: String,
+    webhook_id: crate::types::WebhookId,
     options: crate::RequestOptions,
 }
 impl<'a> Delete<'a> {
@@ -151,7 +151,7 @@ impl<'a> Delete<'a> {
 #[must_use = "a Get does nothing until `send()` is awaited"]
 pub struct Get<'a> {
     client: &'a crate::Client,
-    webhook_id: String,
+    webhook_id: crate::types::WebhookId,
     options: crate::RequestOptions,
 }
 impl<'a> Get<'a> {

@@ -358,7 +358,9 @@ fn example(api: &Api) -> String {
         .find(|(_, o)| {
             o.transport == crate::ir::Transport::Http
                 && o.http_method == "GET"
-                && o.path_params.iter().all(|p| p.ty == TypeRef::String)
+                && o.path_params
+                    .iter()
+                    .all(|p| matches!(p.ty, TypeRef::String | TypeRef::Id(_)))
                 && o.params.iter().all(|p| !p.required)
                 && o.body.is_none()
         });

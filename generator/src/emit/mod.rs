@@ -77,7 +77,12 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<GeneratedCrate> {
     );
     let mut files = BTreeMap::new();
 
-    let defined: BTreeSet<String> = api.types.iter().map(|t| t.name.clone()).collect();
+    let defined: BTreeSet<String> = api
+        .types
+        .iter()
+        .map(|t| t.name.clone())
+        .chain(api.ids.iter().map(|id| id.name.clone()))
+        .collect();
     let in_types = types::TypePaths {
         defined: defined.clone(),
         in_types_module: true,
@@ -88,9 +93,11 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<GeneratedCrate> {
     };
 
     let type_items = api.types.iter().map(|t| types::emit_type(t, &in_types));
+    let id_items = api.ids.iter().map(|id| types::emit_id(id, &in_types));
     let stream_impls = stream_event_impls(api, &in_types);
     let types_file = quote! {
         //! Models: the request and response bodies of the API.
+        #(#id_items)*
         #(#type_items)*
         #stream_impls
     };

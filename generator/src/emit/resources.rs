@@ -81,19 +81,8 @@ fn op_docs(op: &Operation) -> TokenStream {
 
 /// The argument type of a path parameter and its conversion.
 fn arg_type(ty: &TypeRef, paths: &TypePaths) -> (TokenStream, TokenStream, TokenStream) {
-    match ty {
-        TypeRef::String | TypeRef::Bytes => {
-            let s = paths.string();
-            {
-                let into = paths.into();
-                (quote!(impl #into<#s>), quote!(.into()), s)
-            }
-        }
-        other => {
-            let t = paths.ty(other);
-            (t.clone(), TokenStream::new(), t)
-        }
-    }
+    let (arg, convert) = crate::emit::types::into_arg(ty, paths);
+    (arg, convert, paths.ty(ty))
 }
 
 fn accessor(op: &Operation, paths: &TypePaths) -> TokenStream {
@@ -179,16 +168,7 @@ fn shape_type(shape: &ResponseShape, paths: &TypePaths) -> TokenStream {
 }
 
 fn setter_arg(ty: &TypeRef, paths: &TypePaths) -> (TokenStream, TokenStream) {
-    match ty {
-        TypeRef::String | TypeRef::Bytes => {
-            let s = paths.string();
-            {
-                let into = paths.into();
-                (quote!(impl #into<#s>), quote!(.into()))
-            }
-        }
-        other => (paths.ty(other), TokenStream::new()),
-    }
+    crate::emit::types::into_arg(ty, paths)
 }
 
 fn builder(op: &Operation, paths: &TypePaths) -> TokenStream {
@@ -662,7 +642,7 @@ fn into_stream(op: &Operation, pagination: &Pagination, paths: &TypePaths) -> To
                     let id = ident(id);
                     quote! {{
                         let items = #items;
-                        let next = if page.#next { items.last().map(|item| item.#id.clone()) } else { None };
+                        let next = if page.#next { items.last().map(|item| String::from(item.#id.clone())) } else { None };
                         (items, next)
                     }}
                 }

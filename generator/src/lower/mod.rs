@@ -3,6 +3,7 @@
 mod bodies;
 mod events;
 mod formats;
+mod ids;
 mod naming;
 mod operations;
 mod pagination;
@@ -39,6 +40,8 @@ pub fn lower(spec: &LoadedSpec, config: &SdkConfig, options: &LowerOptions) -> R
     webhooks.extend(webhooks_from_callbacks);
     webhooks.sort_by(|a, b| a.name.cmp(&b.name));
     let (mut types, mut diagnostics) = space.finish();
+    let mut resources = resources;
+    let ids = ids::apply(&config.ids, &mut types, &mut resources, &mut diagnostics);
     usage::apply_usage(&mut types, &resources, &webhooks);
     diagnostics.sort();
     diagnostics.dedup();
@@ -74,6 +77,7 @@ pub fn lower(spec: &LoadedSpec, config: &SdkConfig, options: &LowerOptions) -> R
         webhook_payload: usage::webhook_payload(&types, &webhooks),
         stream_messages: usage::stream_messages(&types, &resources),
         types,
+        ids,
         resources,
         webhooks,
         diagnostics,

@@ -1035,7 +1035,7 @@ fn enum_of(values: &[Value], integer: bool) -> Enum {
 
 fn variant_name(ty: &TypeRef) -> String {
     match ty {
-        TypeRef::Named(n) => n.clone(),
+        TypeRef::Named(n) | TypeRef::Id(n) => n.clone(),
         TypeRef::String => "String".into(),
         TypeRef::Bool => "Boolean".into(),
         TypeRef::I32 | TypeRef::I64 | TypeRef::U64 => "Integer".into(),

@@ -924,8 +924,8 @@ async fn skills_compile_and_create() {
         .skills()
         .compile()
         .body(SkillCompileRequest::new(vec![
-            TASK_ID.to_owned(),
-            "task_9Vb3sWq1Lm0Z".to_owned(),
+            TASK_ID.into(),
+            "task_9Vb3sWq1Lm0Z".into(),
         ]))
         .send()
         .await

@@ -72,7 +72,7 @@ async fn tasks_into_stream_yields_every_task_once_in_order() {
 
     let ids: Vec<String> = tasks
         .into_iter()
-        .map(|task| task.expect("a task").id)
+        .map(|task| task.expect("a task").id.into_string())
         .collect();
     let expected: Vec<String> = (0..TOTAL).map(|i| format!("task_{i:04}")).collect();
     assert_eq!(ids, expected);
@@ -113,7 +113,7 @@ async fn deployments_into_stream_yields_every_deployment_once_in_order() {
     while let Some(deployment) = stream.next().await {
         let deployment = deployment.expect("a deployment");
         assert_eq!(deployment.status, DeploymentStatus::Live);
-        ids.push(deployment.id);
+        ids.push(deployment.id.into_string());
     }
 
     let expected: Vec<String> = (0..TOTAL).map(|i| format!("dep_{i:04}")).collect();
@@ -140,7 +140,7 @@ async fn a_server_that_caps_the_page_below_the_limit_skips_nothing() {
         .list()
         .limit(50)
         .into_stream()
-        .map(|task| task.expect("a task").id)
+        .map(|task| task.expect("a task").id.into_string())
         .collect()
         .await;
 
@@ -183,7 +183,7 @@ async fn a_stream_starts_at_the_given_offset() {
         .limit(50)
         .offset(985)
         .into_stream()
-        .map(|task| task.expect("a task").id)
+        .map(|task| task.expect("a task").id.into_string())
         .collect()
         .await;
 

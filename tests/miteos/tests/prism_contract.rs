@@ -373,7 +373,7 @@ async fn every_operation_is_accepted_by_prism_and_its_example_decodes() {
         client
             .skills()
             .compile()
-            .body(SkillCompileRequest::new(vec![TASK.to_owned()]))
+            .body(SkillCompileRequest::new(vec![TASK.into()]))
             .send_with_response()
             .await,
         |s| ensure(!s.steps.is_empty(), || "no steps".into()),
