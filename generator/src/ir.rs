@@ -334,6 +334,18 @@ pub struct Operation {
     pub anonymous: bool,
 }
 
+impl Operation {
+    /// The body's encoding when the body is a method argument: a required body of one value
+    /// (multipart bodies are built part by part with setters, optional ones with a setter).
+    pub fn body_argument(&self) -> Option<&BodyEncoding> {
+        self.body
+            .as_ref()
+            .filter(|b| b.required)
+            .map(|b| &b.encoding)
+            .filter(|e| !matches!(e, BodyEncoding::Multipart(_)))
+    }
+}
+
 /// How the operation talks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Transport {

@@ -12,16 +12,19 @@ impl<'a> Agents<'a> {
     /// Approve or reject an action waiting for approval (see the `approval.required` event). The docs do not show this answer; this project pins it (reference A2, B4): it answers the recorded decision (`ApprovalResponse`).
     ///
     /// `POST /agents/{agent_id}/approve/{approval_id}`
+    ///
+    /// `body`: the request body.
     pub fn approve(
         &self,
         agent_id: impl Into<crate::types::AgentId>,
         approval_id: impl Into<crate::types::ApprovalId>,
+        body: crate::types::ApprovalRequest,
     ) -> Approve<'a> {
         Approve {
             client: self.client,
             agent_id: agent_id.into(),
             approval_id: approval_id.into(),
-            body: None,
+            body,
             options: crate::RequestOptions::default(),
         }
     }
@@ -42,11 +45,17 @@ impl<'a> Agents<'a> {
     /// Inject instructions into a running agent. The docs do not show this answer; this project pins it (reference A2, B4): it answers the agent (`AgentResponse`).
     ///
     /// `POST /agents/{agent_id}/guide`
-    pub fn guide(&self, agent_id: impl Into<crate::types::AgentId>) -> Guide<'a> {
+    ///
+    /// `body`: the request body.
+    pub fn guide(
+        &self,
+        agent_id: impl Into<crate::types::AgentId>,
+        body: crate::types::GuideRequest,
+    ) -> Guide<'a> {
         Guide {
             client: self.client,
             agent_id: agent_id.into(),
-            body: None,
+            body,
             options: crate::RequestOptions::default(),
         }
     }
@@ -84,15 +93,10 @@ pub struct Approve<'a> {
     client: &'a crate::Client,
     agent_id: crate::types::AgentId,
     approval_id: crate::types::ApprovalId,
-    body: Option<crate::types::ApprovalRequest>,
+    body: crate::types::ApprovalRequest,
     options: crate::RequestOptions,
 }
 impl<'a> Approve<'a> {
-    /// The request body.
-    pub fn body(mut self, body: crate::types::ApprovalRequest) -> Self {
-        self.body = Some(body);
-        self
-    }
     /// Adds a header to this request only.
     pub fn extra_header(mut self, name: &str, value: &str) -> Self {
         self.options.insert_header(name, value);
@@ -124,11 +128,8 @@ impl<'a> Approve<'a> {
             );
         request.path_param("agent_id", &self.agent_id);
         request.path_param("approval_id", &self.approval_id);
-        if let Some(body) = self.body {
-            request.json(&body);
-        } else {
-            request.missing("body");
-        }
+        let body = self.body;
+        request.json(&body);
         request.options(self.options);
         request.send_json::<crate::types::ApprovalResponse>().await
     }
@@ -183,15 +184,10 @@ impl<'a> Cancel<'a> {
 pub struct Guide<'a> {
     client: &'a crate::Client,
     agent_id: crate::types::AgentId,
-    body: Option<crate::types::GuideRequest>,
+    body: crate::types::GuideRequest,
     options: crate::RequestOptions,
 }
 impl<'a> Guide<'a> {
-    /// The request body.
-    pub fn body(mut self, body: crate::types::GuideRequest) -> Self {
-        self.body = Some(body);
-        self
-    }
     /// Adds a header to this request only.
     pub fn extra_header(mut self, name: &str, value: &str) -> Self {
         self.options.insert_header(name, value);
@@ -219,11 +215,8 @@ impl<'a> Guide<'a> {
             .client
             .request(::reqwest::Method::POST, "/agents/{agent_id}/guide");
         request.path_param("agent_id", &self.agent_id);
-        if let Some(body) = self.body {
-            request.json(&body);
-        } else {
-            request.missing("body");
-        }
+        let body = self.body;
+        request.json(&body);
         request.options(self.options);
         request.send_json::<crate::types::AgentResponse>().await
     }

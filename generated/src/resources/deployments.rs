@@ -12,10 +12,12 @@ impl<'a> Deployments<'a> {
     /// Deploy a workspace's build. Returns at once with status `pending`; poll `GET /deployments/{deployment_id}` or listen for `deployment.*` events. With a sandbox key nothing is pushed and the URL is a stub. Answers 201 (this project's choice).
     ///
     /// `POST /deployments`
-    pub fn create(&self) -> Create<'a> {
+    ///
+    /// `body`: the request body.
+    pub fn create(&self, body: crate::types::DeploymentCreate) -> Create<'a> {
         Create {
             client: self.client,
-            body: None,
+            body,
             options: crate::RequestOptions::default(),
         }
     }
@@ -52,15 +54,10 @@ impl<'a> Deployments<'a> {
 #[must_use = "a Create does nothing until `send()` is awaited"]
 pub struct Create<'a> {
     client: &'a crate::Client,
-    body: Option<crate::types::DeploymentCreate>,
+    body: crate::types::DeploymentCreate,
     options: crate::RequestOptions,
 }
 impl<'a> Create<'a> {
-    /// The request body.
-    pub fn body(mut self, body: crate::types::DeploymentCreate) -> Self {
-        self.body = Some(body);
-        self
-    }
     /// Adds a header to this request only.
     pub fn extra_header(mut self, name: &str, value: &str) -> Self {
         self.options.insert_header(name, value);
@@ -85,11 +82,8 @@ impl<'a> Create<'a> {
         self,
     ) -> Result<crate::Response<crate::types::DeploymentResponse>, crate::Error> {
         let mut request = self.client.request(::reqwest::Method::POST, "/deployments");
-        if let Some(body) = self.body {
-            request.json(&body);
-        } else {
-            request.missing("body");
-        }
+        let body = self.body;
+        request.json(&body);
         request.options(self.options);
         request.send_json::<crate::types::DeploymentResponse>().await
     }

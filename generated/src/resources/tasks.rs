@@ -24,10 +24,12 @@ impl<'a> Tasks<'a> {
     /// Create a task from a natural-language prompt. Returns at once with status `pending`; agents then work asynchronously (watch them with webhooks or `GET /events`). Answers 201 (this project's choice: the docs give no status code).
     ///
     /// `POST /tasks`
-    pub fn create(&self) -> Create<'a> {
+    ///
+    /// `body`: the request body.
+    pub fn create(&self, body: crate::types::TaskCreate) -> Create<'a> {
         Create {
             client: self.client,
-            body: None,
+            body,
             options: crate::RequestOptions::default(),
         }
     }
@@ -139,15 +141,10 @@ impl<'a> Cancel<'a> {
 #[must_use = "a Create does nothing until `send()` is awaited"]
 pub struct Create<'a> {
     client: &'a crate::Client,
-    body: Option<crate::types::TaskCreate>,
+    body: crate::types::TaskCreate,
     options: crate::RequestOptions,
 }
 impl<'a> Create<'a> {
-    /// The request body.
-    pub fn body(mut self, body: crate::types::TaskCreate) -> Self {
-        self.body = Some(body);
-        self
-    }
     /// Adds a header to this request only.
     pub fn extra_header(mut self, name: &str, value: &str) -> Self {
         self.options.insert_header(name, value);
@@ -172,11 +169,8 @@ impl<'a> Create<'a> {
         self,
     ) -> Result<crate::Response<crate::types::TaskResponse>, crate::Error> {
         let mut request = self.client.request(::reqwest::Method::POST, "/tasks");
-        if let Some(body) = self.body {
-            request.json(&body);
-        } else {
-            request.missing("body");
-        }
+        let body = self.body;
+        request.json(&body);
         request.options(self.options);
         request.send_json::<crate::types::TaskResponse>().await
     }

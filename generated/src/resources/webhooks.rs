@@ -12,10 +12,12 @@ impl<'a> Webhooks<'a> {
     /// Register a webhook endpoint for a list of event types. Deliveries are signed with Standard Webhooks headers (B7); the secret is returned in this answer only. Endpoint shape is this project's decision (B4). Answers 201 (this project's choice).
     ///
     /// `POST /webhooks`
-    pub fn create(&self) -> Create<'a> {
+    ///
+    /// `body`: the request body.
+    pub fn create(&self, body: crate::types::WebhookCreate) -> Create<'a> {
         Create {
             client: self.client,
-            body: None,
+            body,
             options: crate::RequestOptions::default(),
         }
     }
@@ -62,15 +64,10 @@ impl<'a> Webhooks<'a> {
 #[must_use = "a Create does nothing until `send()` is awaited"]
 pub struct Create<'a> {
     client: &'a crate::Client,
-    body: Option<crate::types::WebhookCreate>,
+    body: crate::types::WebhookCreate,
     options: crate::RequestOptions,
 }
 impl<'a> Create<'a> {
-    /// The request body.
-    pub fn body(mut self, body: crate::types::WebhookCreate) -> Self {
-        self.body = Some(body);
-        self
-    }
     /// Adds a header to this request only.
     pub fn extra_header(mut self, name: &str, value: &str) -> Self {
         self.options.insert_header(name, value);
@@ -95,11 +92,8 @@ impl<'a> Create<'a> {
         self,
     ) -> Result<crate::Response<crate::types::WebhookResponse>, crate::Error> {
         let mut request = self.client.request(::reqwest::Method::POST, "/webhooks");
-        if let Some(body) = self.body {
-            request.json(&body);
-        } else {
-            request.missing("body");
-        }
+        let body = self.body;
+        request.json(&body);
         request.options(self.options);
         request.send_json::<crate::types::WebhookResponse>().await
     }

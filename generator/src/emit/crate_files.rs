@@ -616,6 +616,7 @@ pub fn readme(api: &Api) -> String {
                 .path_params
                 .iter()
                 .map(|p| crate::ident::unraw(&p.name))
+                .chain(o.body_argument().map(|_| "body"))
                 .collect();
             out.push_str(&format!(
                 "| `client.{}().{}({})` | `{} {}` |\n",

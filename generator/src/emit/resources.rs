@@ -88,12 +88,30 @@ fn arg_type(ty: &TypeRef, paths: &TypePaths) -> (TokenStream, TokenStream, Token
 fn accessor(op: &Operation, paths: &TypePaths) -> TokenStream {
     let m = ident(&op.method_name);
     let b = ident(&op.builder_name);
-    let docs = op_docs(op);
-    let args = op.path_params.iter().map(|p| {
-        let n = ident(&p.name);
-        let (ty, _, _) = arg_type(&p.ty, paths);
-        quote!(#n: #ty)
+    let docs = match op.body_argument() {
+        Some(_) => doc_paragraphs(&[
+            op.docs.clone(),
+            Some(format!("`{} {}`", op.http_method, op.path)),
+            Some(match op.body.as_ref().and_then(|b| b.docs.as_deref()) {
+                Some(d) => format!("`body`: {d}"),
+                None => "`body`: the request body.".to_owned(),
+            }),
+        ]),
+        None => op_docs(op),
+    };
+    let body_arg = op.body_argument().map(|encoding| {
+        let (_, arg, _) = body_types(encoding, paths);
+        quote!(body: #arg)
     });
+    let args = op
+        .path_params
+        .iter()
+        .map(|p| {
+            let n = ident(&p.name);
+            let (ty, _, _) = arg_type(&p.ty, paths);
+            quote!(#n: #ty)
+        })
+        .chain(body_arg);
     let inits = op.path_params.iter().map(|p| {
         let n = ident(&p.name);
         let (_, convert, _) = arg_type(&p.ty, paths);
@@ -115,7 +133,17 @@ fn accessor(op: &Operation, paths: &TypePaths) -> TokenStream {
             });
             quote!(#(#inits)*)
         }
-        _ => quote!(body: None,),
+        encoding => match op.body_argument() {
+            Some(_) => {
+                let (_, _, convert) = body_types(encoding, paths);
+                if convert.is_empty() {
+                    quote!(body,)
+                } else {
+                    quote!(body: body #convert,)
+                }
+            }
+            None => quote!(body: None,),
+        },
     });
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let options_init = (op.transport == Transport::Http)
@@ -131,6 +159,28 @@ fn accessor(op: &Operation, paths: &TypePaths) -> TokenStream {
                 #body_init
                 #options_init
             }
+        }
+    }
+}
+
+/// How a one-value body is stored, taken as an argument, and converted from the argument.
+fn body_types(
+    encoding: &BodyEncoding,
+    paths: &TypePaths,
+) -> (TokenStream, TokenStream, TokenStream) {
+    match encoding {
+        BodyEncoding::Json(ty, _) | BodyEncoding::Form(ty) => {
+            let t = paths.ty(ty);
+            (t.clone(), t, TokenStream::new())
+        }
+        BodyEncoding::Bytes(_) => (
+            quote!(::bytes::Bytes),
+            quote!(impl Into<::bytes::Bytes>),
+            quote!(.into()),
+        ),
+        BodyEncoding::Text(_) | BodyEncoding::Multipart(_) => {
+            let s = paths.string();
+            (s.clone(), quote!(impl Into<#s>), quote!(.into()))
         }
     }
 }
@@ -224,34 +274,23 @@ fn builder(op: &Operation, paths: &TypePaths) -> TokenStream {
             }
         }
         Some(encoding) => {
-            let (stored, arg, convert) = match encoding {
-                BodyEncoding::Json(ty, _) | BodyEncoding::Form(ty) => {
-                    let t = paths.ty(ty);
-                    (t.clone(), t, TokenStream::new())
-                }
-                BodyEncoding::Bytes(_) => (
-                    quote!(::bytes::Bytes),
-                    quote!(impl Into<::bytes::Bytes>),
-                    quote!(.into()),
-                ),
-                BodyEncoding::Text(_) => {
-                    let s = paths.string();
-                    (s.clone(), quote!(impl Into<#s>), quote!(.into()))
-                }
-                BodyEncoding::Multipart(_) => unreachable!("handled above"),
-            };
-            fields.push(quote!(body: Option<#stored>,));
-            let docs = doc_paragraphs(&[
-                op.body.as_ref().and_then(|b| b.docs.clone()),
-                Some("The request body.".into()),
-            ]);
-            setters.push(quote! {
-                #docs
-                pub fn body(mut self, body: #arg) -> Self {
-                    self.body = Some(body #convert);
-                    self
-                }
-            });
+            let (stored, arg, convert) = body_types(encoding, paths);
+            if op.body_argument().is_some() {
+                fields.push(quote!(body: #stored,));
+            } else {
+                fields.push(quote!(body: Option<#stored>,));
+                let docs = doc_paragraphs(&[
+                    op.body.as_ref().and_then(|b| b.docs.clone()),
+                    Some("The request body.".into()),
+                ]);
+                setters.push(quote! {
+                    #docs
+                    pub fn body(mut self, body: #arg) -> Self {
+                        self.body = Some(body #convert);
+                        self
+                    }
+                });
+            }
         }
         None => {}
     }
@@ -423,11 +462,8 @@ fn request_statements(op: &Operation) -> Vec<TokenStream> {
         if let Some(set) = set {
             if required {
                 stmts.push(quote! {
-                    if let Some(body) = self.body {
-                        #set;
-                    } else {
-                        request.missing("body");
-                    }
+                    let body = self.body;
+                    #set;
                 });
             } else {
                 stmts.push(quote! {
