@@ -2884,3 +2884,15 @@ impl crate::runtime::websocket::StreamEvent for Event {
         }
     }
 }
+impl DeploymentStatus {
+    /// Whether this status is final (`live`, `failed`): `wait_until_done()` waits for one. A value this version of the SDK does not know is not.
+    pub fn is_terminal(&self) -> bool {
+        matches!(self, Self::Live | Self::Failed)
+    }
+}
+impl TaskStatus {
+    /// Whether this status is final (`complete`, `completed`, `failed`, `cancelled`): `wait_until_done()` waits for one. A value this version of the SDK does not know is not.
+    pub fn is_terminal(&self) -> bool {
+        matches!(self, Self::Complete | Self::Completed | Self::Failed | Self::Cancelled)
+    }
+}

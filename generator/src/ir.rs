@@ -17,6 +17,8 @@ pub struct Api {
     pub ids: Vec<IdType>,
     /// Operation groups (`client.tasks()`), sorted by name.
     pub resources: Vec<Resource>,
+    /// Waiters the SDK config declares (`client.tasks().wait_until_done(id)`), sorted by resource.
+    pub waiters: Vec<Waiter>,
     /// Webhook events the API sends (3.1 `webhooks`, `x-webhooks`), sorted by name.
     pub webhooks: Vec<WebhookEvent>,
     /// The type webhook payloads decode as.
@@ -284,6 +286,39 @@ pub struct IdType {
     pub name: String,
     /// The places it is used, as the config names them (`TaskResponse.id`, `task_id`).
     pub places: Vec<String>,
+}
+
+/// A waiter: polls an operation until a status field of its answer is terminal.
+#[derive(Debug, Clone)]
+pub struct Waiter {
+    /// The resource it is a method of (`tasks`).
+    pub resource: String,
+    /// Method name (`wait_until_done`).
+    pub method_name: String,
+    /// Builder struct name (`WaitUntilDone`).
+    pub builder_name: String,
+    /// The polled operation's method on the resource (`get`).
+    pub operation: String,
+    /// The polled operation's builder (`Get`).
+    pub operation_builder: String,
+    /// HTTP method and path of the polled operation, for docs and the timeout error.
+    pub http_method: String,
+    /// Path template of the polled operation.
+    pub path: String,
+    /// The polled operation's path parameters: the waiter's arguments.
+    pub path_params: Vec<Param>,
+    /// What the operation returns.
+    pub response: TypeRef,
+    /// Rust name of the status field.
+    pub field: String,
+    /// Whether the status field is optional (`Option<Status>`).
+    pub field_optional: bool,
+    /// The status enum.
+    pub status_enum: String,
+    /// Its terminal variants (Rust names), in config order.
+    pub terminal: Vec<String>,
+    /// Their wire values, for docs.
+    pub terminal_wire: Vec<String>,
 }
 
 /// An operation group, reached as `client.<name>()`.

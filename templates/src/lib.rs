@@ -29,6 +29,7 @@ mod time_chrono;
 mod time_jiff;
 #[cfg(feature = "time")]
 mod time_time;
+pub mod waiter;
 #[cfg(feature = "webhooks")]
 pub mod webhooks;
 #[cfg(feature = "websocket")]

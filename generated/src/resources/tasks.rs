@@ -91,6 +91,16 @@ impl<'a> Tasks<'a> {
             options: crate::RequestOptions::default(),
         }
     }
+    /// Polls `GET /tasks/{task_id}` until its `status` is final ([`TaskStatus::is_terminal`](crate::types::TaskStatus::is_terminal)) and returns the last answer. Set the deadline and the pause between polls on the builder.
+    pub fn wait_until_done(
+        &self,
+        task_id: impl Into<crate::types::TaskId>,
+    ) -> WaitUntilDone<'a> {
+        WaitUntilDone {
+            poll: self.get(task_id),
+            options: crate::runtime::waiter::WaitOptions::default(),
+        }
+    }
 }
 /// Builder for `POST /tasks/{task_id}/cancel`: set parameters, then call `send()`.
 ///
@@ -393,5 +403,41 @@ impl<'a> List<'a> {
                 u64::try_from(page.total).ok(),
             ),
         )
+    }
+}
+/// Waits for `GET /tasks/{task_id}` to answer a final `status`: set the deadline and poll interval, then call `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a WaitUntilDone does nothing until `send()` is awaited"]
+pub struct WaitUntilDone<'a> {
+    poll: Get<'a>,
+    options: crate::runtime::waiter::WaitOptions,
+}
+impl<'a> WaitUntilDone<'a> {
+    /// How long to wait in all before giving up with `Error::WaitTimeout` (default 10 minutes).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.deadline = deadline;
+        self
+    }
+    /// The pause after the first poll (default 1 s); later pauses grow by half, up to `max_poll_interval`.
+    pub fn poll_interval(mut self, interval: ::std::time::Duration) -> Self {
+        self.options.poll_interval = interval;
+        self
+    }
+    /// The longest pause between polls (default 20 s).
+    pub fn max_poll_interval(mut self, interval: ::std::time::Duration) -> Self {
+        self.options.max_poll_interval = interval;
+        self
+    }
+    /// Polls until the answer is final and returns it; an error of a poll ends the wait.
+    pub async fn send(self) -> Result<crate::types::TaskResponse, crate::Error> {
+        let poll = self.poll;
+        crate::runtime::waiter::wait_until(
+                self.options,
+                ::reqwest::Method::GET,
+                "/tasks/{task_id}",
+                || poll.clone().send(),
+                |value: &crate::types::TaskResponse| value.status.is_terminal(),
+            )
+            .await
     }
 }

@@ -65,6 +65,11 @@ pub const RUNTIME_FILES: &[(&str, &str, Option<&str>)] = &[
         None,
     ),
     (
+        "waiter.rs",
+        include_str!("../../../templates/src/waiter.rs"),
+        None,
+    ),
+    (
         "wire.rs",
         include_str!("../../../templates/src/wire.rs"),
         None,

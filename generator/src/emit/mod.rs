@@ -5,6 +5,7 @@ mod crate_files;
 pub mod docs;
 mod resources;
 pub mod types;
+mod waiters;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -95,11 +96,13 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<GeneratedCrate> {
     let type_items = api.types.iter().map(|t| types::emit_type(t, &in_types));
     let id_items = api.ids.iter().map(|id| types::emit_id(id, &in_types));
     let stream_impls = stream_event_impls(api, &in_types);
+    let terminal_impls = waiters::terminal_impls(&api.waiters);
     let types_file = quote! {
         //! Models: the request and response bodies of the API.
         #(#id_items)*
         #(#type_items)*
         #stream_impls
+        #terminal_impls
     };
     files.insert(
         "src/types.rs".to_owned(),
@@ -116,7 +119,12 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<GeneratedCrate> {
     );
     for resource in &api.resources {
         let path = format!("src/resources/{}.rs", crate::ident::unraw(&resource.name));
-        let tokens = resources::emit_resource(resource, &outside);
+        let resource_waiters: Vec<&crate::ir::Waiter> = api
+            .waiters
+            .iter()
+            .filter(|w| w.resource == resource.name)
+            .collect();
+        let tokens = resources::emit_resource(resource, &resource_waiters, &outside);
         files.insert(path.clone(), format_file(&header, tokens, &path)?);
     }
 

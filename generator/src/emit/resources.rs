@@ -47,7 +47,11 @@ pub fn emit_mod(resources: &[Resource]) -> TokenStream {
 }
 
 /// Emits one resource module.
-pub fn emit_resource(resource: &Resource, paths: &TypePaths) -> TokenStream {
+pub fn emit_resource(
+    resource: &Resource,
+    waiters: &[&crate::ir::Waiter],
+    paths: &TypePaths,
+) -> TokenStream {
     let t = ident(&resource.type_name);
     let resource_doc = doc_paragraphs(&[
         resource.docs.clone(),
@@ -59,6 +63,8 @@ pub fn emit_resource(resource: &Resource, paths: &TypePaths) -> TokenStream {
     ]);
     let methods = resource.operations.iter().map(|op| accessor(op, paths));
     let builders = resource.operations.iter().map(|op| builder(op, paths));
+    let waiter_methods = crate::emit::waiters::methods(waiters, paths);
+    let waiter_builders = crate::emit::waiters::builders(waiters, paths);
     quote! {
         #resource_doc
         #[derive(Debug, Clone, Copy)]
@@ -67,8 +73,10 @@ pub fn emit_resource(resource: &Resource, paths: &TypePaths) -> TokenStream {
         }
         impl<'a> #t<'a> {
             #(#methods)*
+            #waiter_methods
         }
         #(#builders)*
+        #waiter_builders
     }
 }
 

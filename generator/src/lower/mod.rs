@@ -12,6 +12,7 @@ pub(crate) mod recursion;
 mod responses;
 pub mod types;
 mod usage;
+mod waiters;
 
 use openapiv3::{ReferenceOr, SecurityScheme};
 
@@ -42,6 +43,7 @@ pub fn lower(spec: &LoadedSpec, config: &SdkConfig, options: &LowerOptions) -> R
     let (mut types, mut diagnostics) = space.finish();
     let mut resources = resources;
     let ids = ids::apply(&config.ids, &mut types, &mut resources, &mut diagnostics);
+    let waiters = waiters::lower(&config.waiters, &types, &resources, &mut diagnostics);
     usage::apply_usage(&mut types, &resources, &webhooks);
     diagnostics.sort();
     diagnostics.dedup();
@@ -79,6 +81,7 @@ pub fn lower(spec: &LoadedSpec, config: &SdkConfig, options: &LowerOptions) -> R
         types,
         ids,
         resources,
+        waiters,
         webhooks,
         diagnostics,
     })
