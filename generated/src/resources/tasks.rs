@@ -382,27 +382,26 @@ impl<'a> List<'a> {
         request.options(self.options);
         request.send_json::<crate::types::TaskListResponse>().await
     }
-    /// Every item of every page, fetched lazily page by page, in order.
-    pub fn into_stream(
-        self,
-    ) -> impl ::futures_core::Stream<
-        Item = Result<crate::types::TaskResponse, crate::Error>,
-    > + 'a {
-        let start = self.offset.map_or(0, |o| u64::try_from(o).unwrap_or(0));
-        let page_size = self.limit.map_or(0, |l| u64::try_from(l).unwrap_or(0));
-        crate::runtime::pagination::offset_stream(
-            start,
-            page_size,
-            move |offset: u64| {
-                let mut next = self.clone();
-                next.offset = Some(offset.try_into().unwrap_or_default());
-                next.send()
-            },
-            |page: crate::types::TaskListResponse| (
-                page.tasks,
-                u64::try_from(page.total).ok(),
-            ),
-        )
+    /// Every item of every page, fetched lazily page by page, in order. The stream is
+    /// `Unpin`: `stream.next().await` needs no `pin!`.
+    pub fn into_stream(self) -> crate::ItemStream<'a, crate::types::TaskResponse> {
+        crate::ItemStream::new({
+            let start = self.offset.map_or(0, |o| u64::try_from(o).unwrap_or(0));
+            let page_size = self.limit.map_or(0, |l| u64::try_from(l).unwrap_or(0));
+            crate::runtime::pagination::offset_stream(
+                start,
+                page_size,
+                move |offset: u64| {
+                    let mut next = self.clone();
+                    next.offset = Some(offset.try_into().unwrap_or_default());
+                    next.send()
+                },
+                |page: crate::types::TaskListResponse| (
+                    page.tasks,
+                    u64::try_from(page.total).ok(),
+                ),
+            )
+        })
     }
 }
 /// Waits for `GET /tasks/{task_id}` to answer a final `status`: set the deadline and poll interval, then call `send()`.

@@ -464,6 +464,11 @@ pub fn lib_rs(api: &Api, features: &Features, runtime: &Runtime) -> TokenStream 
             pub use runtime::uuid::{self, Uuid};
         )
     });
+    let pagination_use = features.pagination.then(|| {
+        quote!(
+            pub use runtime::pagination::ItemStream;
+        )
+    });
     let sse_use = features.sse.then(|| {
         quote!(
             pub use runtime::sse::{SseError, SseEvent, SseStream, TypedSseStream};
@@ -499,6 +504,7 @@ pub fn lib_rs(api: &Api, features: &Features, runtime: &Runtime) -> TokenStream 
         #time_use
         #base64_use
         #uuid_use
+        #pagination_use
 
         /// What this API's clients start from: base URL, environment variables, authentication.
         pub(crate) static DEFAULTS: runtime::ClientDefaults = runtime::ClientDefaults {

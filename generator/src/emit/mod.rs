@@ -172,6 +172,8 @@ pub struct Features {
     pub time: bool,
     /// Some type holds `Base64Bytes`.
     pub base64: bool,
+    /// Some operation pages (its builder has `into_stream()`).
+    pub pagination: bool,
 }
 
 impl Features {
@@ -185,6 +187,7 @@ impl Features {
         for op in ops {
             f.websocket |= matches!(op.transport, Transport::WebSocket(_));
             f.sse |= shape_has_sse(&op.response);
+            f.pagination |= op.pagination.is_some();
             refs.extend(op.path_params.iter().chain(&op.params).map(|p| &p.ty));
             match op.body.as_ref().map(|b| &b.encoding) {
                 Some(BodyEncoding::Json(ty, _) | BodyEncoding::Form(ty)) => refs.push(ty),

@@ -721,9 +721,10 @@ fn into_stream(op: &Operation, pagination: &Pagination, paths: &TypePaths) -> To
     let body = replace_ident(body, "ITEMS", item_access);
     let body = replace_ident(body, "PAGE", page_ty);
     quote! {
-        /// Every item of every page, fetched lazily page by page, in order.
-        pub fn into_stream(self) -> impl ::futures_core::Stream<Item = Result<#item, crate::Error>> + 'a {
-            #body
+        /// Every item of every page, fetched lazily page by page, in order. The stream is
+        /// `Unpin`: `stream.next().await` needs no `pin!`.
+        pub fn into_stream(self) -> crate::ItemStream<'a, #item> {
+            crate::ItemStream::new({ #body })
         }
     }
 }

@@ -221,3 +221,27 @@ async fn a_failing_page_ends_the_stream_with_its_error() {
     assert_eq!(err.detail().as_deref(), Some("database unavailable"));
     assert_eq!(server.requests().len(), 3);
 }
+
+/// A list stream is a named, `Unpin` type: it can live in a struct and be read with `.next().await`
+/// without pinning.
+#[tokio::test]
+async fn a_list_stream_can_be_held_in_a_struct_and_read_without_pin() {
+    struct Reader<'a> {
+        tasks: miteos::ItemStream<'a, miteos::types::TaskResponse>,
+        seen: usize,
+    }
+    let server = TestServer::start().await;
+    serve_tasks(&server, 30);
+    let client = server.client();
+
+    let mut reader = Reader {
+        tasks: client.tasks().list().limit(30).offset(940).into_stream(),
+        seen: 0,
+    };
+    while let Some(task) = reader.tasks.next().await {
+        task.expect("a task");
+        reader.seen += 1;
+    }
+    assert_eq!(reader.seen, TOTAL - 940);
+    assert_eq!(server.requests().len(), 2);
+}
