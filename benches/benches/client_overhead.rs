@@ -215,7 +215,7 @@ impl Row {
         match self {
             Row::SdkGet => "sdk  tasks().get(id).send()",
             Row::BareGet => "bare GET /tasks/{id}",
-            Row::SdkCreate => "sdk  tasks().create().body(..).send()",
+            Row::SdkCreate => "sdk  tasks().create(..).send()",
             Row::BareCreate => "bare POST /tasks",
         }
     }
@@ -227,8 +227,7 @@ async fn call(row: Row, sdk: &miteos::Client, bare: &Bare) -> TaskResponse {
         Row::BareGet => bare.get(TASK_ID).await,
         Row::SdkCreate => sdk
             .tasks()
-            .create()
-            .body(TaskCreate::new(PROMPT))
+            .create(TaskCreate::new(PROMPT))
             .send()
             .await
             .expect("sdk POST"),

@@ -42,6 +42,8 @@ pub use runtime::{
     Response, ValidationIssue,
 };
 pub use runtime::websocket::{EventStream, StreamError, StreamOptions};
+pub use runtime::time::{Date, Timestamp};
+pub use runtime::pagination::ItemStream;
 /// What this API's clients start from: base URL, environment variables, authentication.
 pub(crate) static DEFAULTS: runtime::ClientDefaults = runtime::ClientDefaults {
     base_url: "https://api.miteos.com/v1",

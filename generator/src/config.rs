@@ -21,6 +21,29 @@ pub struct SdkConfig {
     /// operationId → how its list pages.
     #[serde(default)]
     pub pagination: BTreeMap<String, PaginationConfig>,
+    /// Resource id types: type name → the places that hold one. A place is a property or
+    /// parameter name (`task_id`: every property and parameter of that name) or
+    /// `Schema.property` (one property of a component schema, such as `TaskResponse.id`).
+    #[serde(default)]
+    pub ids: BTreeMap<String, Vec<String>>,
+    /// Waiters: resource name → the operation to poll and when its answer is done.
+    #[serde(default)]
+    pub waiters: BTreeMap<String, WaiterConfig>,
+}
+
+/// A waiter (`[waiters.tasks]`): `client.tasks().wait_until_done(id)` polls `operation` until
+/// `field` of its answer is one of `terminal`.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct WaiterConfig {
+    /// The polled operation as `resource.method` (`tasks.get`).
+    pub operation: String,
+    /// The status property of its answer (wire name).
+    pub field: String,
+    /// The status values that end the wait (wire values).
+    pub terminal: Vec<String>,
+    /// The waiter's method name (default `wait_until_done`).
+    pub method: Option<String>,
 }
 
 /// Crate-level settings.

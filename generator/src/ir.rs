@@ -13,8 +13,12 @@ pub struct Api {
     pub meta: Meta,
     /// Named types (`crate::types`), sorted by name.
     pub types: Vec<TypeDef>,
+    /// Resource id newtypes (`crate::types::TaskId`) the SDK config declares, sorted by name.
+    pub ids: Vec<IdType>,
     /// Operation groups (`client.tasks()`), sorted by name.
     pub resources: Vec<Resource>,
+    /// Waiters the SDK config declares (`client.tasks().wait_until_done(id)`), sorted by resource.
+    pub waiters: Vec<Waiter>,
     /// Webhook events the API sends (3.1 `webhooks`, `x-webhooks`), sorted by name.
     pub webhooks: Vec<WebhookEvent>,
     /// The type webhook payloads decode as.
@@ -295,6 +299,17 @@ pub enum TypeRef {
     Json,
     /// Raw bytes (`format: binary` outside a streamed body).
     Bytes,
+    /// An instant (`format: date-time`): the runtime's `time::Timestamp`, RFC 3339 on the wire.
+    Timestamp,
+    /// A calendar date (`format: date`): the runtime's `time::Date`, `2024-05-01` on the wire.
+    Date,
+    /// Bytes written as base64 text (`format: byte`): the runtime's `bytes::Base64Bytes`.
+    Base64,
+    /// A UUID (`format: uuid`): `uuid::Uuid`, re-exported by the runtime's `uuid` feature.
+    Uuid,
+    /// A resource id newtype over a string (`crate::types::TaskId`), one of [`Api::ids`]:
+    /// arguments and setters take `impl Into<TaskId>`, so a `&str` still does.
+    Id(String),
     /// `Vec<T>`.
     Vec(Box<TypeRef>),
     /// `BTreeMap<String, T>`.
@@ -312,6 +327,48 @@ impl TypeRef {
             _ => false,
         }
     }
+}
+
+/// A resource id type the SDK config declares (`[ids] TaskId = ["TaskResponse.id", "task_id"]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdType {
+    /// Rust name, unique in `crate::types`.
+    pub name: String,
+    /// The places it is used, as the config names them (`TaskResponse.id`, `task_id`).
+    pub places: Vec<String>,
+}
+
+/// A waiter: polls an operation until a status field of its answer is terminal.
+#[derive(Debug, Clone)]
+pub struct Waiter {
+    /// The resource it is a method of (`tasks`).
+    pub resource: String,
+    /// Method name (`wait_until_done`).
+    pub method_name: String,
+    /// Builder struct name (`WaitUntilDone`).
+    pub builder_name: String,
+    /// The polled operation's method on the resource (`get`).
+    pub operation: String,
+    /// The polled operation's builder (`Get`).
+    pub operation_builder: String,
+    /// HTTP method and path of the polled operation, for docs and the timeout error.
+    pub http_method: String,
+    /// Path template of the polled operation.
+    pub path: String,
+    /// The polled operation's path parameters: the waiter's arguments.
+    pub path_params: Vec<Param>,
+    /// What the operation returns.
+    pub response: TypeRef,
+    /// Rust name of the status field.
+    pub field: String,
+    /// Whether the status field is optional (`Option<Status>`).
+    pub field_optional: bool,
+    /// The status enum.
+    pub status_enum: String,
+    /// Its terminal variants (Rust names), in config order.
+    pub terminal: Vec<String>,
+    /// Their wire values, for docs.
+    pub terminal_wire: Vec<String>,
 }
 
 /// An operation group, reached as `client.<name>()`.
@@ -360,6 +417,18 @@ pub struct Operation {
     pub transport: Transport,
     /// The spec says `security: []`: sent without credentials.
     pub anonymous: bool,
+}
+
+impl Operation {
+    /// The body's encoding when the body is a method argument: a required body of one value
+    /// (multipart bodies are built part by part with setters, optional ones with a setter).
+    pub fn body_argument(&self) -> Option<&BodyEncoding> {
+        self.body
+            .as_ref()
+            .filter(|b| b.required)
+            .map(|b| &b.encoding)
+            .filter(|e| !matches!(e, BodyEncoding::Multipart(_)))
+    }
 }
 
 /// How the operation talks.

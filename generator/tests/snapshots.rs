@@ -104,6 +104,16 @@ fn enums() {
 }
 
 #[test]
+fn ids() {
+    check("ids");
+}
+
+#[test]
+fn formats() {
+    check("formats");
+}
+
+#[test]
 fn unions() {
     check("unions");
 }

@@ -24,7 +24,7 @@ const URL_SAFE: base64::engine::GeneralPurpose =
 
 /// Bytes that travel as a base64 string.
 ///
-/// `Deref` gives the bytes as `[u8]`; [`Base64Bytes::into_vec`] takes them out.
+/// It dereferences to `[u8]`; [`Base64Bytes::into_vec`] takes the bytes out.
 ///
 /// ```text
 /// let b: Base64Bytes = serde_json::from_str("\"aGk\"")?;     // padding optional on input

@@ -111,6 +111,18 @@ pub enum Error {
     /// An event stream (WebSocket or server-sent events) failed; the source says how.
     #[error("event stream: {0}")]
     Stream(::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>),
+    /// A waiter's deadline passed before the resource reached a terminal state.
+    #[error("{method} {path}: still not done after {} ({attempts} polls)", fmt_duration(*.waited))]
+    WaitTimeout {
+        /// HTTP method of the polled operation.
+        method: http::Method,
+        /// Path template of the polled operation.
+        path: &'static str,
+        /// How long the waiter waited (its deadline).
+        waited: Duration,
+        /// How many times it polled.
+        attempts: u32,
+    },
 }
 
 /// An error status from the API, with what the body said about it.

@@ -1,7 +1,8 @@
 //! The runtime of the SDKs that `sdkgen` generates from OpenAPI documents: the client and its builder,
-//! requests and their retries, responses, errors, rate limits, pagination, multipart bodies, and, as
+//! requests and their retries, responses, errors, rate limits, pagination, multipart bodies, RFC 3339
+//! times and dates, base64 bytes, and, as
 //! cargo features, server-sent events (`sse`), WebSocket event streams (`websocket`) and webhook
-//! verification (`webhooks`).
+//! verification (`webhooks`), and a re-export of the `uuid` crate (`uuid`).
 //!
 //! A generated crate depends on this crate and gives it what is particular to its API through a
 //! [`ClientDefaults`] `static`; its own `Client` wraps [`Client`] and its builder is a
@@ -30,11 +31,15 @@ mod time_chrono;
 mod time_jiff;
 #[cfg(feature = "time")]
 mod time_time;
+pub mod waiter;
 #[cfg(feature = "webhooks")]
 pub mod webhooks;
 #[cfg(feature = "websocket")]
 pub mod websocket;
 pub mod wire;
+
+#[cfg(feature = "uuid")]
+pub use uuid;
 
 pub use client::{AuthScheme, Client, ClientBuilder, ClientDefaults};
 pub use error::{ApiError, Error, ErrorDetail, ValidationIssue};

@@ -3,10 +3,49 @@
 use ::std::collections::VecDeque;
 use ::std::future::Future;
 use ::std::option::Option;
+use ::std::pin::Pin;
 use ::std::string::String;
+use ::std::task::{Context, Poll};
 use ::std::vec::Vec;
 
 use crate::Error;
+
+/// The items of a list operation, page after page (what a list builder's `into_stream()` gives).
+///
+/// A type that can be named, stored in a struct and passed around; it is `Unpin`, so
+/// `stream.next().await` (`futures_util::StreamExt`) needs no `pin!`, and `Send`, so it can move to
+/// another task.
+#[must_use = "a stream does nothing until polled"]
+pub struct ItemStream<'a, T> {
+    inner: Pin<::std::boxed::Box<dyn futures_core::Stream<Item = Result<T, Error>> + Send + 'a>>,
+}
+
+impl<'a, T> ItemStream<'a, T> {
+    /// Wraps a stream of items.
+    pub fn new(stream: impl futures_core::Stream<Item = Result<T, Error>> + Send + 'a) -> Self {
+        ItemStream {
+            inner: ::std::boxed::Box::pin(stream),
+        }
+    }
+}
+
+impl<T> futures_core::Stream for ItemStream<'_, T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.as_mut().poll_next(cx)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.inner.size_hint()
+    }
+}
+
+impl<T> ::std::fmt::Debug for ItemStream<'_, T> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemStream").finish_non_exhaustive()
+    }
+}
 
 /// Items of an offset-paginated list, fetching a page only when the previous one is used up.
 ///
@@ -128,6 +167,32 @@ where
 mod tests {
     use super::*;
     use futures_util::StreamExt;
+
+    #[test]
+    fn an_item_stream_is_unpin_and_send_and_needs_no_pin() {
+        fn unpin_send<S: Unpin + Send>(_: &S) {}
+        let pages = vec![Ok::<_, Error>(vec![1u32, 2]), Ok(vec![])];
+        let mut pages = pages.into_iter();
+        let mut stream = ItemStream::new(offset_stream(
+            0,
+            2,
+            move |_| {
+                let page = pages.next().unwrap_or(Ok(Vec::new()));
+                async move { page }
+            },
+            |items: Vec<u32>| (items, None),
+        ));
+        unpin_send(&stream);
+        let items: Vec<u32> = block_on(async {
+            let mut items = Vec::new();
+            while let Some(item) = stream.next().await {
+                items.push(item.unwrap());
+            }
+            items
+        });
+        assert_eq!(items, [1, 2]);
+        assert_eq!(format!("{stream:?}"), "ItemStream { .. }");
+    }
 
     fn block_on<F: Future>(f: F) -> F::Output {
         tokio::runtime::Builder::new_current_thread()

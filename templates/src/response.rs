@@ -142,17 +142,24 @@ impl RawResponse {
         self.head.request_id.as_deref()
     }
 
-    /// Decodes the body as JSON. A failure is `Error::Decode` with the status and a body excerpt.
+    /// Decodes the body as JSON. A failure is `Error::Decode` with the status and a body excerpt;
+    /// its source names the field that failed (`agents[1].created_at: …`).
     pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, Error> {
-        serde_json::from_slice(&self.body).map_err(|e| {
+        let decode = |source: Box<dyn ::std::error::Error + Send + Sync + 'static>| {
             Error::decode(
                 &self.head.method,
                 self.head.path,
                 self.head.status,
                 &self.body,
-                e,
+                source,
             )
-        })
+        };
+        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
+        let value =
+            serde_path_to_error::deserialize(&mut deserializer).map_err(|e| decode(Box::new(e)))?;
+        // As `serde_json::from_slice`: nothing but whitespace may follow the value.
+        deserializer.end().map_err(|e| decode(Box::new(e)))?;
+        Ok(value)
     }
 
     /// The body as text; `Error::Decode` when it is not UTF-8.

@@ -1,4 +1,5 @@
-//! Conversions between `time::Timestamp` / `time::Date` and the types of `chrono` (feature `chrono`): `DateTime<Utc>` (from any time zone) and `NaiveDate`.
+//! Conversions of `time::Timestamp` and `time::Date` to and from chrono's `DateTime` (any time
+//! zone) and `NaiveDate` (the runtime's `chrono` feature).
 
 use crate::time::{Date, NANOS_PER_SECOND, RangeError, Timestamp};
 

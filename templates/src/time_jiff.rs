@@ -1,4 +1,5 @@
-//! Conversions between `time::Timestamp` / `time::Date` and the types of `jiff` (feature `jiff`): `jiff::Timestamp` (its last day excepted) and `jiff::civil::Date`.
+//! Conversions of `time::Timestamp` and `time::Date` to and from `jiff::Timestamp` (its last day
+//! excepted) and `jiff::civil::Date` (the runtime's `jiff` feature).
 
 use crate::time::{Date, RangeError, Timestamp};
 

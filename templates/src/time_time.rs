@@ -1,4 +1,5 @@
-//! Conversions between `time::Timestamp` / `time::Date` and the types of `time` (feature `time`): `OffsetDateTime` (converted to UTC) and `Date`.
+//! Conversions of `time::Timestamp` and `time::Date` to and from the time crate's `OffsetDateTime`
+//! (converted to UTC) and `Date` (the runtime's `time` feature).
 
 use crate::time::{Date, RangeError, Timestamp};
 

@@ -110,6 +110,32 @@ mod tests {
         assert_eq!(super::param_text(&Option::<u8>::None), None);
     }
 
+    /// Times, dates and bytes are written as their wire text (RFC 3339, base64), in UTC.
+    #[test]
+    fn param_text_of_times_dates_and_bytes() {
+        let t: crate::time::Timestamp = "2024-02-29T23:30:00.5+02:00".parse().unwrap();
+        assert_eq!(
+            super::param_text(&t).as_deref(),
+            Some("2024-02-29T21:30:00.500Z")
+        );
+        let d: crate::time::Date = "2024-02-29".parse().unwrap();
+        assert_eq!(
+            super::param_text(&[d, d]).as_deref(),
+            Some("2024-02-29,2024-02-29")
+        );
+        let b = crate::bytes::Base64Bytes::from(b"hi?".to_vec());
+        assert_eq!(super::param_text(&b).as_deref(), Some("aGk/"));
+    }
+
+    #[test]
+    fn param_text_of_a_uuid_is_hyphenated() {
+        let id = uuid::Uuid::from_u128(0x67e5_5044_10b1_426f_9247_bb68_0e5f_e0c8);
+        assert_eq!(
+            super::param_text(&id).as_deref(),
+            Some("67e55044-10b1-426f-9247-bb680e5fe0c8")
+        );
+    }
+
     #[test]
     fn known_unknown_and_escaped_values() {
         assert_eq!(

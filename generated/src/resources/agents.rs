@@ -12,16 +12,19 @@ impl<'a> Agents<'a> {
     /// Approve or reject an action waiting for approval (see the `approval.required` event). Answers the recorded decision (`ApprovalResponse`).
     ///
     /// `POST /agents/{agent_id}/approve/{approval_id}`
+    ///
+    /// `body`: the request body.
     pub fn approve(
         &self,
-        agent_id: impl Into<String>,
-        approval_id: impl Into<String>,
+        agent_id: impl Into<crate::types::AgentId>,
+        approval_id: impl Into<crate::types::ApprovalId>,
+        body: crate::types::ApprovalRequest,
     ) -> Approve<'a> {
         Approve {
             client: self.client,
             agent_id: agent_id.into(),
             approval_id: approval_id.into(),
-            body: None,
+            body,
             options: crate::RequestOptions::default(),
         }
     }
@@ -30,7 +33,7 @@ impl<'a> Agents<'a> {
     /// Kill an agent for good; the task's other agents go on. Answers the agent (`AgentResponse`) with status `killed`.
     ///
     /// `POST /agents/{agent_id}/cancel`
-    pub fn cancel(&self, agent_id: impl Into<String>) -> Cancel<'a> {
+    pub fn cancel(&self, agent_id: impl Into<crate::types::AgentId>) -> Cancel<'a> {
         Cancel {
             client: self.client,
             agent_id: agent_id.into(),
@@ -42,11 +45,17 @@ impl<'a> Agents<'a> {
     /// Inject instructions into a running agent. Answers the agent (`AgentResponse`).
     ///
     /// `POST /agents/{agent_id}/guide`
-    pub fn guide(&self, agent_id: impl Into<String>) -> Guide<'a> {
+    ///
+    /// `body`: the request body.
+    pub fn guide(
+        &self,
+        agent_id: impl Into<crate::types::AgentId>,
+        body: crate::types::GuideRequest,
+    ) -> Guide<'a> {
         Guide {
             client: self.client,
             agent_id: agent_id.into(),
-            body: None,
+            body,
             options: crate::RequestOptions::default(),
         }
     }
@@ -55,7 +64,7 @@ impl<'a> Agents<'a> {
     /// Pause an agent after its current atomic tool call. Answers the agent (`AgentResponse`).
     ///
     /// `POST /agents/{agent_id}/pause`
-    pub fn pause(&self, agent_id: impl Into<String>) -> Pause<'a> {
+    pub fn pause(&self, agent_id: impl Into<crate::types::AgentId>) -> Pause<'a> {
         Pause {
             client: self.client,
             agent_id: agent_id.into(),
@@ -67,7 +76,7 @@ impl<'a> Agents<'a> {
     /// Resume a paused agent. Answers the agent (`AgentResponse`).
     ///
     /// `POST /agents/{agent_id}/resume`
-    pub fn resume(&self, agent_id: impl Into<String>) -> Resume<'a> {
+    pub fn resume(&self, agent_id: impl Into<crate::types::AgentId>) -> Resume<'a> {
         Resume {
             client: self.client,
             agent_id: agent_id.into(),
@@ -82,17 +91,12 @@ impl<'a> Agents<'a> {
 #[must_use = "a Approve does nothing until `send()` is awaited"]
 pub struct Approve<'a> {
     client: &'a crate::Client,
-    agent_id: String,
-    approval_id: String,
-    body: Option<crate::types::ApprovalRequest>,
+    agent_id: crate::types::AgentId,
+    approval_id: crate::types::ApprovalId,
+    body: crate::types::ApprovalRequest,
     options: crate::RequestOptions,
 }
 impl<'a> Approve<'a> {
-    /// The request body.
-    pub fn body(mut self, body: crate::types::ApprovalRequest) -> Self {
-        self.body = Some(body);
-        self
-    }
     /// Adds a header to this request only.
     pub fn extra_header(mut self, name: &str, value: &str) -> Self {
         self.options.insert_header(name, value);
@@ -124,11 +128,8 @@ impl<'a> Approve<'a> {
             );
         request.path_param("agent_id", &self.agent_id);
         request.path_param("approval_id", &self.approval_id);
-        if let Some(body) = self.body {
-            request.json(&body);
-        } else {
-            request.missing("body");
-        }
+        let body = self.body;
+        request.json(&body);
         request.options(self.options);
         request.send_json::<crate::types::ApprovalResponse>().await
     }
@@ -140,7 +141,7 @@ impl<'a> Approve<'a> {
 #[must_use = "a Cancel does nothing until `send()` is awaited"]
 pub struct Cancel<'a> {
     client: &'a crate::Client,
-    agent_id: String,
+    agent_id: crate::types::AgentId,
     options: crate::RequestOptions,
 }
 impl<'a> Cancel<'a> {
@@ -182,16 +183,11 @@ impl<'a> Cancel<'a> {
 #[must_use = "a Guide does nothing until `send()` is awaited"]
 pub struct Guide<'a> {
     client: &'a crate::Client,
-    agent_id: String,
-    body: Option<crate::types::GuideRequest>,
+    agent_id: crate::types::AgentId,
+    body: crate::types::GuideRequest,
     options: crate::RequestOptions,
 }
 impl<'a> Guide<'a> {
-    /// The request body.
-    pub fn body(mut self, body: crate::types::GuideRequest) -> Self {
-        self.body = Some(body);
-        self
-    }
     /// Adds a header to this request only.
     pub fn extra_header(mut self, name: &str, value: &str) -> Self {
         self.options.insert_header(name, value);
@@ -219,11 +215,8 @@ impl<'a> Guide<'a> {
             .client
             .request(::reqwest::Method::POST, "/agents/{agent_id}/guide");
         request.path_param("agent_id", &self.agent_id);
-        if let Some(body) = self.body {
-            request.json(&body);
-        } else {
-            request.missing("body");
-        }
+        let body = self.body;
+        request.json(&body);
         request.options(self.options);
         request.send_json::<crate::types::AgentResponse>().await
     }
@@ -235,7 +228,7 @@ impl<'a> Guide<'a> {
 #[must_use = "a Pause does nothing until `send()` is awaited"]
 pub struct Pause<'a> {
     client: &'a crate::Client,
-    agent_id: String,
+    agent_id: crate::types::AgentId,
     options: crate::RequestOptions,
 }
 impl<'a> Pause<'a> {
@@ -277,7 +270,7 @@ impl<'a> Pause<'a> {
 #[must_use = "a Resume does nothing until `send()` is awaited"]
 pub struct Resume<'a> {
     client: &'a crate::Client,
-    agent_id: String,
+    agent_id: crate::types::AgentId,
     options: crate::RequestOptions,
 }
 impl<'a> Resume<'a> {

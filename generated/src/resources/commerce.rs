@@ -12,10 +12,12 @@ impl<'a> Commerce<'a> {
     /// Issue a virtual card (Business plan; lower plans get 402). The full number, CVV and expiry are in this answer only. Answers 201 with the card.
     ///
     /// `POST /commerce/cards`
-    pub fn create_card(&self) -> CreateCard<'a> {
+    ///
+    /// `body`: the request body.
+    pub fn create_card(&self, body: crate::types::CardCreate) -> CreateCard<'a> {
         CreateCard {
             client: self.client,
-            body: None,
+            body,
             options: crate::RequestOptions::default(),
         }
     }
@@ -38,15 +40,10 @@ impl<'a> Commerce<'a> {
 #[must_use = "a CreateCard does nothing until `send()` is awaited"]
 pub struct CreateCard<'a> {
     client: &'a crate::Client,
-    body: Option<crate::types::CardCreate>,
+    body: crate::types::CardCreate,
     options: crate::RequestOptions,
 }
 impl<'a> CreateCard<'a> {
-    /// The request body.
-    pub fn body(mut self, body: crate::types::CardCreate) -> Self {
-        self.body = Some(body);
-        self
-    }
     /// Adds a header to this request only.
     pub fn extra_header(mut self, name: &str, value: &str) -> Self {
         self.options.insert_header(name, value);
@@ -73,11 +70,8 @@ impl<'a> CreateCard<'a> {
         let mut request = self
             .client
             .request(::reqwest::Method::POST, "/commerce/cards");
-        if let Some(body) = self.body {
-            request.json(&body);
-        } else {
-            request.missing("body");
-        }
+        let body = self.body;
+        request.json(&body);
         request.options(self.options);
         request.send_json::<crate::types::CardResponse>().await
     }

@@ -12,10 +12,12 @@ impl<'a> Deployments<'a> {
     /// Deploy a workspace's build. Returns at once with status `pending`; poll `GET /deployments/{deployment_id}` or listen for `deployment.*` events. With a sandbox key nothing is pushed and the URL is a stub. Answers 201 with the deployment.
     ///
     /// `POST /deployments`
-    pub fn create(&self) -> Create<'a> {
+    ///
+    /// `body`: the request body.
+    pub fn create(&self, body: crate::types::DeploymentCreate) -> Create<'a> {
         Create {
             client: self.client,
-            body: None,
+            body,
             options: crate::RequestOptions::default(),
         }
     }
@@ -24,7 +26,7 @@ impl<'a> Deployments<'a> {
     /// Get one deployment; poll it until `live` or `failed`.
     ///
     /// `GET /deployments/{deployment_id}`
-    pub fn get(&self, deployment_id: impl Into<String>) -> Get<'a> {
+    pub fn get(&self, deployment_id: impl Into<crate::types::DeploymentId>) -> Get<'a> {
         Get {
             client: self.client,
             deployment_id: deployment_id.into(),
@@ -44,6 +46,16 @@ impl<'a> Deployments<'a> {
             options: crate::RequestOptions::default(),
         }
     }
+    /// Polls `GET /deployments/{deployment_id}` until its `status` is final ([`DeploymentStatus::is_terminal`](crate::types::DeploymentStatus::is_terminal)) and returns the last answer. Set the deadline and the pause between polls on the builder.
+    pub fn wait_until_done(
+        &self,
+        deployment_id: impl Into<crate::types::DeploymentId>,
+    ) -> WaitUntilDone<'a> {
+        WaitUntilDone {
+            poll: self.get(deployment_id),
+            options: crate::runtime::waiter::WaitOptions::default(),
+        }
+    }
 }
 /// Builder for `POST /deployments`: set parameters, then call `send()`.
 ///
@@ -52,15 +64,10 @@ impl<'a> Deployments<'a> {
 #[must_use = "a Create does nothing until `send()` is awaited"]
 pub struct Create<'a> {
     client: &'a crate::Client,
-    body: Option<crate::types::DeploymentCreate>,
+    body: crate::types::DeploymentCreate,
     options: crate::RequestOptions,
 }
 impl<'a> Create<'a> {
-    /// The request body.
-    pub fn body(mut self, body: crate::types::DeploymentCreate) -> Self {
-        self.body = Some(body);
-        self
-    }
     /// Adds a header to this request only.
     pub fn extra_header(mut self, name: &str, value: &str) -> Self {
         self.options.insert_header(name, value);
@@ -85,11 +92,8 @@ impl<'a> Create<'a> {
         self,
     ) -> Result<crate::Response<crate::types::DeploymentResponse>, crate::Error> {
         let mut request = self.client.request(::reqwest::Method::POST, "/deployments");
-        if let Some(body) = self.body {
-            request.json(&body);
-        } else {
-            request.missing("body");
-        }
+        let body = self.body;
+        request.json(&body);
         request.options(self.options);
         request.send_json::<crate::types::DeploymentResponse>().await
     }
@@ -101,7 +105,7 @@ impl<'a> Create<'a> {
 #[must_use = "a Get does nothing until `send()` is awaited"]
 pub struct Get<'a> {
     client: &'a crate::Client,
-    deployment_id: String,
+    deployment_id: crate::types::DeploymentId,
     options: crate::RequestOptions,
 }
 impl<'a> Get<'a> {
@@ -193,26 +197,61 @@ impl<'a> List<'a> {
         request.options(self.options);
         request.send_json::<crate::types::DeploymentListResponse>().await
     }
-    /// Every item of every page, fetched lazily page by page, in order.
-    pub fn into_stream(
-        self,
-    ) -> impl ::futures_core::Stream<
-        Item = Result<crate::types::DeploymentResponse, crate::Error>,
-    > + 'a {
-        let start = self.offset.map_or(0, |o| u64::try_from(o).unwrap_or(0));
-        let page_size = self.limit.map_or(0, |l| u64::try_from(l).unwrap_or(0));
-        crate::runtime::pagination::offset_stream(
-            start,
-            page_size,
-            move |offset: u64| {
-                let mut next = self.clone();
-                next.offset = Some(offset.try_into().unwrap_or_default());
-                next.send()
-            },
-            |page: crate::types::DeploymentListResponse| (
-                page.deployments,
-                u64::try_from(page.total).ok(),
-            ),
-        )
+    /// Every item of every page, fetched lazily page by page, in order. The stream is
+    /// `Unpin`: `stream.next().await` needs no `pin!`.
+    pub fn into_stream(self) -> crate::ItemStream<'a, crate::types::DeploymentResponse> {
+        crate::ItemStream::new({
+            let start = self.offset.map_or(0, |o| u64::try_from(o).unwrap_or(0));
+            let page_size = self.limit.map_or(0, |l| u64::try_from(l).unwrap_or(0));
+            crate::runtime::pagination::offset_stream(
+                start,
+                page_size,
+                move |offset: u64| {
+                    let mut next = self.clone();
+                    next.offset = Some(offset.try_into().unwrap_or_default());
+                    next.send()
+                },
+                |page: crate::types::DeploymentListResponse| (
+                    page.deployments,
+                    u64::try_from(page.total).ok(),
+                ),
+            )
+        })
+    }
+}
+/// Waits for `GET /deployments/{deployment_id}` to answer a final `status`: set the deadline and poll interval, then call `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a WaitUntilDone does nothing until `send()` is awaited"]
+pub struct WaitUntilDone<'a> {
+    poll: Get<'a>,
+    options: crate::runtime::waiter::WaitOptions,
+}
+impl<'a> WaitUntilDone<'a> {
+    /// How long to wait in all before giving up with `Error::WaitTimeout` (default 10 minutes).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.deadline = deadline;
+        self
+    }
+    /// The pause after the first poll (default 1 s); later pauses grow by half, up to `max_poll_interval`.
+    pub fn poll_interval(mut self, interval: ::std::time::Duration) -> Self {
+        self.options.poll_interval = interval;
+        self
+    }
+    /// The longest pause between polls (default 20 s).
+    pub fn max_poll_interval(mut self, interval: ::std::time::Duration) -> Self {
+        self.options.max_poll_interval = interval;
+        self
+    }
+    /// Polls until the answer is final and returns it; an error of a poll ends the wait.
+    pub async fn send(self) -> Result<crate::types::DeploymentResponse, crate::Error> {
+        let poll = self.poll;
+        crate::runtime::waiter::wait_until(
+                self.options,
+                ::reqwest::Method::GET,
+                "/deployments/{deployment_id}",
+                || poll.clone().send(),
+                |value: &crate::types::DeploymentResponse| value.status.is_terminal(),
+            )
+            .await
     }
 }

@@ -28,7 +28,7 @@ impl<'a> Events<'a> {
 #[must_use = "a Subscribe does nothing until `send()` is awaited"]
 pub struct Subscribe<'a> {
     client: &'a crate::Client,
-    task_id: Option<String>,
+    task_id: Option<crate::types::TaskId>,
     types: Option<String>,
     last_event_id: Option<String>,
 }
@@ -36,7 +36,7 @@ impl<'a> Subscribe<'a> {
     /// Only events of this task.
     ///
     /// The `task_id` query parameter.
-    pub fn task_id(mut self, value: impl Into<String>) -> Self {
+    pub fn task_id(mut self, value: impl Into<crate::types::TaskId>) -> Self {
         self.task_id = Some(value.into());
         self
     }

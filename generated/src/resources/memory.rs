@@ -12,7 +12,7 @@ impl<'a> Memory<'a> {
     /// Delete a memory. Answers 204 with no body.
     ///
     /// `DELETE /memory/{memory_id}`
-    pub fn delete(&self, memory_id: impl Into<String>) -> Delete<'a> {
+    pub fn delete(&self, memory_id: impl Into<crate::types::MemoryId>) -> Delete<'a> {
         Delete {
             client: self.client,
             memory_id: memory_id.into(),
@@ -35,11 +35,17 @@ impl<'a> Memory<'a> {
     /// Change a memory's value.
     ///
     /// `PUT /memory/{memory_id}`
-    pub fn update(&self, memory_id: impl Into<String>) -> Update<'a> {
+    ///
+    /// `body`: the request body.
+    pub fn update(
+        &self,
+        memory_id: impl Into<crate::types::MemoryId>,
+        body: crate::types::MemoryUpdate,
+    ) -> Update<'a> {
         Update {
             client: self.client,
             memory_id: memory_id.into(),
-            body: None,
+            body,
             options: crate::RequestOptions::default(),
         }
     }
@@ -51,7 +57,7 @@ impl<'a> Memory<'a> {
 #[must_use = "a Delete does nothing until `send()` is awaited"]
 pub struct Delete<'a> {
     client: &'a crate::Client,
-    memory_id: String,
+    memory_id: crate::types::MemoryId,
     options: crate::RequestOptions,
 }
 impl<'a> Delete<'a> {
@@ -129,16 +135,11 @@ impl<'a> List<'a> {
 #[must_use = "a Update does nothing until `send()` is awaited"]
 pub struct Update<'a> {
     client: &'a crate::Client,
-    memory_id: String,
-    body: Option<crate::types::MemoryUpdate>,
+    memory_id: crate::types::MemoryId,
+    body: crate::types::MemoryUpdate,
     options: crate::RequestOptions,
 }
 impl<'a> Update<'a> {
-    /// The request body.
-    pub fn body(mut self, body: crate::types::MemoryUpdate) -> Self {
-        self.body = Some(body);
-        self
-    }
     /// Adds a header to this request only.
     pub fn extra_header(mut self, name: &str, value: &str) -> Self {
         self.options.insert_header(name, value);
@@ -166,11 +167,8 @@ impl<'a> Update<'a> {
             .client
             .request(::reqwest::Method::PUT, "/memory/{memory_id}");
         request.path_param("memory_id", &self.memory_id);
-        if let Some(body) = self.body {
-            request.json(&body);
-        } else {
-            request.missing("body");
-        }
+        let body = self.body;
+        request.json(&body);
         request.options(self.options);
         request.send_json::<crate::types::MemoryResponse>().await
     }

@@ -12,10 +12,12 @@ impl<'a> Skills<'a> {
     /// Draft a skill from successful tasks. Nothing is saved.
     ///
     /// `POST /skills/compile`
-    pub fn compile(&self) -> Compile<'a> {
+    ///
+    /// `body`: the request body.
+    pub fn compile(&self, body: crate::types::SkillCompileRequest) -> Compile<'a> {
         Compile {
             client: self.client,
-            body: None,
+            body,
             options: crate::RequestOptions::default(),
         }
     }
@@ -24,10 +26,12 @@ impl<'a> Skills<'a> {
     /// Save a skill. Answers 201 with the saved skill (`SkillResponse`).
     ///
     /// `POST /skills`
-    pub fn create(&self) -> Create<'a> {
+    ///
+    /// `body`: the request body.
+    pub fn create(&self, body: crate::types::SkillCreate) -> Create<'a> {
         Create {
             client: self.client,
-            body: None,
+            body,
             options: crate::RequestOptions::default(),
         }
     }
@@ -39,15 +43,10 @@ impl<'a> Skills<'a> {
 #[must_use = "a Compile does nothing until `send()` is awaited"]
 pub struct Compile<'a> {
     client: &'a crate::Client,
-    body: Option<crate::types::SkillCompileRequest>,
+    body: crate::types::SkillCompileRequest,
     options: crate::RequestOptions,
 }
 impl<'a> Compile<'a> {
-    /// The request body.
-    pub fn body(mut self, body: crate::types::SkillCompileRequest) -> Self {
-        self.body = Some(body);
-        self
-    }
     /// Adds a header to this request only.
     pub fn extra_header(mut self, name: &str, value: &str) -> Self {
         self.options.insert_header(name, value);
@@ -74,11 +73,8 @@ impl<'a> Compile<'a> {
         let mut request = self
             .client
             .request(::reqwest::Method::POST, "/skills/compile");
-        if let Some(body) = self.body {
-            request.json(&body);
-        } else {
-            request.missing("body");
-        }
+        let body = self.body;
+        request.json(&body);
         request.options(self.options);
         request.send_json::<crate::types::SkillCompileResponse>().await
     }
@@ -90,15 +86,10 @@ impl<'a> Compile<'a> {
 #[must_use = "a Create does nothing until `send()` is awaited"]
 pub struct Create<'a> {
     client: &'a crate::Client,
-    body: Option<crate::types::SkillCreate>,
+    body: crate::types::SkillCreate,
     options: crate::RequestOptions,
 }
 impl<'a> Create<'a> {
-    /// The request body.
-    pub fn body(mut self, body: crate::types::SkillCreate) -> Self {
-        self.body = Some(body);
-        self
-    }
     /// Adds a header to this request only.
     pub fn extra_header(mut self, name: &str, value: &str) -> Self {
         self.options.insert_header(name, value);
@@ -123,11 +114,8 @@ impl<'a> Create<'a> {
         self,
     ) -> Result<crate::Response<crate::types::SkillResponse>, crate::Error> {
         let mut request = self.client.request(::reqwest::Method::POST, "/skills");
-        if let Some(body) = self.body {
-            request.json(&body);
-        } else {
-            request.missing("body");
-        }
+        let body = self.body;
+        request.json(&body);
         request.options(self.options);
         request.send_json::<crate::types::SkillResponse>().await
     }

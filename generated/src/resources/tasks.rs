@@ -12,7 +12,7 @@ impl<'a> Tasks<'a> {
     /// Stop a running or paused task and kill its agents; deliverables are kept. Answers the task (`TaskResponse`) with status `cancelled`.
     ///
     /// `POST /tasks/{task_id}/cancel`
-    pub fn cancel(&self, task_id: impl Into<String>) -> Cancel<'a> {
+    pub fn cancel(&self, task_id: impl Into<crate::types::TaskId>) -> Cancel<'a> {
         Cancel {
             client: self.client,
             task_id: task_id.into(),
@@ -24,10 +24,12 @@ impl<'a> Tasks<'a> {
     /// Create a task from a natural-language prompt. Returns at once with status `pending`; agents then work asynchronously (watch them with webhooks or `GET /events`). Answers 201 with the task.
     ///
     /// `POST /tasks`
-    pub fn create(&self) -> Create<'a> {
+    ///
+    /// `body`: the request body.
+    pub fn create(&self, body: crate::types::TaskCreate) -> Create<'a> {
         Create {
             client: self.client,
-            body: None,
+            body,
             options: crate::RequestOptions::default(),
         }
     }
@@ -36,7 +38,10 @@ impl<'a> Tasks<'a> {
     /// List the deliverables of a task, as a bare JSON array of `DeliverableResponse`. Each `download_url` is pre-signed and works without auth. Every deliverable has an `id` and a `download_url`; its other fields may be absent.
     ///
     /// `GET /tasks/{task_id}/deliverables`
-    pub fn deliverables(&self, task_id: impl Into<String>) -> Deliverables<'a> {
+    pub fn deliverables(
+        &self,
+        task_id: impl Into<crate::types::TaskId>,
+    ) -> Deliverables<'a> {
         Deliverables {
             client: self.client,
             task_id: task_id.into(),
@@ -50,8 +55,8 @@ impl<'a> Tasks<'a> {
     /// `GET /tasks/{task_id}/deliverables/{deliverable_id}/download`
     pub fn download_deliverable(
         &self,
-        task_id: impl Into<String>,
-        deliverable_id: impl Into<String>,
+        task_id: impl Into<crate::types::TaskId>,
+        deliverable_id: impl Into<crate::types::DeliverableId>,
     ) -> DownloadDeliverable<'a> {
         DownloadDeliverable {
             client: self.client,
@@ -65,7 +70,7 @@ impl<'a> Tasks<'a> {
     /// Get one task with its subtasks and agents.
     ///
     /// `GET /tasks/{task_id}`
-    pub fn get(&self, task_id: impl Into<String>) -> Get<'a> {
+    pub fn get(&self, task_id: impl Into<crate::types::TaskId>) -> Get<'a> {
         Get {
             client: self.client,
             task_id: task_id.into(),
@@ -86,6 +91,16 @@ impl<'a> Tasks<'a> {
             options: crate::RequestOptions::default(),
         }
     }
+    /// Polls `GET /tasks/{task_id}` until its `status` is final ([`TaskStatus::is_terminal`](crate::types::TaskStatus::is_terminal)) and returns the last answer. Set the deadline and the pause between polls on the builder.
+    pub fn wait_until_done(
+        &self,
+        task_id: impl Into<crate::types::TaskId>,
+    ) -> WaitUntilDone<'a> {
+        WaitUntilDone {
+            poll: self.get(task_id),
+            options: crate::runtime::waiter::WaitOptions::default(),
+        }
+    }
 }
 /// Builder for `POST /tasks/{task_id}/cancel`: set parameters, then call `send()`.
 ///
@@ -94,7 +109,7 @@ impl<'a> Tasks<'a> {
 #[must_use = "a Cancel does nothing until `send()` is awaited"]
 pub struct Cancel<'a> {
     client: &'a crate::Client,
-    task_id: String,
+    task_id: crate::types::TaskId,
     options: crate::RequestOptions,
 }
 impl<'a> Cancel<'a> {
@@ -136,15 +151,10 @@ impl<'a> Cancel<'a> {
 #[must_use = "a Create does nothing until `send()` is awaited"]
 pub struct Create<'a> {
     client: &'a crate::Client,
-    body: Option<crate::types::TaskCreate>,
+    body: crate::types::TaskCreate,
     options: crate::RequestOptions,
 }
 impl<'a> Create<'a> {
-    /// The request body.
-    pub fn body(mut self, body: crate::types::TaskCreate) -> Self {
-        self.body = Some(body);
-        self
-    }
     /// Adds a header to this request only.
     pub fn extra_header(mut self, name: &str, value: &str) -> Self {
         self.options.insert_header(name, value);
@@ -169,11 +179,8 @@ impl<'a> Create<'a> {
         self,
     ) -> Result<crate::Response<crate::types::TaskResponse>, crate::Error> {
         let mut request = self.client.request(::reqwest::Method::POST, "/tasks");
-        if let Some(body) = self.body {
-            request.json(&body);
-        } else {
-            request.missing("body");
-        }
+        let body = self.body;
+        request.json(&body);
         request.options(self.options);
         request.send_json::<crate::types::TaskResponse>().await
     }
@@ -185,7 +192,7 @@ impl<'a> Create<'a> {
 #[must_use = "a Deliverables does nothing until `send()` is awaited"]
 pub struct Deliverables<'a> {
     client: &'a crate::Client,
-    task_id: String,
+    task_id: crate::types::TaskId,
     options: crate::RequestOptions,
 }
 impl<'a> Deliverables<'a> {
@@ -229,8 +236,8 @@ impl<'a> Deliverables<'a> {
 #[must_use = "a DownloadDeliverable does nothing until `send()` is awaited"]
 pub struct DownloadDeliverable<'a> {
     client: &'a crate::Client,
-    task_id: String,
-    deliverable_id: String,
+    task_id: crate::types::TaskId,
+    deliverable_id: crate::types::DeliverableId,
     options: crate::RequestOptions,
 }
 impl<'a> DownloadDeliverable<'a> {
@@ -276,7 +283,7 @@ impl<'a> DownloadDeliverable<'a> {
 #[must_use = "a Get does nothing until `send()` is awaited"]
 pub struct Get<'a> {
     client: &'a crate::Client,
-    task_id: String,
+    task_id: crate::types::TaskId,
     options: crate::RequestOptions,
 }
 impl<'a> Get<'a> {
@@ -375,26 +382,61 @@ impl<'a> List<'a> {
         request.options(self.options);
         request.send_json::<crate::types::TaskListResponse>().await
     }
-    /// Every item of every page, fetched lazily page by page, in order.
-    pub fn into_stream(
-        self,
-    ) -> impl ::futures_core::Stream<
-        Item = Result<crate::types::TaskResponse, crate::Error>,
-    > + 'a {
-        let start = self.offset.map_or(0, |o| u64::try_from(o).unwrap_or(0));
-        let page_size = self.limit.map_or(0, |l| u64::try_from(l).unwrap_or(0));
-        crate::runtime::pagination::offset_stream(
-            start,
-            page_size,
-            move |offset: u64| {
-                let mut next = self.clone();
-                next.offset = Some(offset.try_into().unwrap_or_default());
-                next.send()
-            },
-            |page: crate::types::TaskListResponse| (
-                page.tasks,
-                u64::try_from(page.total).ok(),
-            ),
-        )
+    /// Every item of every page, fetched lazily page by page, in order. The stream is
+    /// `Unpin`: `stream.next().await` needs no `pin!`.
+    pub fn into_stream(self) -> crate::ItemStream<'a, crate::types::TaskResponse> {
+        crate::ItemStream::new({
+            let start = self.offset.map_or(0, |o| u64::try_from(o).unwrap_or(0));
+            let page_size = self.limit.map_or(0, |l| u64::try_from(l).unwrap_or(0));
+            crate::runtime::pagination::offset_stream(
+                start,
+                page_size,
+                move |offset: u64| {
+                    let mut next = self.clone();
+                    next.offset = Some(offset.try_into().unwrap_or_default());
+                    next.send()
+                },
+                |page: crate::types::TaskListResponse| (
+                    page.tasks,
+                    u64::try_from(page.total).ok(),
+                ),
+            )
+        })
+    }
+}
+/// Waits for `GET /tasks/{task_id}` to answer a final `status`: set the deadline and poll interval, then call `send()`.
+#[derive(Debug, Clone)]
+#[must_use = "a WaitUntilDone does nothing until `send()` is awaited"]
+pub struct WaitUntilDone<'a> {
+    poll: Get<'a>,
+    options: crate::runtime::waiter::WaitOptions,
+}
+impl<'a> WaitUntilDone<'a> {
+    /// How long to wait in all before giving up with `Error::WaitTimeout` (default 10 minutes).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.deadline = deadline;
+        self
+    }
+    /// The pause after the first poll (default 1 s); later pauses grow by half, up to `max_poll_interval`.
+    pub fn poll_interval(mut self, interval: ::std::time::Duration) -> Self {
+        self.options.poll_interval = interval;
+        self
+    }
+    /// The longest pause between polls (default 20 s).
+    pub fn max_poll_interval(mut self, interval: ::std::time::Duration) -> Self {
+        self.options.max_poll_interval = interval;
+        self
+    }
+    /// Polls until the answer is final and returns it; an error of a poll ends the wait.
+    pub async fn send(self) -> Result<crate::types::TaskResponse, crate::Error> {
+        let poll = self.poll;
+        crate::runtime::waiter::wait_until(
+                self.options,
+                ::reqwest::Method::GET,
+                "/tasks/{task_id}",
+                || poll.clone().send(),
+                |value: &crate::types::TaskResponse| value.status.is_terminal(),
+            )
+            .await
     }
 }

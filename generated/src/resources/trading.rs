@@ -12,10 +12,15 @@ impl<'a> Trading<'a> {
     /// Connect a broker account. The credentials are write-only and never returned. Answers 201 with the broker connection.
     ///
     /// `POST /trading/brokers`
-    pub fn connect_broker(&self) -> ConnectBroker<'a> {
+    ///
+    /// `body`: the request body.
+    pub fn connect_broker(
+        &self,
+        body: crate::types::BrokerConnect,
+    ) -> ConnectBroker<'a> {
         ConnectBroker {
             client: self.client,
-            body: None,
+            body,
             options: crate::RequestOptions::default(),
         }
     }
@@ -38,15 +43,10 @@ impl<'a> Trading<'a> {
 #[must_use = "a ConnectBroker does nothing until `send()` is awaited"]
 pub struct ConnectBroker<'a> {
     client: &'a crate::Client,
-    body: Option<crate::types::BrokerConnect>,
+    body: crate::types::BrokerConnect,
     options: crate::RequestOptions,
 }
 impl<'a> ConnectBroker<'a> {
-    /// The request body.
-    pub fn body(mut self, body: crate::types::BrokerConnect) -> Self {
-        self.body = Some(body);
-        self
-    }
     /// Adds a header to this request only.
     pub fn extra_header(mut self, name: &str, value: &str) -> Self {
         self.options.insert_header(name, value);
@@ -73,11 +73,8 @@ impl<'a> ConnectBroker<'a> {
         let mut request = self
             .client
             .request(::reqwest::Method::POST, "/trading/brokers");
-        if let Some(body) = self.body {
-            request.json(&body);
-        } else {
-            request.missing("body");
-        }
+        let body = self.body;
+        request.json(&body);
         request.options(self.options);
         request.send_json::<crate::types::BrokerResponse>().await
     }

@@ -12,10 +12,12 @@ impl<'a> Webhooks<'a> {
     /// Register a webhook endpoint for a list of event types. Deliveries are signed with the Standard Webhooks headers `webhook-id`, `webhook-timestamp` and `webhook-signature`; the secret is returned in this answer only. Answers 201 with the endpoint.
     ///
     /// `POST /webhooks`
-    pub fn create(&self) -> Create<'a> {
+    ///
+    /// `body`: the request body.
+    pub fn create(&self, body: crate::types::WebhookCreate) -> Create<'a> {
         Create {
             client: self.client,
-            body: None,
+            body,
             options: crate::RequestOptions::default(),
         }
     }
@@ -24,7 +26,7 @@ impl<'a> Webhooks<'a> {
     /// Delete a webhook endpoint. Answers 204 with no body.
     ///
     /// `DELETE /webhooks/{webhook_id}`
-    pub fn delete(&self, webhook_id: impl Into<String>) -> Delete<'a> {
+    pub fn delete(&self, webhook_id: impl Into<crate::types::WebhookId>) -> Delete<'a> {
         Delete {
             client: self.client,
             webhook_id: webhook_id.into(),
@@ -36,7 +38,7 @@ impl<'a> Webhooks<'a> {
     /// Get one webhook endpoint; the secret is not shown.
     ///
     /// `GET /webhooks/{webhook_id}`
-    pub fn get(&self, webhook_id: impl Into<String>) -> Get<'a> {
+    pub fn get(&self, webhook_id: impl Into<crate::types::WebhookId>) -> Get<'a> {
         Get {
             client: self.client,
             webhook_id: webhook_id.into(),
@@ -62,15 +64,10 @@ impl<'a> Webhooks<'a> {
 #[must_use = "a Create does nothing until `send()` is awaited"]
 pub struct Create<'a> {
     client: &'a crate::Client,
-    body: Option<crate::types::WebhookCreate>,
+    body: crate::types::WebhookCreate,
     options: crate::RequestOptions,
 }
 impl<'a> Create<'a> {
-    /// The request body.
-    pub fn body(mut self, body: crate::types::WebhookCreate) -> Self {
-        self.body = Some(body);
-        self
-    }
     /// Adds a header to this request only.
     pub fn extra_header(mut self, name: &str, value: &str) -> Self {
         self.options.insert_header(name, value);
@@ -95,11 +92,8 @@ impl<'a> Create<'a> {
         self,
     ) -> Result<crate::Response<crate::types::WebhookResponse>, crate::Error> {
         let mut request = self.client.request(::reqwest::Method::POST, "/webhooks");
-        if let Some(body) = self.body {
-            request.json(&body);
-        } else {
-            request.missing("body");
-        }
+        let body = self.body;
+        request.json(&body);
         request.options(self.options);
         request.send_json::<crate::types::WebhookResponse>().await
     }
@@ -111,7 +105,7 @@ impl<'a> Create<'a> {
 #[must_use = "a Delete does nothing until `send()` is awaited"]
 pub struct Delete<'a> {
     client: &'a crate::Client,
-    webhook_id: String,
+    webhook_id: crate::types::WebhookId,
     options: crate::RequestOptions,
 }
 impl<'a> Delete<'a> {
@@ -151,7 +145,7 @@ impl<'a> Delete<'a> {
 #[must_use = "a Get does nothing until `send()` is awaited"]
 pub struct Get<'a> {
     client: &'a crate::Client,
-    webhook_id: String,
+    webhook_id: crate::types::WebhookId,
     options: crate::RequestOptions,
 }
 impl<'a> Get<'a> {

@@ -12,10 +12,12 @@ impl<'a> Workspaces<'a> {
     /// Create a workspace. Names are unique: a duplicate is refused with 422, whose `detail` may then be a plain string instead of a list of validation issues. Answers 201 with the workspace.
     ///
     /// `POST /workspaces`
-    pub fn create(&self) -> Create<'a> {
+    ///
+    /// `body`: the request body.
+    pub fn create(&self, body: crate::types::WorkspaceCreate) -> Create<'a> {
         Create {
             client: self.client,
-            body: None,
+            body,
             options: crate::RequestOptions::default(),
         }
     }
@@ -38,15 +40,10 @@ impl<'a> Workspaces<'a> {
 #[must_use = "a Create does nothing until `send()` is awaited"]
 pub struct Create<'a> {
     client: &'a crate::Client,
-    body: Option<crate::types::WorkspaceCreate>,
+    body: crate::types::WorkspaceCreate,
     options: crate::RequestOptions,
 }
 impl<'a> Create<'a> {
-    /// The request body.
-    pub fn body(mut self, body: crate::types::WorkspaceCreate) -> Self {
-        self.body = Some(body);
-        self
-    }
     /// Adds a header to this request only.
     pub fn extra_header(mut self, name: &str, value: &str) -> Self {
         self.options.insert_header(name, value);
@@ -71,11 +68,8 @@ impl<'a> Create<'a> {
         self,
     ) -> Result<crate::Response<crate::types::WorkspaceResponse>, crate::Error> {
         let mut request = self.client.request(::reqwest::Method::POST, "/workspaces");
-        if let Some(body) = self.body {
-            request.json(&body);
-        } else {
-            request.missing("body");
-        }
+        let body = self.body;
+        request.json(&body);
         request.options(self.options);
         request.send_json::<crate::types::WorkspaceResponse>().await
     }

@@ -413,8 +413,12 @@ fn response_type(shape: &ResponseShape) -> String {
 /// A type reference as Rust spells it (short paths).
 fn rust_type(ty: &TypeRef) -> String {
     match ty {
-        TypeRef::Named(n) => n.clone(),
+        TypeRef::Named(n) | TypeRef::Id(n) => n.clone(),
         TypeRef::String | TypeRef::Bytes => "String".to_owned(),
+        TypeRef::Timestamp => "Timestamp".to_owned(),
+        TypeRef::Date => "Date".to_owned(),
+        TypeRef::Base64 => "Base64Bytes".to_owned(),
+        TypeRef::Uuid => "Uuid".to_owned(),
         TypeRef::Bool => "bool".to_owned(),
         TypeRef::I32 => "i32".to_owned(),
         TypeRef::I64 => "i64".to_owned(),
@@ -432,6 +436,7 @@ fn rust_type(ty: &TypeRef) -> String {
 fn setter_type(ty: &TypeRef) -> String {
     match ty {
         TypeRef::String | TypeRef::Bytes => "impl Into<String>".to_owned(),
+        TypeRef::Id(n) => format!("impl Into<{n}>"),
         other => rust_type(other),
     }
 }

@@ -75,6 +75,11 @@ pub const RUNTIME_FILES: &[(&str, &str, Option<&str>)] = &[
         None,
     ),
     (
+        "waiter.rs",
+        include_str!("../../../templates/src/waiter.rs"),
+        None,
+    ),
+    (
         "wire.rs",
         include_str!("../../../templates/src/wire.rs"),
         None,
@@ -102,7 +107,12 @@ pub const RUNTIME_FILES: &[(&str, &str, Option<&str>)] = &[
     (
         "time.rs",
         include_str!("../../../templates/src/time.rs"),
-        Some("timestamps"),
+        None,
+    ),
+    (
+        "bytes.rs",
+        include_str!("../../../templates/src/bytes.rs"),
+        None,
     ),
     (
         "time_chrono.rs",
@@ -119,12 +129,10 @@ pub const RUNTIME_FILES: &[(&str, &str, Option<&str>)] = &[
         include_str!("../../../templates/src/time_time.rs"),
         Some("time"),
     ),
-    (
-        "bytes.rs",
-        include_str!("../../../templates/src/bytes.rs"),
-        Some("base64"),
-    ),
 ];
+
+/// Crates the runtime re-exports, each behind a feature of its name.
+const REEXPORTS: &[&str] = &["uuid"];
 
 /// The runtime's manifest: its version, dependencies and features.
 const TEMPLATES_MANIFEST: &str = include_str!("../../../templates/Cargo.toml");
@@ -137,6 +145,7 @@ fn runtime_features(features: &Features) -> Vec<&'static str> {
         ("sse", features.sse),
         ("webhooks", features.webhooks),
         ("websocket", features.websocket),
+        ("uuid", features.uuid),
     ]
     .into_iter()
     .filter_map(|(name, on)| on.then_some(name))
@@ -174,14 +183,23 @@ fn inline_mod_rs(lib_rs: &str, enabled: &[&str], version: &str) -> String {
     // The modules of the parts this crate leaves out: `websocket/mod.rs` declares `websocket`.
     let disabled: Vec<&str> = RUNTIME_FILES
         .iter()
-        .filter(|(_, _, part)| part.is_some_and(|p| !enabled.contains(&p)))
-        .map(|(file, _, _)| file.split(['/', '.']).next().unwrap_or(file))
+        .filter_map(|(_, _, part)| *part)
+        .chain(REEXPORTS.iter().copied())
+        .filter(|p| !enabled.contains(p))
         .collect();
+    // The item after a feature gate goes with its gate.
+    let mut gated_off = false;
     for line in lib_rs.lines() {
         let t = line.trim();
+        let gate = t
+            .strip_prefix("#[cfg(feature = \"")
+            .and_then(|rest| rest.strip_suffix("\")]"));
+        let item_gated_off =
+            std::mem::replace(&mut gated_off, gate.is_some_and(|g| disabled.contains(&g)));
         let dropped = t.starts_with("//!")
             || t.starts_with("#![")
-            || t.starts_with("#[cfg(feature")
+            || gate.is_some()
+            || item_gated_off
             || disabled.iter().any(|p| mentions_module(line, p));
         if !dropped {
             out.push_str(line);
@@ -204,6 +222,7 @@ fn mentions_module(line: &str, module: &str) -> bool {
     let t = line.trim();
     t == format!("mod {module};")
         || t == format!("pub mod {module};")
+        || t == format!("pub use {module};")
         || t.starts_with(&format!("pub use {module}::"))
 }
 
@@ -360,7 +379,9 @@ fn example(api: &Api) -> String {
         .find(|(_, o)| {
             o.transport == crate::ir::Transport::Http
                 && o.http_method == "GET"
-                && o.path_params.iter().all(|p| p.ty == TypeRef::String)
+                && o.path_params
+                    .iter()
+                    .all(|p| matches!(p.ty, TypeRef::String | TypeRef::Id(_)))
                 && o.params.iter().all(|p| !p.required)
                 && o.body.is_none()
         });
@@ -444,6 +465,26 @@ pub fn lib_rs(api: &Api, features: &Features, runtime: &Runtime) -> TokenStream 
             pub use runtime::websocket::{EventStream, StreamError, StreamOptions};
         )
     });
+    let time_use = features.time.then(|| {
+        quote!(
+            pub use runtime::time::{Date, Timestamp};
+        )
+    });
+    let base64_use = features.base64.then(|| {
+        quote!(
+            pub use runtime::bytes::Base64Bytes;
+        )
+    });
+    let uuid_use = features.uuid.then(|| {
+        quote!(
+            pub use runtime::uuid::{self, Uuid};
+        )
+    });
+    let pagination_use = features.pagination.then(|| {
+        quote!(
+            pub use runtime::pagination::ItemStream;
+        )
+    });
     let sse_use = features.sse.then(|| {
         quote!(
             pub use runtime::sse::{SseError, SseEvent, SseStream, TypedSseStream};
@@ -476,6 +517,10 @@ pub fn lib_rs(api: &Api, features: &Features, runtime: &Runtime) -> TokenStream 
         pub use runtime::{ApiError, ByteStream, Error, ErrorDetail, RateLimit, RawResponse, RequestOptions, Response, ValidationIssue};
         #websocket_use
         #sse_use
+        #time_use
+        #base64_use
+        #uuid_use
+        #pagination_use
 
         /// What this API's clients start from: base URL, environment variables, authentication.
         pub(crate) static DEFAULTS: runtime::ClientDefaults = runtime::ClientDefaults {
@@ -598,6 +643,7 @@ pub fn readme(api: &Api) -> String {
                 .path_params
                 .iter()
                 .map(|p| crate::ident::unraw(&p.name))
+                .chain(o.body_argument().map(|_| "body"))
                 .collect();
             out.push_str(&format!(
                 "| `client.{}().{}({})` | `{} {}` |\n",
@@ -655,16 +701,17 @@ mod tests {
             if let Some(rest) = line.strip_prefix("#[cfg(feature = \"") {
                 let part = rest.trim_end_matches("\")]");
                 let next = lines.get(i + 1).copied().unwrap_or_default();
-                let module = next
-                    .trim_start_matches("pub ")
-                    .strip_prefix("mod ")
-                    .and_then(|m| m.strip_suffix(';'))
-                    .unwrap_or_else(|| panic!("`{line}` gates `{next}`, not a module"));
                 assert!(
-                    RUNTIME_FILES.iter().any(|(file, _, p)| {
-                        *p == Some(part) && file.split(['/', '.']).next() == Some(module)
-                    }),
-                    "module `{module}` is gated by `{part}` but its file is not of that part"
+                    next == format!("pub mod {part};")
+                        || next
+                            .strip_prefix("mod ")
+                            .is_some_and(|m| m.ends_with(&format!("{part};")))
+                        || (next == format!("pub use {part};") && REEXPORTS.contains(&part)),
+                    "line {i}: {next}"
+                );
+                assert!(
+                    RUNTIME_FILES.iter().any(|(_, _, p)| *p == Some(part))
+                        || REEXPORTS.contains(&part)
                 );
             }
         }

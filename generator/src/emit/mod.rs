@@ -7,6 +7,7 @@ mod paging;
 mod resources;
 mod send;
 pub mod types;
+mod waiters;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -14,7 +15,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::error::{Error, Result};
-use crate::ir::{Api, Diagnostic, EventId, IdField, ResponseShape, Transport};
+use crate::ir::{
+    Api, BodyEncoding, Diagnostic, EventId, IdField, ResponseShape, Transport, TypeKind, TypeRef,
+};
 
 pub use crate_files::RUNTIME_FILES;
 
@@ -77,7 +80,12 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<GeneratedCrate> {
     );
     let mut files = BTreeMap::new();
 
-    let defined: BTreeSet<String> = api.types.iter().map(|t| t.name.clone()).collect();
+    let defined: BTreeSet<String> = api
+        .types
+        .iter()
+        .map(|t| t.name.clone())
+        .chain(api.ids.iter().map(|id| id.name.clone()))
+        .collect();
     let in_types = types::TypePaths {
         defined: defined.clone(),
         in_types_module: true,
@@ -88,11 +96,15 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<GeneratedCrate> {
     };
 
     let type_items = api.types.iter().map(|t| types::emit_type(t, &in_types));
+    let id_items = api.ids.iter().map(|id| types::emit_id(id, &in_types));
     let stream_impls = stream_event_impls(api, &in_types);
+    let terminal_impls = waiters::terminal_impls(&api.waiters);
     let types_file = quote! {
         //! Models: the request and response bodies of the API.
+        #(#id_items)*
         #(#type_items)*
         #stream_impls
+        #terminal_impls
     };
     files.insert(
         "src/types.rs".to_owned(),
@@ -109,7 +121,12 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<GeneratedCrate> {
     );
     for resource in &api.resources {
         let path = format!("src/resources/{}.rs", crate::ident::unraw(&resource.name));
-        let tokens = resources::emit_resource(resource, &outside);
+        let resource_waiters: Vec<&crate::ir::Waiter> = api
+            .waiters
+            .iter()
+            .filter(|w| w.resource == resource.name)
+            .collect();
+        let tokens = resources::emit_resource(resource, &resource_waiters, &outside);
         files.insert(path.clone(), format_file(&header, tokens, &path)?);
     }
 
@@ -151,6 +168,14 @@ pub struct Features {
     pub webhooks: bool,
     /// A server-sent-events response exists.
     pub sse: bool,
+    /// Some type holds a `uuid::Uuid`.
+    pub uuid: bool,
+    /// Some type holds a `Timestamp` or `Date`.
+    pub time: bool,
+    /// Some type holds `Base64Bytes`.
+    pub base64: bool,
+    /// Some operation pages (its builder has `into_stream()`).
+    pub pagination: bool,
 }
 
 impl Features {
@@ -160,11 +185,46 @@ impl Features {
             webhooks: !api.webhooks.is_empty(),
             ..Default::default()
         };
+        let mut refs = Vec::new();
         for op in ops {
             f.websocket |= matches!(op.transport, Transport::WebSocket(_));
             f.sse |= shape_has_sse(&op.response);
+            f.pagination |= op.pagination.is_some();
+            refs.extend(op.path_params.iter().chain(&op.params).map(|p| &p.ty));
+            match op.body.as_ref().map(|b| &b.encoding) {
+                Some(BodyEncoding::Json(ty, _) | BodyEncoding::Form(ty)) => refs.push(ty),
+                Some(BodyEncoding::Multipart(parts)) => refs.extend(parts.iter().map(|p| &p.ty)),
+                _ => {}
+            }
+            if let ResponseShape::Json(ty) = &op.response {
+                refs.push(ty);
+            }
         }
+        for t in &api.types {
+            match &t.kind {
+                TypeKind::Struct(s) => {
+                    refs.extend(s.fields.iter().map(|f| &f.ty));
+                    refs.extend(&s.additional);
+                }
+                TypeKind::Union(u) => refs.extend(u.variants.iter().map(|v| &v.ty)),
+                TypeKind::Alias(ty) => refs.push(ty),
+                TypeKind::Enum(_) => {}
+            }
+        }
+        let holds = |wanted: &[TypeRef]| refs.iter().any(|ty| holds(ty, wanted));
+        f.uuid = holds(&[TypeRef::Uuid]);
+        f.time = holds(&[TypeRef::Timestamp, TypeRef::Date]);
+        f.base64 = holds(&[TypeRef::Base64]);
         f
+    }
+}
+
+/// Whether a type reference is or contains one of `wanted` (named types are looked at where they
+/// are defined).
+fn holds(ty: &TypeRef, wanted: &[TypeRef]) -> bool {
+    match ty {
+        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => holds(inner, wanted),
+        other => wanted.contains(other),
     }
 }
 

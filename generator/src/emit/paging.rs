@@ -46,9 +46,10 @@ pub fn into_stream(op: &Operation, pagination: &Pagination, paths: &TypePaths) -
     };
     let item = paths.ty(&page.item);
     quote! {
-        /// Every item of every page, fetched lazily page by page, in order.
-        pub fn into_stream(self) -> impl ::futures_core::Stream<Item = Result<#item, crate::Error>> + 'a {
-            #body
+        /// Every item of every page, fetched lazily page by page, in order. The stream is
+        /// `Unpin`: `stream.next().await` needs no `pin!`.
+        pub fn into_stream(self) -> crate::ItemStream<'a, #item> {
+            crate::ItemStream::new({ #body })
         }
     }
 }
@@ -110,7 +111,7 @@ fn cursor_stream(
             let id = ident(id);
             quote! {{
                 let items = #items;
-                let next = if page.#next { items.last().map(|item| item.#id.clone()) } else { None };
+                let next = if page.#next { items.last().map(|item| String::from(item.#id.clone())) } else { None };
                 (items, next)
             }}
         }

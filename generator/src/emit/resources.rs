@@ -48,7 +48,11 @@ pub fn emit_mod(resources: &[Resource]) -> TokenStream {
 }
 
 /// Emits one resource module.
-pub fn emit_resource(resource: &Resource, paths: &TypePaths) -> TokenStream {
+pub fn emit_resource(
+    resource: &Resource,
+    waiters: &[&crate::ir::Waiter],
+    paths: &TypePaths,
+) -> TokenStream {
     let t = ident(&resource.type_name);
     let resource_doc = doc_paragraphs(&[
         resource.docs.clone(),
@@ -60,6 +64,8 @@ pub fn emit_resource(resource: &Resource, paths: &TypePaths) -> TokenStream {
     ]);
     let methods = resource.operations.iter().map(|op| accessor(op, paths));
     let builders = resource.operations.iter().map(|op| builder(op, paths));
+    let waiter_methods = crate::emit::waiters::methods(waiters, paths);
+    let waiter_builders = crate::emit::waiters::builders(waiters, paths);
     quote! {
         #resource_doc
         #[derive(Debug, Clone, Copy)]
@@ -68,8 +74,10 @@ pub fn emit_resource(resource: &Resource, paths: &TypePaths) -> TokenStream {
         }
         impl<'a> #t<'a> {
             #(#methods)*
+            #waiter_methods
         }
         #(#builders)*
+        #waiter_builders
     }
 }
 
@@ -82,30 +90,37 @@ fn op_docs(op: &Operation) -> TokenStream {
 
 /// The argument type of a path parameter and its conversion.
 fn arg_type(ty: &TypeRef, paths: &TypePaths) -> (TokenStream, TokenStream, TokenStream) {
-    match ty {
-        TypeRef::String | TypeRef::Bytes => {
-            let s = paths.string();
-            {
-                let into = paths.into();
-                (quote!(impl #into<#s>), quote!(.into()), s)
-            }
-        }
-        other => {
-            let t = paths.ty(other);
-            (t.clone(), TokenStream::new(), t)
-        }
-    }
+    let (arg, convert) = crate::emit::types::into_arg(ty, paths);
+    (arg, convert, paths.ty(ty))
 }
 
 fn accessor(op: &Operation, paths: &TypePaths) -> TokenStream {
     let m = ident(&op.method_name);
     let b = ident(&op.builder_name);
-    let docs = op_docs(op);
-    let args = op.path_params.iter().map(|p| {
-        let n = ident(&p.name);
-        let (ty, _, _) = arg_type(&p.ty, paths);
-        quote!(#n: #ty)
+    let docs = match op.body_argument() {
+        Some(_) => doc_paragraphs(&[
+            op.docs.clone(),
+            Some(format!("`{} {}`", op.http_method, op.path)),
+            Some(match op.body.as_ref().and_then(|b| b.docs.as_deref()) {
+                Some(d) => format!("`body`: {d}"),
+                None => "`body`: the request body.".to_owned(),
+            }),
+        ]),
+        None => op_docs(op),
+    };
+    let body_arg = op.body_argument().map(|encoding| {
+        let (_, arg, _) = body_types(encoding, paths);
+        quote!(body: #arg)
     });
+    let args = op
+        .path_params
+        .iter()
+        .map(|p| {
+            let n = ident(&p.name);
+            let (ty, _, _) = arg_type(&p.ty, paths);
+            quote!(#n: #ty)
+        })
+        .chain(body_arg);
     let inits = op.path_params.iter().map(|p| {
         let n = ident(&p.name);
         let (_, convert, _) = arg_type(&p.ty, paths);
@@ -127,7 +142,17 @@ fn accessor(op: &Operation, paths: &TypePaths) -> TokenStream {
             });
             quote!(#(#inits)*)
         }
-        _ => quote!(body: None,),
+        encoding => match op.body_argument() {
+            Some(_) => {
+                let (_, _, convert) = body_types(encoding, paths);
+                if convert.is_empty() {
+                    quote!(body,)
+                } else {
+                    quote!(body: body #convert,)
+                }
+            }
+            None => quote!(body: None,),
+        },
     });
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let options_init = (op.transport == Transport::Http)
@@ -166,16 +191,7 @@ pub(super) fn shape_type(shape: &ResponseShape, paths: &TypePaths) -> TokenStrea
 }
 
 fn setter_arg(ty: &TypeRef, paths: &TypePaths) -> (TokenStream, TokenStream) {
-    match ty {
-        TypeRef::String | TypeRef::Bytes => {
-            let s = paths.string();
-            {
-                let into = paths.into();
-                (quote!(impl #into<#s>), quote!(.into()))
-            }
-        }
-        other => (paths.ty(other), TokenStream::new()),
-    }
+    crate::emit::types::into_arg(ty, paths)
 }
 
 /// The builder struct of an operation, its setters, `send()` and `into_stream()`.
@@ -200,7 +216,13 @@ fn builder(op: &Operation, paths: &TypePaths) -> TokenStream {
     }
     let mut setters: Vec<TokenStream> = op.params.iter().map(|p| param_setter(p, paths)).collect();
     if let Some(body) = &op.body {
-        body_members(body, paths, &mut fields, &mut setters);
+        body_members(
+            body,
+            op.body_argument().is_some(),
+            paths,
+            &mut fields,
+            &mut setters,
+        );
     }
     let send = match &op.transport {
         Transport::Http => send::http_send(op, paths),
@@ -245,33 +267,24 @@ fn builder(op: &Operation, paths: &TypePaths) -> TokenStream {
 /// The builder fields and setters of a body: one per multipart part, else `body`.
 fn body_members(
     body: &RequestBody,
+    argument: bool,
     paths: &TypePaths,
     fields: &mut Vec<TokenStream>,
     setters: &mut Vec<TokenStream>,
 ) {
-    let (stored, arg, convert) = match &body.encoding {
-        BodyEncoding::Multipart(parts) => {
-            for part in parts {
-                let (field, setter) = part_members(part, paths);
-                fields.push(field);
-                setters.push(setter);
-            }
-            return;
+    if let BodyEncoding::Multipart(parts) = &body.encoding {
+        for part in parts {
+            let (field, setter) = part_members(part, paths);
+            fields.push(field);
+            setters.push(setter);
         }
-        BodyEncoding::Json(ty, _) | BodyEncoding::Form(ty) => {
-            let t = paths.ty(ty);
-            (t.clone(), t, TokenStream::new())
-        }
-        BodyEncoding::Bytes(_) => (
-            quote!(::bytes::Bytes),
-            quote!(impl Into<::bytes::Bytes>),
-            quote!(.into()),
-        ),
-        BodyEncoding::Text(_) => {
-            let s = paths.string();
-            (s.clone(), quote!(impl Into<#s>), quote!(.into()))
-        }
-    };
+        return;
+    }
+    let (stored, arg, convert) = body_types(&body.encoding, paths);
+    if argument {
+        fields.push(quote!(body: #stored,));
+        return;
+    }
     fields.push(quote!(body: Option<#stored>,));
     let docs = doc_paragraphs(&[body.docs.clone(), Some("The request body.".into())]);
     setters.push(quote! {
@@ -281,6 +294,28 @@ fn body_members(
             self
         }
     });
+}
+
+/// How a one-value body is stored, taken as an argument, and converted from the argument.
+fn body_types(
+    encoding: &BodyEncoding,
+    paths: &TypePaths,
+) -> (TokenStream, TokenStream, TokenStream) {
+    match encoding {
+        BodyEncoding::Json(ty, _) | BodyEncoding::Form(ty) => {
+            let t = paths.ty(ty);
+            (t.clone(), t, TokenStream::new())
+        }
+        BodyEncoding::Bytes(_) => (
+            quote!(::bytes::Bytes),
+            quote!(impl Into<::bytes::Bytes>),
+            quote!(.into()),
+        ),
+        BodyEncoding::Text(_) | BodyEncoding::Multipart(_) => {
+            let s = paths.string();
+            (s.clone(), quote!(impl Into<#s>), quote!(.into()))
+        }
+    }
 }
 
 /// The builder field and setter of one multipart part.

@@ -87,12 +87,10 @@ fn body_statement(body: &RequestBody) -> TokenStream {
         BodyEncoding::Multipart(parts) => return multipart_statement(parts),
     };
     if body.required {
+        // A required body is an argument of the operation's method.
         quote! {
-            if let Some(body) = self.body {
-                #set;
-            } else {
-                request.missing("body");
-            }
+            let body = self.body;
+            #set;
         }
     } else {
         quote! {

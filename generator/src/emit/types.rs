@@ -64,7 +64,7 @@ impl TypePaths {
     /// The tokens of a type reference.
     pub fn ty(&self, ty: &TypeRef) -> TokenStream {
         match ty {
-            TypeRef::Named(n) => {
+            TypeRef::Named(n) | TypeRef::Id(n) => {
                 let id = ident(n);
                 if self.in_types_module {
                     quote!(#id)
@@ -73,6 +73,10 @@ impl TypePaths {
                 }
             }
             TypeRef::String | TypeRef::Bytes => self.string(),
+            TypeRef::Timestamp => quote!(crate::Timestamp),
+            TypeRef::Date => quote!(crate::Date),
+            TypeRef::Base64 => quote!(crate::Base64Bytes),
+            TypeRef::Uuid => quote!(crate::Uuid),
             TypeRef::Bool => quote!(bool),
             TypeRef::I32 => quote!(i32),
             TypeRef::I64 => quote!(i64),
@@ -375,13 +379,97 @@ fn optional_setter(f: &Field, paths: &TypePaths) -> TokenStream {
 
 /// The argument type of a setter and the conversion applied to it.
 pub fn setter_type(f: &Field, paths: &TypePaths) -> (TokenStream, TokenStream) {
-    match f.ty {
-        TypeRef::String | TypeRef::Bytes => {
-            let s = paths.string();
+    into_arg(&f.ty, paths)
+}
+
+/// How a value of `ty` is taken as an argument: strings and ids as `impl Into<…>` (so that a
+/// `&str` does), everything else as it is. Returns the argument type and the conversion.
+pub fn into_arg(ty: &TypeRef, paths: &TypePaths) -> (TokenStream, TokenStream) {
+    match ty {
+        TypeRef::String | TypeRef::Bytes | TypeRef::Id(_) => {
+            let t = paths.ty(ty);
             let into = paths.into();
-            (quote!(impl #into<#s>), quote!(.into()))
+            (quote!(impl #into<#t>), quote!(.into()))
         }
-        _ => (paths.ty(&f.ty), TokenStream::new()),
+        _ => (paths.ty(ty), TokenStream::new()),
+    }
+}
+
+/// Emits a resource id newtype: a string that only converts explicitly into other ids.
+pub fn emit_id(id: &crate::ir::IdType, paths: &TypePaths) -> TokenStream {
+    let name = ident(&id.name);
+    let s = paths.string();
+    let places: Vec<String> = id.places.iter().map(|p| format!("`{p}`")).collect();
+    let doc = format!(
+        " A resource id: the value of {}. A type of its own, so that ids of different resources are not mixed up; made from a `String` or `&str` with `From`.",
+        places.join(", ")
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct #name(#s);
+        impl #name {
+            /// The id as text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+            /// The id as an owned `String`.
+            pub fn into_string(self) -> #s {
+                self.0
+            }
+        }
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+        impl ::std::ops::Deref for #name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+        impl ::std::convert::AsRef<str> for #name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+        impl ::std::convert::From<#s> for #name {
+            fn from(id: #s) -> Self {
+                Self(id)
+            }
+        }
+        impl ::std::convert::From<&str> for #name {
+            fn from(id: &str) -> Self {
+                Self(id.into())
+            }
+        }
+        impl ::std::convert::From<&#name> for #name {
+            fn from(id: &#name) -> Self {
+                id.clone()
+            }
+        }
+        impl ::std::convert::From<#name> for #s {
+            fn from(id: #name) -> Self {
+                id.0
+            }
+        }
+        impl ::std::cmp::PartialEq<str> for #name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+        impl ::std::cmp::PartialEq<&str> for #name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+        impl ::std::cmp::PartialEq<#s> for #name {
+            fn eq(&self, other: &#s) -> bool {
+                self.0 == *other
+            }
+        }
     }
 }
 

@@ -3,6 +3,8 @@
 
 mod bodies;
 mod events;
+mod formats;
+mod ids;
 pub mod naming;
 mod operations;
 mod pagination;
@@ -11,6 +13,7 @@ pub(crate) mod recursion;
 mod responses;
 pub mod types;
 mod usage;
+mod waiters;
 
 use openapiv3::{ReferenceOr, SecurityScheme};
 
@@ -39,6 +42,9 @@ pub fn lower(spec: &LoadedSpec, config: &SdkConfig, options: &LowerOptions) -> R
     webhooks.extend(webhooks_from_callbacks);
     webhooks.sort_by(|a, b| a.name.cmp(&b.name));
     let (mut types, mut diagnostics) = space.finish();
+    let mut resources = resources;
+    let ids = ids::apply(&config.ids, &mut types, &mut resources, &mut diagnostics);
+    let waiters = waiters::lower(&config.waiters, &types, &resources, &mut diagnostics);
     usage::apply_usage(&mut types, &resources, &webhooks);
     diagnostics.extend(spec.diagnostics.iter().cloned());
     diagnostics.sort();
@@ -75,7 +81,9 @@ pub fn lower(spec: &LoadedSpec, config: &SdkConfig, options: &LowerOptions) -> R
         webhook_payload: usage::webhook_payload(&types, &webhooks),
         stream_messages: usage::stream_messages(&types, &resources),
         types,
+        ids,
         resources,
+        waiters,
         webhooks,
         diagnostics,
     })

@@ -24,8 +24,7 @@ pub(super) fn plain(ty: TypeRef) -> Shape {
 /// The type of a schema with no structure of its own, by `type` and `format`.
 pub(super) fn scalar(typ: Option<&str>, format: Option<&str>) -> TypeRef {
     match (typ, format) {
-        (Some("string"), Some("binary")) => TypeRef::Bytes,
-        (Some("string"), _) => TypeRef::String,
+        (Some("string"), format) => crate::lower::formats::string_type(format),
         (Some("integer"), Some("int32")) => TypeRef::I32,
         (Some("integer"), Some("uint64")) => TypeRef::U64,
         (Some("integer"), _) => TypeRef::I64,
@@ -399,7 +398,11 @@ mod tests {
     #[test]
     fn scalars_by_type_and_format() {
         assert_eq!(scalar(Some("string"), Some("binary")), TypeRef::Bytes);
-        assert_eq!(scalar(Some("string"), Some("date-time")), TypeRef::String);
+        assert_eq!(
+            scalar(Some("string"), Some("date-time")),
+            TypeRef::Timestamp
+        );
+        assert_eq!(scalar(Some("string"), Some("email")), TypeRef::String);
         assert_eq!(scalar(Some("integer"), Some("int32")), TypeRef::I32);
         assert_eq!(scalar(Some("integer"), Some("uint64")), TypeRef::U64);
         assert_eq!(scalar(Some("integer"), None), TypeRef::I64);

@@ -257,13 +257,17 @@ fn string_values(branches: &[ReferenceOr<Schema>]) -> Option<Vec<Value>> {
 /// A variant name from a type (`Task`, `String`, `TaskList`).
 fn variant_name(ty: &TypeRef) -> String {
     match ty {
-        TypeRef::Named(n) => n.clone(),
+        TypeRef::Named(n) | TypeRef::Id(n) => n.clone(),
         TypeRef::String => "String".into(),
         TypeRef::Bool => "Boolean".into(),
         TypeRef::I32 | TypeRef::I64 | TypeRef::U64 => "Integer".into(),
         TypeRef::F32 | TypeRef::F64 => "Number".into(),
         TypeRef::Json => "Json".into(),
         TypeRef::Bytes => "Bytes".into(),
+        TypeRef::Timestamp => "Timestamp".into(),
+        TypeRef::Date => "Date".into(),
+        TypeRef::Base64 => "Base64".into(),
+        TypeRef::Uuid => "Uuid".into(),
         TypeRef::Vec(inner) => format!("{}List", variant_name(inner)),
         TypeRef::Map(inner) => format!("{}Map", variant_name(inner)),
         TypeRef::Option(inner) => variant_name(inner),

@@ -97,8 +97,7 @@ async fn a_fastapi_validation_error_decodes_into_typed_issues() {
     let err = server
         .client()
         .tasks()
-        .create()
-        .body(TaskCreate::new(""))
+        .create(TaskCreate::new(""))
         .send()
         .await
         .expect_err("422");
@@ -161,8 +160,7 @@ async fn client_errors_401_402_403_are_reported_once_each() {
     let unauthorized = client.billing().get().send().await.expect_err("401");
     let payment = client
         .commerce()
-        .create_card()
-        .body(miteos::types::CardCreate::new("Ads", 10.0))
+        .create_card(miteos::types::CardCreate::new("Ads", 10.0))
         .send()
         .await
         .expect_err("402");
@@ -252,8 +250,7 @@ async fn a_get_succeeds_after_a_503_and_a_post_is_not_replayed_after_a_500() {
     // POST /tasks has no idempotency key: a 500 leaves its fate unknown, so it is not sent twice.
     let err = client
         .tasks()
-        .create()
-        .body(TaskCreate::new("x"))
+        .create(TaskCreate::new("x"))
         .send()
         .await
         .expect_err("500");
@@ -280,8 +277,7 @@ async fn a_429_is_retried_even_for_a_post_honouring_retry_after() {
 
     let workspace = client
         .workspaces()
-        .create()
-        .body(miteos::types::WorkspaceCreate::new("w"))
+        .create(miteos::types::WorkspaceCreate::new("w"))
         .send()
         .await
         .expect("retried after the 429");
@@ -471,8 +467,7 @@ async fn a_refused_connection_is_a_transport_error_retried_as_never_sent() {
 
     let err = client
         .tasks()
-        .create()
-        .body(TaskCreate::new("x"))
+        .create(TaskCreate::new("x"))
         .send()
         .await
         .expect_err("refused");
@@ -525,9 +520,6 @@ async fn the_api_key_never_shows_in_debug_output_or_build_errors() {
         .await
         .expect_err("invalid header value");
     assert!(matches!(err, Error::Build { .. }), "{err:?}");
-    assert_key_hidden(&err);
-
-    let err = client.tasks().create().send().await.expect_err("no body");
     assert_key_hidden(&err);
 
     let err = miteos::Client::builder()

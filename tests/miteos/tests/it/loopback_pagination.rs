@@ -72,7 +72,7 @@ async fn tasks_into_stream_yields_every_task_once_in_order() {
 
     let ids: Vec<String> = tasks
         .into_iter()
-        .map(|task| task.expect("a task").id)
+        .map(|task| task.expect("a task").id.into_string())
         .collect();
     let expected: Vec<String> = (0..TOTAL).map(|i| format!("task_{i:04}")).collect();
     assert_eq!(ids, expected);
@@ -113,7 +113,7 @@ async fn deployments_into_stream_yields_every_deployment_once_in_order() {
     while let Some(deployment) = stream.next().await {
         let deployment = deployment.expect("a deployment");
         assert_eq!(deployment.status, DeploymentStatus::Live);
-        ids.push(deployment.id);
+        ids.push(deployment.id.into_string());
     }
 
     let expected: Vec<String> = (0..TOTAL).map(|i| format!("dep_{i:04}")).collect();
@@ -140,7 +140,7 @@ async fn a_server_that_caps_the_page_below_the_limit_skips_nothing() {
         .list()
         .limit(50)
         .into_stream()
-        .map(|task| task.expect("a task").id)
+        .map(|task| task.expect("a task").id.into_string())
         .collect()
         .await;
 
@@ -183,7 +183,7 @@ async fn a_stream_starts_at_the_given_offset() {
         .limit(50)
         .offset(985)
         .into_stream()
-        .map(|task| task.expect("a task").id)
+        .map(|task| task.expect("a task").id.into_string())
         .collect()
         .await;
 
@@ -220,4 +220,28 @@ async fn a_failing_page_ends_the_stream_with_its_error() {
     assert_eq!(err.status(), Some(500));
     assert_eq!(err.detail().as_deref(), Some("database unavailable"));
     assert_eq!(server.requests().len(), 3);
+}
+
+/// A list stream is a named, `Unpin` type: it can live in a struct and be read with `.next().await`
+/// without pinning.
+#[tokio::test]
+async fn a_list_stream_can_be_held_in_a_struct_and_read_without_pin() {
+    struct Reader<'a> {
+        tasks: miteos::ItemStream<'a, miteos::types::TaskResponse>,
+        seen: usize,
+    }
+    let server = TestServer::start().await;
+    serve_tasks(&server, 30);
+    let client = server.client();
+
+    let mut reader = Reader {
+        tasks: client.tasks().list().limit(30).offset(940).into_stream(),
+        seen: 0,
+    };
+    while let Some(task) = reader.tasks.next().await {
+        task.expect("a task");
+        reader.seen += 1;
+    }
+    assert_eq!(reader.seen, TOTAL - 940);
+    assert_eq!(server.requests().len(), 2);
 }

@@ -100,8 +100,7 @@ async fn a_post_whose_answer_breaks_off_is_not_replayed() {
     let err = server
         .client()
         .tasks()
-        .create()
-        .body(TaskCreate::new("x"))
+        .create(TaskCreate::new("x"))
         .send()
         .await
         .expect_err("broken off");

@@ -117,12 +117,7 @@ async fn every_operation_is_accepted_by_prism_and_its_example_decodes() {
     report.check(
         "tasks.create",
         201,
-        client
-            .tasks()
-            .create()
-            .body(body)
-            .send_with_response()
-            .await,
+        client.tasks().create(body).send_with_response().await,
         |t| {
             has_prefix(&t.id, "task_")?;
             ensure(!t.prompt.is_empty(), || "empty prompt".into())
@@ -220,8 +215,7 @@ async fn every_operation_is_accepted_by_prism_and_its_example_decodes() {
         200,
         client
             .agents()
-            .guide(AGENT)
-            .body(guide)
+            .guide(AGENT, guide)
             .send_with_response()
             .await,
         |a| has_prefix(&a.id, "agnt_"),
@@ -232,8 +226,7 @@ async fn every_operation_is_accepted_by_prism_and_its_example_decodes() {
         200,
         client
             .agents()
-            .approve(AGENT, APPROVAL)
-            .body(approval)
+            .approve(AGENT, APPROVAL, approval)
             .send_with_response()
             .await,
         |a| {
@@ -249,8 +242,7 @@ async fn every_operation_is_accepted_by_prism_and_its_example_decodes() {
         201,
         client
             .deployments()
-            .create()
-            .body(deployment)
+            .create(deployment)
             .send_with_response()
             .await,
         |d| has_prefix(&d.id, "dep_"),
@@ -290,8 +282,7 @@ async fn every_operation_is_accepted_by_prism_and_its_example_decodes() {
         201,
         client
             .workspaces()
-            .create()
-            .body(workspace)
+            .create(workspace)
             .send_with_response()
             .await,
         |w| has_prefix(&w.id, "ws_"),
@@ -331,8 +322,7 @@ async fn every_operation_is_accepted_by_prism_and_its_example_decodes() {
         201,
         client
             .trading()
-            .connect_broker()
-            .body(BrokerConnect::new(BrokerName::Alpaca, credentials))
+            .connect_broker(BrokerConnect::new(BrokerName::Alpaca, credentials))
             .send_with_response()
             .await,
         |b| has_prefix(&b.id, "brk_"),
@@ -350,8 +340,7 @@ async fn every_operation_is_accepted_by_prism_and_its_example_decodes() {
         201,
         client
             .commerce()
-            .create_card()
-            .body(CardCreate::new("Ad spend", 250.0))
+            .create_card(CardCreate::new("Ad spend", 250.0))
             .send_with_response()
             .await,
         |c| {
@@ -372,8 +361,7 @@ async fn every_operation_is_accepted_by_prism_and_its_example_decodes() {
         200,
         client
             .skills()
-            .compile()
-            .body(SkillCompileRequest::new(vec![TASK.to_owned()]))
+            .compile(SkillCompileRequest::new(vec![TASK.into()]))
             .send_with_response()
             .await,
         |s| ensure(!s.steps.is_empty(), || "no steps".into()),
@@ -390,12 +378,7 @@ async fn every_operation_is_accepted_by_prism_and_its_example_decodes() {
     report.check(
         "skills.create",
         201,
-        client
-            .skills()
-            .create()
-            .body(skill)
-            .send_with_response()
-            .await,
+        client.skills().create(skill).send_with_response().await,
         |s| has_prefix(&s.id, "skl_"),
     );
 
@@ -415,8 +398,7 @@ async fn every_operation_is_accepted_by_prism_and_its_example_decodes() {
         200,
         client
             .memory()
-            .update(MEMORY)
-            .body(MemoryUpdate::new("Prefers pastel colours"))
+            .update(MEMORY, MemoryUpdate::new("Prefers pastel colours"))
             .send_with_response()
             .await,
         |m| has_prefix(&m.id, "mem_"),
@@ -440,12 +422,7 @@ async fn every_operation_is_accepted_by_prism_and_its_example_decodes() {
     report.check(
         "webhooks.create",
         201,
-        client
-            .webhooks()
-            .create()
-            .body(webhook)
-            .send_with_response()
-            .await,
+        client.webhooks().create(webhook).send_with_response().await,
         |w| {
             has_prefix(&w.id, "whk_")?;
             ensure(w.secret.is_some(), || {
