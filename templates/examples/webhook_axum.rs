@@ -20,7 +20,9 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use sdkgen_runtime::webhooks::{HEADER_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, Webhook, WebhookError};
+use sdkgen_runtime::webhooks::{
+    HEADER_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, Webhook, WebhookError,
+};
 use serde_json::Value;
 
 struct App {

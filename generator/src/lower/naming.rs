@@ -34,6 +34,9 @@ pub(super) const CLIENT_METHODS: &[&str] = &[
     "fmt",
     "new",
     "base_url",
+    "last_rate_limit",
+    "deref",
+    "from",
 ];
 
 pub(super) struct Draft {

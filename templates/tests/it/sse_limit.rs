@@ -130,9 +130,7 @@ async fn the_default_limit_holds_and_the_typed_stream_reports_it() {
 
     // Into the SDK's error type, as `?` does it.
     let error =
-        sdkgen_runtime::Error::from(SseError::<sdkgen_runtime::Error>::EventTooLarge {
-            limit: 10,
-        });
+        sdkgen_runtime::Error::from(SseError::<sdkgen_runtime::Error>::EventTooLarge { limit: 10 });
     assert_eq!(
         error.to_string(),
         "event stream: server-sent event is larger than the limit of 10 bytes"

@@ -1,9 +1,9 @@
 //! A streamed download that breaks part way ends with `Error::BodyInterrupted`, which says how
 //! many bytes arrived, so the caller can ask for the rest with a `Range` request.
 
+use crate::http_support::*;
 use futures_util::StreamExt;
 use http::Method;
-use crate::http_support::*;
 use sdkgen_runtime::{ByteStream, Error};
 use tokio::io::AsyncWriteExt;
 
