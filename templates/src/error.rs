@@ -44,6 +44,19 @@ pub enum Error {
         /// The timeout that ran out.
         timeout: Duration,
     },
+    /// The call's deadline (`ClientBuilder::deadline`, or one call's) passed before it ended: during an attempt,
+    /// or before a retry whose wait would outlast it.
+    #[error("{method} {path}: deadline of {} passed after {attempts} attempt(s)", fmt_duration(*.deadline))]
+    DeadlineExceeded {
+        /// HTTP method.
+        method: http::Method,
+        /// Path template of the operation.
+        path: &'static str,
+        /// The deadline that passed.
+        deadline: Duration,
+        /// How many attempts had started.
+        attempts: u32,
+    },
     /// The response arrived but its body is not what the operation expects (bad JSON, wrong types, not UTF-8).
     #[error("{method} {path}: {status}: could not decode the response body: {source}{}", fmt_excerpt(.body_excerpt))]
     Decode {

@@ -12,6 +12,7 @@
 pub mod bytes;
 mod client;
 mod error;
+mod hook;
 pub mod multipart;
 mod orchestrator;
 pub mod pagination;
@@ -32,8 +33,15 @@ pub mod wire;
 
 pub use client::{AuthScheme, Client, ClientBuilder, ClientDefaults};
 pub use error::{ApiError, Error, ErrorDetail, ValidationIssue};
+pub use hook::{Hook, Operation};
 pub use params::QueryStyle;
 pub use rate_limit::RateLimit;
 pub use request::{Request, RequestOptions};
 pub use response::{ByteStream, RawResponse, Response};
 pub use secret::Secret;
+
+/// The HTTP types of requests and responses that hooks see.
+pub use http;
+/// The HTTP client underneath: [`ClientBuilder::http_client`] takes one, and hooks see its requests and
+/// responses.
+pub use reqwest;

@@ -113,6 +113,12 @@ impl<'a> Cancel<'a> {
         self.options.max_retries = Some(retries);
         self
     }
+    /// Overrides the client's deadline for this call: the time allowed for every attempt and
+    /// every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
     /// Sends the request; returns the decoded body.
     pub async fn send(self) -> Result<crate::types::TaskResponse, crate::Error> {
         self.send_with_response().await.map(crate::Response::into_inner)
@@ -160,6 +166,12 @@ impl<'a> Create<'a> {
         self.options.max_retries = Some(retries);
         self
     }
+    /// Overrides the client's deadline for this call: the time allowed for every attempt and
+    /// every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
     /// Sends the request; returns the decoded body.
     pub async fn send(self) -> Result<crate::types::TaskResponse, crate::Error> {
         self.send_with_response().await.map(crate::Response::into_inner)
@@ -202,6 +214,12 @@ impl<'a> Deliverables<'a> {
     /// Overrides the client's retry count for this request.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options.max_retries = Some(retries);
+        self
+    }
+    /// Overrides the client's deadline for this call: the time allowed for every attempt and
+    /// every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
     /// Sends the request; returns the decoded body.
@@ -249,6 +267,12 @@ impl<'a> DownloadDeliverable<'a> {
         self.options.max_retries = Some(retries);
         self
     }
+    /// Overrides the client's deadline for this call: the time allowed for every attempt and
+    /// every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
     /// Sends the request; returns the body as a stream of bytes (not buffered).
     pub async fn send(self) -> Result<crate::ByteStream, crate::Error> {
         self.send_with_response().await.map(crate::Response::into_inner)
@@ -293,6 +317,12 @@ impl<'a> Get<'a> {
     /// Overrides the client's retry count for this request.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options.max_retries = Some(retries);
+        self
+    }
+    /// Overrides the client's deadline for this call: the time allowed for every attempt and
+    /// every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
     /// Sends the request; returns the decoded body.
@@ -358,6 +388,12 @@ impl<'a> List<'a> {
     /// Overrides the client's retry count for this request.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options.max_retries = Some(retries);
+        self
+    }
+    /// Overrides the client's deadline for this call: the time allowed for every attempt and
+    /// every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
     /// Sends the request; returns the decoded body.

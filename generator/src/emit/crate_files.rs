@@ -30,6 +30,11 @@ pub const RUNTIME_FILES: &[(&str, &str, Option<&str>)] = &[
         None,
     ),
     (
+        "hook.rs",
+        include_str!("../../../templates/src/hook.rs"),
+        None,
+    ),
+    (
         "multipart.rs",
         include_str!("../../../templates/src/multipart.rs"),
         None,

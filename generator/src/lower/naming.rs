@@ -16,6 +16,7 @@ pub(super) const BUILDER_METHODS: &[&str] = &[
     "extra_header",
     "request_timeout",
     "max_retries",
+    "deadline",
     "body",
     "into_stream",
     "client",
