@@ -38,9 +38,11 @@ pub mod types;
 pub mod webhooks;
 use sdkgen_runtime as runtime;
 pub use runtime::{
-    ApiError, ByteStream, Error, ErrorDetail, RateLimit, RawResponse, RequestOptions,
-    Response, ValidationIssue,
+    ApiError, ByteStream, Error, ErrorDetail, Hook, Operation, RateLimit, RawResponse,
+    Request, RequestOptions, Response, ValidationIssue,
 };
+/// The HTTP types hooks and raw requests use, and the HTTP client underneath, as this crate uses them.
+pub use runtime::{http, reqwest};
 pub use runtime::websocket::{EventStream, StreamError, StreamOptions};
 /// What this API's clients start from: base URL, environment variables, authentication.
 pub(crate) static DEFAULTS: runtime::ClientDefaults = runtime::ClientDefaults {

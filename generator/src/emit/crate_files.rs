@@ -462,7 +462,9 @@ pub fn lib_rs(api: &Api, features: &Features, runtime: &Runtime) -> TokenStream 
         #webhooks_mod
         #runtime_item
 
-        pub use runtime::{ApiError, ByteStream, Error, ErrorDetail, RateLimit, RawResponse, RequestOptions, Response, ValidationIssue};
+        pub use runtime::{ApiError, ByteStream, Error, ErrorDetail, Hook, Operation, RateLimit, RawResponse, Request, RequestOptions, Response, ValidationIssue};
+        /// The HTTP types hooks and raw requests use, and the HTTP client underneath, as this crate uses them.
+        pub use runtime::{http, reqwest};
         #websocket_use
         #sse_use
 
