@@ -11,7 +11,7 @@ use crate::retry::{
     DEFAULT_MAX_RETRY_AFTER,
 };
 use crate::secret::Secret;
-use crate::{Error, Hook, RateLimit, Request};
+use crate::{Error, Hook, RateLimit, Request, Transport};
 
 /// Default time allowed to open a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -81,6 +81,7 @@ pub struct ClientBuilder<C = Client> {
     http_client: Option<reqwest::Client>,
     deadline: Option<Duration>,
     hooks: Vec<Arc<dyn Hook>>,
+    transport: Option<Arc<dyn Transport>>,
 }
 
 impl ClientBuilder {
@@ -113,6 +114,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             http_client: None,
             deadline: None,
             hooks: Vec::new(),
+            transport: None,
         }
     }
 
@@ -272,6 +274,13 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
+    /// Sends every attempt through `transport` instead of the network, e.g. the `mock` feature's
+    /// `MockTransport` in tests.
+    pub fn transport(mut self, transport: impl Transport) -> Self {
+        self.transport = Some(Arc::new(transport));
+        self
+    }
+
     /// Builds the client.
     pub fn build(self) -> Result<C, Error> {
         self.build_client().map(C::from)
@@ -301,6 +310,7 @@ impl<C: From<Client>> ClientBuilder<C> {
                 wait_on_rate_limit: self.wait_on_rate_limit,
                 deadline: self.deadline,
                 hooks: self.hooks,
+                transport: self.transport,
                 last_rate_limit: Mutex::new(None),
                 permits: Arc::new(tokio::sync::Semaphore::new(self.max_concurrent_requests)),
             }),
@@ -439,6 +449,7 @@ impl<C> ::std::fmt::Debug for ClientBuilder<C> {
             .field("wait_on_rate_limit", &self.wait_on_rate_limit)
             .field("deadline", &self.deadline)
             .field("hooks", &self.hooks.len())
+            .field("transport", &self.transport.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -467,6 +478,7 @@ pub(crate) struct ClientInner {
     pub(crate) wait_on_rate_limit: bool,
     pub(crate) deadline: Option<Duration>,
     pub(crate) hooks: Vec<Arc<dyn Hook>>,
+    pub(crate) transport: Option<Arc<dyn Transport>>,
     pub(crate) last_rate_limit: Mutex<Option<(RateLimit, Instant)>>,
     pub(crate) permits: Arc<tokio::sync::Semaphore>,
 }

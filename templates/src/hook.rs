@@ -34,3 +34,16 @@ pub trait Hook: Send + Sync + 'static {
         let _ = (operation, response);
     }
 }
+
+/// What a [`Transport`] returns: the response, or the HTTP client's error.
+pub type TransportFuture =
+    ::std::pin::Pin<Box<dyn Future<Output = Result<reqwest::Response, reqwest::Error>> + Send>>;
+
+/// Sends one attempt's request in place of the HTTP client: set with
+/// [`ClientBuilder::transport`](crate::ClientBuilder::transport). Everything before and after the call
+/// (building the request, hooks, timeouts, retries, decoding, errors, pagination) runs as it does over the
+/// network. The `mock` feature's [`MockTransport`](crate::mock::MockTransport) is one.
+pub trait Transport: Send + Sync + 'static {
+    /// Sends `request`, an attempt of `operation`.
+    fn send(&self, operation: &Operation<'_>, request: reqwest::Request) -> TransportFuture;
+}

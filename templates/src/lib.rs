@@ -13,6 +13,8 @@ pub mod bytes;
 mod client;
 mod error;
 mod hook;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod multipart;
 mod orchestrator;
 pub mod pagination;
@@ -33,7 +35,7 @@ pub mod wire;
 
 pub use client::{AuthScheme, Client, ClientBuilder, ClientDefaults};
 pub use error::{ApiError, Error, ErrorDetail, ValidationIssue};
-pub use hook::{Hook, Operation};
+pub use hook::{Hook, Operation, Transport, TransportFuture};
 pub use params::QueryStyle;
 pub use rate_limit::RateLimit;
 pub use request::{Request, RequestOptions};

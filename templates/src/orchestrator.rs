@@ -203,7 +203,11 @@ impl<'a> Prepared<'a> {
         );
         let started = Instant::now();
         let deadline = started + self.timeout;
-        let result = tokio::time::timeout_at(deadline.into(), client.inner.http.execute(request))
+        let sent = match &client.inner.transport {
+            Some(transport) => transport.send(&operation, request),
+            None => Box::pin(client.inner.http.execute(request)),
+        };
+        let result = tokio::time::timeout_at(deadline.into(), sent)
             .instrument(attempt_span.clone())
             .await;
         attempt_span.record("duration_ms", started.elapsed().as_millis() as u64);

@@ -11,4 +11,5 @@ mod loopback_errors;
 mod loopback_events;
 mod loopback_pagination;
 mod loopback_transport;
+mod mock_transport;
 mod prism_contract;
