@@ -307,6 +307,28 @@ impl ::std::fmt::Display for ApiError {
 
 impl ::std::error::Error for ApiError {}
 
+impl ApiError {
+    /// The error a call to `method` on `path` (its template, e.g. `/tasks/{task_id}`) gives when the server
+    /// answers `status` with `headers` and `body`: `detail`, `Retry-After`, rate limit and request id are read
+    /// from them as from a real response. For tests of code that handles API errors.
+    pub fn new(
+        method: http::Method,
+        path: &'static str,
+        status: http::StatusCode,
+        headers: http::HeaderMap,
+        body: &[u8],
+    ) -> Self {
+        let head = crate::response::ResponseHead::new(method, path, status, headers);
+        crate::request::decode_api_error(head, body, true)
+    }
+}
+
+impl From<ApiError> for Error {
+    fn from(api: ApiError) -> Self {
+        Error::Api(::std::boxed::Box::new(api))
+    }
+}
+
 impl Error {
     /// HTTP status of the response, when there was one.
     pub fn status(&self) -> Option<u16> {

@@ -485,6 +485,13 @@ impl<'a> Request<'a> {
 
 /// Builds `Error::Api` from an error response.
 pub(crate) fn api_error(head: ResponseHead, body: &[u8], complete: bool) -> Error {
+    Error::Api(::std::boxed::Box::new(decode_api_error(
+        head, body, complete,
+    )))
+}
+
+/// The `ApiError` of an error response; `complete` says whether `body` is the whole body.
+pub(crate) fn decode_api_error(head: ResponseHead, body: &[u8], complete: bool) -> ApiError {
     let json: Option<Value> = if complete {
         serde_json::from_slice(body).ok()
     } else {
@@ -492,7 +499,7 @@ pub(crate) fn api_error(head: ResponseHead, body: &[u8], complete: bool) -> Erro
     };
     let detail = json.as_ref().and_then(ErrorDetail::from_json);
     let retry_after = retry::retry_after(&head.headers);
-    Error::Api(::std::boxed::Box::new(ApiError {
+    ApiError {
         method: head.method,
         path: head.path,
         status: head.status,
@@ -503,7 +510,7 @@ pub(crate) fn api_error(head: ResponseHead, body: &[u8], complete: bool) -> Erro
         request_id: head.request_id,
         retry_after,
         headers: head.headers,
-    }))
+    }
 }
 
 fn header_name(name: &str) -> Result<http::HeaderName, String> {

@@ -144,3 +144,35 @@ async fn an_unanswered_operation_is_a_404_naming_it() {
         Some("no mock answers GET /billing")
     );
 }
+
+#[test]
+fn api_errors_and_responses_are_built_in_tests() {
+    let mut headers = miteos::http::HeaderMap::new();
+    headers.insert("retry-after", miteos::http::HeaderValue::from_static("3"));
+    headers.insert(
+        "x-request-id",
+        miteos::http::HeaderValue::from_static("req_9"),
+    );
+    let api = miteos::ApiError::new(
+        Method::GET,
+        "/tasks/{task_id}",
+        miteos::http::StatusCode::TOO_MANY_REQUESTS,
+        headers.clone(),
+        br#"{"detail":"slow down"}"#,
+    );
+    let error = miteos::Error::from(api);
+    assert_eq!(error.status(), Some(429));
+    assert_eq!(error.detail().as_deref(), Some("slow down"));
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(3)));
+    assert_eq!(error.request_id(), Some("req_9"));
+    assert_eq!(
+        error.to_string(),
+        "GET /tasks/{task_id}: 429 Too Many Requests: slow down (request id req_9)"
+    );
+
+    let response = miteos::Response::new(miteos::http::StatusCode::CREATED, headers, 7_u32);
+    assert_eq!(
+        (response.status(), response.request_id(), *response.value()),
+        (201, Some("req_9"), 7)
+    );
+}
