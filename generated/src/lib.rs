@@ -23,6 +23,31 @@
 //! Every call returns `Result<_, miteos::Error>`. An API error carries the status, the server's `detail`, the rate-limit figures, the request id and the headers: `err.status()`, `err.detail()`, `err.rate_limit()`, `err.request_id()`, and `err.body_as::<T>()` for the error type the spec documents. `send_with_response()` gives the status, headers and `RateLimit` of a success.
 //!
 //! Retries (2 by default; `ClientBuilder::max_retries`, or `max_retries` on one call) wait with exponential backoff from 0.5 s up to 8 s, with jitter, or as long as the server's `Retry-After` / `retry-after-ms` asks (a longer wait than the client accepts returns the error instead). A request is never sent twice when its first attempt may have had an effect: connection failures before sending and 429 answers are retried for every method; timeouts, broken connections, 408, 409 and 5xx only for idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS) and for operations that declare an idempotency header, which then carries the same key on every attempt.
+//!
+//! ## Testing your code
+//!
+//! With the `mock` feature, `mock::MockTransport` answers calls from canned responses and records what was sent, so code that uses this crate is tested without a network while the SDK's own request building, retries, decoding and errors run as they do in production. `MockResponse::json(&model)` answers with a model, `MockResponse::error(status, detail)` with an API error; several responses for one operation are given one per attempt (pages, or a failure then a success).
+//!
+//! ```
+//! # #[cfg(feature = "mock")] fn main() {
+//! use miteos::mock::{MockResponse, MockTransport};
+//! # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
+//! let mock = MockTransport::new();
+//! mock.on(miteos::http::Method::GET, "/billing", [
+//!     MockResponse::error(429, "slow down").header("retry-after", "1"),
+//! ]);
+//! let client = miteos::Client::builder().api_key("test").max_retries(0).transport(mock.clone()).build()?;
+//! let error = client.billing().get().send().await.unwrap_err();
+//! assert_eq!(error.status(), Some(429));
+//! assert_eq!(error.detail().as_deref(), Some("slow down"));
+//! assert_eq!(error.retry_after(), Some(std::time::Duration::from_secs(1)));
+//! let sent = &mock.requests()[0];
+//! assert_eq!((sent.method.as_str(), sent.operation), ("GET", "/billing"));
+//! # Ok::<(), miteos::Error>(())
+//! # }).unwrap();
+//! # }
+//! # #[cfg(not(feature = "mock"))] fn main() {}
+//! ```
 #![forbid(unsafe_code)]
 #![allow(
     clippy::large_enum_variant,
@@ -38,9 +63,14 @@ pub mod types;
 pub mod webhooks;
 use sdkgen_runtime as runtime;
 pub use runtime::{
-    ApiError, ByteStream, Error, ErrorDetail, RateLimit, RawResponse, RequestOptions,
-    Response, ValidationIssue,
+    ApiError, ByteStream, Error, ErrorDetail, Hook, Operation, RateLimit, RawResponse,
+    Request, RequestOptions, Response, Transport, TransportFuture, ValidationIssue,
 };
+/// The HTTP types hooks and raw requests use, and the HTTP client underneath, as this crate uses them.
+pub use runtime::{http, reqwest};
+/// Tests without a network: canned answers and recorded requests (the `mock` feature).
+#[cfg(feature = "mock")]
+pub use runtime::mock;
 pub use runtime::websocket::{EventStream, StreamError, StreamOptions};
 pub use runtime::time::{Date, Timestamp};
 pub use runtime::pagination::ItemStream;

@@ -11,7 +11,7 @@ use crate::retry::{
     DEFAULT_MAX_RETRY_AFTER,
 };
 use crate::secret::Secret;
-use crate::{Error, RateLimit, Request};
+use crate::{Error, Hook, RateLimit, Request, Transport};
 
 /// Default time allowed to open a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -79,6 +79,9 @@ pub struct ClientBuilder<C = Client> {
     max_concurrent_requests: usize,
     wait_on_rate_limit: bool,
     http_client: Option<reqwest::Client>,
+    deadline: Option<Duration>,
+    hooks: Vec<Arc<dyn Hook>>,
+    transport: Option<Arc<dyn Transport>>,
 }
 
 impl ClientBuilder {
@@ -109,6 +112,9 @@ impl<C: From<Client>> ClientBuilder<C> {
             max_concurrent_requests: DEFAULT_MAX_CONCURRENT_REQUESTS,
             wait_on_rate_limit: false,
             http_client: None,
+            deadline: None,
+            hooks: Vec::new(),
+            transport: None,
         }
     }
 
@@ -254,6 +260,27 @@ impl<C: From<Client>> ClientBuilder<C> {
         Ok(self)
     }
 
+    /// Time allowed for a whole call: every attempt, every wait between attempts and for the rate limit. A call
+    /// that passes it ends with [`Error::DeadlineExceeded`]. None by default (each attempt still has its
+    /// `timeout`); one call can set its own.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// Adds a [`Hook`] that sees every attempt's request and response. Hooks run in the order they were added.
+    pub fn hook(mut self, hook: impl Hook) -> Self {
+        self.hooks.push(Arc::new(hook));
+        self
+    }
+
+    /// Sends every attempt through `transport` instead of the network, e.g. the `mock` feature's
+    /// `MockTransport` in tests.
+    pub fn transport(mut self, transport: impl Transport) -> Self {
+        self.transport = Some(Arc::new(transport));
+        self
+    }
+
     /// Builds the client.
     pub fn build(self) -> Result<C, Error> {
         self.build_client().map(C::from)
@@ -281,6 +308,9 @@ impl<C: From<Client>> ClientBuilder<C> {
                 max_retry_after: self.max_retry_after,
                 max_response_bytes: self.max_response_bytes,
                 wait_on_rate_limit: self.wait_on_rate_limit,
+                deadline: self.deadline,
+                hooks: self.hooks,
+                transport: self.transport,
                 last_rate_limit: Mutex::new(None),
                 permits: Arc::new(tokio::sync::Semaphore::new(self.max_concurrent_requests)),
             }),
@@ -417,6 +447,9 @@ impl<C> ::std::fmt::Debug for ClientBuilder<C> {
             )
             .field("max_response_bytes", &self.max_response_bytes)
             .field("wait_on_rate_limit", &self.wait_on_rate_limit)
+            .field("deadline", &self.deadline)
+            .field("hooks", &self.hooks.len())
+            .field("transport", &self.transport.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -443,6 +476,9 @@ pub(crate) struct ClientInner {
     pub(crate) max_retry_after: Duration,
     pub(crate) max_response_bytes: u64,
     pub(crate) wait_on_rate_limit: bool,
+    pub(crate) deadline: Option<Duration>,
+    pub(crate) hooks: Vec<Arc<dyn Hook>>,
+    pub(crate) transport: Option<Arc<dyn Transport>>,
     pub(crate) last_rate_limit: Mutex<Option<(RateLimit, Instant)>>,
     pub(crate) permits: Arc<tokio::sync::Semaphore>,
 }

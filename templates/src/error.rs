@@ -44,6 +44,19 @@ pub enum Error {
         /// The timeout that ran out.
         timeout: Duration,
     },
+    /// The call's deadline (`ClientBuilder::deadline`, or one call's) passed before it ended: during an attempt,
+    /// or before a retry whose wait would outlast it.
+    #[error("{method} {path}: deadline of {} passed after {attempts} attempt(s)", fmt_duration(*.deadline))]
+    DeadlineExceeded {
+        /// HTTP method.
+        method: http::Method,
+        /// Path template of the operation.
+        path: &'static str,
+        /// The deadline that passed.
+        deadline: Duration,
+        /// How many attempts had started.
+        attempts: u32,
+    },
     /// The response arrived but its body is not what the operation expects (bad JSON, wrong types, not UTF-8).
     #[error("{method} {path}: {status}: could not decode the response body: {source}{}", fmt_excerpt(.body_excerpt))]
     Decode {
@@ -305,6 +318,28 @@ impl ::std::fmt::Display for ApiError {
 }
 
 impl ::std::error::Error for ApiError {}
+
+impl ApiError {
+    /// The error a call to `method` on `path` (its template, e.g. `/tasks/{task_id}`) gives when the server
+    /// answers `status` with `headers` and `body`: `detail`, `Retry-After`, rate limit and request id are read
+    /// from them as from a real response. For tests of code that handles API errors.
+    pub fn new(
+        method: http::Method,
+        path: &'static str,
+        status: http::StatusCode,
+        headers: http::HeaderMap,
+        body: &[u8],
+    ) -> Self {
+        let head = crate::response::ResponseHead::new(method, path, status, headers);
+        crate::request::decode_api_error(head, body, true)
+    }
+}
+
+impl From<ApiError> for Error {
+    fn from(api: ApiError) -> Self {
+        Error::Api(::std::boxed::Box::new(api))
+    }
+}
 
 impl Error {
     /// HTTP status of the response, when there was one.

@@ -13,6 +13,9 @@
 pub mod bytes;
 mod client;
 mod error;
+mod hook;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod multipart;
 mod orchestrator;
 pub mod pagination;
@@ -43,8 +46,15 @@ pub use uuid;
 
 pub use client::{AuthScheme, Client, ClientBuilder, ClientDefaults};
 pub use error::{ApiError, Error, ErrorDetail, ValidationIssue};
+pub use hook::{Hook, Operation, Transport, TransportFuture};
 pub use params::QueryStyle;
 pub use rate_limit::RateLimit;
 pub use request::{Request, RequestOptions};
 pub use response::{ByteStream, RawResponse, Response};
 pub use secret::Secret;
+
+/// The HTTP types of requests and responses that hooks see.
+pub use http;
+/// The HTTP client underneath: [`ClientBuilder::http_client`] takes one, and hooks see its requests and
+/// responses.
+pub use reqwest;

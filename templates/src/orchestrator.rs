@@ -6,6 +6,7 @@
 //! another attempt follows is decided in one place, [`Prepared::next_attempt_after`].
 
 use ::std::string::{String, ToString};
+use ::std::sync::atomic::{AtomicU32, Ordering};
 use ::std::time::{Duration, Instant};
 
 use tracing::Instrument;
@@ -13,7 +14,7 @@ use tracing::Instrument;
 use crate::request::{Body, api_error};
 use crate::response::{ByteStream, ResponseHead};
 use crate::retry::{self, Failure};
-use crate::{Client, Error, RateLimit, RawResponse, Response};
+use crate::{Client, Error, Operation, RateLimit, RawResponse, Response};
 
 /// Error bodies are kept up to this size (or the client's `max_response_bytes`, if smaller).
 const ERROR_BODY_LIMIT: u64 = 64 * 1024;
@@ -28,6 +29,8 @@ pub(crate) struct Prepared<'a> {
     pub(crate) body: Body,
     pub(crate) timeout: Duration,
     pub(crate) max_retries: u32,
+    /// Time allowed for the whole call, if limited.
+    pub(crate) deadline: Option<Duration>,
     /// The operation sends an idempotency key, so the server recognises a repeated attempt.
     pub(crate) has_idempotency_key: bool,
 }
@@ -112,14 +115,40 @@ impl<'a> Prepared<'a> {
     /// Sends attempts until one succeeds (or, with `any_status`, until an answer that is not retried) or the
     /// retry policy gives up. With `buffered` the body is read as part of the attempt, so that a connection
     /// that breaks while the body arrives is retried like one that breaks before.
-    pub(crate) async fn send(
+    ///
+    /// A call with a deadline ends with `Error::DeadlineExceeded` when the deadline passes, whatever it was
+    /// doing, or as soon as the wait before the next attempt would outlast it.
+    pub(crate) async fn send(self, any_status: bool, buffered: bool) -> Result<Outcome<'a>, Error> {
+        let attempts = AtomicU32::new(0);
+        let Some(deadline) = self.deadline else {
+            return self.run(any_status, buffered, None, &attempts).await;
+        };
+        let (method, path) = (self.method.clone(), self.path);
+        let ends = Instant::now() + deadline;
+        let run = self.run(any_status, buffered, Some(ends), &attempts);
+        match tokio::time::timeout_at(ends.into(), run).await {
+            Ok(result) => result,
+            Err(_elapsed) => Err(Error::DeadlineExceeded {
+                method,
+                path,
+                deadline,
+                attempts: attempts.load(Ordering::Relaxed),
+            }),
+        }
+    }
+
+    /// The attempts of [`Prepared::send`], counted in `attempts`.
+    async fn run(
         mut self,
         any_status: bool,
         buffered: bool,
+        ends: Option<Instant>,
+        attempts: &AtomicU32,
     ) -> Result<Outcome<'a>, Error> {
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
+            attempts.store(attempt, Ordering::Relaxed);
             tracing::Span::current().record("attempts", attempt);
             let unsuccessful = match self.attempt(attempt, buffered).await? {
                 Attempt::Succeeded(outcome) => return Ok(outcome),
@@ -129,6 +158,15 @@ impl<'a> Prepared<'a> {
             let Some(wait) = self.next_attempt_after(attempt, failure, requested) else {
                 return unsuccessful.into_result(any_status).await;
             };
+            let outlasts = ends.is_some_and(|ends| Instant::now() + wait >= ends);
+            if let (true, Some(deadline)) = (outlasts, self.deadline) {
+                return Err(Error::DeadlineExceeded {
+                    method: self.method.clone(),
+                    path: self.path,
+                    deadline,
+                    attempts: attempt,
+                });
+            }
             let reason = unsuccessful.before_retry().await;
             retry_pause(attempt, &reason, failure, wait).await;
         }
@@ -148,7 +186,15 @@ impl<'a> Prepared<'a> {
         let Ok(permit) = client.inner.permits.clone().acquire_owned().await else {
             return Err(self.error("the client is shutting down"));
         };
-        let request = self.build_request()?;
+        let mut request = self.build_request()?;
+        let operation = Operation {
+            method: &self.method,
+            path: self.path,
+            attempt,
+        };
+        for hook in &client.inner.hooks {
+            hook.on_request(&operation, &mut request);
+        }
         let attempt_span = tracing::debug_span!(
             "attempt",
             attempt,
@@ -157,11 +203,15 @@ impl<'a> Prepared<'a> {
         );
         let started = Instant::now();
         let deadline = started + self.timeout;
-        let result = tokio::time::timeout_at(deadline.into(), client.inner.http.execute(request))
+        let sent = match &client.inner.transport {
+            Some(transport) => transport.send(&operation, request),
+            None => Box::pin(client.inner.http.execute(request)),
+        };
+        let result = tokio::time::timeout_at(deadline.into(), sent)
             .instrument(attempt_span.clone())
             .await;
         attempt_span.record("duration_ms", started.elapsed().as_millis() as u64);
-        let response = match result {
+        let mut response = match result {
             Ok(Ok(response)) => response,
             Ok(Err(e)) => return Ok(Attempt::Unsuccessful(self.transport_failure(e))),
             Err(_elapsed) => {
@@ -173,6 +223,9 @@ impl<'a> Prepared<'a> {
                 }));
             }
         };
+        for hook in &client.inner.hooks {
+            hook.on_response(&operation, &mut response);
+        }
         let status = response.status();
         attempt_span.record("status", status.as_u16());
         tracing::Span::current().record("status", status.as_u16());

@@ -23,7 +23,7 @@ use crate::response::{ByteStream, ResponseHead};
 use crate::retry;
 use crate::{Client, Error, RawResponse, Response};
 
-/// Per-call settings that override the client's: extra headers, timeout, retries.
+/// Per-call settings that override the client's: extra headers, timeout, retries, deadline.
 #[derive(Default, Clone)]
 pub struct RequestOptions {
     /// Extra headers as `(name, value)`, checked when the request is sent.
@@ -32,6 +32,8 @@ pub struct RequestOptions {
     pub timeout: Option<Duration>,
     /// Retries after the first attempt; the client's setting when `None`.
     pub max_retries: Option<u32>,
+    /// Time allowed for the whole call, retries and waits included; the client's deadline when `None`.
+    pub deadline: Option<Duration>,
 }
 
 impl RequestOptions {
@@ -57,6 +59,7 @@ impl ::std::fmt::Debug for RequestOptions {
             )
             .field("timeout", &self.timeout)
             .field("max_retries", &self.max_retries)
+            .field("deadline", &self.deadline)
             .finish()
     }
 }
@@ -469,6 +472,7 @@ impl<'a> Request<'a> {
             client,
             timeout: options.timeout.unwrap_or(client.inner.timeout),
             max_retries: options.max_retries.unwrap_or(client.inner.max_retries),
+            deadline: options.deadline.or(client.inner.deadline),
             has_idempotency_key: idempotency_header.is_some(),
             method,
             path,
@@ -481,6 +485,13 @@ impl<'a> Request<'a> {
 
 /// Builds `Error::Api` from an error response.
 pub(crate) fn api_error(head: ResponseHead, body: &[u8], complete: bool) -> Error {
+    Error::Api(::std::boxed::Box::new(decode_api_error(
+        head, body, complete,
+    )))
+}
+
+/// The `ApiError` of an error response; `complete` says whether `body` is the whole body.
+pub(crate) fn decode_api_error(head: ResponseHead, body: &[u8], complete: bool) -> ApiError {
     let json: Option<Value> = if complete {
         serde_json::from_slice(body).ok()
     } else {
@@ -488,7 +499,7 @@ pub(crate) fn api_error(head: ResponseHead, body: &[u8], complete: bool) -> Erro
     };
     let detail = json.as_ref().and_then(ErrorDetail::from_json);
     let retry_after = retry::retry_after(&head.headers);
-    Error::Api(::std::boxed::Box::new(ApiError {
+    ApiError {
         method: head.method,
         path: head.path,
         status: head.status,
@@ -499,7 +510,7 @@ pub(crate) fn api_error(head: ResponseHead, body: &[u8], complete: bool) -> Erro
         request_id: head.request_id,
         retry_after,
         headers: head.headers,
-    }))
+    }
 }
 
 fn header_name(name: &str) -> Result<http::HeaderName, String> {

@@ -62,6 +62,12 @@ pub struct Response<T> {
 }
 
 impl<T> Response<T> {
+    /// A response as a call would return it: `value` with `status` and `headers`, whose rate-limit and
+    /// request-id headers are read as for a real response. For tests of code that takes a `Response`.
+    pub fn new(status: http::StatusCode, headers: http::HeaderMap, value: T) -> Self {
+        ResponseHead::new(http::Method::GET, "", status, headers).into_response(value)
+    }
+
     /// HTTP status code.
     pub fn status(&self) -> u16 {
         self.status.as_u16()

@@ -112,6 +112,12 @@ impl<'a> Approve<'a> {
         self.options.max_retries = Some(retries);
         self
     }
+    /// Overrides the client's deadline for this call: the time allowed for every attempt and
+    /// every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
     /// Sends the request; returns the decoded body.
     pub async fn send(self) -> Result<crate::types::ApprovalResponse, crate::Error> {
         self.send_with_response().await.map(crate::Response::into_inner)
@@ -160,6 +166,12 @@ impl<'a> Cancel<'a> {
         self.options.max_retries = Some(retries);
         self
     }
+    /// Overrides the client's deadline for this call: the time allowed for every attempt and
+    /// every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
     /// Sends the request; returns the decoded body.
     pub async fn send(self) -> Result<crate::types::AgentResponse, crate::Error> {
         self.send_with_response().await.map(crate::Response::into_inner)
@@ -201,6 +213,12 @@ impl<'a> Guide<'a> {
     /// Overrides the client's retry count for this request.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options.max_retries = Some(retries);
+        self
+    }
+    /// Overrides the client's deadline for this call: the time allowed for every attempt and
+    /// every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
     /// Sends the request; returns the decoded body.
@@ -247,6 +265,12 @@ impl<'a> Pause<'a> {
         self.options.max_retries = Some(retries);
         self
     }
+    /// Overrides the client's deadline for this call: the time allowed for every attempt and
+    /// every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
     /// Sends the request; returns the decoded body.
     pub async fn send(self) -> Result<crate::types::AgentResponse, crate::Error> {
         self.send_with_response().await.map(crate::Response::into_inner)
@@ -287,6 +311,12 @@ impl<'a> Resume<'a> {
     /// Overrides the client's retry count for this request.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options.max_retries = Some(retries);
+        self
+    }
+    /// Overrides the client's deadline for this call: the time allowed for every attempt and
+    /// every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
     /// Sends the request; returns the decoded body.

@@ -44,6 +44,12 @@ impl<'a> List<'a> {
         self.options.max_retries = Some(retries);
         self
     }
+    /// Overrides the client's deadline for this call: the time allowed for every attempt and
+    /// every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
     /// Sends the request; returns the decoded body.
     pub async fn send(
         self,

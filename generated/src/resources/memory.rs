@@ -76,6 +76,12 @@ impl<'a> Delete<'a> {
         self.options.max_retries = Some(retries);
         self
     }
+    /// Overrides the client's deadline for this call: the time allowed for every attempt and
+    /// every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
     /// Sends the request; returns the status only (the response has no body).
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_response().await.map(crate::Response::into_inner)
@@ -113,6 +119,12 @@ impl<'a> List<'a> {
     /// Overrides the client's retry count for this request.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options.max_retries = Some(retries);
+        self
+    }
+    /// Overrides the client's deadline for this call: the time allowed for every attempt and
+    /// every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
     /// Sends the request; returns the decoded body.
@@ -153,6 +165,12 @@ impl<'a> Update<'a> {
     /// Overrides the client's retry count for this request.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options.max_retries = Some(retries);
+        self
+    }
+    /// Overrides the client's deadline for this call: the time allowed for every attempt and
+    /// every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
     /// Sends the request; returns the decoded body.

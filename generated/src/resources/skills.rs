@@ -62,6 +62,12 @@ impl<'a> Compile<'a> {
         self.options.max_retries = Some(retries);
         self
     }
+    /// Overrides the client's deadline for this call: the time allowed for every attempt and
+    /// every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
     /// Sends the request; returns the decoded body.
     pub async fn send(self) -> Result<crate::types::SkillCompileResponse, crate::Error> {
         self.send_with_response().await.map(crate::Response::into_inner)
@@ -103,6 +109,12 @@ impl<'a> Create<'a> {
     /// Overrides the client's retry count for this request.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options.max_retries = Some(retries);
+        self
+    }
+    /// Overrides the client's deadline for this call: the time allowed for every attempt and
+    /// every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
     /// Sends the request; returns the decoded body.

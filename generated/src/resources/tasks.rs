@@ -128,6 +128,12 @@ impl<'a> Cancel<'a> {
         self.options.max_retries = Some(retries);
         self
     }
+    /// Overrides the client's deadline for this call: the time allowed for every attempt and
+    /// every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
     /// Sends the request; returns the decoded body.
     pub async fn send(self) -> Result<crate::types::TaskResponse, crate::Error> {
         self.send_with_response().await.map(crate::Response::into_inner)
@@ -170,6 +176,12 @@ impl<'a> Create<'a> {
         self.options.max_retries = Some(retries);
         self
     }
+    /// Overrides the client's deadline for this call: the time allowed for every attempt and
+    /// every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
     /// Sends the request; returns the decoded body.
     pub async fn send(self) -> Result<crate::types::TaskResponse, crate::Error> {
         self.send_with_response().await.map(crate::Response::into_inner)
@@ -209,6 +221,12 @@ impl<'a> Deliverables<'a> {
     /// Overrides the client's retry count for this request.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options.max_retries = Some(retries);
+        self
+    }
+    /// Overrides the client's deadline for this call: the time allowed for every attempt and
+    /// every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
     /// Sends the request; returns the decoded body.
@@ -256,6 +274,12 @@ impl<'a> DownloadDeliverable<'a> {
         self.options.max_retries = Some(retries);
         self
     }
+    /// Overrides the client's deadline for this call: the time allowed for every attempt and
+    /// every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
     /// Sends the request; returns the body as a stream of bytes (not buffered).
     pub async fn send(self) -> Result<crate::ByteStream, crate::Error> {
         self.send_with_response().await.map(crate::Response::into_inner)
@@ -300,6 +324,12 @@ impl<'a> Get<'a> {
     /// Overrides the client's retry count for this request.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options.max_retries = Some(retries);
+        self
+    }
+    /// Overrides the client's deadline for this call: the time allowed for every attempt and
+    /// every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
     /// Sends the request; returns the decoded body.
@@ -365,6 +395,12 @@ impl<'a> List<'a> {
     /// Overrides the client's retry count for this request.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options.max_retries = Some(retries);
+        self
+    }
+    /// Overrides the client's deadline for this call: the time allowed for every attempt and
+    /// every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
         self
     }
     /// Sends the request; returns the decoded body.

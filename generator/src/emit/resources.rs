@@ -364,6 +364,12 @@ fn option_setters() -> TokenStream {
                 self.options.max_retries = Some(retries);
                 self
             }
+            /// Overrides the client's deadline for this call: the time allowed for every attempt and
+            /// every wait between them.
+            pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+                self.options.deadline = Some(deadline);
+                self
+            }
     }
 }
 

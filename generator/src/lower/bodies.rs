@@ -4,6 +4,7 @@
 use openapiv3::{Operation, ReferenceOr, RequestBody as SpecBody, Schema};
 
 use crate::error::{Result, escape_pointer};
+use crate::ident::Namespace;
 use crate::ir::{BodyEncoding, DiagnosticKind, MultipartPart, RequestBody, TypeKind, TypeRef};
 use crate::lower::types::TypeSpace;
 
@@ -41,12 +42,14 @@ fn request_rank(media: &str) -> usize {
     }
 }
 
-/// Lowers a (resolved) request body at `at`; `None` when it declares no content.
+/// Lowers a (resolved) request body at `at`; `None` when it declares no content. Multipart parts become
+/// builder setters, so their names are claimed in the builder's `names`.
 pub(super) fn lower_body(
     space: &mut TypeSpace<'_>,
     body: &SpecBody,
     hint: &str,
     at: &str,
+    names: &mut Namespace,
 ) -> Result<Option<RequestBody>> {
     let Some((media, content)) = body.content.iter().min_by_key(|(m, _)| request_rank(m)) else {
         return Ok(None);
@@ -73,6 +76,7 @@ pub(super) fn lower_body(
             content.schema.as_ref(),
             &body_hint,
             &schema_at,
+            names,
         )?)
     } else if m.starts_with("text/") {
         BodyEncoding::Text(media.clone())
@@ -88,12 +92,14 @@ pub(super) fn lower_body(
     }))
 }
 
-/// The parts of a multipart body: the fields of its object schema.
+/// The parts of a multipart body: the fields of its object schema, named apart from the builder's methods and
+/// parameters.
 fn multipart_parts(
     space: &mut TypeSpace<'_>,
     schema: Option<&ReferenceOr<Schema>>,
     hint: &str,
     at: &str,
+    names: &mut Namespace,
 ) -> Result<Vec<MultipartPart>> {
     let Some(schema) = schema else {
         return Ok(Vec::new());
@@ -108,7 +114,7 @@ fn multipart_parts(
     Ok(s.fields
         .iter()
         .map(|f| MultipartPart {
-            name: f.name.clone(),
+            name: names.claim(&f.name),
             wire: f.wire.clone(),
             file: matches!(f.ty, TypeRef::Bytes)
                 || matches!(&f.ty, TypeRef::Vec(inner) if **inner == TypeRef::Bytes),

@@ -91,6 +91,7 @@ impl OperationContext<'_, '_> {
                 body,
                 &self.hint,
                 &format!("{}/requestBody", spec.at),
+                &mut names,
             )?,
             None => None,
         };

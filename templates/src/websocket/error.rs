@@ -6,7 +6,7 @@ use crate::Error;
 
 pub(crate) type BoxError = ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>;
 
-/// Why an [`EventStream`] item failed. Only [`StreamError::Decode`] lets the stream go on; after
+/// Why an [`EventStream`](super::EventStream) item failed. Only [`StreamError::Decode`] lets the stream go on; after
 /// any other error the stream ends.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

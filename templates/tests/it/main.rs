@@ -11,6 +11,7 @@
 mod http_support;
 
 mod bytes_base64;
+mod client_hooks;
 mod client_load;
 mod client_pagination;
 mod client_requests;

@@ -66,6 +66,11 @@ pub(super) const BUILDER_METHODS: &[&str] = &[
     "extra_header",
     "request_timeout",
     "max_retries",
+    "deadline",
+    // waiter builders
+    "poll_interval",
+    "max_poll_interval",
+    "poll",
     "body",
     "into_stream",
     "client",
@@ -84,6 +89,9 @@ pub(super) const CLIENT_METHODS: &[&str] = &[
     "fmt",
     "new",
     "base_url",
+    "last_rate_limit",
+    "deref",
+    "from",
 ];
 
 pub(super) struct Draft {

@@ -14,4 +14,5 @@ mod loopback_ids;
 mod loopback_pagination;
 mod loopback_transport;
 mod loopback_waiters;
+mod mock_transport;
 mod prism_contract;
