@@ -4,17 +4,26 @@
 //! An async client for the Miteos API (API version 1.0.0).
 //!
 //! Multi-agent orchestration: submit a natural-language task, an orchestrator splits it into subtasks run by agents; watch and steer them, then deploy what they built.
-//!
-//! ## Quick start
-//!
-//! ```no_run
-//! # async fn run() -> Result<(), miteos::Error> {
-//! let client = miteos::Client::from_env()?;
-//! let response = client.billing().get().send_with_response().await?;
-//! println!("{} (rate limit: {:?})", response.status(), response.rate_limit());
-//! # Ok(())
-//! # }
-//! ```
+#![cfg_attr(feature = "billing", doc = "")]
+#![cfg_attr(feature = "billing", doc = " ## Quick start")]
+#![cfg_attr(feature = "billing", doc = "")]
+#![cfg_attr(feature = "billing", doc = " ```no_run")]
+#![cfg_attr(
+    feature = "billing",
+    doc = " # async fn run() -> Result<(), miteos::Error> {"
+)]
+#![cfg_attr(feature = "billing", doc = " let client = miteos::Client::from_env()?;")]
+#![cfg_attr(
+    feature = "billing",
+    doc = " let response = client.billing().get().send_with_response().await?;"
+)]
+#![cfg_attr(
+    feature = "billing",
+    doc = " println!(\"{} (rate limit: {:?})\", response.status(), response.rate_limit());"
+)]
+#![cfg_attr(feature = "billing", doc = " # Ok(())")]
+#![cfg_attr(feature = "billing", doc = " # }")]
+#![cfg_attr(feature = "billing", doc = " ```")]
 //!
 //! `Client::from_env` reads the API key from `MITEOS_API_KEY` and, when set, the base URL from `MITEOS_BASE_URL`; `Client::builder()` sets both (and timeouts, retries, headers) in code.
 //!
@@ -23,6 +32,24 @@
 //! Every call returns `Result<_, miteos::Error>`. An API error carries the status, the server's `detail`, the rate-limit figures, the request id and the headers: `err.status()`, `err.detail()`, `err.rate_limit()`, `err.request_id()`, and `err.body_as::<T>()` for the error type the spec documents. `send_with_response()` gives the status, headers and `RateLimit` of a success.
 //!
 //! Retries (2 by default; `ClientBuilder::max_retries`, or `max_retries` on one call) wait with exponential backoff from 0.5 s up to 8 s, with jitter, or as long as the server's `Retry-After` / `retry-after-ms` asks (a longer wait than the client accepts returns the error instead). A request is never sent twice when its first attempt may have had an effect: connection failures before sending and 429 answers are retried for every method; timeouts, broken connections, 408, 409 and 5xx only for idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS) and for operations that declare an idempotency header, which then carries the same key on every attempt.
+//!
+//! ## Cargo features
+//!
+//! Every feature is on by default. Each compiles one resource with the models its operations reach (a model shared by several compiles when any of them is on); models no operation or webhook reaches are always compiled. To build only what you call: `default-features = false, features = ["…"]`.
+//!
+//! - `agents`: `client.agents()`, 5 operations
+//! - `billing`: `client.billing()`, 1 operation
+//! - `commerce`: `client.commerce()`, 2 operations
+//! - `deployments`: `client.deployments()`, 3 operations
+//! - `events`: `client.events()`, 1 operation
+//! - `integrations`: `client.integrations()`, 1 operation
+//! - `memory`: `client.memory()`, 3 operations
+//! - `skills`: `client.skills()`, 2 operations
+//! - `tasks`: `client.tasks()`, 6 operations
+//! - `trading`: `client.trading()`, 2 operations
+//! - `webhooks`: `client.webhooks()`, 4 operations
+//! - `workspaces`: `client.workspaces()`, 2 operations
+//! - `webhook-events`: the `webhooks` module and its payload models
 #![forbid(unsafe_code)]
 #![allow(
     clippy::large_enum_variant,
@@ -35,6 +62,7 @@
 pub mod resources;
 pub mod types;
 /// Webhook payloads and their signature verification.
+#[cfg(feature = "webhook-events")]
 pub mod webhooks;
 use sdkgen_runtime as runtime;
 pub use runtime::{
