@@ -4,7 +4,9 @@
 //!   `--check` writes nothing and fails with a diff when the committed crate has drifted.
 //! - `cargo xtask corpus` generates and type-checks a crate for every spec in `../shared/specs`;
 //!   `--directory` does the same for the APIs-guru directory (`scripts/install-corpus.sh`).
+//! - `cargo xtask bench compile` times clean checks of GitHub's generated crate, per feature set.
 
+mod bench;
 mod codegen;
 mod corpus;
 
@@ -26,6 +28,8 @@ enum Command {
     /// Generate and type-check a crate for every spec in ../shared/specs (or, with --directory, the
     /// APIs-guru directory); write a table.
     Corpus(corpus::Args),
+    /// Time clean `cargo check`s of GitHub's generated crate: all features, one, none.
+    Bench(bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -33,6 +37,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Codegen(args) => codegen::run(&args),
         Command::Corpus(args) => corpus::run(&args),
+        Command::Bench(args) => bench::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
