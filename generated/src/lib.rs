@@ -4,17 +4,26 @@
 //! An async client for the Miteos API (API version 1.0.0).
 //!
 //! Multi-agent orchestration: submit a natural-language task, an orchestrator splits it into subtasks run by agents; watch and steer them, then deploy what they built.
-//!
-//! ## Quick start
-//!
-//! ```no_run
-//! # async fn run() -> Result<(), miteos::Error> {
-//! let client = miteos::Client::from_env()?;
-//! let response = client.billing().get().send_with_response().await?;
-//! println!("{} (rate limit: {:?})", response.status(), response.rate_limit());
-//! # Ok(())
-//! # }
-//! ```
+#![cfg_attr(feature = "billing", doc = "")]
+#![cfg_attr(feature = "billing", doc = " ## Quick start")]
+#![cfg_attr(feature = "billing", doc = "")]
+#![cfg_attr(feature = "billing", doc = " ```no_run")]
+#![cfg_attr(
+    feature = "billing",
+    doc = " # async fn run() -> Result<(), miteos::Error> {"
+)]
+#![cfg_attr(feature = "billing", doc = " let client = miteos::Client::from_env()?;")]
+#![cfg_attr(
+    feature = "billing",
+    doc = " let response = client.billing().get().send_with_response().await?;"
+)]
+#![cfg_attr(
+    feature = "billing",
+    doc = " println!(\"{} (rate limit: {:?})\", response.status(), response.rate_limit());"
+)]
+#![cfg_attr(feature = "billing", doc = " # Ok(())")]
+#![cfg_attr(feature = "billing", doc = " # }")]
+#![cfg_attr(feature = "billing", doc = " ```")]
 //!
 //! `Client::from_env` reads the API key from `MITEOS_API_KEY` and, when set, the base URL from `MITEOS_BASE_URL`; `Client::builder()` sets both (and timeouts, retries, headers) in code.
 //!
@@ -24,30 +33,81 @@
 //!
 //! Retries (2 by default; `ClientBuilder::max_retries`, or `max_retries` on one call) wait with exponential backoff from 0.5 s up to 8 s, with jitter, or as long as the server's `Retry-After` / `retry-after-ms` asks (a longer wait than the client accepts returns the error instead). A request is never sent twice when its first attempt may have had an effect: connection failures before sending and 429 answers are retried for every method; timeouts, broken connections, 408, 409 and 5xx only for idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS) and for operations that declare an idempotency header, which then carries the same key on every attempt.
 //!
-//! ## Testing your code
+//! ## Cargo features
 //!
-//! With the `mock` feature, `mock::MockTransport` answers calls from canned responses and records what was sent, so code that uses this crate is tested without a network while the SDK's own request building, retries, decoding and errors run as they do in production. `MockResponse::json(&model)` answers with a model, `MockResponse::error(status, detail)` with an API error; several responses for one operation are given one per attempt (pages, or a failure then a success).
+//! Every feature is on by default. Each compiles one resource with the models its operations reach (a model shared by several compiles when any of them is on); models no operation or webhook reaches are always compiled. To build only what you call: `default-features = false, features = ["…"]`.
 //!
-//! ```
-//! # #[cfg(feature = "mock")] fn main() {
-//! use miteos::mock::{MockResponse, MockTransport};
-//! # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
-//! let mock = MockTransport::new();
-//! mock.on(miteos::http::Method::GET, "/billing", [
-//!     MockResponse::error(429, "slow down").header("retry-after", "1"),
-//! ]);
-//! let client = miteos::Client::builder().api_key("test").max_retries(0).transport(mock.clone()).build()?;
-//! let error = client.billing().get().send().await.unwrap_err();
-//! assert_eq!(error.status(), Some(429));
-//! assert_eq!(error.detail().as_deref(), Some("slow down"));
-//! assert_eq!(error.retry_after(), Some(std::time::Duration::from_secs(1)));
-//! let sent = &mock.requests()[0];
-//! assert_eq!((sent.method.as_str(), sent.operation), ("GET", "/billing"));
-//! # Ok::<(), miteos::Error>(())
-//! # }).unwrap();
-//! # }
-//! # #[cfg(not(feature = "mock"))] fn main() {}
-//! ```
+//! - `agents`: `client.agents()`, 5 operations
+//! - `billing`: `client.billing()`, 1 operation
+//! - `commerce`: `client.commerce()`, 2 operations
+//! - `deployments`: `client.deployments()`, 3 operations
+//! - `events`: `client.events()`, 1 operation
+//! - `integrations`: `client.integrations()`, 1 operation
+//! - `memory`: `client.memory()`, 3 operations
+//! - `skills`: `client.skills()`, 2 operations
+//! - `tasks`: `client.tasks()`, 6 operations
+//! - `trading`: `client.trading()`, 2 operations
+//! - `webhooks`: `client.webhooks()`, 4 operations
+//! - `workspaces`: `client.workspaces()`, 2 operations
+//! - `webhook-events`: the `webhooks` module and its payload models
+#![cfg_attr(feature = "billing", doc = "")]
+#![cfg_attr(feature = "billing", doc = " ## Testing your code")]
+#![cfg_attr(feature = "billing", doc = "")]
+#![cfg_attr(
+    feature = "billing",
+    doc = " With the `mock` feature, `mock::MockTransport` answers calls from canned responses and records what was sent, so code that uses this crate is tested without a network while the SDK's own request building, retries, decoding and errors run as they do in production. `MockResponse::json(&model)` answers with a model, `MockResponse::error(status, detail)` with an API error; several responses for one operation are given one per attempt (pages, or a failure then a success)."
+)]
+#![cfg_attr(feature = "billing", doc = "")]
+#![cfg_attr(feature = "billing", doc = " ```")]
+#![cfg_attr(feature = "billing", doc = " # #[cfg(feature = \"mock\")] fn main() {")]
+#![cfg_attr(
+    feature = "billing",
+    doc = " use miteos::mock::{MockResponse, MockTransport};"
+)]
+#![cfg_attr(
+    feature = "billing",
+    doc = " # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {"
+)]
+#![cfg_attr(feature = "billing", doc = " let mock = MockTransport::new();")]
+#![cfg_attr(
+    feature = "billing",
+    doc = " mock.on(miteos::http::Method::GET, \"/billing\", ["
+)]
+#![cfg_attr(
+    feature = "billing",
+    doc = "     MockResponse::error(429, \"slow down\").header(\"retry-after\", \"1\"),"
+)]
+#![cfg_attr(feature = "billing", doc = " ]);")]
+#![cfg_attr(
+    feature = "billing",
+    doc = " let client = miteos::Client::builder().api_key(\"test\").max_retries(0).transport(mock.clone()).build()?;"
+)]
+#![cfg_attr(
+    feature = "billing",
+    doc = " let error = client.billing().get().send().await.unwrap_err();"
+)]
+#![cfg_attr(feature = "billing", doc = " assert_eq!(error.status(), Some(429));")]
+#![cfg_attr(
+    feature = "billing",
+    doc = " assert_eq!(error.detail().as_deref(), Some(\"slow down\"));"
+)]
+#![cfg_attr(
+    feature = "billing",
+    doc = " assert_eq!(error.retry_after(), Some(std::time::Duration::from_secs(1)));"
+)]
+#![cfg_attr(feature = "billing", doc = " let sent = &mock.requests()[0];")]
+#![cfg_attr(
+    feature = "billing",
+    doc = " assert_eq!((sent.method.as_str(), sent.operation), (\"GET\", \"/billing\"));"
+)]
+#![cfg_attr(feature = "billing", doc = " # Ok::<(), miteos::Error>(())")]
+#![cfg_attr(feature = "billing", doc = " # }).unwrap();")]
+#![cfg_attr(feature = "billing", doc = " # }")]
+#![cfg_attr(
+    feature = "billing",
+    doc = " # #[cfg(not(feature = \"mock\"))] fn main() {}"
+)]
+#![cfg_attr(feature = "billing", doc = " ```")]
 #![forbid(unsafe_code)]
 #![allow(
     clippy::large_enum_variant,
@@ -60,6 +120,7 @@
 pub mod resources;
 pub mod types;
 /// Webhook payloads and their signature verification.
+#[cfg(feature = "webhook-events")]
 pub mod webhooks;
 use sdkgen_runtime as runtime;
 pub use runtime::{

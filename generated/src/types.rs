@@ -975,6 +975,7 @@ impl ::std::cmp::PartialEq<String> for WorkspaceId {
         self.0 == *other
     }
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `agent.action`: an agent calls a tool.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AgentActionData {
@@ -992,6 +993,7 @@ pub struct AgentActionData {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub progress: Option<i64>,
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `agent.action`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AgentActionEvent {
@@ -1005,6 +1007,7 @@ pub struct AgentActionEvent {
     pub agent_id: Option<AgentId>,
     pub data: AgentActionData,
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `agent.error`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AgentErrorData {
@@ -1016,6 +1019,7 @@ pub struct AgentErrorData {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tool: Option<String>,
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `agent.error`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AgentErrorEvent {
@@ -1029,6 +1033,7 @@ pub struct AgentErrorEvent {
     pub agent_id: Option<AgentId>,
     pub data: AgentErrorData,
 }
+#[cfg(any(feature = "agents", feature = "tasks"))]
 /// An agent working on a task.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AgentResponse {
@@ -1043,6 +1048,14 @@ pub struct AgentResponse {
     /// Percent done.
     pub progress: i64,
 }
+#[cfg(
+    any(
+        feature = "agents",
+        feature = "events",
+        feature = "tasks",
+        feature = "webhook-events"
+    )
+)]
 /// Status of an agent. New values may be added: clients must accept values not listed here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AgentStatus {
@@ -1067,6 +1080,14 @@ pub enum AgentStatus {
     /// A value this version of the SDK does not know; kept as sent.
     Unknown(String),
 }
+#[cfg(
+    any(
+        feature = "agents",
+        feature = "events",
+        feature = "tasks",
+        feature = "webhook-events"
+    )
+)]
 impl AgentStatus {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -1084,6 +1105,14 @@ impl AgentStatus {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "agents",
+        feature = "events",
+        feature = "tasks",
+        feature = "webhook-events"
+    )
+)]
 impl From<&str> for AgentStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -1100,11 +1129,27 @@ impl From<&str> for AgentStatus {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "agents",
+        feature = "events",
+        feature = "tasks",
+        feature = "webhook-events"
+    )
+)]
 impl ::std::fmt::Display for AgentStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "agents",
+        feature = "events",
+        feature = "tasks",
+        feature = "webhook-events"
+    )
+)]
 impl ::serde::Serialize for AgentStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1113,6 +1158,14 @@ impl ::serde::Serialize for AgentStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "agents",
+        feature = "events",
+        feature = "tasks",
+        feature = "webhook-events"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for AgentStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1120,6 +1173,7 @@ impl<'de> ::serde::Deserialize<'de> for AgentStatus {
         crate::runtime::wire::deserialize_str(deserializer)
     }
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `agent.thinking`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AgentThinkingData {
@@ -1131,6 +1185,7 @@ pub struct AgentThinkingData {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: Option<String>,
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `agent.thinking`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AgentThinkingEvent {
@@ -1144,6 +1199,14 @@ pub struct AgentThinkingEvent {
     pub agent_id: Option<AgentId>,
     pub data: AgentThinkingData,
 }
+#[cfg(
+    any(
+        feature = "agents",
+        feature = "events",
+        feature = "tasks",
+        feature = "webhook-events"
+    )
+)]
 /// Kind of agent. New values may be added: clients must accept values not listed here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AgentType {
@@ -1164,6 +1227,14 @@ pub enum AgentType {
     /// A value this version of the SDK does not know; kept as sent.
     Unknown(String),
 }
+#[cfg(
+    any(
+        feature = "agents",
+        feature = "events",
+        feature = "tasks",
+        feature = "webhook-events"
+    )
+)]
 impl AgentType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -1179,6 +1250,14 @@ impl AgentType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "agents",
+        feature = "events",
+        feature = "tasks",
+        feature = "webhook-events"
+    )
+)]
 impl From<&str> for AgentType {
     fn from(value: &str) -> Self {
         match value {
@@ -1193,11 +1272,27 @@ impl From<&str> for AgentType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "agents",
+        feature = "events",
+        feature = "tasks",
+        feature = "webhook-events"
+    )
+)]
 impl ::std::fmt::Display for AgentType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "agents",
+        feature = "events",
+        feature = "tasks",
+        feature = "webhook-events"
+    )
+)]
 impl ::serde::Serialize for AgentType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1206,6 +1301,14 @@ impl ::serde::Serialize for AgentType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "agents",
+        feature = "events",
+        feature = "tasks",
+        feature = "webhook-events"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for AgentType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1213,6 +1316,7 @@ impl<'de> ::serde::Deserialize<'de> for AgentType {
         crate::runtime::wire::deserialize_str(deserializer)
     }
 }
+#[cfg(feature = "agents")]
 /// Body of `POST /agents/{agent_id}/approve/{approval_id}`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApprovalRequest {
@@ -1225,6 +1329,7 @@ pub struct ApprovalRequest {
     )]
     pub reason: Option<Option<String>>,
 }
+#[cfg(feature = "agents")]
 impl ApprovalRequest {
     /// Creates a value with the required fields; optional ones start unset.
     pub fn new(approved: bool) -> Self {
@@ -1241,6 +1346,7 @@ impl ApprovalRequest {
         self
     }
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `approval.required`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApprovalRequiredData {
@@ -1251,6 +1357,7 @@ pub struct ApprovalRequiredData {
     pub action: String,
     pub risk: RiskLevel,
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `approval.required`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApprovalRequiredEvent {
@@ -1264,6 +1371,7 @@ pub struct ApprovalRequiredEvent {
     pub agent_id: Option<AgentId>,
     pub data: ApprovalRequiredData,
 }
+#[cfg(feature = "agents")]
 /// The decision recorded for a gated action.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApprovalResponse {
@@ -1274,6 +1382,7 @@ pub struct ApprovalResponse {
     pub reason: Option<String>,
     pub decided_at: crate::Timestamp,
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `billing.credit_low`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BillingCreditLowEvent {
@@ -1287,6 +1396,7 @@ pub struct BillingCreditLowEvent {
     pub agent_id: Option<AgentId>,
     pub data: CreditLowData,
 }
+#[cfg(any(feature = "billing", feature = "events", feature = "webhook-events"))]
 /// Billing plan; `enterprise` is the plan with custom limits. New values may be added: clients must accept values not listed here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BillingPlan {
@@ -1303,6 +1413,7 @@ pub enum BillingPlan {
     /// A value this version of the SDK does not know; kept as sent.
     Unknown(String),
 }
+#[cfg(any(feature = "billing", feature = "events", feature = "webhook-events"))]
 impl BillingPlan {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -1316,6 +1427,7 @@ impl BillingPlan {
         }
     }
 }
+#[cfg(any(feature = "billing", feature = "events", feature = "webhook-events"))]
 impl From<&str> for BillingPlan {
     fn from(value: &str) -> Self {
         match value {
@@ -1328,11 +1440,13 @@ impl From<&str> for BillingPlan {
         }
     }
 }
+#[cfg(any(feature = "billing", feature = "events", feature = "webhook-events"))]
 impl ::std::fmt::Display for BillingPlan {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "billing", feature = "events", feature = "webhook-events"))]
 impl ::serde::Serialize for BillingPlan {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1341,6 +1455,7 @@ impl ::serde::Serialize for BillingPlan {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "billing", feature = "events", feature = "webhook-events"))]
 impl<'de> ::serde::Deserialize<'de> for BillingPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1348,6 +1463,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingPlan {
         crate::runtime::wire::deserialize_str(deserializer)
     }
 }
+#[cfg(feature = "billing")]
 /// Plan and usage of the current billing period.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BillingResponse {
@@ -1360,6 +1476,7 @@ pub struct BillingResponse {
     pub agents_minutes: f64,
     pub credits_remaining: f64,
 }
+#[cfg(feature = "trading")]
 /// Body of `POST /trading/brokers`.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BrokerConnect {
@@ -1367,6 +1484,7 @@ pub struct BrokerConnect {
     /// Broker API credentials (e.g. `api_key`, `api_secret`); never returned.
     pub credentials: ::std::collections::BTreeMap<String, String>,
 }
+#[cfg(feature = "trading")]
 impl ::std::fmt::Debug for BrokerConnect {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("BrokerConnect")
@@ -1375,6 +1493,7 @@ impl ::std::fmt::Debug for BrokerConnect {
             .finish()
     }
 }
+#[cfg(feature = "trading")]
 impl BrokerConnect {
     /// Creates a value with the required fields; optional ones start unset.
     pub fn new(
@@ -1384,11 +1503,13 @@ impl BrokerConnect {
         Self { broker_name, credentials }
     }
 }
+#[cfg(feature = "trading")]
 /// Broker connections.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BrokerListResponse {
     pub data: Vec<BrokerResponse>,
 }
+#[cfg(feature = "trading")]
 /// Supported broker. New values may be added: clients must accept values not listed here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BrokerName {
@@ -1401,6 +1522,7 @@ pub enum BrokerName {
     /// A value this version of the SDK does not know; kept as sent.
     Unknown(String),
 }
+#[cfg(feature = "trading")]
 impl BrokerName {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -1412,6 +1534,7 @@ impl BrokerName {
         }
     }
 }
+#[cfg(feature = "trading")]
 impl From<&str> for BrokerName {
     fn from(value: &str) -> Self {
         match value {
@@ -1422,11 +1545,13 @@ impl From<&str> for BrokerName {
         }
     }
 }
+#[cfg(feature = "trading")]
 impl ::std::fmt::Display for BrokerName {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "trading")]
 impl ::serde::Serialize for BrokerName {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1435,6 +1560,7 @@ impl ::serde::Serialize for BrokerName {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "trading")]
 impl<'de> ::serde::Deserialize<'de> for BrokerName {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1442,6 +1568,7 @@ impl<'de> ::serde::Deserialize<'de> for BrokerName {
         crate::runtime::wire::deserialize_str(deserializer)
     }
 }
+#[cfg(feature = "trading")]
 /// A broker connection.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BrokerResponse {
@@ -1454,6 +1581,7 @@ pub struct BrokerResponse {
     pub mode: String,
     pub connected_at: crate::Timestamp,
 }
+#[cfg(feature = "commerce")]
 /// Body of `POST /commerce/cards`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CardCreate {
@@ -1461,6 +1589,7 @@ pub struct CardCreate {
     /// In currency units, not cents.
     pub spend_limit: f64,
 }
+#[cfg(feature = "commerce")]
 impl CardCreate {
     /// Creates a value with the required fields; optional ones start unset.
     pub fn new(name: impl Into<String>, spend_limit: f64) -> Self {
@@ -1470,11 +1599,13 @@ impl CardCreate {
         }
     }
 }
+#[cfg(feature = "commerce")]
 /// Virtual cards.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CardListResponse {
     pub data: Vec<CardResponse>,
 }
+#[cfg(feature = "commerce")]
 /// A virtual card. The full number, CVV and expiry are shown once, when the card is issued.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CardResponse {
@@ -1502,6 +1633,7 @@ pub struct CardResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub exp_year: Option<i64>,
 }
+#[cfg(feature = "commerce")]
 /// Status of a virtual card. New values may be added: clients must accept values not listed here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CardStatus {
@@ -1514,6 +1646,7 @@ pub enum CardStatus {
     /// A value this version of the SDK does not know; kept as sent.
     Unknown(String),
 }
+#[cfg(feature = "commerce")]
 impl CardStatus {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -1525,6 +1658,7 @@ impl CardStatus {
         }
     }
 }
+#[cfg(feature = "commerce")]
 impl From<&str> for CardStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -1535,11 +1669,13 @@ impl From<&str> for CardStatus {
         }
     }
 }
+#[cfg(feature = "commerce")]
 impl ::std::fmt::Display for CardStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "commerce")]
 impl ::serde::Serialize for CardStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1548,6 +1684,7 @@ impl ::serde::Serialize for CardStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "commerce")]
 impl<'de> ::serde::Deserialize<'de> for CardStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1555,6 +1692,7 @@ impl<'de> ::serde::Deserialize<'de> for CardStatus {
         crate::runtime::wire::deserialize_str(deserializer)
     }
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `billing.credit_low`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreditLowData {
@@ -1565,6 +1703,7 @@ pub struct CreditLowData {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub plan: Option<BillingPlan>,
 }
+#[cfg(feature = "tasks")]
 /// A file produced by a task. `id` and `download_url` are always present; the other fields may be absent.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeliverableResponse {
@@ -1583,6 +1722,14 @@ pub struct DeliverableResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: Option<crate::Timestamp>,
 }
+#[cfg(
+    any(
+        feature = "deployments",
+        feature = "events",
+        feature = "tasks",
+        feature = "webhook-events"
+    )
+)]
 /// Where a deployment goes. The App Store is also a destination, but its value is not published yet. New values may be added: clients must accept values not listed here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DeployTarget {
@@ -1597,6 +1744,14 @@ pub enum DeployTarget {
     /// A value this version of the SDK does not know; kept as sent.
     Unknown(String),
 }
+#[cfg(
+    any(
+        feature = "deployments",
+        feature = "events",
+        feature = "tasks",
+        feature = "webhook-events"
+    )
+)]
 impl DeployTarget {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -1609,6 +1764,14 @@ impl DeployTarget {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "deployments",
+        feature = "events",
+        feature = "tasks",
+        feature = "webhook-events"
+    )
+)]
 impl From<&str> for DeployTarget {
     fn from(value: &str) -> Self {
         match value {
@@ -1620,11 +1783,27 @@ impl From<&str> for DeployTarget {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "deployments",
+        feature = "events",
+        feature = "tasks",
+        feature = "webhook-events"
+    )
+)]
 impl ::std::fmt::Display for DeployTarget {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "deployments",
+        feature = "events",
+        feature = "tasks",
+        feature = "webhook-events"
+    )
+)]
 impl ::serde::Serialize for DeployTarget {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1633,6 +1812,14 @@ impl ::serde::Serialize for DeployTarget {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "deployments",
+        feature = "events",
+        feature = "tasks",
+        feature = "webhook-events"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for DeployTarget {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1640,6 +1827,7 @@ impl<'de> ::serde::Deserialize<'de> for DeployTarget {
         crate::runtime::wire::deserialize_str(deserializer)
     }
 }
+#[cfg(feature = "deployments")]
 /// Body of `POST /deployments`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeploymentCreate {
@@ -1648,6 +1836,7 @@ pub struct DeploymentCreate {
     /// Deployment configuration to use.
     pub config_id: String,
 }
+#[cfg(feature = "deployments")]
 impl DeploymentCreate {
     /// Creates a value with the required fields; optional ones start unset.
     pub fn new(
@@ -1662,6 +1851,7 @@ impl DeploymentCreate {
         }
     }
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `deployment.started`, `deployment.live` and `deployment.failed`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeploymentEventData {
@@ -1678,6 +1868,7 @@ pub struct DeploymentEventData {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error: Option<String>,
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `deployment.failed`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeploymentFailedEvent {
@@ -1691,12 +1882,14 @@ pub struct DeploymentFailedEvent {
     pub agent_id: Option<AgentId>,
     pub data: DeploymentEventData,
 }
+#[cfg(feature = "deployments")]
 /// A page of deployments, newest first.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeploymentListResponse {
     pub deployments: Vec<DeploymentResponse>,
     pub total: i64,
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `deployment.live`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeploymentLiveEvent {
@@ -1710,6 +1903,7 @@ pub struct DeploymentLiveEvent {
     pub agent_id: Option<AgentId>,
     pub data: DeploymentEventData,
 }
+#[cfg(feature = "deployments")]
 /// A deployment.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeploymentResponse {
@@ -1726,6 +1920,7 @@ pub struct DeploymentResponse {
     #[serde(default)]
     pub completed_at: Option<crate::Timestamp>,
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `deployment.started`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeploymentStartedEvent {
@@ -1739,6 +1934,7 @@ pub struct DeploymentStartedEvent {
     pub agent_id: Option<AgentId>,
     pub data: DeploymentEventData,
 }
+#[cfg(any(feature = "deployments", feature = "events", feature = "webhook-events"))]
 /// Status of a deployment. New values may be added: clients must accept values not listed here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DeploymentStatus {
@@ -1755,6 +1951,7 @@ pub enum DeploymentStatus {
     /// A value this version of the SDK does not know; kept as sent.
     Unknown(String),
 }
+#[cfg(any(feature = "deployments", feature = "events", feature = "webhook-events"))]
 impl DeploymentStatus {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -1768,6 +1965,7 @@ impl DeploymentStatus {
         }
     }
 }
+#[cfg(any(feature = "deployments", feature = "events", feature = "webhook-events"))]
 impl From<&str> for DeploymentStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -1780,11 +1978,13 @@ impl From<&str> for DeploymentStatus {
         }
     }
 }
+#[cfg(any(feature = "deployments", feature = "events", feature = "webhook-events"))]
 impl ::std::fmt::Display for DeploymentStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "deployments", feature = "events", feature = "webhook-events"))]
 impl ::serde::Serialize for DeploymentStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1793,6 +1993,7 @@ impl ::serde::Serialize for DeploymentStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "deployments", feature = "events", feature = "webhook-events"))]
 impl<'de> ::serde::Deserialize<'de> for DeploymentStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1806,6 +2007,7 @@ pub struct ErrorResponse {
     /// Human-readable message.
     pub detail: String,
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Envelope of every event, on webhooks and on the WebSocket stream, discriminated by `type`. New event types may be added: clients must keep events of a type they do not know instead of failing.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
@@ -1842,6 +2044,7 @@ pub enum Event {
     /// A kind this version of the SDK does not know; kept as sent.
     Unknown(::serde_json::Value),
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 impl ::serde::Serialize for Event {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1867,6 +2070,7 @@ impl ::serde::Serialize for Event {
         }
     }
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 impl<'de> ::serde::Deserialize<'de> for Event {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1954,6 +2158,7 @@ impl<'de> ::serde::Deserialize<'de> for Event {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 /// Type of an event (webhooks and the WebSocket stream). New values may be added: clients must accept values not listed here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EventType {
@@ -1990,6 +2195,7 @@ pub enum EventType {
     /// A value this version of the SDK does not know; kept as sent.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl EventType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -2013,6 +2219,7 @@ impl EventType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for EventType {
     fn from(value: &str) -> Self {
         match value {
@@ -2035,11 +2242,13 @@ impl From<&str> for EventType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl ::std::fmt::Display for EventType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "webhooks")]
 impl ::serde::Serialize for EventType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2048,6 +2257,7 @@ impl ::serde::Serialize for EventType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "webhooks")]
 impl<'de> ::serde::Deserialize<'de> for EventType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2055,12 +2265,14 @@ impl<'de> ::serde::Deserialize<'de> for EventType {
         crate::runtime::wire::deserialize_str(deserializer)
     }
 }
+#[cfg(feature = "agents")]
 /// Body of `POST /agents/{agent_id}/guide`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GuideRequest {
     /// Text injected into the agent's context.
     pub instructions: String,
 }
+#[cfg(feature = "agents")]
 impl GuideRequest {
     /// Creates a value with the required fields; optional ones start unset.
     pub fn new(instructions: impl Into<String>) -> Self {
@@ -2074,6 +2286,7 @@ pub struct HttpValidationError {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub detail: Option<Vec<ValidationError>>,
 }
+#[cfg(feature = "integrations")]
 /// A connected integration.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IntegrationResponse {
@@ -2085,6 +2298,7 @@ pub struct IntegrationResponse {
     /// Tools the integration gives agents.
     pub available_tools: Vec<String>,
 }
+#[cfg(feature = "integrations")]
 /// Service of an integration. New values may be added: clients must accept values not listed here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IntegrationService {
@@ -2105,6 +2319,7 @@ pub enum IntegrationService {
     /// A value this version of the SDK does not know; kept as sent.
     Unknown(String),
 }
+#[cfg(feature = "integrations")]
 impl IntegrationService {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -2120,6 +2335,7 @@ impl IntegrationService {
         }
     }
 }
+#[cfg(feature = "integrations")]
 impl From<&str> for IntegrationService {
     fn from(value: &str) -> Self {
         match value {
@@ -2134,11 +2350,13 @@ impl From<&str> for IntegrationService {
         }
     }
 }
+#[cfg(feature = "integrations")]
 impl ::std::fmt::Display for IntegrationService {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "integrations")]
 impl ::serde::Serialize for IntegrationService {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2147,6 +2365,7 @@ impl ::serde::Serialize for IntegrationService {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "integrations")]
 impl<'de> ::serde::Deserialize<'de> for IntegrationService {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2154,11 +2373,13 @@ impl<'de> ::serde::Deserialize<'de> for IntegrationService {
         crate::runtime::wire::deserialize_str(deserializer)
     }
 }
+#[cfg(feature = "memory")]
 /// All memories.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MemoryListResponse {
     pub memories: Vec<MemoryResponse>,
 }
+#[cfg(feature = "memory")]
 /// A memory.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MemoryResponse {
@@ -2172,17 +2393,20 @@ pub struct MemoryResponse {
     pub source: String,
     pub confidence: f64,
 }
+#[cfg(feature = "memory")]
 /// Body of `PUT /memory/{memory_id}`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MemoryUpdate {
     pub value: String,
 }
+#[cfg(feature = "memory")]
 impl MemoryUpdate {
     /// Creates a value with the required fields; optional ones start unset.
     pub fn new(value: impl Into<String>) -> Self {
         Self { value: value.into() }
     }
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Side of a trading order. New values may be added: clients must accept values not listed here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OrderSide {
@@ -2193,6 +2417,7 @@ pub enum OrderSide {
     /// A value this version of the SDK does not know; kept as sent.
     Unknown(String),
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 impl OrderSide {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -2203,6 +2428,7 @@ impl OrderSide {
         }
     }
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 impl From<&str> for OrderSide {
     fn from(value: &str) -> Self {
         match value {
@@ -2212,11 +2438,13 @@ impl From<&str> for OrderSide {
         }
     }
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 impl ::std::fmt::Display for OrderSide {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 impl ::serde::Serialize for OrderSide {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2225,6 +2453,7 @@ impl ::serde::Serialize for OrderSide {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 impl<'de> ::serde::Deserialize<'de> for OrderSide {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2232,6 +2461,7 @@ impl<'de> ::serde::Deserialize<'de> for OrderSide {
         crate::runtime::wire::deserialize_str(deserializer)
     }
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Risk of an action that waits for approval. New values may be added: clients must accept values not listed here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RiskLevel {
@@ -2246,6 +2476,7 @@ pub enum RiskLevel {
     /// A value this version of the SDK does not know; kept as sent.
     Unknown(String),
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 impl RiskLevel {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -2258,6 +2489,7 @@ impl RiskLevel {
         }
     }
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 impl From<&str> for RiskLevel {
     fn from(value: &str) -> Self {
         match value {
@@ -2269,11 +2501,13 @@ impl From<&str> for RiskLevel {
         }
     }
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 impl ::std::fmt::Display for RiskLevel {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 impl ::serde::Serialize for RiskLevel {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2282,6 +2516,7 @@ impl ::serde::Serialize for RiskLevel {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 impl<'de> ::serde::Deserialize<'de> for RiskLevel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2289,18 +2524,21 @@ impl<'de> ::serde::Deserialize<'de> for RiskLevel {
         crate::runtime::wire::deserialize_str(deserializer)
     }
 }
+#[cfg(feature = "skills")]
 /// Body of `POST /skills/compile`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SkillCompileRequest {
     /// Successful tasks to learn from.
     pub task_ids: Vec<TaskId>,
 }
+#[cfg(feature = "skills")]
 impl SkillCompileRequest {
     /// Creates a value with the required fields; optional ones start unset.
     pub fn new(task_ids: Vec<TaskId>) -> Self {
         Self { task_ids }
     }
 }
+#[cfg(feature = "skills")]
 /// A skill draft.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SkillCompileResponse {
@@ -2308,6 +2546,7 @@ pub struct SkillCompileResponse {
     pub suggested_name: String,
     pub suggested_description: String,
 }
+#[cfg(feature = "skills")]
 /// Body of `POST /skills`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SkillCreate {
@@ -2318,6 +2557,7 @@ pub struct SkillCreate {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub published: Option<bool>,
 }
+#[cfg(feature = "skills")]
 impl SkillCreate {
     /// Creates a value with the required fields; optional ones start unset.
     pub fn new(
@@ -2338,6 +2578,7 @@ impl SkillCreate {
         self
     }
 }
+#[cfg(feature = "skills")]
 /// A saved skill: the fields it was saved with, and its `id`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SkillResponse {
@@ -2350,6 +2591,7 @@ pub struct SkillResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: Option<crate::Timestamp>,
 }
+#[cfg(feature = "skills")]
 /// One step of a skill.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SkillStep {
@@ -2361,6 +2603,7 @@ pub struct SkillStep {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub confidence: Option<f64>,
 }
+#[cfg(feature = "skills")]
 impl SkillStep {
     /// Creates a value with the required fields; optional ones start unset.
     pub fn new(
@@ -2381,6 +2624,7 @@ impl SkillStep {
         self
     }
 }
+#[cfg(feature = "tasks")]
 /// One unit of work of a task, run by one agent.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SubTaskResponse {
@@ -2396,6 +2640,7 @@ pub struct SubTaskResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub model_used: Option<String>,
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `task.complete`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TaskCompleteData {
@@ -2409,6 +2654,7 @@ pub struct TaskCompleteData {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deliverable_ids: Option<Vec<DeliverableId>>,
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `task.complete`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TaskCompleteEvent {
@@ -2422,6 +2668,7 @@ pub struct TaskCompleteEvent {
     pub agent_id: Option<AgentId>,
     pub data: TaskCompleteData,
 }
+#[cfg(feature = "tasks")]
 /// Options of a task; echoed back on the task.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TaskConfig {
@@ -2438,6 +2685,7 @@ pub struct TaskConfig {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deploy_target: Option<DeployTarget>,
 }
+#[cfg(feature = "tasks")]
 impl TaskConfig {
     /// Sets `max_agents`.
     pub fn max_agents(mut self, value: i64) -> Self {
@@ -2460,6 +2708,7 @@ impl TaskConfig {
         self
     }
 }
+#[cfg(feature = "tasks")]
 /// Body of `POST /tasks`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TaskCreate {
@@ -2479,6 +2728,7 @@ pub struct TaskCreate {
     )]
     pub config: Option<Option<TaskConfig>>,
 }
+#[cfg(feature = "tasks")]
 impl TaskCreate {
     /// Creates a value with the required fields; optional ones start unset.
     pub fn new(prompt: impl Into<String>) -> Self {
@@ -2509,6 +2759,7 @@ impl TaskCreate {
         self
     }
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `task.created`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TaskCreatedData {
@@ -2518,6 +2769,7 @@ pub struct TaskCreatedData {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: Option<WorkspaceId>,
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `task.created`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TaskCreatedEvent {
@@ -2531,6 +2783,7 @@ pub struct TaskCreatedEvent {
     pub agent_id: Option<AgentId>,
     pub data: TaskCreatedData,
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `task.failed`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TaskFailedData {
@@ -2539,6 +2792,7 @@ pub struct TaskFailedData {
     /// Why the task failed.
     pub error: String,
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `task.failed`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TaskFailedEvent {
@@ -2552,6 +2806,7 @@ pub struct TaskFailedEvent {
     pub agent_id: Option<AgentId>,
     pub data: TaskFailedData,
 }
+#[cfg(feature = "tasks")]
 /// A page of tasks.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TaskListResponse {
@@ -2559,6 +2814,7 @@ pub struct TaskListResponse {
     /// Number of tasks matching the filter, over all pages.
     pub total: i64,
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `task.planning`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TaskPlanningEvent {
@@ -2572,6 +2828,7 @@ pub struct TaskPlanningEvent {
     pub agent_id: Option<AgentId>,
     pub data: TaskStatusData,
 }
+#[cfg(feature = "tasks")]
 /// A task. `id`, `prompt`, `status` and `created_at` are always present; the other fields may be absent.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TaskResponse {
@@ -2598,6 +2855,7 @@ pub struct TaskResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub agents: Option<Vec<AgentResponse>>,
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `task.running`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TaskRunningEvent {
@@ -2611,6 +2869,7 @@ pub struct TaskRunningEvent {
     pub agent_id: Option<AgentId>,
     pub data: TaskStatusData,
 }
+#[cfg(any(feature = "events", feature = "tasks", feature = "webhook-events"))]
 /// Status of a task or subtask. Both `complete` and `completed` mean the task finished. New values may be added: clients must accept values not listed here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TaskStatus {
@@ -2633,6 +2892,7 @@ pub enum TaskStatus {
     /// A value this version of the SDK does not know; kept as sent.
     Unknown(String),
 }
+#[cfg(any(feature = "events", feature = "tasks", feature = "webhook-events"))]
 impl TaskStatus {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -2649,6 +2909,7 @@ impl TaskStatus {
         }
     }
 }
+#[cfg(any(feature = "events", feature = "tasks", feature = "webhook-events"))]
 impl From<&str> for TaskStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -2664,11 +2925,13 @@ impl From<&str> for TaskStatus {
         }
     }
 }
+#[cfg(any(feature = "events", feature = "tasks", feature = "webhook-events"))]
 impl ::std::fmt::Display for TaskStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "events", feature = "tasks", feature = "webhook-events"))]
 impl ::serde::Serialize for TaskStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2677,6 +2940,7 @@ impl ::serde::Serialize for TaskStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "events", feature = "tasks", feature = "webhook-events"))]
 impl<'de> ::serde::Deserialize<'de> for TaskStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2684,6 +2948,7 @@ impl<'de> ::serde::Deserialize<'de> for TaskStatus {
         crate::runtime::wire::deserialize_str(deserializer)
     }
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `task.planning` and `task.running`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TaskStatusData {
@@ -2692,6 +2957,7 @@ pub struct TaskStatusData {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous_status: Option<TaskStatus>,
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `trading.kill_triggered`: the kill switch stopped an agent's trading.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TradingKillData {
@@ -2702,6 +2968,7 @@ pub struct TradingKillData {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub orders_cancelled: Option<i64>,
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `trading.kill_triggered`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TradingKillTriggeredEvent {
@@ -2715,6 +2982,7 @@ pub struct TradingKillTriggeredEvent {
     pub agent_id: Option<AgentId>,
     pub data: TradingKillData,
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `trading.order_placed`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TradingOrderData {
@@ -2732,6 +3000,7 @@ pub struct TradingOrderData {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mode: Option<String>,
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `trading.order_placed`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TradingOrderPlacedEvent {
@@ -2762,6 +3031,7 @@ pub enum ValidationErrorLocItem {
     #[allow(missing_docs)]
     String(String),
 }
+#[cfg(feature = "webhooks")]
 /// Body of `POST /webhooks`.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WebhookCreate {
@@ -2777,6 +3047,7 @@ pub struct WebhookCreate {
     )]
     pub secret: Option<Option<String>>,
 }
+#[cfg(feature = "webhooks")]
 impl ::std::fmt::Debug for WebhookCreate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("WebhookCreate")
@@ -2786,6 +3057,7 @@ impl ::std::fmt::Debug for WebhookCreate {
             .finish()
     }
 }
+#[cfg(feature = "webhooks")]
 impl WebhookCreate {
     /// Creates a value with the required fields; optional ones start unset.
     pub fn new(url: impl Into<String>, events: Vec<EventType>) -> Self {
@@ -2806,6 +3078,7 @@ impl WebhookCreate {
         self
     }
 }
+#[cfg(feature = "webhooks")]
 /// A webhook endpoint.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WebhookResponse {
@@ -2818,6 +3091,7 @@ pub struct WebhookResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: Option<String>,
 }
+#[cfg(feature = "workspaces")]
 /// Body of `POST /workspaces`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WorkspaceCreate {
@@ -2830,6 +3104,7 @@ pub struct WorkspaceCreate {
     )]
     pub description: Option<Option<String>>,
 }
+#[cfg(feature = "workspaces")]
 impl WorkspaceCreate {
     /// Creates a value with the required fields; optional ones start unset.
     pub fn new(name: impl Into<String>) -> Self {
@@ -2849,6 +3124,7 @@ impl WorkspaceCreate {
         self
     }
 }
+#[cfg(feature = "workspaces")]
 /// A workspace.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WorkspaceResponse {
@@ -2862,6 +3138,7 @@ pub struct WorkspaceResponse {
     pub file_count: i64,
     pub created_at: crate::Timestamp,
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 impl crate::runtime::websocket::StreamEvent for Event {
     fn event_id(&self) -> Option<&str> {
         match self {
@@ -2884,12 +3161,14 @@ impl crate::runtime::websocket::StreamEvent for Event {
         }
     }
 }
+#[cfg(any(feature = "deployments", feature = "events", feature = "webhook-events"))]
 impl DeploymentStatus {
     /// Whether this status is final (`live`, `failed`): `wait_until_done()` waits for one. A value this version of the SDK does not know is not.
     pub fn is_terminal(&self) -> bool {
         matches!(self, Self::Live | Self::Failed)
     }
 }
+#[cfg(any(feature = "events", feature = "tasks", feature = "webhook-events"))]
 impl TaskStatus {
     /// Whether this status is final (`complete`, `completed`, `failed`, `cancelled`): `wait_until_done()` waits for one. A value this version of the SDK does not know is not.
     pub fn is_terminal(&self) -> bool {

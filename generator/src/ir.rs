@@ -27,6 +27,30 @@ pub struct Api {
     pub stream_messages: Vec<StreamMessage>,
     /// What the generator could not represent faithfully.
     pub diagnostics: Vec<Diagnostic>,
+    /// The crate's cargo features and what each compiles.
+    pub features: CrateFeatures,
+}
+
+/// The cargo features of a generated crate (all on by default): one per resource, one for the
+/// webhook payloads, and which of them each model type needs.
+#[derive(Debug, Clone, Default)]
+pub struct CrateFeatures {
+    /// Resource name → the feature that compiles it.
+    pub resources: std::collections::BTreeMap<String, String>,
+    /// The feature that compiles `crate::webhooks`, when the API has webhooks.
+    pub webhooks: Option<String>,
+    /// Type name → the features (sorted) any of which compiles it. A type not listed is always
+    /// compiled: no operation or webhook reaches it, or such a type reaches it.
+    pub types: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+impl CrateFeatures {
+    /// Every feature, in order: resources (by resource name), then webhooks.
+    pub fn all(&self) -> Vec<&str> {
+        let mut all: Vec<&str> = self.resources.values().map(String::as_str).collect();
+        all.extend(self.webhooks.as_deref());
+        all
+    }
 }
 
 impl Api {

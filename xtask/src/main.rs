@@ -7,8 +7,10 @@
 //! - `cargo xtask corpus` generates and type-checks a crate for every spec in `../shared/specs`;
 //!   `--directory` does the same for the APIs-guru directory (`scripts/install-corpus.sh`).
 //! - `cargo xtask naming-report` lowers many specs and reports on their method names.
+//! - `cargo xtask bench compile` times clean checks of GitHub's generated crate, per feature set.
 
 mod api_diff;
+mod bench;
 mod codegen;
 mod corpus;
 mod naming_report;
@@ -35,6 +37,8 @@ enum Command {
     Corpus(corpus::Args),
     /// Lower many specs (../shared/specs, or the APIs-guru directory) and report on method names.
     NamingReport(naming_report::Args),
+    /// Time clean `cargo check`s of GitHub's generated crate: all features, one, none.
+    Bench(bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -53,6 +57,7 @@ fn main() -> ExitCode {
         Command::Codegen(args) => codegen::run(&args),
         Command::Corpus(args) => corpus::run(&args),
         Command::NamingReport(args) => naming_report::run(&args),
+        Command::Bench(args) => bench::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -521,10 +521,7 @@ fn body(group: &Group, at: &str, a: Option<&Body>, b: Option<&Body>, out: &mut C
     match (a, b) {
         (None, Some(b)) => {
             let (breaking, why) = if b.required {
-                (
-                    true,
-                    "breaking: `send()` fails with a missing-body error until `.body(…)` is set",
-                )
+                (true, "breaking: the method gains a `body` argument")
             } else {
                 (false, "compatible: a new builder setter")
             };
@@ -546,7 +543,7 @@ fn body(group: &Group, at: &str, a: Option<&Body>, b: Option<&Body>, out: &mut C
             "body_removed",
             true,
             format!(
-                "`{}` body (`{}`) removed; breaking: calls to `.body(…)` no longer compile",
+                "`{}` body (`{}`) removed; breaking: calls that pass it no longer compile",
                 a.content_type, a.ty
             ),
         ),
@@ -558,7 +555,7 @@ fn body(group: &Group, at: &str, a: Option<&Body>, b: Option<&Body>, out: &mut C
                     "body_type_changed",
                     true,
                     format!(
-                        "`{}` → `{}`; breaking: `.body(…)` takes a different type",
+                        "`{}` → `{}`; breaking: the body is of a different type",
                         x.ty, y.ty
                     ),
                 );
@@ -576,14 +573,19 @@ fn body(group: &Group, at: &str, a: Option<&Body>, b: Option<&Body>, out: &mut C
                 );
             }
             if x.required != y.required {
+                // A required body is an argument of the method, an optional one a `.body(…)` setter.
                 let (breaking, detail) = if y.required {
                     (
                         true,
-                        "optional → required; breaking: `send()` fails with a missing-body error \
-                         until `.body(…)` is set",
+                        "optional → required; breaking: the body moves from `.body(…)` to an \
+                         argument of the method",
                     )
                 } else {
-                    (false, "required → optional; compatible")
+                    (
+                        true,
+                        "required → optional; breaking: the body moves from the method's argument \
+                         to `.body(…)`",
+                    )
                 };
                 out.push(
                     group,

@@ -95,16 +95,32 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<GeneratedCrate> {
         in_types_module: false,
     };
 
-    let type_items = api.types.iter().map(|t| types::emit_type(t, &in_types));
+    let type_items: Vec<TokenStream> = api
+        .types
+        .iter()
+        .map(|t| {
+            let gate = type_gate(api, &TypeRef::Named(t.name.clone()));
+            gated(types::emit_type(t, &in_types), &gate)
+        })
+        .collect::<Result<_>>()?;
     let id_items = api.ids.iter().map(|id| types::emit_id(id, &in_types));
     let stream_impls = stream_event_impls(api, &in_types);
-    let terminal_impls = waiters::terminal_impls(&api.waiters);
+    // `is_terminal()` of each status enum a waiter reads, under the enum's gate.
+    let mut terminal_impls = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for w in api.waiters.iter().filter(|w| seen.insert(&w.status_enum)) {
+        let gate = type_gate(api, &TypeRef::Named(w.status_enum.clone()));
+        terminal_impls.push(gated(
+            waiters::terminal_impls(std::slice::from_ref(w)),
+            &gate,
+        )?);
+    }
     let types_file = quote! {
         //! Models: the request and response bodies of the API.
         #(#id_items)*
         #(#type_items)*
         #stream_impls
-        #terminal_impls
+        #(#terminal_impls)*
     };
     files.insert(
         "src/types.rs".to_owned(),
@@ -115,7 +131,7 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<GeneratedCrate> {
         "src/resources/mod.rs".to_owned(),
         format_file(
             &header,
-            resources::emit_mod(&api.resources),
+            resources::emit_mod(&api.resources, &api.features),
             "src/resources/mod.rs",
         )?,
     );
@@ -236,6 +252,37 @@ fn shape_has_sse(shape: &ResponseShape) -> bool {
     }
 }
 
+/// `#[cfg(feature = "a")]` or `#[cfg(any(feature = "a", feature = "b"))]`; nothing for an item
+/// every feature set compiles (`None`).
+pub(crate) fn cfg_any(features: &[String]) -> TokenStream {
+    match features {
+        [] => TokenStream::new(),
+        [one] => quote!(#[cfg(feature = #one)]),
+        many => quote!(#[cfg(any(#(feature = #many),*))]),
+    }
+}
+
+/// The gate of a named type (nothing for other types).
+fn type_gate(api: &Api, ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Named(name) => cfg_any(api.features.types.get(name).map_or(&[], Vec::as_slice)),
+        _ => TokenStream::new(),
+    }
+}
+
+/// The items of `tokens`, each under `gate` (an attribute, or nothing).
+fn gated(tokens: TokenStream, gate: &TokenStream) -> Result<TokenStream> {
+    if gate.is_empty() {
+        return Ok(tokens);
+    }
+    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit {
+        what: "src/types.rs".to_owned(),
+        message: e.to_string(),
+    })?;
+    let items = file.items.iter();
+    Ok(quote!(#(#gate #items)*))
+}
+
 /// Formats tokens as a file with the header on top.
 fn format_file(header: &str, tokens: TokenStream, what: &str) -> Result<String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit {
@@ -259,6 +306,7 @@ fn stream_event_impls(api: &Api, paths: &types::TypePaths) -> TokenStream {
     };
     let impls = api.stream_messages.iter().map(|message| {
         let t = paths.ty(&message.ty);
+        let gate = type_gate(api, &message.ty);
         let body = match &message.event_id {
             EventId::None => quote!(None),
             EventId::Field(field) => read_id(field, quote!(self)),
@@ -281,6 +329,7 @@ fn stream_event_impls(api: &Api, paths: &types::TypePaths) -> TokenStream {
             }
         };
         quote! {
+            #gate
             impl crate::runtime::websocket::StreamEvent for #t {
                 fn event_id(&self) -> Option<&str> {
                     #body

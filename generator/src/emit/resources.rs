@@ -7,24 +7,34 @@ use crate::emit::docs::doc_paragraphs;
 use crate::emit::types::{TypePaths, ident};
 use crate::emit::{paging, send};
 use crate::ir::{
-    BodyEncoding, MultipartPart, Operation, Outcome, Param, ParamLocation, RequestBody, Resource,
-    ResponseShape, StatusMatch, Transport, TypeRef,
+    BodyEncoding, CrateFeatures, MultipartPart, Operation, Outcome, Param, ParamLocation,
+    RequestBody, Resource, ResponseShape, StatusMatch, Transport, TypeRef,
 };
 
 /// Emits `resources/mod.rs`: the module list and the accessors on `Client`.
-pub fn emit_mod(resources: &[Resource]) -> TokenStream {
+pub fn emit_mod(resources: &[Resource], features: &CrateFeatures) -> TokenStream {
+    let gate = |r: &Resource| {
+        crate::emit::cfg_any(
+            features
+                .resources
+                .get(&r.name)
+                .map_or(&[], std::slice::from_ref),
+        )
+    };
     let mods = resources.iter().map(|r| {
         let m = ident(&r.name);
+        let cfg = gate(r);
         let doc = format!(
             " Operations on {}.",
             crate::ident::unraw(&r.name)
                 .trim_end_matches('_')
                 .replace('_', " ")
         );
-        quote! { #[doc = #doc] pub mod #m; }
+        quote! { #[doc = #doc] #cfg pub mod #m; }
     });
     let accessors = resources.iter().map(|r| {
         let m = ident(&r.name);
+        let cfg = gate(r);
         let t = ident(&r.type_name);
         let doc = format!(
             " Operations on {}.",
@@ -34,6 +44,7 @@ pub fn emit_mod(resources: &[Resource]) -> TokenStream {
         );
         quote! {
             #[doc = #doc]
+            #cfg
             pub fn #m(&self) -> #m::#t<'_> {
                 #m::#t { client: self }
             }

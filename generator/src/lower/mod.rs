@@ -9,6 +9,7 @@ pub mod naming;
 mod operations;
 mod pagination;
 mod params;
+mod reach;
 pub(crate) mod recursion;
 mod responses;
 pub mod types;
@@ -76,9 +77,11 @@ pub fn lower(spec: &LoadedSpec, config: &SdkConfig, options: &LowerOptions) -> R
         source: options.source.clone(),
         crate_name,
     };
+    let webhook_payload = usage::webhook_payload(&types, &webhooks);
     Ok(Api {
         meta,
-        webhook_payload: usage::webhook_payload(&types, &webhooks),
+        features: reach::crate_features(&types, &resources, &webhooks, &webhook_payload),
+        webhook_payload,
         stream_messages: usage::stream_messages(&types, &resources),
         types,
         ids,

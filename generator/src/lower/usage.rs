@@ -83,7 +83,7 @@ fn response_roots(resources: &[Resource], webhooks: &[WebhookEvent]) -> Vec<Type
 }
 
 /// Every named type reachable from `roots`.
-fn reachable(types: &[TypeDef], roots: Vec<TypeRef>) -> BTreeSet<String> {
+pub(super) fn reachable(types: &[TypeDef], roots: Vec<TypeRef>) -> BTreeSet<String> {
     let by_name: BTreeMap<&str, &TypeDef> = types.iter().map(|t| (t.name.as_str(), t)).collect();
     let mut seen = BTreeSet::new();
     let mut stack: Vec<TypeRef> = roots;

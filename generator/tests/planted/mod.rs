@@ -205,11 +205,11 @@ pub fn cases() -> Vec<Case> {
             changes: &[(
                 "body_presence_changed",
                 "client.tasks().create().body()",
-                false,
+                true,
             )],
             caller: r#"
                 let body = miteos::types::TaskCreate::new("Build a landing page");
-                let _ = client.tasks().create().body(body).send().await?;
+                let _ = client.tasks().create(body).send().await?;
                 Ok(())
             "#,
             fails_at_run_time: None,
@@ -309,7 +309,7 @@ pub fn cases() -> Vec<Case> {
             changes: &[("field_added", "types::TaskCreate.priority", true)],
             caller: r#"
                 let body = miteos::types::TaskCreate::new("Build a landing page");
-                let _ = client.tasks().create().body(body).send().await?;
+                let _ = client.tasks().create(body).send().await?;
                 Ok(())
             "#,
             fails_at_run_time: None,
@@ -328,7 +328,7 @@ pub fn cases() -> Vec<Case> {
                     agent_id: "agt_1".into(),
                     approved: true,
                     reason: None,
-                    decided_at: "2026-01-01T00:00:00Z".into(),
+                    decided_at: "2026-01-01T00:00:00Z".parse().expect("a timestamp"),
                 };
                 let _ = (client, decision);
                 Ok(())
@@ -544,7 +544,7 @@ pub fn cases() -> Vec<Case> {
             )],
             caller: r#"
                 let task = client.tasks().get("task_1").send().await?;
-                let _: String = task.created_at;
+                let _: miteos::Timestamp = task.created_at;
                 Ok(())
             "#,
             fails_at_run_time: None,
@@ -558,7 +558,7 @@ pub fn cases() -> Vec<Case> {
             changes: &[("field_removed", "types::TaskResponse.workspace_id", true)],
             caller: r#"
                 let task = client.tasks().get("task_1").send().await?;
-                let _: Option<String> = task.workspace_id;
+                let _: Option<miteos::types::WorkspaceId> = task.workspace_id;
                 Ok(())
             "#,
             fails_at_run_time: None,
@@ -578,7 +578,7 @@ pub fn cases() -> Vec<Case> {
                     workspace_id: None,
                     config: None,
                 };
-                let _ = client.tasks().create().body(body).send().await?;
+                let _ = client.tasks().create(body).send().await?;
                 Ok(())
             "#,
             fails_at_run_time: None,
@@ -623,7 +623,7 @@ pub fn cases() -> Vec<Case> {
             )],
             caller: r#"
                 let body = miteos::types::TaskCreate::new("Build a landing page");
-                let task: miteos::types::TaskResponse = client.tasks().create().body(body).send().await?;
+                let task: miteos::types::TaskResponse = client.tasks().create(body).send().await?;
                 let _ = task.id;
                 Ok(())
             "#,

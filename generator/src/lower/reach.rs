@@ -1,0 +1,227 @@
+//! Which cargo features compile which parts of a generated crate: one feature per resource, one
+//! for the webhook payloads, and for every model type the features whose operations (or webhook
+//! payloads) reach it, transitively through fields, variants, parameters, bodies and responses.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::ident::Namespace;
+use crate::ir::{
+    BodyEncoding, CrateFeatures, Operation, Pagination, Resource, ResponseShape, Transport,
+    TypeDef, TypeRef, WebhookEvent, WebhookPayload,
+};
+
+/// The crate's features: a feature per resource (named after it), `webhook-events` for the webhook
+/// payloads (when the API has webhooks), and for each type the features that need it. Types that
+/// no operation and no webhook reaches are left out, and so are always compiled, together with
+/// everything they reach.
+pub fn crate_features(
+    types: &[TypeDef],
+    resources: &[Resource],
+    webhooks: &[WebhookEvent],
+    payload: &WebhookPayload,
+) -> CrateFeatures {
+    // `default` is cargo's own feature name.
+    let mut names = Namespace::with_reserved(["default"]);
+    let mut groups: Vec<(String, Vec<TypeRef>)> = Vec::new();
+    let mut by_resource = BTreeMap::new();
+    for resource in resources {
+        let feature = names.claim(crate::ident::unraw(&resource.name));
+        by_resource.insert(resource.name.clone(), feature.clone());
+        let roots = resource
+            .operations
+            .iter()
+            .flat_map(operation_roots)
+            .collect();
+        groups.push((feature, roots));
+    }
+    let webhook_feature = (!webhooks.is_empty()).then(|| {
+        // Resource features are Rust identifiers, so a name with a hyphen is never taken.
+        let feature = "webhook-events".to_owned();
+        // The events' payloads and the type `crate::webhooks` decodes them as (a spec union
+        // covering them all, say).
+        let mut roots: Vec<TypeRef> = webhooks.iter().filter_map(|w| w.payload.clone()).collect();
+        match payload {
+            WebhookPayload::Json => {}
+            WebhookPayload::Type(ty) => roots.push(ty.clone()),
+            WebhookPayload::Untagged(variants) => {
+                roots.extend(variants.iter().map(|(_, ty)| ty.clone()))
+            }
+        }
+        groups.push((feature.clone(), roots));
+        feature
+    });
+
+    let mut needed_by: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (feature, roots) in groups {
+        for name in super::usage::reachable(types, roots) {
+            needed_by.entry(name).or_default().insert(feature.clone());
+        }
+    }
+    // What no feature reaches is always compiled, and so must be everything it reaches.
+    let unreached = types
+        .iter()
+        .filter(|t| !needed_by.contains_key(&t.name))
+        .map(|t| TypeRef::Named(t.name.clone()))
+        .collect();
+    for name in super::usage::reachable(types, unreached) {
+        needed_by.remove(&name);
+    }
+    CrateFeatures {
+        resources: by_resource,
+        webhooks: webhook_feature,
+        types: needed_by
+            .into_iter()
+            .map(|(name, features)| (name, features.into_iter().collect()))
+            .collect(),
+    }
+}
+
+/// Every type an operation's code names: parameters, body, response, stream messages, pages.
+fn operation_roots(op: &Operation) -> Vec<TypeRef> {
+    fn shape_roots(shape: &ResponseShape, roots: &mut Vec<TypeRef>) {
+        match shape {
+            ResponseShape::Json(ty) | ResponseShape::EventStream(ty) => roots.push(ty.clone()),
+            ResponseShape::Outcomes(_, outcomes) => {
+                outcomes.iter().for_each(|o| shape_roots(&o.body, roots))
+            }
+            ResponseShape::Empty | ResponseShape::Text | ResponseShape::Stream => {}
+        }
+    }
+    let mut roots: Vec<TypeRef> = op
+        .path_params
+        .iter()
+        .chain(&op.params)
+        .map(|p| p.ty.clone())
+        .collect();
+    match op.body.as_ref().map(|b| &b.encoding) {
+        Some(BodyEncoding::Json(ty, _) | BodyEncoding::Form(ty)) => roots.push(ty.clone()),
+        Some(BodyEncoding::Multipart(parts)) => roots.extend(parts.iter().map(|p| p.ty.clone())),
+        Some(BodyEncoding::Bytes(_) | BodyEncoding::Text(_)) | None => {}
+    }
+    shape_roots(&op.response, &mut roots);
+    if let Transport::WebSocket(ty) = &op.transport {
+        roots.push(ty.clone());
+    }
+    if let Some(Pagination::Offset { page, .. } | Pagination::Cursor { page, .. }) = &op.pagination
+    {
+        roots.push(page.item.clone());
+    }
+    roots
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::SdkConfig;
+    use crate::ir::Api;
+    use crate::lower::{LowerOptions, lower};
+
+    fn api(spec: serde_json::Value) -> Api {
+        let spec = crate::load::load_str(&spec.to_string(), "test.json").expect("spec loads");
+        lower(&spec, &SdkConfig::default(), &LowerOptions::default()).expect("spec lowers")
+    }
+
+    fn op(tag: &str, id: &str, response: &str) -> serde_json::Value {
+        serde_json::json!({
+            "tags": [tag],
+            "operationId": id,
+            "responses": {"200": {"description": "ok", "content": {"application/json": {
+                "schema": {"$ref": format!("#/components/schemas/{response}")}
+            }}}}
+        })
+    }
+
+    fn features<'a>(api: &'a Api, ty: &str) -> Option<Vec<&'a str>> {
+        let list = api.features.types.get(ty)?;
+        Some(list.iter().map(String::as_str).collect())
+    }
+
+    #[test]
+    fn each_type_needs_the_features_that_reach_it() {
+        let mut list_pets = op("pets", "listPets", "Pet");
+        list_pets["parameters"] = serde_json::json!([{
+            "name": "color", "in": "query", "schema": {"$ref": "#/components/schemas/Color"}
+        }]);
+        let api = api(serde_json::json!({
+            "openapi": "3.1.0",
+            "info": {"title": "Shop", "version": "1"},
+            "paths": {
+                "/pets": {"get": list_pets},
+                "/stores": {"post": {
+                    "tags": ["stores"],
+                    "operationId": "createStore",
+                    "requestBody": {"content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/StoreCreate"}
+                    }}},
+                    "responses": {"200": {"description": "ok", "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/Store"}
+                    }}}}
+                }},
+                "/settings": {"get": op("default", "getSettings", "Settings")}
+            },
+            "webhooks": {"pet.born": {"post": {
+                "requestBody": {"content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/PetBorn"}
+                }}},
+                "responses": {"200": {"description": "ok"}}
+            }}},
+            "components": {"schemas": {
+                "Color": {"type": "string", "enum": ["red", "blue"]},
+                "Owner": {"type": "object", "properties": {"name": {"type": "string"}}},
+                "Pet": {"type": "object", "properties": {"owner": {"$ref": "#/components/schemas/Owner"}}},
+                "PetBorn": {"type": "object", "properties": {"pet": {"$ref": "#/components/schemas/Pet"}}},
+                "Store": {"type": "object", "properties": {
+                    "pets": {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}},
+                    "tag": {"$ref": "#/components/schemas/Tag"}
+                }},
+                "StoreCreate": {"type": "object", "properties": {"name": {"type": "string"}}},
+                "Settings": {"type": "object", "properties": {"theme": {"type": "string"}}},
+                "Tag": {"type": "object", "properties": {"label": {"type": "string"}}},
+                "Orphan": {"type": "object", "properties": {"tag": {"$ref": "#/components/schemas/Tag"}}}
+            }}
+        }));
+        let resources: Vec<(&str, &str)> = api
+            .features
+            .resources
+            .iter()
+            .map(|(r, f)| (r.as_str(), f.as_str()))
+            .collect();
+        // `default` is cargo's: that resource's feature gets another name.
+        assert_eq!(
+            resources,
+            [
+                ("default", "default_2"),
+                ("pets", "pets"),
+                ("stores", "stores")
+            ]
+        );
+        assert_eq!(api.features.webhooks.as_deref(), Some("webhook-events"));
+        assert_eq!(
+            api.features.all(),
+            ["default_2", "pets", "stores", "webhook-events"]
+        );
+        // Through fields, array items, parameters, request bodies and webhook payloads.
+        let all_three = Some(vec!["pets", "stores", "webhook-events"]);
+        assert_eq!(features(&api, "Pet"), all_three);
+        assert_eq!(features(&api, "Owner"), all_three);
+        assert_eq!(features(&api, "Color"), Some(vec!["pets"]));
+        assert_eq!(features(&api, "StoreCreate"), Some(vec!["stores"]));
+        assert_eq!(features(&api, "Store"), Some(vec!["stores"]));
+        assert_eq!(features(&api, "PetBorn"), Some(vec!["webhook-events"]));
+        assert_eq!(features(&api, "Settings"), Some(vec!["default_2"]));
+        // Reached by nothing: always compiled, and so is what it reaches, though `stores` reaches it.
+        assert_eq!(features(&api, "Orphan"), None);
+        assert_eq!(features(&api, "Tag"), None);
+    }
+
+    #[test]
+    fn a_spec_without_webhooks_has_no_webhook_feature() {
+        let api = api(serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "Shop", "version": "1"},
+            "paths": {"/pets": {"get": op("pets", "listPets", "Pet")}},
+            "components": {"schemas": {"Pet": {"type": "object"}}}
+        }));
+        assert_eq!(api.features.webhooks, None);
+        assert_eq!(api.features.all(), ["pets"]);
+    }
+}
