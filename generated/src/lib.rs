@@ -158,7 +158,7 @@ impl Client {
         ClientBuilder::with_defaults(&DEFAULTS).from_env()?.build()
     }
 }
-impl From<runtime::Client> for Client {
+impl ::std::convert::From<runtime::Client> for Client {
     fn from(client: runtime::Client) -> Self {
         Client(client)
     }

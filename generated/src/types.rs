@@ -1113,7 +1113,7 @@ impl AgentStatus {
         feature = "webhook-events"
     )
 )]
-impl From<&str> for AgentStatus {
+impl ::std::convert::From<&str> for AgentStatus {
     fn from(value: &str) -> Self {
         match value {
             "idle" => Self::Idle,
@@ -1258,7 +1258,7 @@ impl AgentType {
         feature = "webhook-events"
     )
 )]
-impl From<&str> for AgentType {
+impl ::std::convert::From<&str> for AgentType {
     fn from(value: &str) -> Self {
         match value {
             "researcher" => Self::Researcher,
@@ -1428,7 +1428,7 @@ impl BillingPlan {
     }
 }
 #[cfg(any(feature = "billing", feature = "events", feature = "webhook-events"))]
-impl From<&str> for BillingPlan {
+impl ::std::convert::From<&str> for BillingPlan {
     fn from(value: &str) -> Self {
         match value {
             "free" => Self::Free,
@@ -1535,7 +1535,7 @@ impl BrokerName {
     }
 }
 #[cfg(feature = "trading")]
-impl From<&str> for BrokerName {
+impl ::std::convert::From<&str> for BrokerName {
     fn from(value: &str) -> Self {
         match value {
             "ibkr" => Self::Ibkr,
@@ -1659,7 +1659,7 @@ impl CardStatus {
     }
 }
 #[cfg(feature = "commerce")]
-impl From<&str> for CardStatus {
+impl ::std::convert::From<&str> for CardStatus {
     fn from(value: &str) -> Self {
         match value {
             "active" => Self::Active,
@@ -1772,7 +1772,7 @@ impl DeployTarget {
         feature = "webhook-events"
     )
 )]
-impl From<&str> for DeployTarget {
+impl ::std::convert::From<&str> for DeployTarget {
     fn from(value: &str) -> Self {
         match value {
             "vercel" => Self::Vercel,
@@ -1966,7 +1966,7 @@ impl DeploymentStatus {
     }
 }
 #[cfg(any(feature = "deployments", feature = "events", feature = "webhook-events"))]
-impl From<&str> for DeploymentStatus {
+impl ::std::convert::From<&str> for DeploymentStatus {
     fn from(value: &str) -> Self {
         match value {
             "pending" => Self::Pending,
@@ -2220,7 +2220,7 @@ impl EventType {
     }
 }
 #[cfg(feature = "webhooks")]
-impl From<&str> for EventType {
+impl ::std::convert::From<&str> for EventType {
     fn from(value: &str) -> Self {
         match value {
             "task.created" => Self::TaskCreated,
@@ -2336,7 +2336,7 @@ impl IntegrationService {
     }
 }
 #[cfg(feature = "integrations")]
-impl From<&str> for IntegrationService {
+impl ::std::convert::From<&str> for IntegrationService {
     fn from(value: &str) -> Self {
         match value {
             "gmail" => Self::Gmail,
@@ -2429,7 +2429,7 @@ impl OrderSide {
     }
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
-impl From<&str> for OrderSide {
+impl ::std::convert::From<&str> for OrderSide {
     fn from(value: &str) -> Self {
         match value {
             "buy" => Self::Buy,
@@ -2490,7 +2490,7 @@ impl RiskLevel {
     }
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
-impl From<&str> for RiskLevel {
+impl ::std::convert::From<&str> for RiskLevel {
     fn from(value: &str) -> Self {
         match value {
             "low" => Self::Low,
@@ -2910,7 +2910,7 @@ impl TaskStatus {
     }
 }
 #[cfg(any(feature = "events", feature = "tasks", feature = "webhook-events"))]
-impl From<&str> for TaskStatus {
+impl ::std::convert::From<&str> for TaskStatus {
     fn from(value: &str) -> Self {
         match value {
             "pending" => Self::Pending,

@@ -697,7 +697,7 @@ pub fn lib_rs(api: &Api, features: &Features, runtime: &Runtime) -> TokenStream 
             }
         }
 
-        impl From<runtime::Client> for Client {
+        impl ::std::convert::From<runtime::Client> for Client {
             fn from(client: runtime::Client) -> Self {
                 Client(client)
             }

@@ -518,7 +518,7 @@ fn integer_enum(
                 match self { #(Self::#names => #values,)* Self::#unknown(v) => v }
             }
         }
-        impl From<i64> for #name {
+        impl ::std::convert::From<i64> for #name {
             fn from(value: i64) -> Self {
                 match value { #(#values => Self::#names,)* other => Self::#unknown(other) }
             }
@@ -562,7 +562,7 @@ fn string_enum(
                 match self { #(Self::#names => #wires,)* Self::#unknown(v) => v }
             }
         }
-        impl From<&str> for #name {
+        impl ::std::convert::From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value { #(#wires => Self::#names,)* other => Self::#unknown(other.to_owned()) }
             }
