@@ -111,7 +111,7 @@ fn cursor_stream(
             let id = ident(id);
             quote! {{
                 let items = #items;
-                let next = if page.#next { items.last().map(|item| String::from(item.#id.clone())) } else { None };
+                let next = if page.#next { items.last().map(|item| ::std::string::ToString::to_string(&item.#id)) } else { None };
                 (items, next)
             }}
         }
