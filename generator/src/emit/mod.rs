@@ -164,6 +164,14 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<GeneratedCrate> {
         }
     }
     let cargo_toml = crate_files::cargo_toml(api, &features, options, &files);
+    // A manifest cargo cannot read breaks the crate (and any workspace it is a member of) as surely
+    // as code that does not parse.
+    if let Err(e) = cargo_toml.parse::<toml::Table>() {
+        return Err(Error::Emit {
+            what: "Cargo.toml".to_owned(),
+            message: e.to_string(),
+        });
+    }
     files.insert("Cargo.toml".to_owned(), cargo_toml);
     files.insert("README.md".to_owned(), crate_files::readme(api));
     files.insert(

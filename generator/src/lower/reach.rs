@@ -10,6 +10,10 @@ use crate::ir::{
     TypeDef, TypeRef, WebhookEvent, WebhookPayload,
 };
 
+/// Feature names a resource never takes: cargo's `default`, and the features every generated crate
+/// declares beside its resources (`mock`, the runtime's test transport).
+pub const RESERVED_FEATURES: &[&str] = &["default", "mock"];
+
 /// The crate's features: a feature per resource (named after it), `webhook-events` for the webhook
 /// payloads (when the API has webhooks), and for each type the features that need it. Types that
 /// no operation and no webhook reaches are left out, and so are always compiled, together with
@@ -20,8 +24,7 @@ pub fn crate_features(
     webhooks: &[WebhookEvent],
     payload: &WebhookPayload,
 ) -> CrateFeatures {
-    // `default` is cargo's own feature name.
-    let mut names = Namespace::with_reserved(["default"]);
+    let mut names = Namespace::with_reserved(RESERVED_FEATURES.iter().copied());
     let mut groups: Vec<(String, Vec<TypeRef>)> = Vec::new();
     let mut by_resource = BTreeMap::new();
     for resource in resources {
@@ -156,7 +159,8 @@ mod tests {
                         "schema": {"$ref": "#/components/schemas/Store"}
                     }}}}
                 }},
-                "/settings": {"get": op("default", "getSettings", "Settings")}
+                "/settings": {"get": op("default", "getSettings", "Settings")},
+                "/mocks": {"get": op("mock", "listMocks", "Settings")}
             },
             "webhooks": {"pet.born": {"post": {
                 "requestBody": {"content": {"application/json": {
@@ -185,11 +189,13 @@ mod tests {
             .iter()
             .map(|(r, f)| (r.as_str(), f.as_str()))
             .collect();
-        // `default` is cargo's: that resource's feature gets another name.
+        // `default` is cargo's and `mock` the test transport's: those resources' features get
+        // other names.
         assert_eq!(
             resources,
             [
                 ("default", "default_2"),
+                ("mock", "mock_2"),
                 ("pets", "pets"),
                 ("stores", "stores")
             ]
@@ -197,7 +203,7 @@ mod tests {
         assert_eq!(api.features.webhooks.as_deref(), Some("webhook-events"));
         assert_eq!(
             api.features.all(),
-            ["default_2", "pets", "stores", "webhook-events"]
+            ["default_2", "mock_2", "pets", "stores", "webhook-events"]
         );
         // Through fields, array items, parameters, request bodies and webhook payloads.
         let all_three = Some(vec!["pets", "stores", "webhook-events"]);
@@ -207,7 +213,10 @@ mod tests {
         assert_eq!(features(&api, "StoreCreate"), Some(vec!["stores"]));
         assert_eq!(features(&api, "Store"), Some(vec!["stores"]));
         assert_eq!(features(&api, "PetBorn"), Some(vec!["webhook-events"]));
-        assert_eq!(features(&api, "Settings"), Some(vec!["default_2"]));
+        assert_eq!(
+            features(&api, "Settings"),
+            Some(vec!["default_2", "mock_2"])
+        );
         // Reached by nothing: always compiled, and so is what it reaches, though `stores` reaches it.
         assert_eq!(features(&api, "Orphan"), None);
         assert_eq!(features(&api, "Tag"), None);
