@@ -9,6 +9,9 @@ use http_body_util::{BodyExt, Full, StreamBody};
 use hyper::body::Frame;
 use serde_json::Value;
 
+/// How long a breaking body waits after its last piece, so that the piece reaches the client first.
+const FLUSH_PAUSE: Duration = Duration::from_millis(10);
+
 /// The body type the server sends: whole, or streamed in pieces that may end in a broken connection.
 pub(crate) type Body = BoxBody<Bytes, std::io::Error>;
 
@@ -111,6 +114,8 @@ impl Canned {
     /// after the body, as a crashed upstream would.
     pub fn truncated(mut self, missing: usize) -> Canned {
         self.missing_bytes = missing;
+        // A body of known length must match the header (hyper asserts it): stream it.
+        self.chunk_size = self.chunk_size.or(Some(self.body.len().max(1)));
         self
     }
 
@@ -155,23 +160,28 @@ impl Canned {
             .step_by(size)
             .map(|start| self.body.slice(start..(start + size).min(self.body.len())))
             .collect();
-        let (pause, cut) = (self.pause, self.cut);
-        let stream =
-            futures_util::stream::unfold((pieces, cut), move |(mut pieces, cut)| async move {
+        // A cut or truncated body ends in an error, which makes hyper drop the connection mid-message.
+        let (pause, breaks) = (self.pause, self.cut || self.missing_bytes > 0);
+        let stream = futures_util::stream::unfold(
+            (pieces, breaks),
+            move |(mut pieces, breaks)| async move {
                 let Some(piece) = pieces.pop_front() else {
-                    // An error from the body makes hyper drop the connection mid-message.
-                    return cut.then(|| {
-                        (
-                            Err(std::io::Error::other("the server breaks off")),
-                            (pieces, false),
-                        )
-                    });
+                    if !breaks {
+                        return None;
+                    }
+                    // Long enough for hyper to flush what was sent before it drops the connection.
+                    tokio::time::sleep(FLUSH_PAUSE).await;
+                    return Some((
+                        Err(std::io::Error::other("the server breaks off")),
+                        (pieces, false),
+                    ));
                 };
                 if !pause.is_zero() {
                     tokio::time::sleep(pause).await;
                 }
-                Some((Ok(Frame::data(piece)), (pieces, cut)))
-            });
+                Some((Ok(Frame::data(piece)), (pieces, breaks)))
+            },
+        );
         StreamBody::new(stream).boxed()
     }
 }
