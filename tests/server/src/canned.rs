@@ -1,9 +1,12 @@
 //! [`Canned`]: a scripted answer of the test server, and how it becomes a hyper response.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
+use futures_util::StreamExt as _;
 use http_body_util::combinators::BoxBody;
 use http_body_util::{BodyExt, Full, StreamBody};
 use hyper::body::Frame;
@@ -34,6 +37,8 @@ pub struct Canned {
     pub missing_bytes: usize,
     /// Break the connection after the last piece of a chunked body, without the terminating chunk.
     pub cut: bool,
+    /// Send this block again and again after the body, without end.
+    pub repeat: Option<Bytes>,
 }
 
 impl Canned {
@@ -48,6 +53,7 @@ impl Canned {
             pause: Duration::ZERO,
             missing_bytes: 0,
             cut: false,
+            repeat: None,
         }
     }
 
@@ -127,6 +133,14 @@ impl Canned {
         self
     }
 
+    /// After the body, sends `block` again and again, without end, as a stream that never finishes would
+    /// (chunked encoding; the body goes in one piece unless [`Canned::chunked`] says more).
+    pub fn repeating(mut self, block: impl Into<Bytes>) -> Canned {
+        self.chunk_size = self.chunk_size.or(Some(self.body.len().max(1)));
+        self.repeat = Some(block.into());
+        self
+    }
+
     /// Whether a header `name` is among the canned ones (ASCII case-insensitive).
     pub(crate) fn has_header(&self, name: &str) -> bool {
         self.headers
@@ -134,8 +148,13 @@ impl Canned {
             .any(|(n, _)| n.eq_ignore_ascii_case(name))
     }
 
-    /// The response head and body; `extra` headers go first, unless the canned ones set them.
-    pub(crate) fn into_response(self, extra: &[(&str, String)]) -> http::Response<Body> {
+    /// The response head and body; `extra` headers go first, unless the canned ones set them. The body adds
+    /// the bytes it sends to `sent`.
+    pub(crate) fn into_response(
+        self,
+        extra: &[(&str, String)],
+        sent: Arc<AtomicUsize>,
+    ) -> http::Response<Body> {
         let mut response = http::Response::builder().status(self.status);
         for (name, value) in extra.iter().filter(|(name, _)| !self.has_header(name)) {
             response = response.header(*name, value.as_str());
@@ -148,40 +167,59 @@ impl Canned {
             response = response.header("content-length", declared.to_string());
         }
         response
-            .body(self.into_body())
+            .body(self.into_body(sent))
             .expect("a valid canned response")
     }
 
-    fn into_body(self) -> Body {
+    /// The body; every byte it hands to hyper is added to `sent`.
+    fn into_body(self, sent: Arc<AtomicUsize>) -> Body {
         let Some(size) = self.chunk_size else {
+            sent.fetch_add(self.body.len(), Ordering::SeqCst);
             return Full::new(self.body).map_err(|never| match never {}).boxed();
         };
-        let pieces: VecDeque<Bytes> = (0..self.body.len())
-            .step_by(size)
-            .map(|start| self.body.slice(start..(start + size).min(self.body.len())))
-            .collect();
-        // A cut or truncated body ends in an error, which makes hyper drop the connection mid-message.
-        let (pause, breaks) = (self.pause, self.cut || self.missing_bytes > 0);
-        let stream = futures_util::stream::unfold(
-            (pieces, breaks),
-            move |(mut pieces, breaks)| async move {
-                let Some(piece) = pieces.pop_front() else {
-                    if !breaks {
-                        return None;
-                    }
-                    // Long enough for hyper to flush what was sent before it drops the connection.
-                    tokio::time::sleep(FLUSH_PAUSE).await;
-                    return Some((
-                        Err(std::io::Error::other("the server breaks off")),
-                        (pieces, false),
-                    ));
-                };
-                if !pause.is_zero() {
-                    tokio::time::sleep(pause).await;
-                }
-                Some((Ok(Frame::data(piece)), (pieces, breaks)))
-            },
-        );
-        StreamBody::new(stream).boxed()
+        let pieces = Pieces {
+            queue: (0..self.body.len())
+                .step_by(size)
+                .map(|start| self.body.slice(start..(start + size).min(self.body.len())))
+                .collect(),
+            repeat: self.repeat,
+            pause: self.pause,
+            breaks: self.cut || self.missing_bytes > 0,
+        };
+        let stream = futures_util::stream::unfold(pieces, Pieces::next).map(move |frame| {
+            if let Some(data) = frame.as_ref().ok().and_then(Frame::data_ref) {
+                sent.fetch_add(data.len(), Ordering::SeqCst);
+            }
+            frame
+        });
+        BodyExt::boxed(StreamBody::new(stream))
+    }
+}
+
+/// What is left to send of a streamed body.
+struct Pieces {
+    queue: VecDeque<Bytes>,
+    /// Sent again and again once the queue is empty.
+    repeat: Option<Bytes>,
+    pause: Duration,
+    /// End in an error, which makes hyper drop the connection mid-message (a cut or truncated body).
+    breaks: bool,
+}
+
+impl Pieces {
+    async fn next(mut self) -> Option<(Result<Frame<Bytes>, std::io::Error>, Pieces)> {
+        let Some(piece) = self.queue.pop_front().or_else(|| self.repeat.clone()) else {
+            if !self.breaks {
+                return None;
+            }
+            // Long enough for hyper to flush what was sent before it drops the connection.
+            tokio::time::sleep(FLUSH_PAUSE).await;
+            self.breaks = false;
+            return Some((Err(std::io::Error::other("the server breaks off")), self));
+        };
+        if !self.pause.is_zero() {
+            tokio::time::sleep(self.pause).await;
+        }
+        Some((Ok(Frame::data(piece)), self))
     }
 }

@@ -33,6 +33,7 @@ struct State {
     fallback: Mutex<Option<Handler>>,
     rate_limit: Mutex<Option<u64>>,
     connections: AtomicUsize,
+    body_bytes_sent: Arc<AtomicUsize>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -146,6 +147,12 @@ impl TestServer {
         self.state.connections.load(Ordering::SeqCst)
     }
 
+    /// How many response body bytes the server has handed to the connections so far (a stream that never
+    /// ends counts what it produced).
+    pub fn body_bytes_sent(&self) -> usize {
+        self.state.body_bytes_sent.load(Ordering::SeqCst)
+    }
+
     /// The one request received so far; panics when there were none or several.
     #[track_caller]
     pub fn only_request(&self) -> Recorded {
@@ -206,7 +213,7 @@ async fn answer(
         ],
         None => Vec::new(),
     };
-    Ok(canned.into_response(&extra))
+    Ok(canned.into_response(&extra, state.body_bytes_sent.clone()))
 }
 
 /// Reads the whole request and adds it to the record.
