@@ -55,19 +55,19 @@ fn the_key_never_appears_in_logs_debug_or_errors() {
         .unwrap();
     let mut shown = Vec::new();
     runtime.block_on(async {
-        let server = serve(|r, _| async move {
-            if r.path().ends_with("/fail") {
-                respond(500, &[("x-request-id", "rid")], r#"{"detail":"boom"}"#)
-            } else if r.path().ends_with("/denied") {
-                json(401, r#"{"detail":"bad key"}"#)
+        let server = serve(|r| {
+            if r.path.ends_with("/fail") {
+                Canned::raw(500, &[("x-request-id", "rid")], r#"{"detail":"boom"}"#)
+            } else if r.path.ends_with("/denied") {
+                Canned::json_text(401, r#"{"detail":"bad key"}"#)
             } else {
-                json(200, r#"{"ok":true}"#)
+                Canned::json_text(200, r#"{"ok":true}"#)
             }
         })
         .await;
         for defaults in [&DEFAULTS, &QUERY_KEY, &HEADER_KEY, &COOKIE_KEY] {
             let builder = ClientBuilder::new(defaults)
-                .base_url(server.url())
+                .base_url(server.base_url())
                 .api_key(KEY)
                 .retry_backoff(
                     std::time::Duration::from_millis(1),

@@ -92,11 +92,7 @@ pub fn repo_root() -> PathBuf {
 pub fn run(args: &Args) -> Result<()> {
     let root = repo_root();
     let started = Instant::now();
-    let spec_arg = match args.spec.as_deref() {
-        Some("live") => LIVE_SPEC_URL.to_owned(),
-        Some(s) => s.to_owned(),
-        None => root.join(PINNED_SPEC).display().to_string(),
-    };
+    let spec_arg = spec_argument(args, &root);
     let default_out = args.out.is_none();
     let out = args.out.clone().unwrap_or_else(|| root.join(GENERATED_DIR));
     let is_url = spec_arg.starts_with("http://") || spec_arg.starts_with("https://");
@@ -106,78 +102,30 @@ pub fn run(args: &Args) -> Result<()> {
     let pinned_before = (default_out && Path::new(&spec_arg) != pinned_path)
         .then(|| load::load_path(&pinned_path).ok())
         .flatten();
-    let (spec, label, config_path) = if is_url {
-        eprintln!("fetching {spec_arg}");
-        let text = fetch(&spec_arg, Duration::from_secs(args.timeout))?;
-        let spec = load::load_str(&text, &spec_arg)
-            .with_context(|| format!("cannot load the spec from {spec_arg}"))?;
-        if args.update_pinned {
-            if args.check {
-                bail!("--update-pinned and --check exclude each other");
-            }
-            let pretty = serde_json::to_string_pretty(&load::parse_text(&text, &spec_arg)?)? + "\n";
-            let pinned = root.join(PINNED_SPEC);
-            std::fs::write(&pinned, pretty)
-                .with_context(|| format!("cannot write {}", pinned.display()))?;
-            eprintln!("updated {PINNED_SPEC}");
-        }
-        // The crate's header names the pinned spec, so that a live spec equal to it gives no drift.
-        let label = if default_out {
-            PINNED_SPEC.to_owned()
-        } else {
-            spec_arg.clone()
-        };
-        let config = args
-            .config
-            .clone()
-            .or_else(|| default_out.then(|| root.join("fixtures/miteos/sdk.toml")));
-        (spec, label, config)
+    let source = if is_url {
+        load_url(args, &root, &spec_arg)?
     } else {
-        let path = PathBuf::from(&spec_arg);
-        if args.update_pinned {
-            bail!("--update-pinned needs a URL spec (for example `--spec live`)");
-        }
-        let spec = load::load_path(&path)
-            .with_context(|| format!("cannot load the spec {}", path.display()))?;
-        let label = path
-            .strip_prefix(&root)
-            .map(|p| p.display().to_string())
-            .unwrap_or_else(|_| {
-                path.file_name()
-                    .map(|f| f.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            });
-        let config = args.config.clone().or_else(|| SdkConfig::beside(&path));
-        (spec, label, config)
+        load_file(args, &root, &spec_arg)?
     };
-    let config = match &config_path {
+    let config = match &source.config {
         Some(p) => SdkConfig::from_path(p)
             .with_context(|| format!("cannot read the SDK config {}", p.display()))?,
         None => SdkConfig::default(),
     };
-    let api_diff = match &pinned_before {
-        Some(old) => match crate::api_diff::report_between(old, &spec, &config) {
-            Ok(report) => Some(report),
-            Err(e) => {
-                eprintln!("note: no API diff against {PINNED_SPEC}: {e:#}");
-                None
-            }
-        },
-        None => None,
-    };
+    let api_diff = pinned_before.and_then(|old| diff_against_pinned(&old, &source.spec, &config));
     if let (Some(report), true) = (&api_diff, args.update_pinned) {
         print!("{}", report.changelog());
         eprintln!("{}", release_note(report));
     }
     let options = sdkgen::Options {
         crate_name: args.name.clone(),
-        source_label: label,
+        source_label: source.label,
         standalone: !default_out,
         runtime: args.runtime.map(Into::into),
         runtime_path: runtime_path(&root, &out),
     };
     let generated =
-        sdkgen::generate(&spec, &config, &options).context("cannot generate the crate")?;
+        sdkgen::generate(&source.spec, &config, &options).context("cannot generate the crate")?;
     for d in &generated.diagnostics {
         eprintln!("note: not generated faithfully: {d}");
     }
@@ -206,6 +154,93 @@ pub fn run(args: &Args) -> Result<()> {
         started.elapsed()
     );
     Ok(())
+}
+
+/// `--spec` as a URL or path: `live` is the live spec's URL, and without it the pinned spec.
+fn spec_argument(args: &Args, root: &Path) -> String {
+    match args.spec.as_deref() {
+        Some("live") => LIVE_SPEC_URL.to_owned(),
+        Some(s) => s.to_owned(),
+        None => root.join(PINNED_SPEC).display().to_string(),
+    }
+}
+
+/// The spec to generate from, the label the crate's header names it by, and the SDK config to read.
+struct Source {
+    spec: load::LoadedSpec,
+    label: String,
+    config: Option<PathBuf>,
+}
+
+/// Fetches and loads the spec at `url`; with `--update-pinned`, writes it as the new pinned spec.
+fn load_url(args: &Args, root: &Path, url: &str) -> Result<Source> {
+    let default_out = args.out.is_none();
+    eprintln!("fetching {url}");
+    let text = fetch(url, Duration::from_secs(args.timeout))?;
+    let spec =
+        load::load_str(&text, url).with_context(|| format!("cannot load the spec from {url}"))?;
+    if args.update_pinned {
+        if args.check {
+            bail!("--update-pinned and --check exclude each other");
+        }
+        let pretty = serde_json::to_string_pretty(&load::parse_text(&text, url)?)? + "\n";
+        let pinned = root.join(PINNED_SPEC);
+        std::fs::write(&pinned, pretty)
+            .with_context(|| format!("cannot write {}", pinned.display()))?;
+        eprintln!("updated {PINNED_SPEC}");
+    }
+    // The crate's header names the pinned spec, so that a live spec equal to it gives no drift.
+    let label = if default_out {
+        PINNED_SPEC.to_owned()
+    } else {
+        url.to_owned()
+    };
+    let config = args
+        .config
+        .clone()
+        .or_else(|| default_out.then(|| root.join("fixtures/miteos/sdk.toml")));
+    Ok(Source {
+        spec,
+        label,
+        config,
+    })
+}
+
+/// Loads the spec file at `spec_arg`, labelled by its path in the repository (else its file name), with the
+/// SDK config given or the one beside it.
+fn load_file(args: &Args, root: &Path, spec_arg: &str) -> Result<Source> {
+    let path = PathBuf::from(spec_arg);
+    if args.update_pinned {
+        bail!("--update-pinned needs a URL spec (for example `--spec live`)");
+    }
+    let spec = load::load_path(&path)
+        .with_context(|| format!("cannot load the spec {}", path.display()))?;
+    let label = path
+        .strip_prefix(root)
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| {
+            path.file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        });
+    let config = args.config.clone().or_else(|| SdkConfig::beside(&path));
+    Ok(Source {
+        spec,
+        label,
+        config,
+    })
+}
+
+/// What the new spec changes for the SDK's users against the pinned one; a note, and no diff, when that
+/// cannot be computed.
+fn diff_against_pinned(
+    pinned: &load::LoadedSpec,
+    spec: &load::LoadedSpec,
+    config: &SdkConfig,
+) -> Option<sdkgen::diff::Report> {
+    crate::api_diff::report_between(pinned, spec, config)
+        .inspect_err(|e| eprintln!("note: no API diff against {PINNED_SPEC}: {e:#}"))
+        .ok()
 }
 
 /// What `--update-pinned` says after the changelog: the summary and the suggested release.

@@ -48,11 +48,11 @@ impl Hook for Recorder {
 
 #[tokio::test]
 async fn hooks_see_and_change_every_attempt() {
-    let server = serve(|_, i| async move {
-        if i == 0 {
-            json(503, r#"{"detail":"busy"}"#)
+    let server = serve(|r| {
+        if r.index == 0 {
+            Canned::json_text(503, r#"{"detail":"busy"}"#)
         } else {
-            json(200, r#"{"ok":true}"#)
+            Canned::json_text(200, r#"{"ok":true}"#)
         }
     })
     .await;
@@ -86,15 +86,14 @@ async fn hooks_see_and_change_every_attempt() {
         .map(|r| r.header("x-attempt").unwrap_or_default().to_owned())
         .collect();
     assert_eq!(attempts, ["1", "2"]);
-    assert_eq!(server.requests()[0].path(), "/v1/tasks/t_1");
+    assert_eq!(server.requests()[0].path, "/v1/tasks/t_1");
 }
 
 #[tokio::test]
 async fn client_deadline_covers_every_retry() {
     // Every attempt takes 150 ms and fails; without a deadline the client would try 5 times (750 ms+).
-    let server = serve(|_, _| async move {
-        tokio::time::sleep(Duration::from_millis(150)).await;
-        json(503, r#"{"detail":"busy"}"#)
+    let server = serve(|_| {
+        Canned::json_text(503, r#"{"detail":"busy"}"#).delayed(Duration::from_millis(150))
     })
     .await;
     let client = server
@@ -136,11 +135,7 @@ async fn client_deadline_covers_every_retry() {
 
 #[tokio::test]
 async fn a_call_sets_its_own_deadline() {
-    let server = serve(|_, _| async move {
-        tokio::time::sleep(Duration::from_secs(5)).await;
-        json(200, "{}")
-    })
-    .await;
+    let server = serve(|_| Canned::json_text(200, "{}").delayed(Duration::from_secs(5))).await;
     let client = server
         .client()
         .deadline(Duration::from_secs(60))
@@ -166,10 +161,8 @@ async fn a_call_sets_its_own_deadline() {
 
 #[tokio::test]
 async fn a_wait_that_would_outlast_the_deadline_ends_the_call_at_once() {
-    let server = serve(|_, _| async move {
-        respond(429, &[("retry-after", "2")], r#"{"detail":"slow down"}"#)
-    })
-    .await;
+    let server =
+        serve(|_| Canned::raw(429, &[("retry-after", "2")], r#"{"detail":"slow down"}"#)).await;
     let client = server
         .client()
         .deadline(Duration::from_secs(1))

@@ -36,9 +36,9 @@ async fn burst(client: &sdkgen_runtime::Client) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_thousand_concurrent_requests_share_connections() {
     let rss_start = rss_bytes();
-    let server = serve(|r, _| async move {
-        let body = serde_json::json!({"id": r.path(), "payload": "x".repeat(512)});
-        json(200, body.to_string())
+    let server = serve(|r| {
+        let body = serde_json::json!({"id": r.path, "payload": "x".repeat(512)});
+        Canned::json_text(200, body.to_string())
     })
     .await;
     let client = server.client().build().unwrap();

@@ -21,26 +21,26 @@ struct CursorPage {
 }
 
 fn query_value(r: &Recorded, name: &str) -> Option<u64> {
-    r.query()
+    r.query_string()
         .split('&')
         .find_map(|kv| kv.strip_prefix(&format!("{name}="))?.parse().ok())
 }
 
 async fn list_server() -> TestServer {
-    serve(|r, _| async move {
-        let limit = query_value(&r, "limit").unwrap_or(50).min(50);
-        if r.path() == "/v1/items" {
-            let offset = query_value(&r, "offset").unwrap_or(0);
+    serve(|r| {
+        let limit = query_value(r, "limit").unwrap_or(50).min(50);
+        if r.path == "/v1/items" {
+            let offset = query_value(r, "offset").unwrap_or(0);
             let items: Vec<u64> = (offset..(offset + limit).min(TOTAL)).collect();
-            json(
+            Canned::json_text(
                 200,
                 serde_json::json!({"items": items, "total": TOTAL}).to_string(),
             )
         } else {
-            let start = query_value(&r, "cursor").unwrap_or(0);
+            let start = query_value(r, "cursor").unwrap_or(0);
             let end = (start + limit).min(TOTAL);
             let next = (end < TOTAL).then(|| end.to_string());
-            json(
+            Canned::json_text(
                 200,
                 serde_json::json!({"data": (start..end).collect::<Vec<_>>(), "next_cursor": next})
                     .to_string(),
@@ -110,7 +110,7 @@ async fn cursor_pages_yield_every_item_once_in_order() {
     assert_eq!(all, (0..TOTAL).collect::<Vec<_>>());
     assert_eq!(server.request_count(), 20);
     assert_eq!(
-        server.requests()[0].query(),
+        server.requests()[0].query_string(),
         "limit=50",
         "no cursor on the first page"
     );
@@ -118,11 +118,11 @@ async fn cursor_pages_yield_every_item_once_in_order() {
 
 #[tokio::test]
 async fn an_error_page_ends_the_stream_with_the_error() {
-    let server = serve(|r, _| async move {
-        if query_value(&r, "offset") == Some(0) {
-            json(200, r#"{"items":[1,2],"total":10}"#)
+    let server = serve(|r| {
+        if query_value(r, "offset") == Some(0) {
+            Canned::json_text(200, r#"{"items":[1,2],"total":10}"#)
         } else {
-            json(400, r#"{"detail":"bad offset"}"#)
+            Canned::json_text(400, r#"{"detail":"bad offset"}"#)
         }
     })
     .await;

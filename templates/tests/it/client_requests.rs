@@ -24,7 +24,7 @@ fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
 }
 
 async fn echo() -> TestServer {
-    serve(|_, _| async move { json(200, "{}") }).await
+    serve(|_| Canned::json_text(200, "{}")).await
 }
 
 #[derive(serde::Serialize)]
@@ -57,9 +57,9 @@ async fn path_and_query_on_the_wire() {
         .query("unit", &());
     request.send_empty().await.unwrap();
     let seen = &server.requests()[0];
-    assert_eq!(seen.path(), "/v1/projects/a%2Fb%20c/tasks/42");
+    assert_eq!(seen.path, "/v1/projects/a%2Fb%20c/tasks/42");
     assert_eq!(
-        decoded_query(&seen.target),
+        decoded_query(&seen.target()),
         pairs(&[
             ("limit", "10"),
             ("flag", "true"),
@@ -114,7 +114,7 @@ async fn form_explode_object_query_and_bodies() {
 
     let seen = server.requests();
     assert_eq!(
-        decoded_query(&seen[0].target),
+        decoded_query(&seen[0].target()),
         pairs(&[("a", "7"), ("b", "x")])
     );
     assert_eq!(seen[0].header("content-type"), Some("application/json"));
@@ -204,7 +204,7 @@ async fn every_auth_scheme() {
     let server = echo().await;
     for defaults in [&HEADER_KEY, &QUERY_KEY, &COOKIE_KEY, &NO_AUTH] {
         let client = ClientBuilder::new(defaults)
-            .base_url(server.url())
+            .base_url(server.base_url())
             .api_key(KEY)
             .build()
             .unwrap();
@@ -213,7 +213,7 @@ async fn every_auth_scheme() {
         request.send_empty().await.unwrap();
     }
     let client = ClientBuilder::new(&DEFAULTS)
-        .base_url(server.url())
+        .base_url(server.base_url())
         .basic_auth("Aladdin", "open sesame");
     client
         .build()
@@ -223,7 +223,7 @@ async fn every_auth_scheme() {
         .await
         .unwrap();
     let client = ClientBuilder::new(&DEFAULTS)
-        .base_url(server.url())
+        .base_url(server.base_url())
         .build()
         .unwrap();
     client
@@ -236,7 +236,7 @@ async fn every_auth_scheme() {
     assert_eq!(seen[0].header("x-api-key"), Some(KEY));
     assert_eq!(seen[0].header("authorization"), None);
     assert_eq!(
-        decoded_query(&seen[1].target),
+        decoded_query(&seen[1].target()),
         pairs(&[("x", "1"), ("api_key", KEY)])
     );
     assert_eq!(
@@ -259,7 +259,7 @@ async fn anonymous_requests_carry_no_credentials_but_keep_default_headers() {
     let server = echo().await;
     for defaults in [&DEFAULTS, &HEADER_KEY, &QUERY_KEY, &COOKIE_KEY] {
         let client = ClientBuilder::new(defaults)
-            .base_url(server.url())
+            .base_url(server.base_url())
             .api_key(KEY)
             .default_header("x-tenant", "acme")
             .build()
@@ -272,7 +272,7 @@ async fn anonymous_requests_carry_no_credentials_but_keep_default_headers() {
         assert_eq!(seen.header("authorization"), None);
         assert_eq!(seen.header("x-api-key"), None);
         assert_eq!(seen.header("cookie"), None);
-        assert!(!seen.target.contains(KEY), "{}", seen.target);
+        assert!(!seen.target().contains(KEY), "{}", seen.target());
         assert_eq!(seen.header("x-tenant"), Some("acme"));
     }
 }
@@ -384,22 +384,19 @@ async fn config_errors() {
 #[tokio::test]
 async fn redirects_leave_the_origin_only_without_following() {
     let elsewhere = echo().await;
-    let target = format!("http://{}/v1/stolen", elsewhere.addr);
-    let server = serve(move |r, _| {
-        let target = target.clone();
-        async move {
-            if r.path() == "/v1/moved" {
-                respond(307, &[("location", "/v1/here")], "")
-            } else if r.path() == "/v1/here" {
-                json(200, r#"{"here":true}"#)
-            } else {
-                respond(302, &[("location", target.as_str())], "")
-            }
+    let target = format!("http://{}/v1/stolen", elsewhere.addr());
+    let server = serve(move |r| {
+        if r.path == "/v1/moved" {
+            Canned::raw(307, &[("location", "/v1/here")], "")
+        } else if r.path == "/v1/here" {
+            Canned::json_text(200, r#"{"here":true}"#)
+        } else {
+            Canned::raw(302, &[("location", target.as_str())], "")
         }
     })
     .await;
     let client = ClientBuilder::new(&HEADER_KEY)
-        .base_url(server.url())
+        .base_url(server.base_url())
         .api_key(KEY)
         .build()
         .unwrap();

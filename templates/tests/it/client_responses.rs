@@ -8,7 +8,6 @@ use futures_util::StreamExt;
 use http::Method;
 use sdkgen_runtime::{Error, ErrorDetail, RequestOptions};
 use serde_json::Value;
-use tokio::io::AsyncWriteExt;
 
 #[derive(Debug, serde::Deserialize)]
 struct Task {
@@ -26,8 +25,8 @@ async fn get_task(url: &str) -> Result<Task, Error> {
 
 #[tokio::test]
 async fn invalid_json_is_a_decode_error_with_an_excerpt() {
-    let server = serve(|_, _| async move { json(200, r#"{"id": "t1", "priority": 1,,}"#) }).await;
-    let err = get_task(&server.url()).await.unwrap_err();
+    let server = serve(|_| Canned::json_text(200, r#"{"id": "t1", "priority": 1,,}"#)).await;
+    let err = get_task(&server.base_url()).await.unwrap_err();
     match &err {
         Error::Decode {
             status,
@@ -50,16 +49,16 @@ async fn invalid_json_is_a_decode_error_with_an_excerpt() {
 
 #[tokio::test]
 async fn wrong_types_are_a_decode_error() {
-    let server = serve(|_, _| async move { json(200, r#"{"id": 5, "priority": "high"}"#) }).await;
-    let err = get_task(&server.url()).await.unwrap_err();
+    let server = serve(|_| Canned::json_text(200, r#"{"id": 5, "priority": "high"}"#)).await;
+    let err = get_task(&server.base_url()).await.unwrap_err();
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
     assert!(err.to_string().contains("invalid type"), "{err}");
 }
 
 #[tokio::test]
 async fn empty_200_is_a_decode_error() {
-    let server = serve(|_, _| async move { json(200, "") }).await;
-    let err = get_task(&server.url()).await.unwrap_err();
+    let server = serve(|_| Canned::json_text(200, "")).await;
+    let err = get_task(&server.base_url()).await.unwrap_err();
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
     assert!(err.to_string().ends_with("(empty body)"), "{err}");
 }
@@ -70,11 +69,8 @@ async fn html_error_page_from_a_proxy_is_an_api_error() {
         "<html><head><title>502 Bad Gateway</title></head><body>{}</body></html>",
         "x".repeat(5000)
     );
-    let server = serve(move |_, _| {
-        let page = page.clone();
-        async move { respond(502, &[("content-type", "text/html")], page) }
-    })
-    .await;
+    let server =
+        serve(move |_| Canned::raw(502, &[("content-type", "text/html")], page.clone())).await;
     let client = server.client().max_retries(0).build().unwrap();
     let err = client
         .request(Method::GET, "/tasks")
@@ -89,19 +85,14 @@ async fn html_error_page_from_a_proxy_is_an_api_error() {
     assert_eq!(err.to_string(), "GET /tasks: 502 Bad Gateway");
 }
 
-/// A server whose first `bad` connections send half a body and close.
-async fn truncating(bad: usize) -> RawServer {
-    raw_serve(move |mut stream, n, heads| async move {
-        read_request(&mut stream, &heads).await;
-        if n < bad {
-            let head =
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n";
-            let _ = stream
-                .write_all(format!("{head}{{\"id\": \"t1\",").as_bytes())
-                .await;
-            let _ = stream.shutdown().await;
+/// A server whose first `bad` connections send half a body (`Content-Length: 100`) and close.
+async fn truncating(bad: usize) -> TestServer {
+    serve(move |r| {
+        if r.connection < bad {
+            let half = r#"{"id": "t1","#;
+            Canned::json_text(200, half).truncated(100 - half.len())
         } else {
-            write_ok(&mut stream, r#"{"id": "t1", "priority": 2}"#).await;
+            Canned::json_text(200, r#"{"id": "t1", "priority": 2}"#)
         }
     })
     .await
@@ -110,44 +101,44 @@ async fn truncating(bad: usize) -> RawServer {
 #[tokio::test]
 async fn truncated_body_is_a_transport_error_after_retries() {
     let server = truncating(usize::MAX).await;
-    let err = get_task(&server.url()).await.unwrap_err();
+    let err = get_task(&server.base_url()).await.unwrap_err();
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
     assert!(
         err.to_string().contains("reading the response body"),
         "{err}"
     );
-    assert_eq!(server.heads().len(), 3, "a GET whose body broke is retried");
+    assert_eq!(
+        server.request_count(),
+        3,
+        "a GET whose body broke is retried"
+    );
 
     // A POST whose answer broke off was processed: not sent again.
     let server = truncating(usize::MAX).await;
-    let client = client_for(&server.url()).build().unwrap();
+    let client = client_for(&server.base_url()).build().unwrap();
     let err = client
         .request(Method::POST, "/tasks")
         .send_json::<Value>()
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
-    assert_eq!(server.heads().len(), 1);
+    assert_eq!(server.request_count(), 1);
 }
 
 #[tokio::test]
 async fn a_body_that_broke_once_is_fetched_again() {
     let server = truncating(1).await;
-    let task = get_task(&server.url()).await.unwrap();
+    let task = get_task(&server.base_url()).await.unwrap();
     assert_eq!(task.priority, 2);
-    assert_eq!(server.heads().len(), 2);
+    assert_eq!(server.request_count(), 2);
 }
 
 #[tokio::test]
 async fn streamed_body_beyond_the_limit_stops_reading() {
     // 64 MiB offered in 64 KiB chunks, limit 1 MiB.
-    let server = serve(|_, _| async move {
-        http::Response::builder()
-            .status(200)
-            .body(streamed(64 << 20, 64 << 10))
-            .unwrap()
-    })
-    .await;
+    let body = bytes::Bytes::from(vec![b'x'; 64 << 20]);
+    let server =
+        serve(move |_| Canned::raw(200, &[], body.clone()).chunked(64 << 10, Duration::ZERO)).await;
     let client = server.client().max_response_bytes(1 << 20).build().unwrap();
     let started = Instant::now();
     let err = client
@@ -172,7 +163,7 @@ async fn streamed_body_beyond_the_limit_stops_reading() {
     assert!(started.elapsed() < Duration::from_secs(5));
 
     // A declared content length over the limit fails before reading.
-    let server = serve(|_, _| async move { json(200, vec![b' '; 4096]) }).await;
+    let server = serve(|_| Canned::json_text(200, vec![b' '; 4096])).await;
     let client = server.client().max_response_bytes(1024).build().unwrap();
     let err = client
         .request(Method::GET, "/export")
@@ -182,13 +173,9 @@ async fn streamed_body_beyond_the_limit_stops_reading() {
     assert!(matches!(err, Error::BodyTooLarge { .. }), "{err:?}");
 
     // A stream is not limited while read chunk by chunk, only when collected.
-    let server = serve(|_, _| async move {
-        http::Response::builder()
-            .status(200)
-            .body(streamed(3 << 20, 64 << 10))
-            .unwrap()
-    })
-    .await;
+    let body = bytes::Bytes::from(vec![b'x'; 3 << 20]);
+    let server =
+        serve(move |_| Canned::raw(200, &[], body.clone()).chunked(64 << 10, Duration::ZERO)).await;
     let client = server.client().max_response_bytes(1 << 20).build().unwrap();
     let mut stream = client
         .request(Method::GET, "/export")
@@ -215,11 +202,7 @@ async fn streamed_body_beyond_the_limit_stops_reading() {
 
 #[tokio::test]
 async fn slow_server_times_out() {
-    let server = serve(|_, _| async move {
-        tokio::time::sleep(Duration::from_secs(5)).await;
-        json(200, "{}")
-    })
-    .await;
+    let server = serve(|_| Canned::json_text(200, "{}").delayed(Duration::from_secs(5))).await;
     let client = server
         .client()
         .timeout(Duration::from_millis(200))
@@ -255,23 +238,10 @@ async fn slow_server_times_out() {
 
 #[tokio::test]
 async fn slow_body_times_out_but_a_stream_does_not() {
-    let server = serve(|_, _| async move {
-        let chunks = futures_util::stream::unfold(0, |i| async move {
-            if i == 4 {
-                return None;
-            }
-            tokio::time::sleep(Duration::from_millis(150)).await;
-            Some((
-                Ok::<_, std::convert::Infallible>(hyper::body::Frame::data(bytes::Bytes::from(
-                    "abc",
-                ))),
-                i + 1,
-            ))
-        });
-        let body = http_body_util::BodyExt::boxed(http_body_util::StreamBody::new(chunks));
-        http::Response::builder().status(200).body(body).unwrap()
-    })
-    .await;
+    // Four pieces of "abc", each after 150 ms.
+    let server =
+        serve(|_| Canned::raw(200, &[], "abcabcabcabc").chunked(3, Duration::from_millis(150)))
+            .await;
     let client = server
         .client()
         .timeout(Duration::from_millis(300))
@@ -295,9 +265,9 @@ async fn slow_body_times_out_but_a_stream_does_not() {
 
 #[tokio::test]
 async fn fastapi_validation_errors_are_typed() {
-    let server = serve(|_, _| async move {
+    let server = serve(|_| {
         let body = r#"{"detail":[{"loc":["body","name"],"msg":"Field required","type":"missing","input":{}}]}"#;
-        respond(422, &[("content-type", "application/json"), ("request-id", "r-42")], body)
+        Canned::raw(422, &[("content-type", "application/json"), ("request-id", "r-42")], body)
     })
     .await;
     let client = server.client().build().unwrap();
@@ -328,16 +298,16 @@ async fn fastapi_validation_errors_are_typed() {
 
 #[tokio::test]
 async fn rate_limit_headers_on_success_and_error() {
-    let server = serve(|r, _| async move {
+    let server = serve(|r| {
         let headers = [
             ("X-RateLimit-Limit", "100"),
             ("X-RateLimit-Remaining", "42"),
             ("x-request-id", "abc"),
         ];
-        if r.path().ends_with("/ok") {
-            respond(200, &headers, r#"{"a":1}"#)
+        if r.path.ends_with("/ok") {
+            Canned::raw(200, &headers, r#"{"a":1}"#)
         } else {
-            respond(404, &headers, r#"{"error":{"message":"no such thing"}}"#)
+            Canned::raw(404, &headers, r#"{"error":{"message":"no such thing"}}"#)
         }
     })
     .await;
@@ -365,11 +335,11 @@ async fn rate_limit_headers_on_success_and_error() {
 
 #[tokio::test]
 async fn send_raw_returns_every_status_for_typed_decoding() {
-    let server = serve(|r, _| async move {
-        if r.path().ends_with("/a") {
-            json(202, r#"{"job":"j1"}"#)
+    let server = serve(|r| {
+        if r.path.ends_with("/a") {
+            Canned::json_text(202, r#"{"job":"j1"}"#)
         } else {
-            json(409, r#"{"message":"busy"}"#)
+            Canned::json_text(409, r#"{"message":"busy"}"#)
         }
     })
     .await;
@@ -391,12 +361,10 @@ async fn send_raw_returns_every_status_for_typed_decoding() {
 
 #[tokio::test]
 async fn text_and_empty_bodies() {
-    let server = serve(|r, _| async move {
-        match r.path() {
-            "/v1/text" => respond(200, &[("content-type", "text/plain")], "héllo"),
-            "/v1/binary" => respond(200, &[], vec![0xff, 0xfe]),
-            _ => respond(204, &[], ""),
-        }
+    let server = serve(|r| match r.path.as_str() {
+        "/v1/text" => Canned::raw(200, &[("content-type", "text/plain")], "héllo"),
+        "/v1/binary" => Canned::raw(200, &[], vec![0xff, 0xfe]),
+        _ => Canned::raw(204, &[], ""),
     })
     .await;
     let client = server.client().build().unwrap();

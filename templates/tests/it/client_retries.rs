@@ -11,11 +11,11 @@ use tokio::io::AsyncWriteExt;
 
 #[tokio::test]
 async fn retries_503_then_succeeds() {
-    let server = serve(|_, i| async move {
-        if i == 0 {
-            json(503, r#"{"detail":"busy"}"#)
+    let server = serve(|r| {
+        if r.index == 0 {
+            Canned::json_text(503, r#"{"detail":"busy"}"#)
         } else {
-            json(200, r#"{"ok":true}"#)
+            Canned::json_text(200, r#"{"ok":true}"#)
         }
     })
     .await;
@@ -37,11 +37,11 @@ async fn retries_503_then_succeeds() {
 
 #[tokio::test]
 async fn honours_retry_after_seconds_on_429() {
-    let server = serve(|_, i| async move {
-        if i == 0 {
-            respond(429, &[("retry-after", "1")], r#"{"detail":"slow down"}"#)
+    let server = serve(|r| {
+        if r.index == 0 {
+            Canned::raw(429, &[("retry-after", "1")], r#"{"detail":"slow down"}"#)
         } else {
-            json(200, "{}")
+            Canned::json_text(200, "{}")
         }
     })
     .await;
@@ -63,8 +63,8 @@ async fn honours_retry_after_seconds_on_429() {
 
 #[tokio::test]
 async fn retry_after_beyond_the_cap_returns_the_error_at_once() {
-    let server = serve(|_, _| async move {
-        respond(
+    let server = serve(|_| {
+        Canned::raw(
             429,
             &[("retry-after", "3600"), ("x-request-id", "req_1")],
             r#"{"detail":"quota"}"#,
@@ -96,11 +96,11 @@ async fn retry_after_beyond_the_cap_returns_the_error_at_once() {
 
 #[tokio::test]
 async fn retry_after_ms_is_preferred() {
-    let server = serve(|_, i| async move {
-        if i == 0 {
-            respond(503, &[("retry-after-ms", "150"), ("retry-after", "30")], "")
+    let server = serve(|r| {
+        if r.index == 0 {
+            Canned::raw(503, &[("retry-after-ms", "150"), ("retry-after", "30")], "")
         } else {
-            json(200, "{}")
+            Canned::json_text(200, "{}")
         }
     })
     .await;
@@ -120,6 +120,7 @@ async fn retry_after_ms_is_preferred() {
 
 #[tokio::test]
 async fn connection_reset_before_any_byte_is_retried() {
+    // A raw TCP server: a TCP reset before any byte of the answer is below what an HTTP server can send.
     let server = raw_serve(|mut stream, n, heads| async move {
         if n == 0 {
             // Close without reading or answering.
@@ -130,7 +131,7 @@ async fn connection_reset_before_any_byte_is_retried() {
         }
     })
     .await;
-    let client = client_for(&server.url()).build().unwrap();
+    let client = client_for(&server.base_url()).build().unwrap();
     let task: Value = client
         .request(Method::GET, "/tasks/t1")
         .send_json()
@@ -138,14 +139,11 @@ async fn connection_reset_before_any_byte_is_retried() {
         .unwrap()
         .into_inner();
     assert_eq!(task["id"], "t1");
-    assert_eq!(
-        server.connections.load(std::sync::atomic::Ordering::SeqCst),
-        2
-    );
+    assert_eq!(server.connection_count(), 2);
 }
 
 /// A server that reads the request, then cuts the connection without answering on connection 0, and answers
-/// on later connections.
+/// on later connections. A raw TCP server: the reset comes where an HTTP server would send its answer.
 async fn cut_after_request() -> RawServer {
     raw_serve(|mut stream, n, heads| async move {
         read_request(&mut stream, &heads).await;
@@ -162,7 +160,7 @@ async fn cut_after_request() -> RawServer {
 #[tokio::test]
 async fn post_cut_after_sending_is_not_retried() {
     let server = cut_after_request().await;
-    let client = client_for(&server.url()).build().unwrap();
+    let client = client_for(&server.base_url()).build().unwrap();
     let mut request = client.request(Method::POST, "/tasks");
     request.json(&serde_json::json!({"name": "x"}));
     let err = request.send_json::<Value>().await.unwrap_err();
@@ -178,7 +176,7 @@ async fn post_cut_after_sending_is_not_retried() {
 #[tokio::test]
 async fn post_with_idempotency_key_is_retried_with_the_same_key() {
     let server = cut_after_request().await;
-    let client = client_for(&server.url()).build().unwrap();
+    let client = client_for(&server.base_url()).build().unwrap();
     let mut request = client.request(Method::POST, "/tasks");
     request
         .json(&serde_json::json!({"name": "x"}))
@@ -197,11 +195,11 @@ async fn post_with_idempotency_key_is_retried_with_the_same_key() {
 
 #[tokio::test]
 async fn caller_provided_idempotency_key_wins() {
-    let server = serve(|_, i| async move {
-        if i == 0 {
-            json(500, "{}")
+    let server = serve(|r| {
+        if r.index == 0 {
+            Canned::json_text(500, "{}")
         } else {
-            json(200, "{}")
+            Canned::json_text(200, "{}")
         }
     })
     .await;
@@ -223,7 +221,7 @@ async fn caller_provided_idempotency_key_wins() {
 
 #[tokio::test]
 async fn post_500_without_key_is_not_retried() {
-    let server = serve(|_, _| async move { json(500, r#"{"detail":"boom"}"#) }).await;
+    let server = serve(|_| Canned::json_text(500, r#"{"detail":"boom"}"#)).await;
     let client = server.client().build().unwrap();
     let err = client
         .request(Method::POST, "/tasks")
@@ -236,7 +234,7 @@ async fn post_500_without_key_is_not_retried() {
 
 #[tokio::test]
 async fn persistent_500_makes_one_plus_max_retries_attempts() {
-    let server = serve(|_, _| async move { json(500, r#"{"detail":"boom"}"#) }).await;
+    let server = serve(|_| Canned::json_text(500, r#"{"detail":"boom"}"#)).await;
     let client = server.client().max_retries(3).build().unwrap();
     let err = client
         .request(Method::GET, "/tasks")
@@ -292,15 +290,15 @@ async fn connection_refused_is_retried_then_reported() {
 
 #[tokio::test]
 async fn client_waits_for_rate_limit_reset_when_asked() {
-    let server = serve(|_, i| async move {
-        if i == 0 {
-            respond(
+    let server = serve(|r| {
+        if r.index == 0 {
+            Canned::raw(
                 200,
                 &[("x-ratelimit-remaining", "0"), ("x-ratelimit-reset", "1")],
                 "{}",
             )
         } else {
-            respond(200, &[("x-ratelimit-remaining", "9")], "{}")
+            Canned::raw(200, &[("x-ratelimit-remaining", "9")], "{}")
         }
     })
     .await;
@@ -324,8 +322,7 @@ async fn client_waits_for_rate_limit_reset_when_asked() {
     assert_eq!(client.last_rate_limit().unwrap().remaining, Some(9));
 
     // Off by default: no wait.
-    let server =
-        serve(|_, _| async move { respond(200, &[("x-ratelimit-remaining", "0")], "{}") }).await;
+    let server = serve(|_| Canned::raw(200, &[("x-ratelimit-remaining", "0")], "{}")).await;
     let client = server.client().build().unwrap();
     let started = Instant::now();
     for _ in 0..3 {
@@ -384,11 +381,11 @@ async fn connect_timeout_is_retried_for_any_method() {
 
 #[tokio::test]
 async fn multipart_bodies_are_rebuilt_for_every_attempt() {
-    let server = serve(|_, i| async move {
-        if i == 0 {
-            json(503, "{}")
+    let server = serve(|r| {
+        if r.index == 0 {
+            Canned::json_text(503, "{}")
         } else {
-            json(200, "{}")
+            Canned::json_text(200, "{}")
         }
     })
     .await;

@@ -1,6 +1,6 @@
-//! The runtime's integration tests, in one binary so that a test run links the HTTP stack once: loopback
-//! servers (`http_support`) for requests, responses, retries, pagination and load; SSE, WebSocket and
-//! webhook verification.
+//! The runtime's integration tests, in one binary so that a test run links the HTTP stack once: the shared
+//! recording server on loopback (`sdkgen-test-server`, with the tests' client set-up in `http_support`) for
+//! requests, responses, retries, pagination, load and SSE; WebSocket and webhook verification.
 //!
 //! Three tests are binaries of their own because they need a process to themselves: `client_env` changes the
 //! process environment (unsound while other test threads may read it), and `client_key_leak` installs a global

@@ -3,61 +3,23 @@
 //! with `SseError::EventTooLarge` instead of growing a buffer without end.
 
 use std::convert::Infallible;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::StreamExt as _;
-use http_body_util::{BodyExt as _, StreamBody, combinators::UnsyncBoxBody};
-use hyper::body::Frame;
 use sdkgen_runtime::sse::{DEFAULT_MAX_EVENT_BYTES, SseError, SseStream, TypedSseStream};
+use sdkgen_test_server::{Canned, TestServer, serve};
 
 const CHUNK: usize = 16 * 1024;
 
-/// Serves, on every request, `prefix` and then `filler` repeated forever, in 16 KiB chunks;
-/// counts the bytes sent.
-async fn serve_forever(prefix: &'static [u8], filler: &'static [u8]) -> (String, Arc<AtomicUsize>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let sent = Arc::new(AtomicUsize::new(0));
-    let counter = sent.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((tcp, _)) = listener.accept().await else {
-                return;
-            };
-            let counter = counter.clone();
-            tokio::spawn(async move {
-                let service = hyper::service::service_fn(move |_req| {
-                    let counter = counter.clone();
-                    async move {
-                        let block: Bytes = filler.repeat(CHUNK / filler.len()).into();
-                        let endless = futures_util::stream::repeat(block);
-                        let frames =
-                            futures_util::stream::once(async { Bytes::from_static(prefix) })
-                                .chain(endless)
-                                .map(move |chunk| {
-                                    counter.fetch_add(chunk.len(), Ordering::SeqCst);
-                                    Ok::<_, Infallible>(Frame::data(chunk))
-                                });
-                        let body: UnsyncBoxBody<Bytes, Infallible> =
-                            StreamBody::new(frames).boxed_unsync();
-                        Ok::<_, Infallible>(
-                            http::Response::builder()
-                                .header("content-type", "text/event-stream")
-                                .body(body)
-                                .unwrap(),
-                        )
-                    }
-                });
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(hyper_util::rt::TokioIo::new(tcp), service)
-                    .await;
-            });
-        }
-    });
-    (format!("http://{addr}/events"), sent)
+/// Serves, on every request, `prefix` and then `filler` repeated forever, in 16 KiB chunks; the
+/// server counts the bytes sent.
+async fn serve_forever(prefix: &'static [u8], filler: &'static [u8]) -> (TestServer, String) {
+    let answer = Canned::bytes(200, "text/event-stream", prefix)
+        .repeating(filler.repeat(CHUNK / filler.len()));
+    let server = serve(move |_| answer.clone()).await;
+    let url = format!("{}/events", server.url());
+    (server, url)
 }
 
 async fn connect(url: &str) -> impl futures_core::Stream<Item = reqwest::Result<Bytes>> + Unpin {
@@ -74,7 +36,7 @@ async fn within<F: std::future::Future>(future: F) -> F::Output {
 #[tokio::test]
 async fn a_line_without_end_stops_at_the_limit() {
     // Complete events first: they are delivered before the error.
-    let (url, sent) = serve_forever(b"data: one\n\ndata: two\n\ndata: ", b"x").await;
+    let (server, url) = serve_forever(b"data: one\n\ndata: two\n\ndata: ", b"x").await;
     let limit = 256 * 1024;
     let mut events = SseStream::new(connect(&url).await).with_max_event_bytes(limit);
     let (one, two, err, end) = within(async {
@@ -98,13 +60,14 @@ async fn a_line_without_end_stops_at_the_limit() {
     assert!(end.is_none(), "the stream ends after the error");
     drop(events);
     // The server really sent past the limit before the stream gave up.
-    let sent = sent.load(Ordering::SeqCst);
+    let sent = server.body_bytes_sent();
     assert!(sent >= limit, "{sent}");
 }
 
 #[tokio::test]
 async fn data_lines_without_a_blank_line_stop_at_the_limit() {
-    let (url, _) = serve_forever(b"event: log\n", b"data: 0123456789abcdef0123456789abcd\n").await;
+    let (_server, url) =
+        serve_forever(b"event: log\n", b"data: 0123456789abcdef0123456789abcd\n").await;
     let mut events = SseStream::new(connect(&url).await).with_max_event_bytes(64 * 1024);
     let err = within(events.next()).await.unwrap().unwrap_err();
     assert!(
@@ -118,7 +81,7 @@ async fn data_lines_without_a_blank_line_stop_at_the_limit() {
 async fn the_default_limit_holds_and_the_typed_stream_reports_it() {
     #[derive(Debug, serde::Deserialize)]
     struct Chunk {}
-    let (url, sent) = serve_forever(b"data: ", b"y").await;
+    let (server, url) = serve_forever(b"data: ", b"y").await;
     let mut typed = TypedSseStream::<Chunk, _>::new(connect(&url).await);
     let err = within(typed.next()).await.unwrap().unwrap_err();
     assert!(
@@ -126,7 +89,7 @@ async fn the_default_limit_holds_and_the_typed_stream_reports_it() {
         "{err:?}"
     );
     assert!(typed.next().await.is_none());
-    assert!(sent.load(Ordering::SeqCst) >= DEFAULT_MAX_EVENT_BYTES);
+    assert!(server.body_bytes_sent() >= DEFAULT_MAX_EVENT_BYTES);
 
     // Into the SDK's error type, as `?` does it.
     let error =

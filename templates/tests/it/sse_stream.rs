@@ -6,9 +6,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::StreamExt as _;
-use http_body_util::{BodyExt as _, StreamBody, combinators::UnsyncBoxBody};
-use hyper::body::Frame;
 use sdkgen_runtime::sse::{SseError, SseEvent, SseStream, TypedSseStream};
+use sdkgen_test_server::{Canned, TestServer};
 
 // ---------------------------------------------------------------------------------------------
 // A loopback server: each path streams a script of chunks, with a short pause between chunks so
@@ -23,50 +22,18 @@ enum End {
     Break,
 }
 
-async fn serve(chunks: Vec<Vec<u8>>, end: End) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        loop {
-            let Ok((tcp, _)) = listener.accept().await else {
-                return;
-            };
-            let chunks = chunks.clone();
-            tokio::spawn(async move {
-                let service = hyper::service::service_fn(move |_req| {
-                    let chunks = chunks.clone();
-                    async move {
-                        let frames = futures_util::stream::iter(chunks)
-                            .then(|chunk| async move {
-                                tokio::time::sleep(Duration::from_millis(2)).await;
-                                Ok::<_, std::io::Error>(Frame::data(Bytes::from(chunk)))
-                            })
-                            .chain(futures_util::stream::iter(match end {
-                                End::Clean => None,
-                                End::Break => Some(Err(std::io::Error::other("server dies"))),
-                            }));
-                        let body: UnsyncBoxBody<Bytes, std::io::Error> =
-                            StreamBody::new(frames).boxed_unsync();
-                        Ok::<_, Infallible>(
-                            http::Response::builder()
-                                .header("content-type", "text/event-stream")
-                                .body(body)
-                                .unwrap(),
-                        )
-                    }
-                });
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(hyper_util::rt::TokioIo::new(tcp), service)
-                    .await;
-            });
-        }
-    });
-    format!("http://{addr}/events")
-}
-
-/// Cuts `text` into chunks of `size` bytes (UTF-8 sequences and CRLF pairs get split too).
-fn chunked(text: &str, size: usize) -> Vec<Vec<u8>> {
-    text.as_bytes().chunks(size).map(<[u8]>::to_vec).collect()
+/// Serves `text` as `text/event-stream` in pieces of `size` bytes (UTF-8 sequences and CRLF pairs get split
+/// too), 2 ms apart; returns the server (alive while held) and the stream's URL.
+async fn serve(text: &str, size: usize, end: End) -> (TestServer, String) {
+    let answer = Canned::bytes(200, "text/event-stream", text.to_owned())
+        .chunked(size, Duration::from_millis(2));
+    let answer = match end {
+        End::Clean => answer,
+        End::Break => answer.cut(),
+    };
+    let server = sdkgen_test_server::serve(move |_| answer.clone()).await;
+    let url = format!("{}/events", server.url());
+    (server, url)
 }
 
 async fn connect(url: &str) -> impl futures_core::Stream<Item = reqwest::Result<Bytes>> + Unpin {
@@ -117,7 +84,7 @@ fn script_events() -> Vec<SseEvent> {
 #[tokio::test]
 async fn loopback_stream_in_small_chunks() {
     for size in [1, 3, 7, 64] {
-        let url = serve(chunked(SCRIPT, size), End::Clean).await;
+        let (_server, url) = serve(SCRIPT, size, End::Clean).await;
         let mut events = SseStream::new(connect(&url).await);
         let mut seen = Vec::new();
         while let Some(event) = events.next().await {
@@ -132,7 +99,7 @@ async fn loopback_stream_in_small_chunks() {
 #[tokio::test]
 async fn loopback_unterminated_last_event_is_discarded() {
     let text = "data: kept\n\ndata: never finished\n";
-    let url = serve(chunked(text, 4), End::Clean).await;
+    let (_server, url) = serve(text, 4, End::Clean).await;
     let seen: Vec<_> = SseStream::new(connect(&url).await)
         .map(Result::unwrap)
         .collect()
@@ -145,7 +112,7 @@ async fn loopback_unterminated_last_event_is_discarded() {
 #[tokio::test]
 async fn loopback_connection_broken_mid_event() {
     let text = "id: a\ndata: one\n\nid: b\ndata: two\n\nid: c\ndata: half of thr";
-    let url = serve(chunked(text, 5), End::Break).await;
+    let (_server, url) = serve(text, 5, End::Break).await;
     let mut events = SseStream::new(connect(&url).await);
     assert_eq!(
         events.next().await.unwrap().unwrap(),
@@ -178,7 +145,7 @@ async fn loopback_typed_stream_decodes_and_stops_at_done() {
                 data: {\"n\": 2}\n\n\
                 data: [DONE]\n\n\
                 data: {\"n\": 3}\n\n";
-    let url = serve(chunked(text, 6), End::Clean).await;
+    let (_server, url) = serve(text, 6, End::Clean).await;
     let mut stream = TypedSseStream::<Chunk, _>::new(connect(&url).await);
 
     assert_eq!(stream.next().await.unwrap().unwrap(), Chunk { n: 1 });
@@ -202,7 +169,7 @@ async fn loopback_typed_stream_decodes_and_stops_at_done() {
 
 #[tokio::test]
 async fn loopback_typed_stream_reports_a_broken_connection_once() {
-    let url = serve(chunked("data: {\"n\": 1}\n\ndata: {\"n\"", 4), End::Break).await;
+    let (_server, url) = serve("data: {\"n\": 1}\n\ndata: {\"n\"", 4, End::Break).await;
     let mut stream = TypedSseStream::<Chunk, _>::new(connect(&url).await);
     assert_eq!(stream.next().await.unwrap().unwrap(), Chunk { n: 1 });
     let err = stream.next().await.unwrap().unwrap_err();
@@ -223,7 +190,7 @@ static DEFAULTS: sdkgen_runtime::ClientDefaults = sdkgen_runtime::ClientDefaults
 /// (errors already `runtime::Error`), which the typed layer decodes.
 #[tokio::test]
 async fn loopback_through_the_client_send_stream() {
-    let url = serve(chunked(SCRIPT, 5), End::Clean).await;
+    let (_server, url) = serve(SCRIPT, 5, End::Clean).await;
     let base_url = url.trim_end_matches("/events");
     let client = sdkgen_runtime::ClientBuilder::new(&DEFAULTS)
         .api_key("sk_test")
@@ -239,7 +206,7 @@ async fn loopback_through_the_client_send_stream() {
     // The typed layer over the same body, named as generated code names it (the byte stream
     // type defaults to `ByteStream`, so errors are `SseError<runtime::Error>`).
     let text = "data: {\"n\": 1}\n\ndata: [DONE]\n\n";
-    let url = serve(chunked(text, 3), End::Clean).await;
+    let (_server, url) = serve(text, 3, End::Clean).await;
     let client = sdkgen_runtime::ClientBuilder::new(&DEFAULTS)
         .api_key("sk_test")
         .base_url(url.trim_end_matches("/events"))

@@ -5,7 +5,6 @@ use crate::http_support::*;
 use futures_util::StreamExt;
 use http::Method;
 use sdkgen_runtime::{ByteStream, Error};
-use tokio::io::AsyncWriteExt;
 
 /// The file the server offers: 10,000 bytes that are not all alike, so a wrong offset shows.
 fn file() -> Vec<u8> {
@@ -14,34 +13,24 @@ fn file() -> Vec<u8> {
 
 /// Serves `GET /files/f1`: a request without `Range` gets the head of the whole file and only its
 /// first `cut` bytes before the connection closes; `Range: bytes=N-` gets a complete 206.
-async fn cutting_server(cut: usize) -> RawServer {
-    raw_serve(move |mut stream, _, heads| async move {
-        let head = read_request(&mut stream, &heads).await;
+async fn cutting_server(cut: usize) -> TestServer {
+    serve(move |r| {
         let file = file();
-        match head_header(&head, "range").and_then(|r| r.strip_prefix("bytes=")?.strip_suffix('-')?.parse::<usize>().ok()) {
+        let range = r.header("range");
+        match range.and_then(|r| {
+            r.strip_prefix("bytes=")?
+                .strip_suffix('-')?
+                .parse::<usize>()
+                .ok()
+        }) {
             Some(from) => {
-                let rest = &file[from..];
-                let head = format!(
-                    "HTTP/1.1 206 Partial Content\r\ncontent-type: application/octet-stream\r\n\
-                     content-range: bytes {from}-{}/{}\r\ncontent-length: {}\r\n\r\n",
-                    file.len() - 1,
-                    file.len(),
-                    rest.len()
-                );
-                let _ = stream.write_all(head.as_bytes()).await;
-                let _ = stream.write_all(rest).await;
+                let range = format!("bytes {from}-{}/{}", file.len() - 1, file.len());
+                Canned::bytes(206, "application/octet-stream", file[from..].to_vec())
+                    .header("content-range", &range)
             }
-            None => {
-                let head = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\naccept-ranges: bytes\r\n\
-                     content-length: {}\r\n\r\n",
-                    file.len()
-                );
-                let _ = stream.write_all(head.as_bytes()).await;
-                let _ = stream.write_all(&file[..cut]).await;
-                let _ = stream.flush().await;
-                let _ = stream.shutdown().await;
-            }
+            None => Canned::bytes(200, "application/octet-stream", file[..cut].to_vec())
+                .header("accept-ranges", "bytes")
+                .truncated(file.len() - cut),
         }
     })
     .await
@@ -68,7 +57,7 @@ async fn read_all(mut body: ByteStream, into: &mut Vec<u8>) -> Option<Error> {
 #[tokio::test]
 async fn a_cut_download_says_how_much_arrived_and_resumes_from_there() {
     let server = cutting_server(4_321).await;
-    let client = client_for(&server.url()).build().unwrap();
+    let client = client_for(&server.base_url()).build().unwrap();
     let mut request = client.request(Method::GET, "/files/{file_id}");
     request.path_param("file_id", "f1");
     let body = request.send_stream().await.unwrap().into_inner();
@@ -117,18 +106,15 @@ async fn a_cut_download_says_how_much_arrived_and_resumes_from_there() {
             .is_none()
     );
     assert_eq!(received, file());
-    let heads = server.heads();
-    assert_eq!(heads.len(), 2, "the stream itself is not fetched again");
-    assert_eq!(
-        head_header(&heads[1], "range").as_deref(),
-        Some("bytes=4321-")
-    );
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2, "the stream itself is not fetched again");
+    assert_eq!(requests[1].header("range"), Some("bytes=4321-"));
 }
 
 #[tokio::test]
 async fn a_cut_before_the_first_byte_counts_zero() {
     let server = cutting_server(0).await;
-    let client = client_for(&server.url()).build().unwrap();
+    let client = client_for(&server.base_url()).build().unwrap();
     let body = client
         .request(Method::GET, "/files/f1")
         .send_stream()
@@ -148,7 +134,7 @@ async fn a_cut_before_the_first_byte_counts_zero() {
 #[tokio::test]
 async fn collecting_a_cut_body_reports_the_same() {
     let server = cutting_server(1_000).await;
-    let client = client_for(&server.url()).build().unwrap();
+    let client = client_for(&server.base_url()).build().unwrap();
     let body = client
         .request(Method::GET, "/files/f1")
         .send_stream()
@@ -171,7 +157,7 @@ async fn collecting_a_cut_body_reports_the_same() {
 #[tokio::test]
 async fn a_whole_download_counts_every_byte() {
     let server = cutting_server(10_000).await;
-    let client = client_for(&server.url()).build().unwrap();
+    let client = client_for(&server.base_url()).build().unwrap();
     let mut body = client
         .request(Method::GET, "/files/f1")
         .send_stream()

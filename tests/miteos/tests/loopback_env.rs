@@ -9,7 +9,7 @@
 
 use http::Method;
 use miteos::{Client, Error};
-use miteos_tests::server::{API_KEY, Canned, TestServer};
+use miteos_tests::server::{API_KEY, AssertCall, Canned, TestServer};
 use serde_json::json;
 
 #[test]

@@ -9,7 +9,7 @@ use miteos::types::{
     IntegrationService, MemoryUpdate, SkillCompileRequest, SkillCreate, SkillStep, TaskConfig,
     TaskCreate, TaskResponse, TaskStatus, WebhookCreate, WorkspaceCreate,
 };
-use miteos_tests::server::{API_KEY, Canned, RATE_LIMIT, TestServer};
+use miteos_tests::server::{API_KEY, AssertCall, Canned, RATE_LIMIT, TestServer};
 use serde_json::{Value, json};
 
 const TASK_ID: &str = "task_2x8KqLmN4pR7";

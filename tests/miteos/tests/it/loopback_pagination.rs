@@ -6,7 +6,7 @@ use std::pin::pin;
 use futures_util::StreamExt;
 use http::Method;
 use miteos::types::{DeploymentStatus, TaskStatus};
-use miteos_tests::server::{Canned, Recorded, TestServer};
+use miteos_tests::server::{AssertCall, Canned, Recorded, TestServer};
 use serde_json::{Value, json};
 
 const TOTAL: usize = 1000;

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use http::Method;
 use miteos::Error;
 use miteos::types::TaskCreate;
-use miteos_tests::server::{API_KEY, Canned, TestServer};
+use miteos_tests::server::{API_KEY, AssertCall, Canned, TestServer};
 use serde_json::{Value, json};
 
 fn billing_json() -> Value {
