@@ -264,16 +264,93 @@ fn make_all(context: &Context<'_>, pieces: &[Piece<'_>], threads: usize) -> Vec<
 
 /// Builds one piece's tokens and formats them.
 fn make(context: &Context<'_>, piece: &Piece<'_>) -> Result<Made> {
-    let started = Instant::now();
     let mut diagnostics = Vec::new();
-    let tokens = piece_tokens(context, piece, &mut diagnostics)?;
-    let tokens_done = Instant::now();
-    let text = format_tokens(tokens, &piece.path())?;
+    let mut tokens = Duration::ZERO;
+    let mut format = Duration::ZERO;
+    let file = match piece {
+        // Each definition is parsed once, its gate added to the parsed items.
+        Piece::Types(defs) => type_items(context, defs, &mut tokens, &mut format)?,
+        _ => {
+            let started = Instant::now();
+            let piece_tokens = piece_tokens(context, piece, &mut diagnostics)?;
+            let parse_started = Instant::now();
+            tokens += parse_started - started;
+            let file = parse_file(piece_tokens, &piece.path())?;
+            format += parse_started.elapsed();
+            file
+        }
+    };
+    let started = Instant::now();
+    let text = prettyplease::unparse(&file);
+    format += started.elapsed();
     Ok(Made {
         text,
         diagnostics,
-        tokens: tokens_done - started,
-        format: tokens_done.elapsed(),
+        tokens,
+        format,
+    })
+}
+
+/// The items of some type definitions, each under its type's feature gate. `tokens` and
+/// `parse` add up the time spent building and parsing them.
+fn type_items(
+    context: &Context<'_>,
+    defs: &[crate::ir::TypeDef],
+    tokens: &mut Duration,
+    parse: &mut Duration,
+) -> Result<syn::File> {
+    let mut file = syn::File {
+        shebang: None,
+        attrs: Vec::new(),
+        items: Vec::new(),
+    };
+    for def in defs {
+        let started = Instant::now();
+        let gate = type_gate(context.api, &TypeRef::Named(def.name.clone()));
+        let def_tokens = types::emit_type(def, &context.in_types);
+        let parse_started = Instant::now();
+        *tokens += parse_started - started;
+        let mut items = parse_file(def_tokens, "src/types.rs")?.items;
+        if !gate.is_empty() {
+            let gate =
+                syn::parse::Parser::parse2(syn::Attribute::parse_outer, gate).map_err(|e| {
+                    Error::Emit {
+                        what: "src/types.rs".to_owned(),
+                        message: e.to_string(),
+                    }
+                })?;
+            for item in &mut items {
+                item_attrs(item, &def.name)?.splice(0..0, gate.iter().cloned());
+            }
+        }
+        file.items.append(&mut items);
+        *parse += parse_started.elapsed();
+    }
+    Ok(file)
+}
+
+/// The attributes of an item, to put a gate in front of them.
+fn item_attrs<'a>(item: &'a mut syn::Item, type_name: &str) -> Result<&'a mut Vec<syn::Attribute>> {
+    use syn::Item;
+    Ok(match item {
+        Item::Const(i) => &mut i.attrs,
+        Item::Enum(i) => &mut i.attrs,
+        Item::Fn(i) => &mut i.attrs,
+        Item::Impl(i) => &mut i.attrs,
+        Item::Macro(i) => &mut i.attrs,
+        Item::Mod(i) => &mut i.attrs,
+        Item::Static(i) => &mut i.attrs,
+        Item::Struct(i) => &mut i.attrs,
+        Item::Trait(i) => &mut i.attrs,
+        Item::Type(i) => &mut i.attrs,
+        Item::Union(i) => &mut i.attrs,
+        Item::Use(i) => &mut i.attrs,
+        _ => {
+            return Err(Error::Emit {
+                what: "src/types.rs".to_owned(),
+                message: format!("an item of `{type_name}` that cannot carry a feature gate"),
+            });
+        }
     })
 }
 
@@ -294,15 +371,11 @@ fn piece_tokens(
                 #(#id_items)*
             }
         }
+        // [`make`] formats these without printing them back to tokens.
         Piece::Types(defs) => {
-            let items: Vec<TokenStream> = defs
-                .iter()
-                .map(|t| {
-                    let gate = type_gate(api, &TypeRef::Named(t.name.clone()));
-                    gated(types::emit_type(t, &context.in_types), &gate)
-                })
-                .collect::<Result<_>>()?;
-            quote!(#(#items)*)
+            let (mut tokens, mut parse) = (Duration::ZERO, Duration::ZERO);
+            let file = type_items(context, defs, &mut tokens, &mut parse)?;
+            quote!(#file)
         }
         Piece::TypesTail => {
             let stream_impls = stream_event_impls(api, &context.in_types);
@@ -443,13 +516,12 @@ fn gated(tokens: TokenStream, gate: &TokenStream) -> Result<TokenStream> {
     Ok(quote!(#(#gate #items)*))
 }
 
-/// Formats tokens as (a part of) a file.
-fn format_tokens(tokens: TokenStream, what: &str) -> Result<String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit {
+/// Parses tokens as (a part of) a file; `what` names the file in errors.
+fn parse_file(tokens: TokenStream, what: &str) -> Result<syn::File> {
+    syn::parse2(tokens).map_err(|e| Error::Emit {
         what: what.to_owned(),
         message: e.to_string(),
-    })?;
-    Ok(prettyplease::unparse(&file))
+    })
 }
 
 /// `StreamEvent` impls (the event id, for resuming and de-duplicating) for WebSocket message types.
