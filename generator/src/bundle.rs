@@ -145,99 +145,12 @@ impl Bundler {
             Value::Object(map) => {
                 if let Some(reference) = map.get("$ref").and_then(Value::as_str).map(str::to_owned)
                 {
-                    let target = self.target(&reference, file, at)?;
-                    if target.0 == self.root_path {
-                        map.insert("$ref".into(), Value::String(format!("#{}", target.1)));
-                        return Ok(());
-                    }
-                    if in_schema || self.hoisted.contains_key(&target) {
-                        let name = self.hoist(&target, &reference, at)?;
-                        map.insert(
-                            "$ref".into(),
-                            Value::String(format!(
-                                "#/components/schemas/{}",
-                                escape_pointer(&name)
-                            )),
-                        );
-                        return Ok(());
-                    }
-                    if self.inlining.contains(&target) {
-                        return Err(Error::Structure {
-                            pointer: at.to_owned(),
-                            message: format!(
-                                "reference cycle through `{reference}` outside a schema"
-                            ),
-                        });
-                    }
-                    let mut inlined = self.resolve(&target, &reference, at)?;
-                    self.inlining.push(target.clone());
-                    let target_file = target.0.clone();
-                    let result = self.rewrite(&mut inlined, &target_file, false, false, at);
-                    self.inlining.pop();
-                    result?;
-                    *value = inlined;
-                    return Ok(());
+                    return self.rewrite_ref(value, &reference, file, in_schema, at);
                 }
-                // A discriminator's `mapping` holds references as plain strings: they follow the
-                // schemas they name into `#/components/schemas`.
                 if in_schema {
-                    let mapping = map
-                        .get_mut("discriminator")
-                        .and_then(|d| d.get_mut("mapping"))
-                        .and_then(Value::as_object_mut);
-                    if let Some(mapping) = mapping {
-                        for target in mapping.values_mut() {
-                            let Some(reference) = target.as_str().map(str::to_owned) else {
-                                continue;
-                            };
-                            let is_local_name =
-                                !reference.contains('#') && !reference.contains('.');
-                            if is_local_name
-                                || (reference.starts_with('#') && file == self.root_path)
-                            {
-                                continue;
-                            }
-                            let resolved = self.target(&reference, file, at)?;
-                            let name = if resolved.0 == self.root_path {
-                                format!("#{}", resolved.1)
-                            } else {
-                                format!(
-                                    "#/components/schemas/{}",
-                                    escape_pointer(&self.hoist(&resolved, &reference, at)?)
-                                )
-                            };
-                            *target = Value::String(name);
-                        }
-                    }
+                    self.rewrite_mapping(map, file, at)?;
                 }
-                for (key, child) in map.iter_mut() {
-                    if is_extension(key, names) {
-                        continue;
-                    }
-                    let child_at = format!("{at}/{}", escape_pointer(key));
-                    let child_in_schema = match key.as_str() {
-                        "example" | "examples" | "enum" | "const" => continue,
-                        // A schema's default value; `responses/default` is a response.
-                        "default" if in_schema => continue,
-                        "schema" | "schemas" => true,
-                        _ => in_schema,
-                    };
-                    // `properties: {$ref: …}` refers to a map of properties, not to a schema:
-                    // pull the map in, then treat its entries as schemas.
-                    if in_schema && matches!(key.as_str(), "properties" | "patternProperties") {
-                        if let Some(reference) = bare_ref(child).filter(|r| !r.starts_with('#')) {
-                            let target = self.target(&reference, file, &child_at)?;
-                            let mut inlined = self.resolve(&target, &reference, &child_at)?;
-                            let target_file = target.0.clone();
-                            self.rewrite(&mut inlined, &target_file, true, true, &child_at)?;
-                            *child = inlined;
-                            continue;
-                        }
-                    }
-                    let child_names = holds_names(key);
-                    self.rewrite(child, file, child_in_schema, child_names, &child_at)?;
-                }
-                Ok(())
+                self.rewrite_fields(map, file, in_schema, names, at)
             }
             Value::Array(items) => {
                 for (i, item) in items.iter_mut().enumerate() {
@@ -247,6 +160,120 @@ impl Bundler {
             }
             _ => Ok(()),
         }
+    }
+
+    /// Rewrites the object `value` holding `$ref: reference`: a reference into the root document
+    /// becomes local, a schema is hoisted, anything else is inlined (its own references rewritten).
+    fn rewrite_ref(
+        &mut self,
+        value: &mut Value,
+        reference: &str,
+        file: &Path,
+        in_schema: bool,
+        at: &str,
+    ) -> Result<()> {
+        let target = self.target(reference, file, at)?;
+        let local = if target.0 == self.root_path {
+            Some(format!("#{}", target.1))
+        } else if in_schema || self.hoisted.contains_key(&target) {
+            let name = self.hoist(&target, reference, at)?;
+            Some(format!("#/components/schemas/{}", escape_pointer(&name)))
+        } else {
+            None
+        };
+        if let Some(local) = local {
+            if let Value::Object(map) = value {
+                map.insert("$ref".into(), Value::String(local));
+            }
+            return Ok(());
+        }
+        if self.inlining.contains(&target) {
+            return Err(Error::Structure {
+                pointer: at.to_owned(),
+                message: format!("reference cycle through `{reference}` outside a schema"),
+            });
+        }
+        let mut inlined = self.resolve(&target, reference, at)?;
+        self.inlining.push(target.clone());
+        let result = self.rewrite(&mut inlined, &target.0, false, false, at);
+        self.inlining.pop();
+        result?;
+        *value = inlined;
+        Ok(())
+    }
+
+    /// A discriminator's `mapping` holds references as plain strings: they follow the schemas they
+    /// name into `#/components/schemas`.
+    fn rewrite_mapping(
+        &mut self,
+        map: &mut Map<String, Value>,
+        file: &Path,
+        at: &str,
+    ) -> Result<()> {
+        let mapping = map
+            .get_mut("discriminator")
+            .and_then(|d| d.get_mut("mapping"))
+            .and_then(Value::as_object_mut);
+        let Some(mapping) = mapping else {
+            return Ok(());
+        };
+        for target in mapping.values_mut() {
+            let Some(reference) = target.as_str().map(str::to_owned) else {
+                continue;
+            };
+            let is_local_name = !reference.contains('#') && !reference.contains('.');
+            if is_local_name || (reference.starts_with('#') && file == self.root_path) {
+                continue;
+            }
+            let resolved = self.target(&reference, file, at)?;
+            let name = if resolved.0 == self.root_path {
+                format!("#{}", resolved.1)
+            } else {
+                format!(
+                    "#/components/schemas/{}",
+                    escape_pointer(&self.hoist(&resolved, &reference, at)?)
+                )
+            };
+            *target = Value::String(name);
+        }
+        Ok(())
+    }
+
+    /// Rewrites the values of an object's fields (extensions and data such as examples skipped).
+    fn rewrite_fields(
+        &mut self,
+        map: &mut Map<String, Value>,
+        file: &Path,
+        in_schema: bool,
+        names: bool,
+        at: &str,
+    ) -> Result<()> {
+        for (key, child) in map.iter_mut() {
+            if is_extension(key, names) {
+                continue;
+            }
+            let child_at = format!("{at}/{}", escape_pointer(key));
+            let child_in_schema = match key.as_str() {
+                "example" | "examples" | "enum" | "const" => continue,
+                // A schema's default value; `responses/default` is a response.
+                "default" if in_schema => continue,
+                "schema" | "schemas" => true,
+                _ => in_schema,
+            };
+            // `properties: {$ref: …}` refers to a map of properties, not to a schema: pull the
+            // map in, then treat its entries as schemas.
+            if in_schema && matches!(key.as_str(), "properties" | "patternProperties") {
+                if let Some(reference) = bare_ref(child).filter(|r| !r.starts_with('#')) {
+                    let target = self.target(&reference, file, &child_at)?;
+                    let mut inlined = self.resolve(&target, &reference, &child_at)?;
+                    self.rewrite(&mut inlined, &target.0, true, true, &child_at)?;
+                    *child = inlined;
+                    continue;
+                }
+            }
+            self.rewrite(child, file, child_in_schema, holds_names(key), &child_at)?;
+        }
+        Ok(())
     }
 
     fn hoist(&mut self, target: &Target, reference: &str, at: &str) -> Result<String> {

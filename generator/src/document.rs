@@ -13,7 +13,8 @@ use crate::error::{Error, Result, escape_pointer};
 /// A loaded, normalized spec, ready to lower.
 #[derive(Debug, Clone)]
 pub struct Document {
-    /// The typed document: info, servers, components, security, tags.
+    /// The typed document: info, servers, components, security, tags (its `paths` are empty: they
+    /// are read into `operations`).
     pub openapi: OpenAPI,
     /// Every operation under `paths`, in path and method order.
     pub operations: Vec<PathOperation>,
@@ -103,15 +104,23 @@ pub struct WebhookOperation {
 
 impl Document {
     /// Resolves what lowering reads of a loaded document. `raw` is the normalized JSON it was read
-    /// from.
-    pub fn new(openapi: OpenAPI, raw: Value) -> Result<Self> {
+    /// from. The path items move out of `openapi.paths` into [`Document::operations`].
+    pub fn new(mut openapi: OpenAPI, raw: Value) -> Result<Self> {
         let mut operations = Vec::new();
-        for (path, item) in openapi.paths.paths.iter() {
-            let path_at = format!("#/paths/{}", escape_pointer(path));
-            let item: PathItem = resolve(item, &raw, &path_at)?;
-            for (method, op) in item.iter() {
+        for (path, item) in std::mem::take(&mut openapi.paths.paths) {
+            let path_at = format!("#/paths/{}", escape_pointer(&path));
+            let mut item: PathItem = resolve(item, &raw, &path_at)?;
+            let item_parameters = std::mem::take(&mut item.parameters);
+            for (method, op) in item {
                 let at = format!("{path_at}/{method}");
-                operations.push(path_operation(&raw, path, method, &item, op, at)?);
+                operations.push(path_operation(
+                    &raw,
+                    &path,
+                    method,
+                    &item_parameters,
+                    op,
+                    at,
+                )?);
             }
         }
         let webhooks = webhooks(&raw)?;
@@ -143,33 +152,33 @@ fn path_operation(
     raw: &Value,
     path: &str,
     method: &str,
-    item: &PathItem,
-    op: &Operation,
+    item_parameters: &[ReferenceOr<Parameter>],
+    op: Operation,
     at: String,
 ) -> Result<PathOperation> {
     let path_params_at = format!("{}/parameters", at.rsplit_once('/').map_or(&*at, |x| x.0));
     let mut parameters: Vec<(Parameter, String)> = Vec::new();
     for (list, list_at) in [
-        (&item.parameters, path_params_at),
+        (item_parameters, path_params_at),
         (&op.parameters, format!("{at}/parameters")),
     ] {
         for (i, p) in list.iter().enumerate() {
             let p_at = format!("{list_at}/{i}");
-            let p: Parameter = resolve(p, raw, &p_at)?;
+            let p: Parameter = resolve(p.clone(), raw, &p_at)?;
             let key = parameter_key(&p);
             parameters.retain(|(q, _)| parameter_key(q) != key);
             parameters.push((p, p_at));
         }
     }
     let request_body = match &op.request_body {
-        Some(body) => Some(resolve(body, raw, &format!("{at}/requestBody"))?),
+        Some(body) => Some(resolve(body.clone(), raw, &format!("{at}/requestBody"))?),
         None => None,
     };
-    let websocket = websocket_message(op, &at)?;
+    let websocket = websocket_message(&op, &at)?;
     // A WebSocket operation's responses describe the upgrade, not values: they are not read.
     let successes = match websocket {
         Some(_) => Vec::new(),
-        None => successes(raw, op, &at)?,
+        None => successes(raw, &op, &at)?,
     };
     let mut callbacks = Vec::new();
     for (name, callback) in &op.callbacks {
@@ -191,7 +200,7 @@ fn path_operation(
         path: path.to_owned(),
         method: method.to_owned(),
         at,
-        operation: op.clone(),
+        operation: op,
         parameters,
         request_body,
         successes,
@@ -233,7 +242,7 @@ fn successes(raw: &Value, op: &Operation, at: &str) -> Result<Vec<Success>> {
             let at = format!("{at}/responses/{key}");
             Ok(Success {
                 status,
-                response: resolve(response, raw, &at)?,
+                response: resolve(response.clone(), raw, &at)?,
                 at,
             })
         })
@@ -290,12 +299,12 @@ fn webhooks(raw: &Value) -> Result<Vec<WebhookOperation>> {
 
 /// The item behind a `ReferenceOr`: itself, or what its local `$ref` points at (following
 /// references to references). `at` names the referring place in errors.
-fn resolve<T: serde::de::DeserializeOwned + Clone>(
-    item: &ReferenceOr<T>,
+fn resolve<T: serde::de::DeserializeOwned>(
+    item: ReferenceOr<T>,
     raw: &Value,
     at: &str,
 ) -> Result<T> {
-    let mut current = item.clone();
+    let mut current = item;
     let mut from = at.to_owned();
     for _ in 0..32 {
         match current {

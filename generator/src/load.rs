@@ -2,7 +2,9 @@
 //! external `$ref` bundling, 3.1 → 3.0 normalisation, then the typed `openapiv3` document.
 
 use std::path::Path;
+use std::time::{Duration, Instant};
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::error::{Error, Result, pointer_from_serde_path};
@@ -22,13 +24,45 @@ pub struct LoadedSpec {
 
 /// Reads and loads a spec file. External `$ref`s are resolved relative to it.
 pub fn load_path(path: &Path) -> Result<LoadedSpec> {
+    load_path_timed(path).map(|(spec, _)| spec)
+}
+
+/// How long each step of loading a spec took.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadTimings {
+    /// Reading the file.
+    pub read: Duration,
+    /// Parsing the text into a JSON value.
+    pub parse: Duration,
+    /// Bundling external references.
+    pub bundle: Duration,
+    /// Resolving local references (hoisting, inlining).
+    pub resolve: Duration,
+    /// Normalising 3.1 shapes into 3.0 ones.
+    pub normalize: Duration,
+    /// Reading the typed document (with repairs, if needed) and resolving what lowering reads.
+    pub typed: Duration,
+}
+
+/// Like [`load_path`], also timing each step.
+pub fn load_path_timed(path: &Path) -> Result<(LoadedSpec, LoadTimings)> {
+    let mut timings = LoadTimings::default();
+    let started = Instant::now();
     let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
         path: path.to_owned(),
         source,
     })?;
-    let value = parse_text(&text, &path.display().to_string())?;
+    timings.read = started.elapsed();
+    let origin = path.display().to_string();
+    let started = Instant::now();
+    let value = parse_text(&text, &origin)?;
+    drop(text);
+    timings.parse = started.elapsed();
+    let started = Instant::now();
     let value = crate::bundle::bundle(value, path)?;
-    from_value(value, &path.display().to_string())
+    timings.bundle = started.elapsed();
+    let spec = from_value_timed(value, &origin, &mut timings)?;
+    Ok((spec, timings))
 }
 
 /// Loads a spec from text (JSON or YAML); `origin` names it in messages. External `$ref`s are not
@@ -225,7 +259,35 @@ fn float(v: f64) -> Value {
 }
 
 /// Checks the version, normalises and converts a JSON value into the typed document.
-pub fn from_value(mut value: Value, origin: &str) -> Result<LoadedSpec> {
+pub fn from_value(value: Value, origin: &str) -> Result<LoadedSpec> {
+    from_value_timed(value, origin, &mut LoadTimings::default())
+}
+
+fn from_value_timed(
+    mut value: Value,
+    origin: &str,
+    timings: &mut LoadTimings,
+) -> Result<LoadedSpec> {
+    let source_version = source_version(&value, origin)?;
+    let started = Instant::now();
+    crate::resolve::resolve(&mut value)?;
+    timings.resolve = started.elapsed();
+    let started = Instant::now();
+    crate::normalize::normalize(&mut value);
+    timings.normalize = started.elapsed();
+    let started = Instant::now();
+    let (document, diagnostics) = read_document(&mut value)?;
+    let document = crate::document::Document::new(document, value)?;
+    timings.typed = started.elapsed();
+    Ok(LoadedSpec {
+        document,
+        source_version,
+        diagnostics,
+    })
+}
+
+/// The `openapi` version a document declares, when it is one this generator reads.
+fn source_version(value: &Value, origin: &str) -> Result<String> {
     let version_error = |message: String| Error::Version {
         origin: origin.to_owned(),
         message,
@@ -241,37 +303,36 @@ pub fn from_value(mut value: Value, origin: &str) -> Result<LoadedSpec> {
             swagger.as_str().unwrap_or("2.0")
         )));
     }
-    let source_version = match root.get("openapi").and_then(Value::as_str) {
-        Some(v) if v.starts_with("3.0") || v.starts_with("3.1") => v.to_owned(),
-        Some(v) => {
-            return Err(version_error(format!(
-                "OpenAPI {v} is not supported; expected 3.0.x or 3.1.x"
-            )));
-        }
-        None => {
-            return Err(version_error(
-                "no `openapi` version field; is this an OpenAPI document?".to_owned(),
-            ));
-        }
-    };
-    crate::resolve::resolve(&mut value)?;
-    crate::normalize::normalize(&mut value);
-    let (document, diagnostics) = match serde_path_to_error::deserialize(&value) {
-        Ok(document) => (document, Vec::new()),
-        Err(e) => match crate::repair::read_repaired(&mut value) {
-            Some(read) => read,
+    match root.get("openapi").and_then(Value::as_str) {
+        Some(v) if v.starts_with("3.0") || v.starts_with("3.1") => Ok(v.to_owned()),
+        Some(v) => Err(version_error(format!(
+            "OpenAPI {v} is not supported; expected 3.0.x or 3.1.x"
+        ))),
+        None => Err(version_error(
+            "no `openapi` version field; is this an OpenAPI document?".to_owned(),
+        )),
+    }
+}
+
+/// Reads the typed document from the normalised JSON, repairing values of the wrong type when
+/// it does not read as it is; an error names the place that does not read.
+fn read_document(value: &mut Value) -> Result<(openapiv3::OpenAPI, Vec<crate::ir::Diagnostic>)> {
+    // Read plainly first: tracking the path of every node slows the reading down, and is only
+    // needed to say where a document that does not read goes wrong.
+    if let Ok(document) = openapiv3::OpenAPI::deserialize(&*value) {
+        return Ok((document, Vec::new()));
+    }
+    match serde_path_to_error::deserialize(&*value) {
+        Ok(document) => Ok((document, Vec::new())),
+        Err(e) => match crate::repair::read_repaired(value) {
+            Some(read) => Ok(read),
             None => {
                 let pointer = pointer_from_serde_path(e.path());
-                return Err(refine_path_error(&value).unwrap_or(Error::Structure {
+                Err(refine_path_error(value).unwrap_or(Error::Structure {
                     pointer,
                     message: e.into_inner().to_string(),
-                }));
+                }))
             }
         },
-    };
-    Ok(LoadedSpec {
-        document: crate::document::Document::new(document, value)?,
-        source_version,
-        diagnostics,
-    })
+    }
 }

@@ -100,34 +100,49 @@ pub fn normalize_schema(schema: &mut Value) {
         _ => return,
     }
     let Value::Object(map) = schema else { return };
+    if fold_ref_siblings(map) {
+        return;
+    }
+    // Children first, so that nested null branches are already rewritten.
+    normalize_children(map);
+    keep_first_tuple_item(map);
+    fold_type_array(map);
+    drop_null_branches(map);
+    fold_const(map);
+    fold_examples(map);
+    fold_exclusive_bounds(map);
+    drop_null_enum_values(map);
+    // openapiv3 wants `items` on arrays.
+    if map.get("type").is_some_and(|t| t == "array") && !map.contains_key("items") {
+        map.insert("items".into(), json!({}));
+    }
+}
 
-    // `$ref` with siblings: 3.0 ignores siblings, 3.1 applies them. Keep them by composition.
+/// `$ref` with siblings: 3.0 ignores siblings, 3.1 applies them. Keeps them by composition
+/// (`allOf: [{$ref}]` beside them), or drops them when they only document. Returns whether the
+/// schema is a plain reference, with nothing left to normalise.
+fn fold_ref_siblings(map: &mut Map<String, Value>) -> bool {
     if map.contains_key("$ref") && map.len() > 1 {
         let reference = map.remove("$ref").expect("checked above");
-        let mut only_docs = true;
-        for key in map.keys() {
-            // Extensions beside a `$ref` change nothing the generator reads.
-            if !matches!(key.as_str(), "description" | "summary" | "title")
-                && !key.starts_with("x-")
-            {
-                only_docs = false;
-            }
-        }
+        // Extensions beside a `$ref` change nothing the generator reads.
+        let only_docs = map.keys().all(|key| {
+            matches!(key.as_str(), "description" | "summary" | "title") || key.starts_with("x-")
+        });
         if only_docs {
             // Descriptions beside a `$ref` are common (3.1 allows them); keep the reference plain.
             map.clear();
             map.insert("$ref".into(), reference);
-            return;
+            return true;
         }
         let mut inner = Map::new();
         inner.insert("$ref".into(), reference);
         map.insert("allOf".into(), Value::Array(vec![Value::Object(inner)]));
     }
-    if map.contains_key("$ref") {
-        return;
-    }
+    map.contains_key("$ref")
+}
 
-    // Recurse first, so that nested null branches are already rewritten.
+/// Normalises the schemas nested in a schema's keywords.
+fn normalize_children(map: &mut Map<String, Value>) {
     for key in [
         "items",
         "additionalProperties",
@@ -153,13 +168,19 @@ pub fn normalize_schema(schema: &mut Value) {
             children.iter_mut().for_each(normalize_schema);
         }
     }
+}
+
+/// Draft-4 style tuple `items`: keeps the first schema, which is what 3.0 can say.
+fn keep_first_tuple_item(map: &mut Map<String, Value>) {
     if let Some(Value::Array(items)) = map.get("items") {
-        // Draft-4 style tuple `items`: keep the first schema, which is what 3.0 can say.
         let first = items.first().cloned().unwrap_or_else(|| json!({}));
         map.insert("items".into(), first);
     }
+}
 
-    // `type` arrays.
+/// `type: [T, "null"]` → `type: T, nullable: true`; several types → an `anyOf` of each;
+/// `type: "null"` → a nullable schema marked as the null type.
+fn fold_type_array(map: &mut Map<String, Value>) {
     if let Some(Value::Array(types)) = map.get("type") {
         let nullable = types.iter().any(|t| t == "null");
         let others: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();
@@ -186,8 +207,10 @@ pub fn normalize_schema(schema: &mut Value) {
         map.insert("nullable".into(), Value::Bool(true));
         map.insert(NULL_MARK.into(), Value::Bool(true));
     }
+}
 
-    // Null branches of unions.
+/// Null branches of `anyOf`/`oneOf` are removed; the schema becomes nullable instead.
+fn drop_null_branches(map: &mut Map<String, Value>) {
     for key in ["anyOf", "oneOf"] {
         if let Some(Value::Array(branches)) = map.get_mut(key) {
             let before = branches.len();
@@ -197,26 +220,31 @@ pub fn normalize_schema(schema: &mut Value) {
             }
         }
     }
+}
 
-    // `const`.
-    if let Some(value) = map.remove("const") {
-        if !map.contains_key("type") {
-            let inferred = match &value {
-                Value::String(_) => Some("string"),
-                Value::Bool(_) => Some("boolean"),
-                Value::Number(n) if n.is_i64() || n.is_u64() => Some("integer"),
-                Value::Number(_) => Some("number"),
-                _ => None,
-            };
-            if let Some(t) = inferred {
-                map.insert("type".into(), Value::String(t.into()));
-            }
+/// `const: v` → `enum: [v]`, marked, with the type inferred from the value when none is given.
+fn fold_const(map: &mut Map<String, Value>) {
+    let Some(value) = map.remove("const") else {
+        return;
+    };
+    if !map.contains_key("type") {
+        let inferred = match &value {
+            Value::String(_) => Some("string"),
+            Value::Bool(_) => Some("boolean"),
+            Value::Number(n) if n.is_i64() || n.is_u64() => Some("integer"),
+            Value::Number(_) => Some("number"),
+            _ => None,
+        };
+        if let Some(t) = inferred {
+            map.insert("type".into(), Value::String(t.into()));
         }
-        map.insert("enum".into(), Value::Array(vec![value]));
-        map.insert("x-sdkgen-const".into(), Value::Bool(true));
     }
+    map.insert("enum".into(), Value::Array(vec![value]));
+    map.insert("x-sdkgen-const".into(), Value::Bool(true));
+}
 
-    // `examples` array → `example`.
+/// An `examples` array → `example` (its first value), unless the schema has an `example`.
+fn fold_examples(map: &mut Map<String, Value>) {
     if let Some(Value::Array(examples)) = map.get("examples") {
         let first = examples.first().cloned();
         map.remove("examples");
@@ -224,8 +252,10 @@ pub fn normalize_schema(schema: &mut Value) {
             map.entry("example").or_insert(first);
         }
     }
+}
 
-    // Numeric exclusive bounds.
+/// Numeric `exclusiveMinimum`/`exclusiveMaximum` → `minimum`/`maximum` plus the 3.0 boolean.
+fn fold_exclusive_bounds(map: &mut Map<String, Value>) {
     for (exclusive, bound) in [
         ("exclusiveMinimum", "minimum"),
         ("exclusiveMaximum", "maximum"),
@@ -236,19 +266,16 @@ pub fn normalize_schema(schema: &mut Value) {
             map.insert(exclusive.into(), Value::Bool(true));
         }
     }
+}
 
-    // A `nullable` enum in 3.0 may list `null` among its values; the null is not a variant.
+/// A `nullable` enum in 3.0 may list `null` among its values; the null is not a variant.
+fn drop_null_enum_values(map: &mut Map<String, Value>) {
     if let Some(Value::Array(values)) = map.get_mut("enum") {
         let before = values.len();
         values.retain(|v| !v.is_null());
         if values.len() != before {
             map.insert("nullable".into(), Value::Bool(true));
         }
-    }
-
-    // openapiv3 wants `items` on arrays.
-    if map.get("type").is_some_and(|t| t == "array") && !map.contains_key("items") {
-        map.insert("items".into(), json!({}));
     }
 }
 

@@ -233,35 +233,13 @@ fn walk(
             return Ok(());
         }
     }
-    let len = at.len();
     if position.kind == Kind::Callback {
-        // A callback is a map of expressions to path items, extensible like `paths`.
-        for (key, item) in map {
-            if key.starts_with("x-") {
-                found.extensions.push((at.clone(), key.clone()));
-                continue;
-            }
-            push(at, key);
-            let item_position = Position {
-                kind: Kind::PathItem,
-                inline: true,
-            };
-            walk(item, item_position, at, depth + 1, found)?;
-            at.truncate(len);
-        }
-        return Ok(());
+        return walk_callback(map, at, depth, found);
     }
+    let len = at.len();
     for (key, child_value) in map {
         if position.kind == Kind::Schema && key == "discriminator" {
-            if let Some(Value::Object(mapping)) = child_value.get("mapping") {
-                for (name, target) in mapping {
-                    if let Some(reference) = target.as_str().filter(|r| r.starts_with('#')) {
-                        let string_at =
-                            format!("{at}/discriminator/mapping/{}", escape_pointer(name));
-                        found.mappings.push((string_at, reference.to_owned()));
-                    }
-                }
-            }
+            record_mappings(child_value, at, found);
             continue;
         }
         let Some(child_kind) = child(position.kind, key) else {
@@ -283,25 +261,75 @@ fn walk(
             }
             Child::Map(p, keys) => {
                 if let Value::Object(entries) = child_value {
-                    let map_len = at.len();
-                    for (name, entry) in entries {
-                        if name.starts_with("x-") {
-                            match keys {
-                                Keys::Extensible => continue,
-                                Keys::Named if !entry.is_object() => {
-                                    found.extensions.push((at.clone(), name.clone()));
-                                    continue;
-                                }
-                                _ => {}
-                            }
-                        }
-                        push(at, name);
-                        walk(entry, p, at, depth + 2, found)?;
-                        at.truncate(map_len);
-                    }
+                    walk_entries(entries, p, keys, at, depth, found)?;
                 }
             }
         }
+        at.truncate(len);
+    }
+    Ok(())
+}
+
+/// A callback is a map of expressions to path items, extensible like `paths`.
+fn walk_callback(
+    map: &Map<String, Value>,
+    at: &mut String,
+    depth: usize,
+    found: &mut Found,
+) -> Result<()> {
+    let len = at.len();
+    for (key, item) in map {
+        if key.starts_with("x-") {
+            found.extensions.push((at.clone(), key.clone()));
+            continue;
+        }
+        push(at, key);
+        let item_position = Position {
+            kind: Kind::PathItem,
+            inline: true,
+        };
+        walk(item, item_position, at, depth + 1, found)?;
+        at.truncate(len);
+    }
+    Ok(())
+}
+
+/// Records the references among the `mapping` values of a schema's `discriminator`.
+fn record_mappings(discriminator: &Value, at: &str, found: &mut Found) {
+    let Some(Value::Object(mapping)) = discriminator.get("mapping") else {
+        return;
+    };
+    for (name, target) in mapping {
+        if let Some(reference) = target.as_str().filter(|r| r.starts_with('#')) {
+            let string_at = format!("{at}/discriminator/mapping/{}", escape_pointer(name));
+            found.mappings.push((string_at, reference.to_owned()));
+        }
+    }
+}
+
+/// Walks the entries of a map of named objects (`properties`, `responses`, …) at `at`.
+fn walk_entries(
+    entries: &Map<String, Value>,
+    position: Position,
+    keys: Keys,
+    at: &mut String,
+    depth: usize,
+    found: &mut Found,
+) -> Result<()> {
+    let len = at.len();
+    for (name, entry) in entries {
+        if name.starts_with("x-") {
+            match keys {
+                Keys::Extensible => continue,
+                Keys::Named if !entry.is_object() => {
+                    found.extensions.push((at.clone(), name.clone()));
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        push(at, name);
+        walk(entry, position, at, depth + 2, found)?;
         at.truncate(len);
     }
     Ok(())
@@ -514,6 +542,18 @@ fn check_component_aliases(doc: &Value) -> Result<()> {
 /// Hoists every schema referred to outside `#/components/schemas/<name>` into the components.
 fn hoist(doc: &mut Value) -> Result<()> {
     let found = scan(doc)?;
+    let targets = hoist_targets(doc, &found);
+    if targets.is_empty() {
+        return Ok(());
+    }
+    let (ends, to_move) = reference_ends(doc, &targets)?;
+    let moved = move_into_components(doc, to_move)?;
+    retarget(doc, ends, &moved)
+}
+
+/// The local schema references that point outside `#/components/schemas`: (target, referring
+/// place).
+fn hoist_targets(doc: &Value, found: &Found) -> BTreeSet<(String, String)> {
     let mut targets = BTreeSet::new();
     for site in &found.refs {
         if site.position.kind != Kind::Schema {
@@ -527,13 +567,18 @@ fn hoist(doc: &mut Value) -> Result<()> {
             targets.insert((fragment.to_owned(), site.at.clone()));
         }
     }
-    if targets.is_empty() {
-        return Ok(());
-    }
-    // Where each reference ends: a component, or a place whose schema moves into the components.
+    targets
+}
+
+/// Where each reference ends (a component, or a place whose schema moves into the components),
+/// and the places to move.
+fn reference_ends(
+    doc: &Value,
+    targets: &BTreeSet<(String, String)>,
+) -> Result<(BTreeMap<String, String>, BTreeSet<String>)> {
     let mut ends: BTreeMap<String, String> = BTreeMap::new();
     let mut to_move = BTreeSet::new();
-    for (target, at) in &targets {
+    for (target, at) in targets {
         if ends.contains_key(target) {
             continue;
         }
@@ -546,6 +591,16 @@ fn hoist(doc: &mut Value) -> Result<()> {
         }
         ends.insert(target.clone(), end);
     }
+    Ok((ends, to_move))
+}
+
+/// Moves the schema at each place into `#/components/schemas` under a name of its own (a
+/// reference to it left behind where a schema stood), deepest place first. Returns each place's
+/// new name.
+fn move_into_components(
+    doc: &mut Value,
+    to_move: BTreeSet<String>,
+) -> Result<HashMap<String, String>> {
     let mut names = Namespace::default();
     if let Some(Value::Object(schemas)) = doc.pointer("/components/schemas") {
         for name in schemas.keys() {
@@ -588,6 +643,15 @@ fn hoist(doc: &mut Value) -> Result<()> {
     for (name, schema) in hoisted {
         schemas.insert(name, schema);
     }
+    Ok(moved)
+}
+
+/// Points every schema reference at where it ends: the component, or the moved schema's new name.
+fn retarget(
+    doc: &mut Value,
+    ends: BTreeMap<String, String>,
+    moved: &HashMap<String, String>,
+) -> Result<()> {
     let rewritten: HashMap<String, String> = ends
         .into_iter()
         .map(|(target, end)| {
@@ -681,16 +745,31 @@ fn kind_at(segments: &[String]) -> Option<Kind> {
 /// `paths/~1chargers/get/responses/200/content/application~1json/schema` → `ListChargersResponse`
 /// (with the operation's id).
 fn hoist_name(segments: &[String], doc: &Value) -> String {
+    let mut words: Vec<String> = Vec::new();
+    let mut i = leading_words(segments, doc, &mut words);
+    while i < segments.len() {
+        i += segment_words(segments, i, doc, &mut words);
+    }
+    let name = ident::camel(&words.join(" "));
+    let name = ident::unraw(&name).trim_end_matches('_');
+    if name.is_empty() {
+        "Schema".to_owned()
+    } else {
+        name.to_owned()
+    }
+}
+
+/// The words naming where a place starts (a component's name, an operation's id, a path);
+/// returns how many segments they cover.
+fn leading_words(segments: &[String], doc: &Value, words: &mut Vec<String>) -> usize {
     const METHODS: &[&str] = &[
         "get", "put", "post", "delete", "options", "head", "patch", "trace",
     ];
-    let mut words: Vec<String> = Vec::new();
-    let mut i = 0;
     let seg = |i: usize| segments.get(i).map(String::as_str);
     match (seg(0), seg(1), seg(2)) {
         (Some("components"), Some(_), Some(name)) => {
             words.push(name.to_owned());
-            i = 3;
+            3
         }
         (Some("paths" | "webhooks" | "x-webhooks"), Some(path), Some(method))
             if METHODS.contains(&method) =>
@@ -706,77 +785,73 @@ fn hoist_name(segments: &[String], doc: &Value) -> String {
                     words.push(path.to_owned());
                 }
             }
-            i = 3;
+            3
         }
         (Some("paths" | "webhooks" | "x-webhooks"), Some(path), _) => {
             words.push(path.to_owned());
-            i = 2;
+            2
         }
-        _ => {}
+        _ => 0,
     }
-    while i < segments.len() {
-        let next = seg(i + 1);
-        match segments[i].as_str() {
-            "properties" | "patternProperties" | "definitions" | "$defs" | "dependentSchemas"
-            | "headers" | "schemas" | "callbacks"
-                if next.is_some() =>
-            {
-                words.push(next.unwrap_or_default().to_owned());
-                i += 2;
-            }
-            "allOf" | "prefixItems" if next.is_some() => {
-                words.push(format!("Part {}", part_number(next)));
-                i += 2;
-            }
-            "anyOf" | "oneOf" if next.is_some() => {
-                words.push(format!("Variant {}", part_number(next)));
-                i += 2;
-            }
-            "parameters" if next.is_some() => {
-                let name = doc
-                    .pointer(&pointer::join(&segments[..i + 2]))
-                    .and_then(|p| p.get("name"))
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| format!("Param {}", part_number(next)));
-                words.push(name);
-                i += 2;
-            }
-            "responses" if next.is_some() => {
-                let code = next.unwrap_or_default();
-                if code.starts_with('2') || code == "default" {
-                    words.push("Response".to_owned());
-                } else {
-                    words.push(format!("Response {code}"));
-                }
-                i += 2;
-            }
-            "content" => i += 2,
-            "schema" => i += 1,
-            "items" => {
-                words.push("Item".to_owned());
-                i += 1;
-            }
-            "additionalProperties" => {
-                words.push("Value".to_owned());
-                i += 1;
-            }
-            "requestBody" => {
-                words.push("Request".to_owned());
-                i += 1;
-            }
-            other => {
-                words.push(other.to_owned());
-                i += 1;
-            }
+}
+
+/// The words for the segment at `i` (and the name after it, for maps and lists); returns how many
+/// segments they cover.
+fn segment_words(segments: &[String], i: usize, doc: &Value, words: &mut Vec<String>) -> usize {
+    let next = segments.get(i + 1).map(String::as_str);
+    match segments[i].as_str() {
+        "properties" | "patternProperties" | "definitions" | "$defs" | "dependentSchemas"
+        | "headers" | "schemas" | "callbacks"
+            if next.is_some() =>
+        {
+            words.push(next.unwrap_or_default().to_owned());
+            2
         }
-    }
-    let name = ident::camel(&words.join(" "));
-    let name = ident::unraw(&name).trim_end_matches('_');
-    if name.is_empty() {
-        "Schema".to_owned()
-    } else {
-        name.to_owned()
+        "allOf" | "prefixItems" if next.is_some() => {
+            words.push(format!("Part {}", part_number(next)));
+            2
+        }
+        "anyOf" | "oneOf" if next.is_some() => {
+            words.push(format!("Variant {}", part_number(next)));
+            2
+        }
+        "parameters" if next.is_some() => {
+            let name = doc
+                .pointer(&pointer::join(&segments[..i + 2]))
+                .and_then(|p| p.get("name"))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .unwrap_or_else(|| format!("Param {}", part_number(next)));
+            words.push(name);
+            2
+        }
+        "responses" if next.is_some() => {
+            let code = next.unwrap_or_default();
+            if code.starts_with('2') || code == "default" {
+                words.push("Response".to_owned());
+            } else {
+                words.push(format!("Response {code}"));
+            }
+            2
+        }
+        "content" => 2,
+        "schema" => 1,
+        "items" => {
+            words.push("Item".to_owned());
+            1
+        }
+        "additionalProperties" => {
+            words.push("Value".to_owned());
+            1
+        }
+        "requestBody" => {
+            words.push("Request".to_owned());
+            1
+        }
+        other => {
+            words.push(other.to_owned());
+            1
+        }
     }
 }
 
