@@ -973,6 +973,43 @@ mod tests {
         assert!(client.contains("use crate::runtime::secret::Secret;"));
     }
 
+    /// The parts behind a capability feature stay gated in an inline copy, under the crate's feature
+    /// names, and the features turn on what the runtime's would; a part that shares its name with
+    /// an always compiled module (`time`) leaves that module alone.
+    #[test]
+    fn capabilities_of_an_inline_copy_and_of_a_runtime_dependency() {
+        let features = Features {
+            webhooks: true,
+            websocket: true,
+            time: true,
+            ..Default::default()
+        };
+        let crate_features = CrateFeatures {
+            webhooks: Some("webhook-events".to_owned()),
+            webhook_verify: Some("webhook-verify".to_owned()),
+            websocket: Some("websocket".to_owned()),
+            ..Default::default()
+        };
+        let files = runtime_files(&features, &crate_features);
+        let (_, mod_rs) = &files[0];
+        assert!(mod_rs.contains("#[cfg(feature = \"webhook-verify\")]\npub mod webhooks;\n"));
+        assert!(mod_rs.contains("#[cfg(feature = \"websocket\")]\npub mod websocket;\n"));
+        assert!(mod_rs.contains("\npub mod time;\n") && !mod_rs.contains("multipart"));
+        let inline = features_table(&crate_features, &Runtime::Inline);
+        assert!(inline.contains("\nwebsocket = [\"dep:tokio-tungstenite\"]\n"));
+        assert!(
+            inline
+                .contains("\nwebhook-verify = [\"webhook-events\", \"dep:hmac\", \"dep:sha2\"]\n")
+        );
+        let dependency = features_table(&crate_features, &Runtime::default());
+        assert!(dependency.contains("\nwebsocket = [\"sdkgen-runtime/websocket\"]\n"));
+        assert!(
+            dependency
+                .contains("\nwebhook-verify = [\"webhook-events\", \"sdkgen-runtime/webhooks\"]\n")
+        );
+        assert!(dependency.contains("\nwebhook-events = []\n"));
+    }
+
     #[test]
     fn a_crate_is_named_only_at_the_start_of_a_path() {
         let files = |text: &str| BTreeMap::from([("src/lib.rs".to_owned(), text.to_owned())]);
