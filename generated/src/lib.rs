@@ -41,7 +41,7 @@
 //! - `billing`: `client.billing()`, 1 operation
 //! - `commerce`: `client.commerce()`, 2 operations
 //! - `deployments`: `client.deployments()`, 3 operations
-//! - `events`: `client.events()`, 1 operation
+//! - `events`: `client.events()`, 1 operation (with `websocket`)
 //! - `integrations`: `client.integrations()`, 1 operation
 //! - `memory`: `client.memory()`, 3 operations
 //! - `skills`: `client.skills()`, 2 operations
@@ -50,6 +50,8 @@
 //! - `webhooks`: `client.webhooks()`, 4 operations
 //! - `workspaces`: `client.workspaces()`, 2 operations
 //! - `webhook-events`: the `webhooks` module and its payload models
+//! - `websocket`: the WebSocket operations and their event streams
+//! - `webhook-verify`: `webhooks::Webhook`, signature verification of deliveries (turns on `webhook-events`)
 #![cfg_attr(feature = "billing", doc = "")]
 #![cfg_attr(feature = "billing", doc = " ## Testing your code")]
 #![cfg_attr(feature = "billing", doc = "")]
@@ -132,6 +134,7 @@ pub use runtime::{http, reqwest};
 /// Tests without a network: canned answers and recorded requests (the `mock` feature).
 #[cfg(feature = "mock")]
 pub use runtime::mock;
+#[cfg(feature = "websocket")]
 pub use runtime::websocket::{EventStream, StreamError, StreamOptions};
 pub use runtime::time::{Date, Timestamp};
 pub use runtime::pagination::ItemStream;

@@ -3138,7 +3138,7 @@ pub struct WorkspaceResponse {
     pub file_count: i64,
     pub created_at: crate::Timestamp,
 }
-#[cfg(any(feature = "events", feature = "webhook-events"))]
+#[cfg(all(feature = "websocket", any(feature = "events", feature = "webhook-events")))]
 impl crate::runtime::websocket::StreamEvent for Event {
     fn event_id(&self) -> Option<&str> {
         match self {

@@ -17,7 +17,9 @@
 /// - `task.running`: [`TaskRunningEvent`](crate::types::TaskRunningEvent)
 /// - `trading.kill_triggered`: [`TradingKillTriggeredEvent`](crate::types::TradingKillTriggeredEvent)
 /// - `trading.order_placed`: [`TradingOrderPlacedEvent`](crate::types::TradingOrderPlacedEvent)
+#[cfg(feature = "webhook-verify")]
 pub type Webhook = crate::runtime::webhooks::Webhook<crate::types::Event>;
+#[cfg(feature = "webhook-verify")]
 pub use crate::runtime::webhooks::{
     HEADER_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, WebhookError,
 };

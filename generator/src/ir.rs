@@ -32,7 +32,8 @@ pub struct Api {
 }
 
 /// The cargo features of a generated crate (all on by default): one per resource, one for the
-/// webhook payloads, and which of them each model type needs.
+/// webhook payloads, which of them each model type needs, and the capability features, each
+/// present when the API uses that capability and compiling the code and runtime part it needs.
 #[derive(Debug, Clone, Default)]
 pub struct CrateFeatures {
     /// Resource name → the feature that compiles it.
@@ -42,14 +43,56 @@ pub struct CrateFeatures {
     /// Type name → the features (sorted) any of which compiles it. A type not listed is always
     /// compiled: no operation or webhook reaches it, or such a type reaches it.
     pub types: std::collections::BTreeMap<String, Vec<String>>,
+    /// `websocket`: the WebSocket operations, their messages' `StreamEvent` impls and the
+    /// runtime's event stream, when the API has a WebSocket operation.
+    pub websocket: Option<String>,
+    /// `webhook-verify`: `crate::webhooks::Webhook` (signature verification) and the runtime's
+    /// verifier, when the API has webhooks. It turns on the webhook payloads' feature.
+    pub webhook_verify: Option<String>,
+    /// `multipart`: the operations with `multipart/form-data` bodies and the runtime's (and
+    /// reqwest's) multipart support, when the API has such an operation.
+    pub multipart: Option<String>,
 }
 
 impl CrateFeatures {
-    /// Every feature, in order: resources (by resource name), then webhooks.
+    /// Every feature, in order: resources (by resource name), webhooks, then the capabilities.
     pub fn all(&self) -> Vec<&str> {
         let mut all: Vec<&str> = self.resources.values().map(String::as_str).collect();
         all.extend(self.webhooks.as_deref());
+        all.extend(self.capabilities().into_iter().map(|(_, feature)| feature));
         all
+    }
+
+    /// The capability features the crate has: (the runtime part it turns on, the feature).
+    pub fn capabilities(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("websocket", &self.websocket),
+            ("webhooks", &self.webhook_verify),
+            ("multipart", &self.multipart),
+        ]
+        .into_iter()
+        .filter_map(|(part, feature)| Some((part, feature.as_deref()?)))
+        .collect()
+    }
+
+    /// The capability feature every operation of a resource needs (the `events` resource of one
+    /// WebSocket operation): the resource compiles only with it, rather than as an empty shell.
+    pub fn capability_of_resource(&self, resource: &Resource) -> Option<&str> {
+        let mut needs = resource.operations.iter().map(|op| self.capability_of(op));
+        let first = needs.next()??;
+        needs.all(|c| c == Some(first)).then_some(first)
+    }
+
+    /// The capability feature an operation needs besides its resource's: `websocket` for a
+    /// WebSocket operation, `multipart` for a `multipart/form-data` body.
+    pub fn capability_of(&self, op: &Operation) -> Option<&str> {
+        if matches!(op.transport, Transport::WebSocket(_)) {
+            return self.websocket.as_deref();
+        }
+        match op.body.as_ref().map(|b| &b.encoding) {
+            Some(BodyEncoding::Multipart(_)) => self.multipart.as_deref(),
+            _ => None,
+        }
     }
 }
 

@@ -1,8 +1,8 @@
 //! The runtime of the SDKs that `sdkgen` generates from OpenAPI documents: the client and its builder,
-//! requests and their retries, responses, errors, rate limits, pagination, multipart bodies, RFC 3339
-//! times and dates, base64 bytes, and, as
-//! cargo features, server-sent events (`sse`), WebSocket event streams (`websocket`) and webhook
-//! verification (`webhooks`), and a re-export of the `uuid` crate (`uuid`).
+//! requests and their retries, responses, errors, rate limits, pagination, RFC 3339 times and dates,
+//! base64 bytes, and, as cargo features, server-sent events (`sse`), WebSocket event streams
+//! (`websocket`), webhook verification (`webhooks`), `multipart/form-data` bodies (`multipart`) and
+//! a re-export of the `uuid` crate (`uuid`).
 //!
 //! A generated crate depends on this crate and gives it what is particular to its API through a
 //! [`ClientDefaults`] `static`; its own `Client` wraps [`Client`] and its builder is a
@@ -16,6 +16,7 @@ mod error;
 mod hook;
 #[cfg(feature = "mock")]
 pub mod mock;
+#[cfg(feature = "multipart")]
 pub mod multipart;
 mod orchestrator;
 pub mod pagination;

@@ -1,6 +1,10 @@
-//! `multipart/form-data` request bodies: value parts and file parts, built by generated code.
+//! `multipart/form-data` request bodies: value parts and file parts, built by generated code, and
+//! [`Request::multipart`], which sends one (the `multipart` feature, with reqwest's of that name).
 
 use bytes::Bytes;
+
+use crate::Request;
+use crate::request::PerAttemptBody;
 
 /// A file to upload as one part.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,6 +86,21 @@ impl Multipart {
             };
         }
         Ok(form)
+    }
+}
+
+/// A form is a stream that one attempt uses up: every attempt builds its own from the parts.
+impl PerAttemptBody for Multipart {
+    fn add_to(&self, builder: reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder, String> {
+        Ok(builder.multipart(self.to_form()?))
+    }
+}
+
+impl Request<'_> {
+    /// A `multipart/form-data` body (value and file parts), rebuilt for every attempt, so that a
+    /// multipart request is retried like any other.
+    pub fn multipart(&mut self, form: Multipart) -> &mut Self {
+        self.per_attempt_body(form)
     }
 }
 

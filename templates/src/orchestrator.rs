@@ -280,9 +280,10 @@ impl<'a> Prepared<'a> {
             }
             Body::Empty => {}
             Body::Bytes(bytes, _) => builder = builder.body(bytes.clone()),
-            Body::Multipart(parts) => {
-                let form = parts.to_form().map_err(|message| self.error(message))?;
-                builder = builder.multipart(form);
+            Body::PerAttempt(body) => {
+                builder = body
+                    .add_to(builder)
+                    .map_err(|message| self.error(message))?;
             }
         }
         builder

@@ -69,7 +69,14 @@ pub(crate) enum Body {
     Empty,
     Bytes(bytes::Bytes, http::HeaderValue),
     /// Rebuilt for every attempt, so a multipart request is retried like any other.
-    Multipart(crate::multipart::Multipart),
+    PerAttempt(Box<dyn PerAttemptBody>),
+}
+
+/// A body built anew for every attempt: a `multipart/form-data` form (`crate::multipart`, behind the
+/// `multipart` feature) is a stream that one attempt uses up.
+pub(crate) trait PerAttemptBody: Send + Sync {
+    /// `builder` with the body of one attempt, or why the body could not be built.
+    fn add_to(&self, builder: reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder, String>;
 }
 
 /// One API call being assembled. Created by [`Client::request`]; sent by one of the `send_*` methods.
@@ -313,9 +320,13 @@ impl<'a> Request<'a> {
         self
     }
 
-    /// A `multipart/form-data` body (value and file parts).
-    pub fn multipart(&mut self, form: crate::multipart::Multipart) -> &mut Self {
-        self.body = Body::Multipart(form);
+    /// A body rebuilt for every attempt (`Request::multipart` in `crate::multipart`).
+    #[allow(
+        dead_code,
+        reason = "only the multipart module builds such bodies; it is an optional part"
+    )]
+    pub(crate) fn per_attempt_body(&mut self, body: impl PerAttemptBody + 'static) -> &mut Self {
+        self.body = Body::PerAttempt(Box::new(body));
         self
     }
 

@@ -12,7 +12,7 @@ pub mod commerce;
 #[cfg(feature = "deployments")]
 pub mod deployments;
 /// Operations on events.
-#[cfg(feature = "events")]
+#[cfg(all(feature = "websocket", feature = "events"))]
 pub mod events;
 /// Operations on integrations.
 #[cfg(feature = "integrations")]
@@ -59,7 +59,7 @@ impl crate::Client {
         }
     }
     /// Operations on events.
-    #[cfg(feature = "events")]
+    #[cfg(all(feature = "websocket", feature = "events"))]
     pub fn events(&self) -> events::Events<'_> {
         events::Events { client: self }
     }

@@ -42,7 +42,7 @@ pub const RUNTIME_FILES: &[(&str, &str, Option<&str>)] = &[
     (
         "multipart.rs",
         include_str!("../../../templates/src/multipart.rs"),
-        None,
+        Some("multipart"),
     ),
     (
         "orchestrator.rs",
@@ -155,6 +155,7 @@ fn runtime_features(features: &Features) -> Vec<&'static str> {
         ("sse", features.sse),
         ("webhooks", features.webhooks),
         ("websocket", features.websocket),
+        ("multipart", features.multipart),
         ("uuid", features.uuid),
     ]
     .into_iter()
@@ -164,8 +165,12 @@ fn runtime_features(features: &Features) -> Vec<&'static str> {
 
 /// The runtime files of an inline runtime: the parts this crate needs, without their unit tests,
 /// with paths into the runtime made paths into `crate::runtime`.
-pub fn runtime_files(features: &Features) -> Vec<(&'static str, String)> {
+pub fn runtime_files(
+    features: &Features,
+    crate_features: &CrateFeatures,
+) -> Vec<(&'static str, String)> {
     let enabled = runtime_features(features);
+    let capabilities = crate_features.capabilities();
     let version = templates_manifest()["package"]["version"]
         .as_str()
         .unwrap_or_default()
@@ -175,7 +180,7 @@ pub fn runtime_files(features: &Features) -> Vec<(&'static str, String)> {
         .filter(|(_, _, part)| part.is_none_or(|p| enabled.contains(&p)))
         .map(|(name, text, _)| {
             let text = if *name == "mod.rs" {
-                inline_mod_rs(text, &enabled, &version)
+                inline_mod_rs(text, &enabled, &capabilities, &version)
             } else {
                 without_tests(text).to_owned()
             };
@@ -185,12 +190,20 @@ pub fn runtime_files(features: &Features) -> Vec<(&'static str, String)> {
 }
 
 /// The runtime's `lib.rs` as the `mod.rs` of an inline copy: a one-line doc in place of the crate
-/// docs, no crate attributes, feature gates resolved (the modules of disabled parts dropped).
-fn inline_mod_rs(lib_rs: &str, enabled: &[&str], version: &str) -> String {
+/// docs, no crate attributes, feature gates resolved (the modules of disabled parts dropped), but
+/// those of the parts behind a capability feature kept, under that feature's name in this crate.
+fn inline_mod_rs(
+    lib_rs: &str,
+    enabled: &[&str],
+    capabilities: &[(&str, &str)],
+    version: &str,
+) -> String {
     let mut out = format!(
         "//! A copy of `sdkgen-runtime` {version}, the runtime this crate carries in place of a dependency on it.\n"
     );
-    // The modules of the parts this crate leaves out: `websocket/mod.rs` declares `websocket`.
+    // The parts this crate leaves out: the item after each of their gates (a module declaration, or
+    // a re-export) is dropped with it. A part's name may be a module's that is always compiled
+    // (the `time` conversions and `pub mod time;`), so only the gate decides.
     let disabled: Vec<&str> = RUNTIME_FILES
         .iter()
         .filter_map(|(_, _, part)| *part)
@@ -206,11 +219,15 @@ fn inline_mod_rs(lib_rs: &str, enabled: &[&str], version: &str) -> String {
             .and_then(|rest| rest.strip_suffix("\")]"));
         let item_gated_off =
             std::mem::replace(&mut gated_off, gate.is_some_and(|g| disabled.contains(&g)));
-        let dropped = t.starts_with("//!")
-            || t.starts_with("#![")
-            || gate.is_some()
-            || item_gated_off
-            || disabled.iter().any(|p| mentions_module(line, p));
+        let capability = gate
+            .and_then(|g| capabilities.iter().find(|(part, _)| *part == g))
+            .filter(|_| !item_gated_off);
+        if let Some((_, feature)) = capability {
+            out.push_str(&format!("#[cfg(feature = \"{feature}\")]\n"));
+            continue;
+        }
+        let dropped =
+            t.starts_with("//!") || t.starts_with("#![") || gate.is_some() || item_gated_off;
         if !dropped {
             out.push_str(line);
             out.push('\n');
@@ -226,14 +243,6 @@ fn without_tests(text: &str) -> &str {
         Some(at) => &text[..=at],
         None => text,
     }
-}
-
-fn mentions_module(line: &str, module: &str) -> bool {
-    let t = line.trim();
-    t == format!("mod {module};")
-        || t == format!("pub mod {module};")
-        || t == format!("pub use {module};")
-        || t.starts_with(&format!("pub use {module}::"))
 }
 
 fn templates_manifest() -> toml::Table {
@@ -282,6 +291,7 @@ fn names_crate(files: &BTreeMap<String, String>, krate: &str) -> bool {
 /// and the crates the generated code names itself.
 fn dependencies(
     features: &Features,
+    crate_features: &CrateFeatures,
     runtime: &Runtime,
     files: &BTreeMap<String, String>,
 ) -> String {
@@ -306,13 +316,25 @@ fn dependencies(
         .flatten()
         .filter_map(|d| d.as_str()?.strip_prefix("dep:").map(str::to_owned))
         .collect();
+    // The runtime parts behind a capability feature of this crate, which turns them on.
+    let capability_parts: Vec<&str> = crate_features
+        .capabilities()
+        .into_iter()
+        .map(|(part, _)| part)
+        .collect();
+    // The optional dependencies an inline copy needs only for a capability: optional here too.
+    let capability_deps = runtime_part_entries(&capability_parts, "dep:");
     let mut out = String::new();
     if let Runtime::Crate { path } = runtime {
         let version = templates["package"]["version"]
             .as_str()
             .expect("templates has a version");
         let requirement: Vec<&str> = version.split('.').take(2).collect();
-        let features: Vec<String> = enabled.iter().map(|f| format!("\"{f}\"")).collect();
+        let features: Vec<String> = enabled
+            .iter()
+            .filter(|f| !capability_parts.contains(f))
+            .map(|f| format!("\"{f}\""))
+            .collect();
         out.push_str(&format!(
             "sdkgen-runtime = {{ version = \"{}\", path = {}, default-features = false, features = [{}] }}\n",
             requirement.join("."),
@@ -332,13 +354,40 @@ fn dependencies(
         if !needed {
             continue;
         }
-        let spec = versions
+        let mut spec = versions
             .get(name)
             .cloned()
             .expect("every runtime dependency is a workspace dependency");
+        if matches!(runtime, Runtime::Inline) && capability_deps.contains(name) {
+            spec = made_optional(spec);
+        }
         out.push_str(&dependency_line(name, spec));
     }
     out
+}
+
+/// A dependency spec with `optional = true`.
+fn made_optional(spec: toml::Value) -> toml::Value {
+    let mut table = match spec {
+        toml::Value::Table(t) => t,
+        version => toml::Table::from_iter([("version".to_owned(), version)]),
+    };
+    table.insert("optional".to_owned(), toml::Value::Boolean(true));
+    toml::Value::Table(table)
+}
+
+/// The entries starting with `prefix` (`dep:`, the prefix removed) of the runtime features `parts`, or
+/// every entry when `prefix` is empty.
+fn runtime_part_entries(parts: &[&str], prefix: &str) -> Vec<String> {
+    templates_manifest()["features"]
+        .as_table()
+        .expect("templates has features")
+        .iter()
+        .filter(|(feature, _)| parts.contains(&feature.as_str()))
+        .filter_map(|(_, entries)| entries.as_array())
+        .flatten()
+        .filter_map(|e| e.as_str()?.strip_prefix(prefix).map(str::to_owned))
+        .collect()
 }
 
 /// `Cargo.toml` of the generated crate.
@@ -372,18 +421,33 @@ pub fn cargo_toml(
         m.source,
         m.crate_name,
         m.version,
-        dependencies(features, &options.runtime, files),
-        features_table(&api.features)
+        dependencies(features, &api.features, &options.runtime, files),
+        features_table(&api.features, &options.runtime)
     )
 }
 
-/// The `[features]` table: every feature on by default, none depending on another.
-fn features_table(features: &CrateFeatures) -> String {
+/// The `[features]` table: every feature on by default. Resource and webhook payload features
+/// depend on nothing; a capability turns on its runtime part (the runtime crate's feature, or, for an
+/// inline copy, what that feature turns on: optional dependencies, reqwest's features), and
+/// `webhook-verify` the payloads it verifies.
+fn features_table(features: &CrateFeatures, runtime: &Runtime) -> String {
     let all = features.all();
     let quoted: Vec<String> = all.iter().map(|f| format!("\"{f}\"")).collect();
     let mut out = format!("[features]\ndefault = [{}]\n", quoted.join(", "));
+    let capabilities = features.capabilities();
     for feature in all {
-        out.push_str(&format!("{feature} = []\n"));
+        let mut needs = Vec::new();
+        if let Some((part, _)) = capabilities.iter().find(|(_, f)| *f == feature) {
+            if features.webhook_verify.as_deref() == Some(feature) {
+                needs.extend(features.webhooks.clone());
+            }
+            match runtime {
+                Runtime::Crate { .. } => needs.push(format!("sdkgen-runtime/{part}")),
+                Runtime::Inline => needs.extend(runtime_part_entries(&[part], "")),
+            }
+        }
+        let needs: Vec<String> = needs.iter().map(|n| format!("\"{n}\"")).collect();
+        out.push_str(&format!("{feature} = [{}]\n", needs.join(", ")));
     }
     out
 }
@@ -496,8 +560,13 @@ fn features_doc(api: &Api) -> String {
     );
     for r in &api.resources {
         if let Some(feature) = api.features.resources.get(&r.name) {
+            let with = api
+                .features
+                .capability_of_resource(r)
+                .map(|c| format!(" (with `{c}`)"))
+                .unwrap_or_default();
             out.push_str(&format!(
-                "- `{feature}`: `client.{}()`, {} operation{}\n",
+                "- `{feature}`: `client.{}()`, {} operation{}{with}\n",
                 crate::ident::unraw(&r.name),
                 r.operations.len(),
                 if r.operations.len() == 1 { "" } else { "s" }
@@ -507,6 +576,23 @@ fn features_doc(api: &Api) -> String {
     if let Some(feature) = &api.features.webhooks {
         out.push_str(&format!(
             "- `{feature}`: the `webhooks` module and its payload models\n"
+        ));
+    }
+    let f = &api.features;
+    if let Some(feature) = &f.websocket {
+        out.push_str(&format!(
+            "- `{feature}`: the WebSocket operations and their event streams\n"
+        ));
+    }
+    if let Some(feature) = &f.webhook_verify {
+        out.push_str(&format!(
+            "- `{feature}`: `webhooks::Webhook`, signature verification of deliveries (turns on `{}`)\n",
+            f.webhooks.as_deref().unwrap_or_default()
+        ));
+    }
+    if let Some(feature) = &f.multipart {
+        out.push_str(&format!(
+            "- `{feature}`: the operations with `multipart/form-data` bodies\n"
         ));
     }
     out
@@ -598,7 +684,9 @@ pub fn lib_rs(api: &Api, features: &Features, runtime: &Runtime) -> TokenStream 
         }
     });
     let websocket_use = features.websocket.then(|| {
+        let gate = crate::emit::cfg_any(api.features.websocket.as_slice());
         quote!(
+            #gate
             pub use runtime::websocket::{EventStream, StreamError, StreamOptions};
         )
     });
@@ -754,6 +842,8 @@ pub fn webhooks_rs(api: &Api, paths: &TypePaths, diagnostics: &mut Vec<Diagnosti
             format!("- `{}`{payload}", w.name.replace('`', "'"))
         })
         .collect();
+    // Verification is the `webhook-verify` feature; the payload types are the module's.
+    let verify_gate = crate::emit::cfg_any(api.features.webhook_verify.as_slice());
     let events_doc = doc_attrs(Some(&format!(
         "The events the API delivers:\n\n{}",
         list.join("\n")
@@ -761,7 +851,9 @@ pub fn webhooks_rs(api: &Api, paths: &TypePaths, diagnostics: &mut Vec<Diagnosti
     quote! {
         //! Webhook payloads and their signature verification (Standard Webhooks).
         #events_doc
+        #verify_gate
         pub type Webhook = crate::runtime::webhooks::Webhook<#event_ty>;
+        #verify_gate
         pub use crate::runtime::webhooks::{HEADER_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, WebhookError};
         #extra
     }
@@ -871,7 +963,7 @@ mod tests {
             sse: true,
             ..Default::default()
         };
-        let files = runtime_files(&features);
+        let files = runtime_files(&features, &CrateFeatures::default());
         let names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
         assert!(names.contains(&"sse.rs") && !names.contains(&"websocket/mod.rs"));
         let (_, mod_rs) = &files[0];
@@ -879,6 +971,43 @@ mod tests {
         assert!(!mod_rs.contains("#![") && !mod_rs.contains("cfg(feature"));
         let (_, client) = files.iter().find(|(n, _)| *n == "client.rs").unwrap();
         assert!(client.contains("use crate::runtime::secret::Secret;"));
+    }
+
+    /// The parts behind a capability feature stay gated in an inline copy, under the crate's feature
+    /// names, and the features turn on what the runtime's would; a part that shares its name with
+    /// an always compiled module (`time`) leaves that module alone.
+    #[test]
+    fn capabilities_of_an_inline_copy_and_of_a_runtime_dependency() {
+        let features = Features {
+            webhooks: true,
+            websocket: true,
+            time: true,
+            ..Default::default()
+        };
+        let crate_features = CrateFeatures {
+            webhooks: Some("webhook-events".to_owned()),
+            webhook_verify: Some("webhook-verify".to_owned()),
+            websocket: Some("websocket".to_owned()),
+            ..Default::default()
+        };
+        let files = runtime_files(&features, &crate_features);
+        let (_, mod_rs) = &files[0];
+        assert!(mod_rs.contains("#[cfg(feature = \"webhook-verify\")]\npub mod webhooks;\n"));
+        assert!(mod_rs.contains("#[cfg(feature = \"websocket\")]\npub mod websocket;\n"));
+        assert!(mod_rs.contains("\npub mod time;\n") && !mod_rs.contains("multipart"));
+        let inline = features_table(&crate_features, &Runtime::Inline);
+        assert!(inline.contains("\nwebsocket = [\"dep:tokio-tungstenite\"]\n"));
+        assert!(
+            inline
+                .contains("\nwebhook-verify = [\"webhook-events\", \"dep:hmac\", \"dep:sha2\"]\n")
+        );
+        let dependency = features_table(&crate_features, &Runtime::default());
+        assert!(dependency.contains("\nwebsocket = [\"sdkgen-runtime/websocket\"]\n"));
+        assert!(
+            dependency
+                .contains("\nwebhook-verify = [\"webhook-events\", \"sdkgen-runtime/webhooks\"]\n")
+        );
+        assert!(dependency.contains("\nwebhook-events = []\n"));
     }
 
     #[test]

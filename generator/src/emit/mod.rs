@@ -210,7 +210,7 @@ fn emit_on(
             .push_str(&made.text);
     }
     if options.runtime == Runtime::Inline {
-        for (name, text) in crate_files::runtime_files(&context.features) {
+        for (name, text) in crate_files::runtime_files(&context.features, &api.features) {
             files.insert(format!("src/runtime/{name}"), text);
         }
     }
@@ -409,7 +409,7 @@ fn piece_tokens(
                 .iter()
                 .filter(|w| w.resource == resource.name)
                 .collect();
-            resources::emit_resource(resource, &resource_waiters, &context.outside)
+            resources::emit_resource(resource, &resource_waiters, &api.features, &context.outside)?
         }
         Piece::Lib => crate_files::lib_rs(api, &context.features, context.runtime),
         Piece::Webhooks => crate_files::webhooks_rs(api, &context.outside, diagnostics),
@@ -433,6 +433,8 @@ pub struct Features {
     pub base64: bool,
     /// Some operation pages (its builder has `into_stream()`).
     pub pagination: bool,
+    /// Some operation sends a `multipart/form-data` body.
+    pub multipart: bool,
 }
 
 impl Features {
@@ -450,7 +452,10 @@ impl Features {
             refs.extend(op.path_params.iter().chain(&op.params).map(|p| &p.ty));
             match op.body.as_ref().map(|b| &b.encoding) {
                 Some(BodyEncoding::Json(ty, _) | BodyEncoding::Form(ty)) => refs.push(ty),
-                Some(BodyEncoding::Multipart(parts)) => refs.extend(parts.iter().map(|p| &p.ty)),
+                Some(BodyEncoding::Multipart(parts)) => {
+                    f.multipart = true;
+                    refs.extend(parts.iter().map(|p| &p.ty));
+                }
                 _ => {}
             }
             if let ResponseShape::Json(ty) = &op.response {
@@ -503,6 +508,18 @@ pub(crate) fn cfg_any(features: &[String]) -> TokenStream {
     }
 }
 
+/// The gate of code that needs a capability feature (when given) and any of `features` (when any).
+pub(crate) fn cfg_capability(capability: Option<&str>, features: &[String]) -> TokenStream {
+    let Some(capability) = capability else {
+        return cfg_any(features);
+    };
+    match features {
+        [] => quote!(#[cfg(feature = #capability)]),
+        [one] => quote!(#[cfg(all(feature = #capability, feature = #one))]),
+        many => quote!(#[cfg(all(feature = #capability, any(#(feature = #many),*)))]),
+    }
+}
+
 /// The gate of a named type (nothing for other types).
 fn type_gate(api: &Api, ty: &TypeRef) -> TokenStream {
     match ty {
@@ -544,7 +561,11 @@ fn stream_event_impls(api: &Api, paths: &types::TypePaths) -> TokenStream {
     };
     let impls = api.stream_messages.iter().map(|message| {
         let t = paths.ty(&message.ty);
-        let gate = type_gate(api, &message.ty);
+        let type_features = match &message.ty {
+            TypeRef::Named(name) => api.features.types.get(name).map_or(&[][..], Vec::as_slice),
+            _ => &[],
+        };
+        let gate = cfg_capability(api.features.websocket.as_deref(), type_features);
         let body = match &message.event_id {
             EventId::None => quote!(None),
             EventId::Field(field) => read_id(field, quote!(self)),

@@ -14,7 +14,8 @@ use crate::ir::{
 /// Emits `resources/mod.rs`: the module list and the accessors on `Client`.
 pub fn emit_mod(resources: &[Resource], features: &CrateFeatures) -> TokenStream {
     let gate = |r: &Resource| {
-        crate::emit::cfg_any(
+        crate::emit::cfg_capability(
+            features.capability_of_resource(r),
             features
                 .resources
                 .get(&r.name)
@@ -58,12 +59,14 @@ pub fn emit_mod(resources: &[Resource], features: &CrateFeatures) -> TokenStream
     }
 }
 
-/// Emits one resource module.
+/// Emits one resource module. An operation that needs a capability feature (a WebSocket, a
+/// multipart body) is compiled with it: its method and its builder.
 pub fn emit_resource(
     resource: &Resource,
     waiters: &[&crate::ir::Waiter],
+    features: &CrateFeatures,
     paths: &TypePaths,
-) -> TokenStream {
+) -> crate::error::Result<TokenStream> {
     let t = ident(&resource.type_name);
     let resource_doc = doc_paragraphs(&[
         resource.docs.clone(),
@@ -73,11 +76,25 @@ pub fn emit_resource(
             crate::ident::unraw(&resource.name)
         )),
     ]);
-    let methods = resource.operations.iter().map(|op| accessor(op, paths));
-    let builders = resource.operations.iter().map(|op| builder(op, paths));
+    // A resource whose operations all need the capability is compiled with it as a whole.
+    let whole = features.capability_of_resource(resource).is_some();
+    let gate = |op: &Operation| match whole {
+        true => TokenStream::new(),
+        false => crate::emit::cfg_capability(features.capability_of(op), &[]),
+    };
+    let methods = resource.operations.iter().map(|op| {
+        let gate = gate(op);
+        let method = accessor(op, paths);
+        quote!(#gate #method)
+    });
+    let builders: Vec<TokenStream> = resource
+        .operations
+        .iter()
+        .map(|op| crate::emit::gated(builder(op, paths), &gate(op)))
+        .collect::<crate::error::Result<_>>()?;
     let waiter_methods = crate::emit::waiters::methods(waiters, paths);
     let waiter_builders = crate::emit::waiters::builders(waiters, paths);
-    quote! {
+    Ok(quote! {
         #resource_doc
         #[derive(Debug, Clone, Copy)]
         pub struct #t<'a> {
@@ -89,7 +106,7 @@ pub fn emit_resource(
         }
         #(#builders)*
         #waiter_builders
-    }
+    })
 }
 
 fn op_docs(op: &Operation) -> TokenStream {

@@ -1,6 +1,8 @@
 //! Which cargo features compile which parts of a generated crate: one feature per resource, one
 //! for the webhook payloads, and for every model type the features whose operations (or webhook
-//! payloads) reach it, transitively through fields, variants, parameters, bodies and responses.
+//! payloads) reach it, transitively through fields, variants, parameters, bodies and responses;
+//! and the capability features (`websocket`, `webhook-verify`, `multipart`), each present when the
+//! API uses that capability.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -10,9 +12,9 @@ use crate::ir::{
     TypeDef, TypeRef, WebhookEvent, WebhookPayload,
 };
 
-/// Feature names a resource never takes: cargo's `default`, and the features every generated crate
-/// declares beside its resources (`mock`, the runtime's test transport).
-pub const RESERVED_FEATURES: &[&str] = &["default", "mock"];
+/// Feature names no resource gets: cargo's `default`, the `mock` test transport, and the capability
+/// features whose names are identifiers (`webhook-verify` has a hyphen, which resource names never do).
+pub const RESERVED: [&str; 4] = ["default", "mock", "websocket", "multipart"];
 
 /// The crate's features: a feature per resource (named after it), `webhook-events` for the webhook
 /// payloads (when the API has webhooks), and for each type the features that need it. Types that
@@ -24,7 +26,10 @@ pub fn crate_features(
     webhooks: &[WebhookEvent],
     payload: &WebhookPayload,
 ) -> CrateFeatures {
-    let mut names = Namespace::with_reserved(RESERVED_FEATURES.iter().copied());
+    // `default` is cargo's own feature name, `mock` the crate's test transport, `websocket` and
+    // `multipart` capability features: reserved whether or not this API has them, so that a
+    // resource's feature keeps its name when the API starts using one.
+    let mut names = Namespace::with_reserved(RESERVED);
     let mut groups: Vec<(String, Vec<TypeRef>)> = Vec::new();
     let mut by_resource = BTreeMap::new();
     for resource in resources {
@@ -69,8 +74,24 @@ pub fn crate_features(
     for name in super::usage::reachable(types, unreached) {
         needed_by.remove(&name);
     }
+    let ops = || resources.iter().flat_map(|r| &r.operations);
     CrateFeatures {
         resources: by_resource,
+        websocket: ops()
+            .any(|op| matches!(op.transport, Transport::WebSocket(_)))
+            .then(|| "websocket".to_owned()),
+        // A name with a hyphen, like `webhook-events`: never a resource's.
+        webhook_verify: webhook_feature
+            .is_some()
+            .then(|| "webhook-verify".to_owned()),
+        multipart: ops()
+            .any(|op| {
+                matches!(
+                    op.body.as_ref().map(|b| &b.encoding),
+                    Some(BodyEncoding::Multipart(_))
+                )
+            })
+            .then(|| "multipart".to_owned()),
         webhooks: webhook_feature,
         types: needed_by
             .into_iter()
@@ -203,7 +224,19 @@ mod tests {
         assert_eq!(api.features.webhooks.as_deref(), Some("webhook-events"));
         assert_eq!(
             api.features.all(),
-            ["default_2", "mock_2", "pets", "stores", "webhook-events"]
+            [
+                "default_2",
+                "mock_2",
+                "pets",
+                "stores",
+                "webhook-events",
+                "webhook-verify"
+            ]
+        );
+        // Webhooks, but no WebSocket and no multipart operation: only `webhook-verify`.
+        assert_eq!(
+            api.features.capabilities(),
+            [("webhooks", "webhook-verify")]
         );
         // Through fields, array items, parameters, request bodies and webhook payloads.
         let all_three = Some(vec!["pets", "stores", "webhook-events"]);
@@ -220,6 +253,76 @@ mod tests {
         // Reached by nothing: always compiled, and so is what it reaches, though `stores` reaches it.
         assert_eq!(features(&api, "Orphan"), None);
         assert_eq!(features(&api, "Tag"), None);
+    }
+
+    /// Capability features exist when the API uses the capability; a resource named like one (or
+    /// like `mock`, the test transport's feature) gets another feature name, whether or not the API
+    /// uses that capability.
+    #[test]
+    fn capability_features_and_the_names_they_reserve() {
+        let upload = serde_json::json!({
+            "tags": ["multipart"],
+            "operationId": "upload",
+            "requestBody": {"content": {"multipart/form-data": {"schema": {
+                "type": "object", "properties": {"file": {"type": "string", "format": "binary"}}
+            }}}},
+            "responses": {"204": {"description": "done"}}
+        });
+        let mut subscribe = op("websocket", "subscribe", "Pet");
+        subscribe["x-websocket"] =
+            serde_json::json!({"message": {"$ref": "#/components/schemas/Pet"}});
+        let api = api(serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "Shop", "version": "1"},
+            "paths": {
+                "/upload": {"post": upload},
+                "/events": {"get": subscribe},
+                "/mock": {"get": op("mock", "getMock", "Pet")}
+            },
+            "components": {"schemas": {"Pet": {"type": "object"}}}
+        }));
+        let f = &api.features;
+        let resources: Vec<(&str, &str)> = f
+            .resources
+            .iter()
+            .map(|(r, f)| (r.as_str(), f.as_str()))
+            .collect();
+        assert_eq!(
+            resources,
+            [
+                ("mock", "mock_2"),
+                ("multipart", "multipart_2"),
+                ("websocket", "websocket_2")
+            ]
+        );
+        assert_eq!(
+            f.capabilities(),
+            [("websocket", "websocket"), ("multipart", "multipart")]
+        );
+        assert_eq!(f.webhook_verify, None);
+        let ops: Vec<_> = api.resources.iter().flat_map(|r| &r.operations).collect();
+        let needs: Vec<Option<&str>> = ops.iter().map(|op| f.capability_of(op)).collect();
+        assert_eq!(needs, [None, Some("multipart"), Some("websocket")]);
+        let whole: Vec<Option<&str>> = api
+            .resources
+            .iter()
+            .map(|r| f.capability_of_resource(r))
+            .collect();
+        assert_eq!(whole, [None, Some("multipart"), Some("websocket")]);
+
+        // Without those operations the names stay reserved, and no capability feature exists.
+        let api = api_without_capabilities();
+        assert_eq!(api.features.resources["websocket"], "websocket_2");
+        assert!(api.features.capabilities().is_empty());
+    }
+
+    fn api_without_capabilities() -> Api {
+        api(serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "Shop", "version": "1"},
+            "paths": {"/ws": {"get": op("websocket", "getWs", "Pet")}},
+            "components": {"schemas": {"Pet": {"type": "object"}}}
+        }))
     }
 
     #[test]
