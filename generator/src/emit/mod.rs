@@ -3,6 +3,7 @@
 
 mod crate_files;
 pub mod docs;
+mod examples;
 mod paging;
 mod resources;
 mod send;
@@ -129,11 +130,7 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<GeneratedCrate> {
 
     files.insert(
         "src/resources/mod.rs".to_owned(),
-        format_file(
-            &header,
-            resources::emit_mod(&api.resources, &api.features),
-            "src/resources/mod.rs",
-        )?,
+        format_file(&header, resources::emit_mod(api), "src/resources/mod.rs")?,
     );
     for resource in &api.resources {
         let path = format!("src/resources/{}.rs", crate::ident::unraw(&resource.name));
