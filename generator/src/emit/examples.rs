@@ -174,12 +174,38 @@ fn id_literal(id: &str) -> String {
 }
 
 /// The word a path parameter's example value is made of: `id` of `customers` reads `customer_id`.
+/// Other path parameters are ids too (`{session}` reads `session_123`), unless their name says
+/// they are names (`owner`, `repo`, `username`, `path`).
 fn path_hint(name: &str, resource: &Resource) -> String {
+    let name = name.trim_matches('_');
+    const NAMES: &[&str] = &[
+        "name",
+        "owner",
+        "repo",
+        "org",
+        "path",
+        "slug",
+        "key",
+        "user",
+        "version",
+        "ref",
+        "branch",
+        "tag",
+        "namespace",
+        "project",
+        "file",
+        "sha",
+    ];
     if name == "id" {
         let singular = crate::ident::singular(crate::ident::unraw(&resource.name));
         format!("{}_id", singular.trim_end_matches('_'))
-    } else {
+    } else if NAMES
+        .iter()
+        .any(|n| name == *n || name.ends_with(&format!("_{n}")) || name.ends_with(n))
+    {
         name.to_owned()
+    } else {
+        format!("{}_id", name.trim_end_matches("_id"))
     }
 }
 
@@ -340,8 +366,10 @@ pub fn tour(api: &Api) -> Vec<String> {
         });
     }
     // Every item of a list, page by page.
-    let list = ops()
-        .filter(|(_, o)| o.pagination.is_some())
+    let mut lists: Vec<_> = ops().filter(|(_, o)| o.pagination.is_some()).collect();
+    lists.sort_by_key(|(_, o)| o.method_name != "list");
+    let list = lists
+        .into_iter()
         .find_map(|(r, o)| values.call(r, o).map(|c| (o, c)));
     if let Some((op, call)) = &list {
         let item = match &op.pagination {
@@ -367,8 +395,12 @@ pub fn tour(api: &Api) -> Vec<String> {
         body.push("}".to_owned());
     }
     // An error matched by status: a get by id, else the first call that can be written.
-    let get = ops()
+    let mut gets: Vec<_> = ops()
         .filter(|(_, o)| o.http_method == "GET" && !o.path_params.is_empty())
+        .collect();
+    gets.sort_by_key(|(_, o)| o.method_name != "get");
+    let get = gets
+        .into_iter()
         .chain(ops())
         .find_map(|(r, o)| values.call(r, o).map(|c| (o, c)));
     if let Some((op, call)) = &get {
