@@ -482,7 +482,7 @@ fn testing_section(api: &Api) -> String {
          mock.on({krate}::http::Method::{method}, \"{path}\", [\n    \
          MockResponse::error(429, \"slow down\").header(\"retry-after\", \"1\"),\n\
          ]);\n\
-         let client = {krate}::Client::builder().api_key(\"test\").max_retries(0).transport(mock.clone()).build()?;\n\
+         let client = {krate}::Client::builder().api_key(\"test\"){base_url}.max_retries(0).transport(mock.clone()).build()?;\n\
          let error = client.{resource}().{op}({args}).send().await.unwrap_err();\n\
          assert_eq!(error.status(), Some(429));\n\
          assert_eq!(error.detail().as_deref(), Some(\"slow down\"));\n\
@@ -499,6 +499,12 @@ fn testing_section(api: &Api) -> String {
         resource = r.name,
         op = o.method_name,
         args = args.join(", "),
+        // A spec without servers has no default base URL; the mock answers whatever the URL.
+        base_url = if api.meta.base_url.is_empty() {
+            ".base_url(\"https://api.example.com\")"
+        } else {
+            ""
+        },
     )
 }
 
