@@ -63,12 +63,22 @@ impl<'a> Values<'a> {
             TypeRef::Map(_) => "Default::default()".to_owned(),
             TypeRef::Option(_) => "None".to_owned(),
             TypeRef::Named(name) => self.named(name, place, depth)?,
-            TypeRef::Json
-            | TypeRef::Bytes
-            | TypeRef::Timestamp
-            | TypeRef::Date
-            | TypeRef::Base64
-            | TypeRef::Uuid => return None,
+            TypeRef::Json => "serde_json::json!({})".to_owned(),
+            TypeRef::Bytes if place == Place::Argument => "b\"contents\".to_vec()".to_owned(),
+            TypeRef::Bytes => return None,
+            TypeRef::Timestamp => format!(
+                "\"2025-01-15T10:23:44Z\".parse::<{}::Timestamp>().expect(\"an RFC 3339 time\")",
+                self.krate
+            ),
+            TypeRef::Date => format!(
+                "{}::Date::new(2025, 1, 15).expect(\"a valid date\")",
+                self.krate
+            ),
+            TypeRef::Base64 => format!("{}::Base64Bytes::new(b\"contents\".to_vec())", self.krate),
+            TypeRef::Uuid => format!(
+                "{}::Uuid::from_u128(0x67e5_5044_10b1_426f_9247_bb68_0e5f_e0c8)",
+                self.krate
+            ),
         })
     }
 
@@ -123,12 +133,6 @@ impl<'a> Values<'a> {
                 BodyEncoding::Text(_) => "\"contents\"".to_owned(),
                 BodyEncoding::Multipart(_) => return None,
             });
-        } else if let Some(body) = &op.body {
-            if let BodyEncoding::Multipart(parts) = &body.encoding {
-                if parts.iter().any(|p| p.required) {
-                    return None;
-                }
-            }
         }
         let mut call = format!(
             "client.{}().{}({})",
@@ -136,6 +140,18 @@ impl<'a> Values<'a> {
             op.method_name,
             args.join(", ")
         );
+        // The required parts of a multipart body are set part by part.
+        if let Some(BodyEncoding::Multipart(parts)) = op.body.as_ref().map(|b| &b.encoding) {
+            for part in parts.iter().filter(|p| p.required) {
+                let value = if part.file {
+                    "\"report.pdf\", b\"contents\".to_vec()".to_owned()
+                } else {
+                    let hint = crate::ident::unraw(&part.name);
+                    self.value(&part.ty, hint, Place::Argument, 0)?
+                };
+                call.push_str(&format!(".{}({value})", part.name));
+            }
+        }
         for p in op.params.iter().filter(|p| p.required) {
             let hint = crate::ident::unraw(&p.name);
             let value = self.value(&p.ty, hint, Place::Argument, 0)?;
