@@ -580,7 +580,11 @@ fn crate_docs(api: &Api, runtime: &Runtime) -> TokenStream {
         .iter()
         .filter_map(|r| api.features.resources.get(r))
         .collect();
-    let tour_gate = (!tour_features.is_empty()).then(|| quote!(all(#(feature = #tour_features),*)));
+    let tour_gate = match tour_features.as_slice() {
+        [] => None,
+        [one] => Some(quote!(feature = #one)),
+        all => Some(quote!(all(#(feature = #all),*))),
+    };
     let tour = format!(
         "\n## A tour\n\n{}\n",
         crate::emit::examples::tour(api).join("\n")
