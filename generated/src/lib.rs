@@ -4,26 +4,60 @@
 //! An async client for the Miteos API (API version 1.0.0).
 //!
 //! Multi-agent orchestration: submit a natural-language task, an orchestrator splits it into subtasks run by agents; watch and steer them, then deploy what they built.
-#![cfg_attr(feature = "billing", doc = "")]
-#![cfg_attr(feature = "billing", doc = " ## Quick start")]
-#![cfg_attr(feature = "billing", doc = "")]
-#![cfg_attr(feature = "billing", doc = " ```no_run")]
+#![cfg_attr(feature = "deployments", doc = "")]
+#![cfg_attr(feature = "deployments", doc = " ## A tour")]
+#![cfg_attr(feature = "deployments", doc = "")]
+#![cfg_attr(feature = "deployments", doc = " ```no_run")]
 #![cfg_attr(
-    feature = "billing",
+    feature = "deployments",
     doc = " # async fn run() -> Result<(), miteos::Error> {"
 )]
-#![cfg_attr(feature = "billing", doc = " let client = miteos::Client::from_env()?;")]
+#![cfg_attr(feature = "deployments", doc = " let client = miteos::Client::from_env()?;")]
+#![cfg_attr(feature = "deployments", doc = " // POST /deployments")]
 #![cfg_attr(
-    feature = "billing",
-    doc = " let response = client.billing().get().send_with_response().await?;"
+    feature = "deployments",
+    doc = " let created = client.deployments().create(miteos::types::DeploymentCreate::new(\"workspace_123\", miteos::types::DeployTarget::Vercel, \"config_123\")).send().await?;"
 )]
 #![cfg_attr(
-    feature = "billing",
-    doc = " println!(\"{} (rate limit: {:?})\", response.status(), response.rate_limit());"
+    feature = "deployments",
+    doc = " // every item of GET /deployments, fetching pages as it goes"
 )]
-#![cfg_attr(feature = "billing", doc = " # Ok(())")]
-#![cfg_attr(feature = "billing", doc = " # }")]
-#![cfg_attr(feature = "billing", doc = " ```")]
+#![cfg_attr(feature = "deployments", doc = " use futures_util::StreamExt;")]
+#![cfg_attr(
+    feature = "deployments",
+    doc = " let mut items = client.deployments().list().into_stream();"
+)]
+#![cfg_attr(
+    feature = "deployments",
+    doc = " while let Some(item) = items.next().await {"
+)]
+#![cfg_attr(
+    feature = "deployments",
+    doc = "     let _item: miteos::types::DeploymentResponse = item?;"
+)]
+#![cfg_attr(feature = "deployments", doc = " }")]
+#![cfg_attr(
+    feature = "deployments",
+    doc = " match client.deployments().get(\"deployment_123\").send().await {"
+)]
+#![cfg_attr(feature = "deployments", doc = "     Ok(_) => {}")]
+#![cfg_attr(
+    feature = "deployments",
+    doc = "     Err(e) if e.status() == Some(404) => println!(\"not found\"),"
+)]
+#![cfg_attr(
+    feature = "deployments",
+    doc = "     Err(e) if e.status() == Some(422) => println!(\"invalid: {:?}\", e.detail()),"
+)]
+#![cfg_attr(
+    feature = "deployments",
+    doc = "     Err(e) if e.status() == Some(429) => println!(\"retry after {:?}\", e.retry_after()),"
+)]
+#![cfg_attr(feature = "deployments", doc = "     Err(e) => return Err(e),")]
+#![cfg_attr(feature = "deployments", doc = " }")]
+#![cfg_attr(feature = "deployments", doc = " # Ok(())")]
+#![cfg_attr(feature = "deployments", doc = " # }")]
+#![cfg_attr(feature = "deployments", doc = " ```")]
 //!
 //! `Client::from_env` reads the API key from `MITEOS_API_KEY` and, when set, the base URL from `MITEOS_BASE_URL`; `Client::builder()` sets both (and timeouts, retries, headers) in code.
 //!

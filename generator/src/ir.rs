@@ -153,6 +153,8 @@ pub struct Meta {
     pub auth: Vec<AuthScheme>,
     /// Where the spec came from, for the `@generated` header.
     pub source: String,
+    /// `Cargo.toml` metadata: repository, documentation, homepage, keywords, categories.
+    pub package: crate::config::PackageMetadata,
 }
 
 /// An authentication scheme from `components/securitySchemes`.

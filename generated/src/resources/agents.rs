@@ -84,7 +84,7 @@ impl<'a> Agents<'a> {
         }
     }
 }
-/// Builder for `POST /agents/{agent_id}/approve/{approval_id}`: set parameters, then call `send()`.
+/// Builder for `POST /agents/{agent_id}/approve/{approval_id}`: set parameters, then call `send()`, which returns [`ApprovalResponse`](crate::types::ApprovalResponse).
 ///
 /// Created by the `approve` method of its resource.
 #[derive(Debug, Clone)]
@@ -140,7 +140,7 @@ impl<'a> Approve<'a> {
         request.send_json::<crate::types::ApprovalResponse>().await
     }
 }
-/// Builder for `POST /agents/{agent_id}/cancel`: set parameters, then call `send()`.
+/// Builder for `POST /agents/{agent_id}/cancel`: set parameters, then call `send()`, which returns [`AgentResponse`](crate::types::AgentResponse).
 ///
 /// Created by the `cancel` method of its resource.
 #[derive(Debug, Clone)]
@@ -188,7 +188,7 @@ impl<'a> Cancel<'a> {
         request.send_json::<crate::types::AgentResponse>().await
     }
 }
-/// Builder for `POST /agents/{agent_id}/guide`: set parameters, then call `send()`.
+/// Builder for `POST /agents/{agent_id}/guide`: set parameters, then call `send()`, which returns [`AgentResponse`](crate::types::AgentResponse).
 ///
 /// Created by the `guide` method of its resource.
 #[derive(Debug, Clone)]
@@ -239,7 +239,7 @@ impl<'a> Guide<'a> {
         request.send_json::<crate::types::AgentResponse>().await
     }
 }
-/// Builder for `POST /agents/{agent_id}/pause`: set parameters, then call `send()`.
+/// Builder for `POST /agents/{agent_id}/pause`: set parameters, then call `send()`, which returns [`AgentResponse`](crate::types::AgentResponse).
 ///
 /// Created by the `pause` method of its resource.
 #[derive(Debug, Clone)]
@@ -287,7 +287,7 @@ impl<'a> Pause<'a> {
         request.send_json::<crate::types::AgentResponse>().await
     }
 }
-/// Builder for `POST /agents/{agent_id}/resume`: set parameters, then call `send()`.
+/// Builder for `POST /agents/{agent_id}/resume`: set parameters, then call `send()`, which returns [`AgentResponse`](crate::types::AgentResponse).
 ///
 /// Created by the `resume` method of its resource.
 #[derive(Debug, Clone)]

@@ -19,7 +19,7 @@ impl<'a> Billing<'a> {
         }
     }
 }
-/// Builder for `GET /billing`: set parameters, then call `send()`.
+/// Builder for `GET /billing`: set parameters, then call `send()`, which returns [`BillingResponse`](crate::types::BillingResponse).
 ///
 /// Created by the `get` method of its resource.
 #[derive(Debug, Clone)]

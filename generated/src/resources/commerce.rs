@@ -33,7 +33,7 @@ impl<'a> Commerce<'a> {
         }
     }
 }
-/// Builder for `POST /commerce/cards`: set parameters, then call `send()`.
+/// Builder for `POST /commerce/cards`: set parameters, then call `send()`, which returns [`CardResponse`](crate::types::CardResponse).
 ///
 /// Created by the `create_card` method of its resource.
 #[derive(Debug, Clone)]
@@ -82,7 +82,7 @@ impl<'a> CreateCard<'a> {
         request.send_json::<crate::types::CardResponse>().await
     }
 }
-/// Builder for `GET /commerce/cards`: set parameters, then call `send()`.
+/// Builder for `GET /commerce/cards`: set parameters, then call `send()`, which returns [`CardListResponse`](crate::types::CardListResponse).
 ///
 /// Created by the `list_cards` method of its resource.
 #[derive(Debug, Clone)]

@@ -57,7 +57,7 @@ impl<'a> Deployments<'a> {
         }
     }
 }
-/// Builder for `POST /deployments`: set parameters, then call `send()`.
+/// Builder for `POST /deployments`: set parameters, then call `send()`, which returns [`DeploymentResponse`](crate::types::DeploymentResponse).
 ///
 /// Created by the `create` method of its resource.
 #[derive(Debug, Clone)]
@@ -104,7 +104,7 @@ impl<'a> Create<'a> {
         request.send_json::<crate::types::DeploymentResponse>().await
     }
 }
-/// Builder for `GET /deployments/{deployment_id}`: set parameters, then call `send()`.
+/// Builder for `GET /deployments/{deployment_id}`: set parameters, then call `send()`, which returns [`DeploymentResponse`](crate::types::DeploymentResponse).
 ///
 /// Created by the `get` method of its resource.
 #[derive(Debug, Clone)]
@@ -152,7 +152,7 @@ impl<'a> Get<'a> {
         request.send_json::<crate::types::DeploymentResponse>().await
     }
 }
-/// Builder for `GET /deployments`: set parameters, then call `send()`.
+/// Builder for `GET /deployments`: set parameters, then call `send()`, which returns [`DeploymentListResponse`](crate::types::DeploymentListResponse) (one page); `into_stream()` yields every item of every page.
 ///
 /// Created by the `list` method of its resource.
 #[derive(Debug, Clone)]

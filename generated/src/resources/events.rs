@@ -21,7 +21,7 @@ impl<'a> Events<'a> {
         }
     }
 }
-/// Builder for `GET /events`: set parameters, then call `send()`.
+/// Builder for `GET /events`: set parameters, then call `send()`, which returns a [`EventStream`](crate::EventStream) of [`Event`](crate::types::Event).
 ///
 /// Created by the `subscribe` method of its resource.
 #[derive(Debug, Clone)]

@@ -19,7 +19,7 @@ impl<'a> Integrations<'a> {
         }
     }
 }
-/// Builder for `GET /integrations`: set parameters, then call `send()`.
+/// Builder for `GET /integrations`: set parameters, then call `send()`, which returns a `Vec` of [`IntegrationResponse`](crate::types::IntegrationResponse).
 ///
 /// Created by the `list` method of its resource.
 #[derive(Debug, Clone)]

@@ -50,7 +50,7 @@ impl<'a> Memory<'a> {
         }
     }
 }
-/// Builder for `DELETE /memory/{memory_id}`: set parameters, then call `send()`.
+/// Builder for `DELETE /memory/{memory_id}`: set parameters, then call `send()`, which returns `()` once the server answers with success.
 ///
 /// Created by the `delete` method of its resource.
 #[derive(Debug, Clone)]
@@ -96,7 +96,7 @@ impl<'a> Delete<'a> {
         request.send_empty().await
     }
 }
-/// Builder for `GET /memory`: set parameters, then call `send()`.
+/// Builder for `GET /memory`: set parameters, then call `send()`, which returns [`MemoryListResponse`](crate::types::MemoryListResponse).
 ///
 /// Created by the `list` method of its resource.
 #[derive(Debug, Clone)]
@@ -140,7 +140,7 @@ impl<'a> List<'a> {
         request.send_json::<crate::types::MemoryListResponse>().await
     }
 }
-/// Builder for `PUT /memory/{memory_id}`: set parameters, then call `send()`.
+/// Builder for `PUT /memory/{memory_id}`: set parameters, then call `send()`, which returns [`MemoryResponse`](crate::types::MemoryResponse).
 ///
 /// Created by the `update` method of its resource.
 #[derive(Debug, Clone)]

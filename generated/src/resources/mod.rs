@@ -37,21 +37,61 @@ pub mod webhooks;
 pub mod workspaces;
 impl crate::Client {
     /// Operations on agents.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), miteos::Error> {
+    /// let client = miteos::Client::from_env()?;
+    /// let approval = client.agents().approve("agent_123", "approval_123", miteos::types::ApprovalRequest::new(true)).send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "agents")]
     pub fn agents(&self) -> agents::Agents<'_> {
         agents::Agents { client: self }
     }
     /// Operations on billing.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), miteos::Error> {
+    /// let client = miteos::Client::from_env()?;
+    /// let billing = client.billing().get().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "billing")]
     pub fn billing(&self) -> billing::Billing<'_> {
         billing::Billing { client: self }
     }
     /// Operations on commerce.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), miteos::Error> {
+    /// let client = miteos::Client::from_env()?;
+    /// let card_list = client.commerce().list_cards().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "commerce")]
     pub fn commerce(&self) -> commerce::Commerce<'_> {
         commerce::Commerce { client: self }
     }
     /// Operations on deployments.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), miteos::Error> {
+    /// let client = miteos::Client::from_env()?;
+    /// let page = client.deployments().list().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "deployments")]
     pub fn deployments(&self) -> deployments::Deployments<'_> {
         deployments::Deployments {
@@ -59,11 +99,31 @@ impl crate::Client {
         }
     }
     /// Operations on events.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), miteos::Error> {
+    /// let client = miteos::Client::from_env()?;
+    /// let events = client.events().subscribe().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(all(feature = "websocket", feature = "events"))]
     pub fn events(&self) -> events::Events<'_> {
         events::Events { client: self }
     }
     /// Operations on integrations.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), miteos::Error> {
+    /// let client = miteos::Client::from_env()?;
+    /// let items = client.integrations().list().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "integrations")]
     pub fn integrations(&self) -> integrations::Integrations<'_> {
         integrations::Integrations {
@@ -71,31 +131,91 @@ impl crate::Client {
         }
     }
     /// Operations on memory.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), miteos::Error> {
+    /// let client = miteos::Client::from_env()?;
+    /// let memory_list = client.memory().list().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "memory")]
     pub fn memory(&self) -> memory::Memory<'_> {
         memory::Memory { client: self }
     }
     /// Operations on skills.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), miteos::Error> {
+    /// let client = miteos::Client::from_env()?;
+    /// let skill_compile = client.skills().compile(miteos::types::SkillCompileRequest::new(vec![miteos::types::TaskId::from("task_123")])).send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "skills")]
     pub fn skills(&self) -> skills::Skills<'_> {
         skills::Skills { client: self }
     }
     /// Operations on tasks.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), miteos::Error> {
+    /// let client = miteos::Client::from_env()?;
+    /// let page = client.tasks().list().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "tasks")]
     pub fn tasks(&self) -> tasks::Tasks<'_> {
         tasks::Tasks { client: self }
     }
     /// Operations on trading.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), miteos::Error> {
+    /// let client = miteos::Client::from_env()?;
+    /// let broker_list = client.trading().list_brokers().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "trading")]
     pub fn trading(&self) -> trading::Trading<'_> {
         trading::Trading { client: self }
     }
     /// Operations on webhooks.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), miteos::Error> {
+    /// let client = miteos::Client::from_env()?;
+    /// let webhook = client.webhooks().get("webhook_123").send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "webhooks")]
     pub fn webhooks(&self) -> webhooks::Webhooks<'_> {
         webhooks::Webhooks { client: self }
     }
     /// Operations on workspaces.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), miteos::Error> {
+    /// let client = miteos::Client::from_env()?;
+    /// let items = client.workspaces().list().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "workspaces")]
     pub fn workspaces(&self) -> workspaces::Workspaces<'_> {
         workspaces::Workspaces {

@@ -36,7 +36,7 @@ impl<'a> Skills<'a> {
         }
     }
 }
-/// Builder for `POST /skills/compile`: set parameters, then call `send()`.
+/// Builder for `POST /skills/compile`: set parameters, then call `send()`, which returns [`SkillCompileResponse`](crate::types::SkillCompileResponse).
 ///
 /// Created by the `compile` method of its resource.
 #[derive(Debug, Clone)]
@@ -85,7 +85,7 @@ impl<'a> Compile<'a> {
         request.send_json::<crate::types::SkillCompileResponse>().await
     }
 }
-/// Builder for `POST /skills`: set parameters, then call `send()`.
+/// Builder for `POST /skills`: set parameters, then call `send()`, which returns [`SkillResponse`](crate::types::SkillResponse).
 ///
 /// Created by the `create` method of its resource.
 #[derive(Debug, Clone)]

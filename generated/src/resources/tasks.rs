@@ -102,7 +102,7 @@ impl<'a> Tasks<'a> {
         }
     }
 }
-/// Builder for `POST /tasks/{task_id}/cancel`: set parameters, then call `send()`.
+/// Builder for `POST /tasks/{task_id}/cancel`: set parameters, then call `send()`, which returns [`TaskResponse`](crate::types::TaskResponse).
 ///
 /// Created by the `cancel` method of its resource.
 #[derive(Debug, Clone)]
@@ -150,7 +150,7 @@ impl<'a> Cancel<'a> {
         request.send_json::<crate::types::TaskResponse>().await
     }
 }
-/// Builder for `POST /tasks`: set parameters, then call `send()`.
+/// Builder for `POST /tasks`: set parameters, then call `send()`, which returns [`TaskResponse`](crate::types::TaskResponse).
 ///
 /// Created by the `create` method of its resource.
 #[derive(Debug, Clone)]
@@ -197,7 +197,7 @@ impl<'a> Create<'a> {
         request.send_json::<crate::types::TaskResponse>().await
     }
 }
-/// Builder for `GET /tasks/{task_id}/deliverables`: set parameters, then call `send()`.
+/// Builder for `GET /tasks/{task_id}/deliverables`: set parameters, then call `send()`, which returns a `Vec` of [`DeliverableResponse`](crate::types::DeliverableResponse).
 ///
 /// Created by the `deliverables` method of its resource.
 #[derive(Debug, Clone)]
@@ -247,7 +247,7 @@ impl<'a> Deliverables<'a> {
         request.send_json::<Vec<crate::types::DeliverableResponse>>().await
     }
 }
-/// Builder for `GET /tasks/{task_id}/deliverables/{deliverable_id}/download`: set parameters, then call `send()`.
+/// Builder for `GET /tasks/{task_id}/deliverables/{deliverable_id}/download`: set parameters, then call `send()`, which returns the body as a [`ByteStream`](crate::ByteStream), not buffered.
 ///
 /// Created by the `download_deliverable` method of its resource.
 #[derive(Debug, Clone)]
@@ -300,7 +300,7 @@ impl<'a> DownloadDeliverable<'a> {
         request.send_stream().await
     }
 }
-/// Builder for `GET /tasks/{task_id}`: set parameters, then call `send()`.
+/// Builder for `GET /tasks/{task_id}`: set parameters, then call `send()`, which returns [`TaskResponse`](crate::types::TaskResponse).
 ///
 /// Created by the `get` method of its resource.
 #[derive(Debug, Clone)]
@@ -348,7 +348,7 @@ impl<'a> Get<'a> {
         request.send_json::<crate::types::TaskResponse>().await
     }
 }
-/// Builder for `GET /tasks`: set parameters, then call `send()`.
+/// Builder for `GET /tasks`: set parameters, then call `send()`, which returns [`TaskListResponse`](crate::types::TaskListResponse) (one page); `into_stream()` yields every item of every page.
 ///
 /// Created by the `list` method of its resource.
 #[derive(Debug, Clone)]

@@ -36,7 +36,7 @@ impl<'a> Trading<'a> {
         }
     }
 }
-/// Builder for `POST /trading/brokers`: set parameters, then call `send()`.
+/// Builder for `POST /trading/brokers`: set parameters, then call `send()`, which returns [`BrokerResponse`](crate::types::BrokerResponse).
 ///
 /// Created by the `connect_broker` method of its resource.
 #[derive(Debug, Clone)]
@@ -85,7 +85,7 @@ impl<'a> ConnectBroker<'a> {
         request.send_json::<crate::types::BrokerResponse>().await
     }
 }
-/// Builder for `GET /trading/brokers`: set parameters, then call `send()`.
+/// Builder for `GET /trading/brokers`: set parameters, then call `send()`, which returns [`BrokerListResponse`](crate::types::BrokerListResponse).
 ///
 /// Created by the `list_brokers` method of its resource.
 #[derive(Debug, Clone)]

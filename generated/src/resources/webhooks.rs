@@ -57,7 +57,7 @@ impl<'a> Webhooks<'a> {
         }
     }
 }
-/// Builder for `POST /webhooks`: set parameters, then call `send()`.
+/// Builder for `POST /webhooks`: set parameters, then call `send()`, which returns [`WebhookResponse`](crate::types::WebhookResponse).
 ///
 /// Created by the `create` method of its resource.
 #[derive(Debug, Clone)]
@@ -104,7 +104,7 @@ impl<'a> Create<'a> {
         request.send_json::<crate::types::WebhookResponse>().await
     }
 }
-/// Builder for `DELETE /webhooks/{webhook_id}`: set parameters, then call `send()`.
+/// Builder for `DELETE /webhooks/{webhook_id}`: set parameters, then call `send()`, which returns `()` once the server answers with success.
 ///
 /// Created by the `delete` method of its resource.
 #[derive(Debug, Clone)]
@@ -150,7 +150,7 @@ impl<'a> Delete<'a> {
         request.send_empty().await
     }
 }
-/// Builder for `GET /webhooks/{webhook_id}`: set parameters, then call `send()`.
+/// Builder for `GET /webhooks/{webhook_id}`: set parameters, then call `send()`, which returns [`WebhookResponse`](crate::types::WebhookResponse).
 ///
 /// Created by the `get` method of its resource.
 #[derive(Debug, Clone)]
@@ -198,7 +198,7 @@ impl<'a> Get<'a> {
         request.send_json::<crate::types::WebhookResponse>().await
     }
 }
-/// Builder for `GET /webhooks`: set parameters, then call `send()`.
+/// Builder for `GET /webhooks`: set parameters, then call `send()`, which returns a `Vec` of [`WebhookResponse`](crate::types::WebhookResponse).
 ///
 /// Created by the `list` method of its resource.
 #[derive(Debug, Clone)]

@@ -33,7 +33,7 @@ impl<'a> Workspaces<'a> {
         }
     }
 }
-/// Builder for `POST /workspaces`: set parameters, then call `send()`.
+/// Builder for `POST /workspaces`: set parameters, then call `send()`, which returns [`WorkspaceResponse`](crate::types::WorkspaceResponse).
 ///
 /// Created by the `create` method of its resource.
 #[derive(Debug, Clone)]
@@ -80,7 +80,7 @@ impl<'a> Create<'a> {
         request.send_json::<crate::types::WorkspaceResponse>().await
     }
 }
-/// Builder for `GET /workspaces`: set parameters, then call `send()`.
+/// Builder for `GET /workspaces`: set parameters, then call `send()`, which returns a `Vec` of [`WorkspaceResponse`](crate::types::WorkspaceResponse).
 ///
 /// Created by the `list` method of its resource.
 #[derive(Debug, Clone)]

@@ -22,6 +22,23 @@ pub fn doc_attrs(text: Option<&str>) -> TokenStream {
     quote! { #(#attrs)* }
 }
 
+/// `#[doc]` attributes for lines the generator wrote (not spec text, so kept as they are), after
+/// a blank line that parts them from the docs before.
+pub fn doc_lines(lines: &[String]) -> TokenStream {
+    if lines.is_empty() {
+        return TokenStream::new();
+    }
+    let attrs = lines.iter().map(|line| {
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote! { #[doc = #line] }
+    });
+    quote! { #[doc = ""] #(#attrs)* }
+}
+
 /// `#[doc]` attributes for several paragraphs (skipping empty ones).
 pub fn doc_paragraphs(parts: &[Option<String>]) -> TokenStream {
     let joined: Vec<&str> = parts

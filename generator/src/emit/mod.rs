@@ -3,6 +3,7 @@
 
 mod crate_files;
 pub mod docs;
+mod examples;
 mod paging;
 mod resources;
 mod send;
@@ -402,7 +403,7 @@ fn piece_tokens(
                 #(#terminal_impls)*
             }
         }
-        Piece::ResourcesMod => resources::emit_mod(&api.resources, &api.features),
+        Piece::ResourcesMod => resources::emit_mod(api),
         Piece::Resource(resource) => {
             let resource_waiters: Vec<&crate::ir::Waiter> = api
                 .waiters

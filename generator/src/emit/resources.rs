@@ -12,7 +12,8 @@ use crate::ir::{
 };
 
 /// Emits `resources/mod.rs`: the module list and the accessors on `Client`.
-pub fn emit_mod(resources: &[Resource], features: &CrateFeatures) -> TokenStream {
+pub fn emit_mod(api: &crate::ir::Api) -> TokenStream {
+    let (resources, features) = (&api.resources, &api.features);
     let gate = |r: &Resource| {
         crate::emit::cfg_capability(
             features.capability_of_resource(r),
@@ -43,8 +44,11 @@ pub fn emit_mod(resources: &[Resource], features: &CrateFeatures) -> TokenStream
                 .trim_end_matches('_')
                 .replace('_', " ")
         );
+        let example =
+            crate::emit::docs::doc_lines(&crate::emit::examples::resource_example(api, r));
         quote! {
             #[doc = #doc]
+            #example
             #cfg
             pub fn #m(&self) -> #m::#t<'_> {
                 #m::#t { client: self }
@@ -227,8 +231,10 @@ fn builder(op: &Operation, paths: &TypePaths) -> TokenStream {
     let b = ident(&op.builder_name);
     let method_name = crate::ident::unraw(&op.method_name);
     let struct_doc = format!(
-        " Builder for `{} {}`: set parameters, then call `send()`.",
-        op.http_method, op.path
+        " Builder for `{} {}`: set parameters, then call `send()`, which returns {}",
+        op.http_method,
+        op.path,
+        crate::emit::examples::returns(op)
     );
     let doc_more = format!(" Created by the `{method_name}` method of its resource.");
     let mut fields = Vec::new();

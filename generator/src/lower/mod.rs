@@ -75,6 +75,7 @@ pub fn lower(spec: &LoadedSpec, config: &SdkConfig, options: &LowerOptions) -> R
         env_prefix,
         auth: auth_schemes(doc),
         source: options.source.clone(),
+        package: config.package.metadata(&crate_name, &doc.info.title),
         crate_name,
     };
     let webhook_payload = usage::webhook_payload(&types, &webhooks);
