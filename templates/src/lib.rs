@@ -27,6 +27,7 @@ pub mod retry;
 mod secret;
 #[cfg(feature = "sse")]
 pub mod sse;
+pub mod tagged;
 pub mod time;
 #[cfg(feature = "chrono")]
 mod time_chrono;

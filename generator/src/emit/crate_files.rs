@@ -90,6 +90,11 @@ pub const RUNTIME_FILES: &[(&str, &str, Option<&str>)] = &[
         None,
     ),
     (
+        "tagged.rs",
+        include_str!("../../../templates/src/tagged.rs"),
+        None,
+    ),
+    (
         "wire.rs",
         include_str!("../../../templates/src/wire.rs"),
         None,
