@@ -19,6 +19,7 @@ pub mod mock;
 pub mod multipart;
 mod orchestrator;
 pub mod pagination;
+mod param_text;
 mod params;
 mod rate_limit;
 mod request;
