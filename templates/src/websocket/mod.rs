@@ -637,9 +637,11 @@ impl RecentIds {
         }
     }
 
-    /// Remembers `id`; `false` when it was already remembered.
+    /// Remembers `id`; `false` when it was already remembered. A new id is hashed once (twice when the
+    /// oldest one is forgotten to make room).
     fn insert(&mut self, id: &str) -> bool {
-        if self.set.contains(id) {
+        let id: ::std::sync::Arc<str> = ::std::sync::Arc::from(id);
+        if !self.set.insert(::std::sync::Arc::clone(&id)) {
             return false;
         }
         if self.order.len() == self.capacity {
@@ -647,9 +649,7 @@ impl RecentIds {
                 self.set.remove(&oldest);
             }
         }
-        let id: ::std::sync::Arc<str> = ::std::sync::Arc::from(id);
-        self.order.push_back(::std::sync::Arc::clone(&id));
-        self.set.insert(id);
+        self.order.push_back(id);
         true
     }
 }
