@@ -350,7 +350,7 @@ fn main() {
         );
     }
     println!(
-        "target: SDK within 10% of bare reqwest (calls/s ratio >= 0.90x, CPU time ratio <= 1.10x)"
+        "target: SDK within 5% of bare reqwest (calls/s ratio >= 0.95x, CPU time ratio <= 1.05x)"
     );
     println!(
         "for scale: serde_json::from_slice::<TaskResponse> alone takes {:.1} us and {decode_allocs:.0} allocations",

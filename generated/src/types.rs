@@ -2075,87 +2075,97 @@ impl<'de> ::serde::Deserialize<'de> for Event {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match value.get("type").and_then(::serde_json::Value::as_str) {
-            Some("task.created") => {
-                ::serde_json::from_value(value)
+        crate::runtime::tagged::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl crate::runtime::tagged::Tagged for Event {
+    const TAG: &'static str = "type";
+    fn from_tagged<'de, D: ::serde::Deserializer<'de>>(
+        tag: &str,
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        match tag {
+            "task.created" => {
+                <TaskCreatedEvent as ::serde::Deserialize>::deserialize(deserializer)
                     .map(Self::TaskCreated)
-                    .map_err(::serde::de::Error::custom)
             }
-            Some("task.planning") => {
-                ::serde_json::from_value(value)
+            "task.planning" => {
+                <TaskPlanningEvent as ::serde::Deserialize>::deserialize(deserializer)
                     .map(Self::TaskPlanning)
-                    .map_err(::serde::de::Error::custom)
             }
-            Some("task.running") => {
-                ::serde_json::from_value(value)
+            "task.running" => {
+                <TaskRunningEvent as ::serde::Deserialize>::deserialize(deserializer)
                     .map(Self::TaskRunning)
-                    .map_err(::serde::de::Error::custom)
             }
-            Some("task.complete") => {
-                ::serde_json::from_value(value)
+            "task.complete" => {
+                <TaskCompleteEvent as ::serde::Deserialize>::deserialize(deserializer)
                     .map(Self::TaskComplete)
-                    .map_err(::serde::de::Error::custom)
             }
-            Some("task.failed") => {
-                ::serde_json::from_value(value)
+            "task.failed" => {
+                <TaskFailedEvent as ::serde::Deserialize>::deserialize(deserializer)
                     .map(Self::TaskFailed)
-                    .map_err(::serde::de::Error::custom)
             }
-            Some("agent.action") => {
-                ::serde_json::from_value(value)
+            "agent.action" => {
+                <AgentActionEvent as ::serde::Deserialize>::deserialize(deserializer)
                     .map(Self::AgentAction)
-                    .map_err(::serde::de::Error::custom)
             }
-            Some("agent.thinking") => {
-                ::serde_json::from_value(value)
+            "agent.thinking" => {
+                <AgentThinkingEvent as ::serde::Deserialize>::deserialize(deserializer)
                     .map(Self::AgentThinking)
-                    .map_err(::serde::de::Error::custom)
             }
-            Some("agent.error") => {
-                ::serde_json::from_value(value)
+            "agent.error" => {
+                <AgentErrorEvent as ::serde::Deserialize>::deserialize(deserializer)
                     .map(Self::AgentError)
-                    .map_err(::serde::de::Error::custom)
             }
-            Some("approval.required") => {
-                ::serde_json::from_value(value)
+            "approval.required" => {
+                <ApprovalRequiredEvent as ::serde::Deserialize>::deserialize(
+                        deserializer,
+                    )
                     .map(Self::ApprovalRequired)
-                    .map_err(::serde::de::Error::custom)
             }
-            Some("deployment.started") => {
-                ::serde_json::from_value(value)
+            "deployment.started" => {
+                <DeploymentStartedEvent as ::serde::Deserialize>::deserialize(
+                        deserializer,
+                    )
                     .map(Self::DeploymentStarted)
-                    .map_err(::serde::de::Error::custom)
             }
-            Some("deployment.live") => {
-                ::serde_json::from_value(value)
+            "deployment.live" => {
+                <DeploymentLiveEvent as ::serde::Deserialize>::deserialize(deserializer)
                     .map(Self::DeploymentLive)
-                    .map_err(::serde::de::Error::custom)
             }
-            Some("deployment.failed") => {
-                ::serde_json::from_value(value)
+            "deployment.failed" => {
+                <DeploymentFailedEvent as ::serde::Deserialize>::deserialize(
+                        deserializer,
+                    )
                     .map(Self::DeploymentFailed)
-                    .map_err(::serde::de::Error::custom)
             }
-            Some("trading.order_placed") => {
-                ::serde_json::from_value(value)
+            "trading.order_placed" => {
+                <TradingOrderPlacedEvent as ::serde::Deserialize>::deserialize(
+                        deserializer,
+                    )
                     .map(Self::TradingOrderPlaced)
-                    .map_err(::serde::de::Error::custom)
             }
-            Some("trading.kill_triggered") => {
-                ::serde_json::from_value(value)
+            "trading.kill_triggered" => {
+                <TradingKillTriggeredEvent as ::serde::Deserialize>::deserialize(
+                        deserializer,
+                    )
                     .map(Self::TradingKillTriggered)
-                    .map_err(::serde::de::Error::custom)
             }
-            Some("billing.credit_low") => {
-                ::serde_json::from_value(value)
+            "billing.credit_low" => {
+                <BillingCreditLowEvent as ::serde::Deserialize>::deserialize(
+                        deserializer,
+                    )
                     .map(Self::BillingCreditLow)
-                    .map_err(::serde::de::Error::custom)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => {
+                <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)
+                    .map(Self::Unknown)
+            }
         }
+    }
+    fn untagged(value: ::serde_json::Value) -> Self {
+        Self::Unknown(value)
     }
 }
 #[cfg(feature = "webhooks")]

@@ -20,6 +20,7 @@ pub mod mock;
 pub mod multipart;
 mod orchestrator;
 pub mod pagination;
+mod param_text;
 mod params;
 mod rate_limit;
 mod request;
@@ -28,6 +29,7 @@ pub mod retry;
 mod secret;
 #[cfg(feature = "sse")]
 pub mod sse;
+pub mod tagged;
 pub mod time;
 #[cfg(feature = "chrono")]
 mod time_chrono;

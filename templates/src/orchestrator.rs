@@ -186,7 +186,7 @@ impl<'a> Prepared<'a> {
         let Ok(permit) = client.inner.permits.clone().acquire_owned().await else {
             return Err(self.error("the client is shutting down"));
         };
-        let mut request = self.build_request()?;
+        let mut request = self.build_request(attempt)?;
         let operation = Operation {
             method: &self.method,
             path: self.path,
@@ -229,9 +229,11 @@ impl<'a> Prepared<'a> {
         let status = response.status();
         attempt_span.record("status", status.as_u16());
         tracing::Span::current().record("status", status.as_u16());
-        client.record_rate_limit(RateLimit::from_headers(response.headers()));
+        let rate_limit = RateLimit::from_headers(response.headers());
+        client.record_rate_limit(rate_limit);
         let dispatched = Dispatched {
             client,
+            rate_limit,
             method: self.method.clone(),
             path: self.path,
             response,
@@ -259,14 +261,19 @@ impl<'a> Prepared<'a> {
         }
     }
 
-    /// The HTTP request of one attempt (a multipart body is rebuilt every time).
-    fn build_request(&mut self) -> Result<reqwest::Request, Error> {
+    /// The HTTP request of attempt number `attempt` (a multipart body is rebuilt every time). The last
+    /// attempt the retry policy allows takes the headers instead of copying them.
+    fn build_request(&mut self, attempt: u32) -> Result<reqwest::Request, Error> {
+        let headers = if attempt > self.max_retries {
+            ::std::mem::take(&mut self.headers)
+        } else {
+            self.headers.clone()
+        };
         let mut builder = self
             .client
             .inner
             .http
-            .request(self.method.clone(), self.url.clone())
-            .headers(self.headers.clone());
+            .request(self.method.clone(), self.url.clone());
         match &mut self.body {
             // A POST, PUT or PATCH without a body still says `Content-Length: 0`
             // (RFC 9110 §8.6); some front ends answer 411 without it.
@@ -286,9 +293,13 @@ impl<'a> Prepared<'a> {
                     .map_err(|message| self.error(message))?;
             }
         }
-        builder
+        let mut request = builder
             .build()
-            .map_err(|e| Error::transport(&self.method, self.path, e))
+            .map_err(|e| Error::transport(&self.method, self.path, e))?;
+        // The body's own headers (a multipart boundary, `Content-Length: 0`) win, as they did when set last.
+        let own = ::std::mem::replace(request.headers_mut(), headers);
+        request.headers_mut().extend(own);
+        Ok(request)
     }
 
     /// A failure reported by the HTTP client: not sent (connect errors), or sent with an unknown fate.
@@ -363,6 +374,8 @@ pub(crate) struct Dispatched<'a> {
     method: http::Method,
     path: &'static str,
     response: reqwest::Response,
+    /// Read from the headers once, when the answer arrived.
+    rate_limit: Option<RateLimit>,
     deadline: Instant,
     /// The attempt's timeout, for the error message.
     timeout: Duration,
@@ -376,13 +389,15 @@ enum BodyRead {
 }
 
 impl Dispatched<'_> {
-    fn head(&self) -> ResponseHead {
-        ResponseHead::new(
-            self.method.clone(),
-            self.path,
-            self.response.status(),
-            self.response.headers().clone(),
-        )
+    /// The status and headers, which move out of the response (its body may still be read).
+    fn head(&mut self) -> ResponseHead {
+        ResponseHead {
+            method: self.method.clone(),
+            path: self.path,
+            status: self.response.status(),
+            headers: ::std::mem::take(self.response.headers_mut()),
+            rate_limit: self.rate_limit,
+        }
     }
 
     /// Reads up to `limit` bytes of the body before the attempt's deadline.
@@ -457,7 +472,7 @@ impl Dispatched<'_> {
         api_error(self.head(), &body, complete)
     }
 
-    pub(crate) fn into_stream(self) -> Response<ByteStream> {
+    pub(crate) fn into_stream(mut self) -> Response<ByteStream> {
         let head = self.head();
         let limit = self.client.inner.max_response_bytes;
         let Dispatched {

@@ -18,6 +18,7 @@ use tracing::Instrument;
 
 use crate::error::{ApiError, ErrorDetail};
 use crate::orchestrator::Prepared;
+use crate::param_text::{Scalar, scalar};
 use crate::params::{QueryStyle, expand_path, form_urlencode, query_pairs, simple_text};
 use crate::response::{ByteStream, ResponseHead};
 use crate::retry;
@@ -62,6 +63,16 @@ impl ::std::fmt::Debug for RequestOptions {
             .field("deadline", &self.deadline)
             .finish()
     }
+}
+
+/// A parameter's value, as its encoding needs it.
+enum Param {
+    /// `None` or `()`: left out.
+    Absent,
+    /// A scalar's text.
+    Text(String),
+    /// An array or object (or a float), encoded by its style.
+    Value(Value),
 }
 
 /// The body of a request, as the orchestrator sends it on every attempt.
@@ -135,15 +146,49 @@ impl<'a> Request<'a> {
     fn serialize_param<T: serde::Serialize + ?Sized>(
         &mut self,
         what: &str,
+        name: &str,
         value: &T,
     ) -> Option<Value> {
         match serde_json::to_value(value) {
             Ok(v) => Some(v),
             Err(e) => {
-                self.fail(format!("{what} could not be serialized: {e}"));
+                self.fail(format!("{what}{name} could not be serialized: {e}"));
                 None
             }
         }
+    }
+
+    /// A parameter's value: the text of a scalar, written directly, or else its `Value` (`None` after a
+    /// serialization error, which is recorded).
+    fn param<T: serde::Serialize + ?Sized>(
+        &mut self,
+        what: &str,
+        name: &str,
+        value: &T,
+    ) -> Option<Param> {
+        match scalar(value) {
+            Ok(Scalar::Absent) => Some(Param::Absent),
+            Ok(Scalar::Text(text)) => Some(Param::Text(text)),
+            Ok(Scalar::Compound) => self.serialize_param(what, name, value).map(Param::Value),
+            Err(e) => {
+                self.fail(format!("{what}{name} could not be serialized: {e}"));
+                None
+            }
+        }
+    }
+
+    /// A parameter's text in the `simple` style (path, header and cookie parameters); `None` leaves it out.
+    fn simple_param<T: serde::Serialize + ?Sized>(
+        &mut self,
+        what: &str,
+        name: &str,
+        value: &T,
+    ) -> Option<Option<String>> {
+        Some(match self.param(what, name, value)? {
+            Param::Absent => None,
+            Param::Text(text) => Some(text),
+            Param::Value(v) => simple_text(&v),
+        })
     }
 
     /// Sends this request without the client's credentials (no `Authorization`, API key header,
@@ -163,10 +208,10 @@ impl<'a> Request<'a> {
     /// Fills `{name}` in the path template; the value is percent-encoded as one path segment. Arrays are
     /// joined with commas (OpenAPI `simple` style).
     pub fn path_param<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) -> &mut Self {
-        let Some(v) = self.serialize_param(&format!("path parameter {name}"), value) else {
+        let Some(text) = self.simple_param("path parameter ", name, value) else {
             return self;
         };
-        match simple_text(&v) {
+        match text {
             None => self.fail(format!("path parameter {name} has no value")),
             Some(text) if text.is_empty() => self.fail(format!("path parameter {name} is empty")),
             Some(text) if text == "." || text == ".." => {
@@ -189,18 +234,17 @@ impl<'a> Request<'a> {
         value: &T,
         style: QueryStyle,
     ) -> &mut Self {
-        if let Some(v) = self.serialize_param(&format!("query parameter {name}"), value) {
-            query_pairs(name, &v, style, &mut self.query);
+        match self.param("query parameter ", name, value) {
+            None | Some(Param::Absent) => {}
+            Some(Param::Text(text)) => self.query.push((name.to_owned(), text)),
+            Some(Param::Value(v)) => query_pairs(name, &v, style, &mut self.query),
         }
         self
     }
 
     /// Sets a header (arrays comma-joined). `None` leaves it out.
     pub fn header<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) -> &mut Self {
-        let Some(v) = self.serialize_param(&format!("header {name}"), value) else {
-            return self;
-        };
-        let Some(text) = simple_text(&v) else {
+        let Some(Some(text)) = self.simple_param("header ", name, value) else {
             return self;
         };
         match (
@@ -220,10 +264,7 @@ impl<'a> Request<'a> {
 
     /// A cookie parameter: `name=value` added to the `Cookie` header (`None` and unit skip it).
     pub fn cookie<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) -> &mut Self {
-        let Some(v) = self.serialize_param(&format!("cookie {name}"), value) else {
-            return self;
-        };
-        let Some(text) = simple_text(&v) else {
+        let Some(Some(text)) = self.simple_param("cookie ", name, value) else {
             return self;
         };
         let pair = format!("{name}={text}");
@@ -278,7 +319,7 @@ impl<'a> Request<'a> {
     /// An `application/x-www-form-urlencoded` body from a struct or map (arrays repeat the key, nested
     /// objects are written `outer[inner]=v`, `None` fields are left out).
     pub fn form<T: serde::Serialize + ?Sized>(&mut self, body: &T) -> &mut Self {
-        let Some(v) = self.serialize_param("the form body", body) else {
+        let Some(v) = self.serialize_param("the form body", "", body) else {
             return self;
         };
         let Value::Object(fields) = v else {
@@ -510,6 +551,7 @@ pub(crate) fn decode_api_error(head: ResponseHead, body: &[u8], complete: bool) 
     };
     let detail = json.as_ref().and_then(ErrorDetail::from_json);
     let retry_after = retry::retry_after(&head.headers);
+    let request_id = head.request_id().map(String::from);
     ApiError {
         method: head.method,
         path: head.path,
@@ -518,7 +560,7 @@ pub(crate) fn decode_api_error(head: ResponseHead, body: &[u8], complete: bool) 
         body: json,
         body_excerpt: crate::error::body_excerpt(body, crate::error::BODY_EXCERPT_LIMIT),
         rate_limit: head.rate_limit,
-        request_id: head.request_id,
+        request_id,
         retry_after,
         headers: head.headers,
     }

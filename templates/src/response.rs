@@ -15,7 +15,6 @@ pub(crate) struct ResponseHead {
     pub(crate) status: http::StatusCode,
     pub(crate) headers: http::HeaderMap,
     pub(crate) rate_limit: Option<RateLimit>,
-    pub(crate) request_id: Option<String>,
 }
 
 impl ResponseHead {
@@ -26,18 +25,18 @@ impl ResponseHead {
         headers: http::HeaderMap,
     ) -> Self {
         let rate_limit = RateLimit::from_headers(&headers);
-        let request_id = ["x-request-id", "request-id"]
-            .iter()
-            .find_map(|name| headers.get(*name)?.to_str().ok())
-            .map(String::from);
         ResponseHead {
             method,
             path,
             status,
             headers,
             rate_limit,
-            request_id,
         }
+    }
+
+    /// `x-request-id` (or `request-id`) header.
+    pub(crate) fn request_id(&self) -> Option<&str> {
+        request_id(&self.headers)
     }
 
     pub(crate) fn into_response<T>(self, value: T) -> Response<T> {
@@ -45,10 +44,16 @@ impl ResponseHead {
             status: self.status,
             headers: self.headers,
             rate_limit: self.rate_limit,
-            request_id: self.request_id,
             value,
         }
     }
+}
+
+/// The `x-request-id` (or `request-id`) header, read when asked for.
+fn request_id(headers: &http::HeaderMap) -> Option<&str> {
+    ["x-request-id", "request-id"]
+        .iter()
+        .find_map(|name| headers.get(*name)?.to_str().ok())
 }
 
 /// A successful response: the decoded body with the status and headers it came with.
@@ -57,7 +62,6 @@ pub struct Response<T> {
     status: http::StatusCode,
     headers: http::HeaderMap,
     rate_limit: Option<RateLimit>,
-    request_id: Option<String>,
     value: T,
 }
 
@@ -85,7 +89,7 @@ impl<T> Response<T> {
 
     /// `x-request-id` (or `request-id`) header.
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+        request_id(&self.headers)
     }
 
     /// The body.
@@ -104,7 +108,6 @@ impl<T> Response<T> {
             status: self.status,
             headers: self.headers,
             rate_limit: self.rate_limit,
-            request_id: self.request_id,
             value: f(self.value),
         }
     }
@@ -145,12 +148,22 @@ impl RawResponse {
 
     /// `x-request-id` (or `request-id`) header.
     pub fn request_id(&self) -> Option<&str> {
-        self.head.request_id.as_deref()
+        self.head.request_id()
     }
 
     /// Decodes the body as JSON. A failure is `Error::Decode` with the status and a body excerpt;
     /// its source names the field that failed (`agents[1].created_at: …`).
     pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, Error> {
+        // The common case decodes without tracking the path; only a failure is decoded again to name
+        // the field (the same input fails the same way).
+        match serde_json::from_slice(&self.body) {
+            Ok(value) => Ok(value),
+            Err(error) => Err(self.decode_error::<T>(error)),
+        }
+    }
+
+    /// The decode error of a body that does not decode as `T`, its source naming the field.
+    fn decode_error<T: serde::de::DeserializeOwned>(&self, plain: serde_json::Error) -> Error {
         let decode = |source: Box<dyn ::std::error::Error + Send + Sync + 'static>| {
             Error::decode(
                 &self.head.method,
@@ -161,11 +174,14 @@ impl RawResponse {
             )
         };
         let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
-        let value =
-            serde_path_to_error::deserialize(&mut deserializer).map_err(|e| decode(Box::new(e)))?;
-        // As `serde_json::from_slice`: nothing but whitespace may follow the value.
-        deserializer.end().map_err(|e| decode(Box::new(e)))?;
-        Ok(value)
+        match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+            // As `serde_json::from_slice`: nothing but whitespace may follow the value.
+            Ok(_) => match deserializer.end() {
+                Err(trailing) => decode(Box::new(trailing)),
+                Ok(()) => decode(Box::new(plain)),
+            },
+            Err(with_path) => decode(Box::new(with_path)),
+        }
     }
 
     /// The body as text; `Error::Decode` when it is not UTF-8.

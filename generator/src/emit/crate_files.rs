@@ -50,6 +50,11 @@ pub const RUNTIME_FILES: &[(&str, &str, Option<&str>)] = &[
         None,
     ),
     (
+        "param_text.rs",
+        include_str!("../../../templates/src/param_text.rs"),
+        None,
+    ),
+    (
         "pagination.rs",
         include_str!("../../../templates/src/pagination.rs"),
         None,
@@ -87,6 +92,11 @@ pub const RUNTIME_FILES: &[(&str, &str, Option<&str>)] = &[
     (
         "waiter.rs",
         include_str!("../../../templates/src/waiter.rs"),
+        None,
+    ),
+    (
+        "tagged.rs",
+        include_str!("../../../templates/src/tagged.rs"),
         None,
     ),
     (

@@ -8,6 +8,7 @@ mod paging;
 mod resources;
 mod send;
 pub mod types;
+mod union_de;
 mod waiters;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -629,16 +629,7 @@ fn tagged_union(
         let doc = format!(" `{property}` is `{}`.", v.tags.join("` or `"));
         quote! { #[doc = #doc] #vname(#ty), }
     });
-    let mut by_tag: Vec<(&str, Vec<&UnionVariant>)> = Vec::new();
-    for v in &u.variants {
-        for tag in &v.tags {
-            match by_tag.iter_mut().find(|(t, _)| t == tag) {
-                Some((_, list)) => list.push(v),
-                None => by_tag.push((tag, vec![v])),
-            }
-        }
-    }
-    let arms = tag_arms(&by_tag);
+    let deserialize = super::union_de::tagged_deserialize(name, &u.variants, tag, &variant_ty);
     let ser_arms = u.variants.iter().map(|v| {
         let vname = ident(&v.name);
         quote! { Self::#vname(v) => v.serialize(serializer), }
@@ -656,49 +647,6 @@ fn tagged_union(
                 match self { #(#ser_arms)* Self::#unknown(v) => v.serialize(serializer) }
             }
         }
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                match value.get(#property).and_then(::serde_json::Value::as_str) {
-                    #(#arms)*
-                    _ => Ok(Self::#unknown(value)),
-                }
-            }
-        }
+        #deserialize
     }
-}
-
-/// One match arm per tag value; a tag several variants share tries them in order (the last
-/// one's error is reported).
-fn tag_arms(by_tag: &[(&str, Vec<&UnionVariant>)]) -> Vec<TokenStream> {
-    let decode = |v: &UnionVariant, value: TokenStream| {
-        let vname = ident(&v.name);
-        let wrap = if v.boxed {
-            quote!(.map(::std::boxed::Box::new))
-        } else {
-            TokenStream::new()
-        };
-        quote!(::serde_json::from_value(#value)#wrap.map(Self::#vname))
-    };
-    by_tag
-        .iter()
-        .filter_map(|(tag, list)| {
-            let (last, first) = list.split_last()?;
-            let tries = first.iter().map(|v| {
-                let attempt = decode(v, quote!(value.clone()));
-                quote! {
-                    if let Ok(decoded) = #attempt {
-                        return Ok(decoded);
-                    }
-                }
-            });
-            let last = decode(last, quote!(value));
-            Some(quote! {
-                Some(#tag) => {
-                    #(#tries)*
-                    #last.map_err(::serde::de::Error::custom)
-                }
-            })
-        })
-        .collect()
 }

@@ -515,7 +515,10 @@ where
                 tracing::trace!(id, "event stream dropped a replayed event");
                 return None;
             }
-            self.last_event_id = Some(id.to_owned());
+            // The buffer of the previous id is reused.
+            let last = self.last_event_id.get_or_insert_with(String::new);
+            last.clear();
+            last.push_str(id);
         }
         Some(Ok(event))
     }
@@ -616,11 +619,11 @@ fn handshake_failed(err: tungstenite::Error) -> StreamError {
     StreamError::Handshake { source: err.into() }
 }
 
-/// A bounded memory of recent event ids: insertion order plus a set for lookups.
+/// A bounded memory of recent event ids: insertion order plus a set for lookups, which share each id.
 #[derive(Debug)]
 struct RecentIds {
-    order: VecDeque<String>,
-    set: HashSet<String>,
+    order: VecDeque<::std::sync::Arc<str>>,
+    set: HashSet<::std::sync::Arc<str>>,
     capacity: usize,
 }
 
@@ -634,9 +637,11 @@ impl RecentIds {
         }
     }
 
-    /// Remembers `id`; `false` when it was already remembered.
+    /// Remembers `id`; `false` when it was already remembered. A new id is hashed once (twice when the
+    /// oldest one is forgotten to make room).
     fn insert(&mut self, id: &str) -> bool {
-        if self.set.contains(id) {
+        let id: ::std::sync::Arc<str> = ::std::sync::Arc::from(id);
+        if !self.set.insert(::std::sync::Arc::clone(&id)) {
             return false;
         }
         if self.order.len() == self.capacity {
@@ -644,8 +649,7 @@ impl RecentIds {
                 self.set.remove(&oldest);
             }
         }
-        self.order.push_back(id.to_owned());
-        self.set.insert(id.to_owned());
+        self.order.push_back(id);
         true
     }
 }
