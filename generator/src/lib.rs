@@ -97,6 +97,8 @@ pub struct Report {
     pub types: usize,
     /// Struct fields, and those that fell back to a JSON value.
     pub json_fields: ir::JsonFields,
+    /// The method names: numbered, dangling, their lengths.
+    pub naming: lower::naming::report::NamingReport,
     /// Diagnostics per kind, every kind listed (zero when none).
     pub diagnostics_by_kind: std::collections::BTreeMap<ir::DiagnosticKind, usize>,
 }
@@ -116,6 +118,7 @@ pub fn generate_report(path: &Path, options: &Options) -> Result<Report> {
     let operations = api.resources.iter().map(|r| r.operations.len()).sum();
     let types = api.types.len();
     let json_fields = api.json_fields();
+    let naming = lower::naming::report::NamingReport::of(&api);
     let mut diagnostics_by_kind: std::collections::BTreeMap<ir::DiagnosticKind, usize> =
         ir::DiagnosticKind::ALL.iter().map(|k| (*k, 0)).collect();
     let generated = emit::emit(&api, &options.emit_options(&config))?;
@@ -127,6 +130,7 @@ pub fn generate_report(path: &Path, options: &Options) -> Result<Report> {
         operations,
         types,
         json_fields,
+        naming,
         diagnostics_by_kind,
     })
 }

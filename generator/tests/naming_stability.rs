@@ -167,3 +167,106 @@ fn adding_operations_renames_nothing() {
         assert!(lost.is_empty(), "{origin}: types renamed: {lost:?}");
     }
 }
+
+/// One tag over navigation paths in the shape of Microsoft Graph's term stores: the same entity
+/// reached through `termStore/…` and `termStores/{id}/…`, each under three roots and five tails, all
+/// with the operationId's last part `GetFromTerm`.
+fn navigation_spec() -> Value {
+    let mut paths = serde_json::Map::new();
+    for store in ["termStore", "termStores/{store-id}"] {
+        for root in [
+            "groups/{group-id1}/sets/{set-id}",
+            "sets/{set-id}",
+            "sets/{set-id}/parentGroup/sets/{set-id1}",
+        ] {
+            for tail in [
+                "relations",
+                "children/{term-id}/relations",
+                "children/{term-id}/children/{term-id1}/relations",
+                "terms/{term-id}/relations",
+                "terms/{term-id}/children/{term-id1}/relations",
+            ] {
+                let path = format!(
+                    "/groups/{{group-id}}/sites/{{site-id}}/{store}/{root}/{tail}/{{relation-id}}/fromTerm"
+                );
+                let literals: Vec<&str> = path
+                    .split('/')
+                    .filter(|s| !s.is_empty() && !s.contains('{') && *s != "fromTerm")
+                    .collect();
+                let params: Vec<Value> = path
+                    .split('/')
+                    .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
+                    .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
+                    .collect();
+                let op = json!({
+                    "operationId": format!("{}.GetFromTerm", literals.join(".")),
+                    "tags": ["groups.site"],
+                    "parameters": params,
+                    "responses": { "200": { "description": "the term" } }
+                });
+                paths.insert(path, json!({ "get": op }));
+            }
+        }
+    }
+    json!({
+        "openapi": "3.0.3",
+        "info": { "title": "Navigation", "version": "1" },
+        "paths": paths,
+    })
+}
+
+#[test]
+fn navigation_paths_under_one_tag_get_resources_not_numbers() {
+    let spec = navigation_spec();
+    let (names, _) = names(&spec, "navigation");
+    assert_eq!(names.len(), 30);
+    let numbered: Vec<String> = names
+        .iter()
+        .filter(|(_, (_, method, _))| {
+            method
+                .rsplit_once('_')
+                .is_some_and(|(_, n)| n.chars().all(|c| c.is_ascii_digit()))
+        })
+        .map(|(op, (r, m, _))| format!("{op}: {r}.{m}"))
+        .collect();
+    assert!(numbered.is_empty(), "numbered:\n{}", numbered.join("\n"));
+    let resource_of = |store: &str| -> BTreeSet<String> {
+        names
+            .iter()
+            .filter(|(op, _)| op.contains(&format!("/{store}/")))
+            .map(|(_, (r, _, _))| r.clone())
+            .collect()
+    };
+    let single = resource_of("termStore");
+    let plural = resource_of("termStores");
+    assert!(single.is_disjoint(&plural), "{single:?} {plural:?}");
+    assert!(
+        plural
+            .iter()
+            .all(|r| r.starts_with("groups_site_term_stores")),
+        "{plural:?}"
+    );
+
+    let mut bigger = spec.clone();
+    let paths = bigger["paths"].as_object_mut().expect("paths");
+    let originals: Vec<(String, Value)> =
+        paths.iter().map(|(p, i)| (p.clone(), i.clone())).collect();
+    for (path, item) in originals.iter().step_by(3) {
+        let op = &item["get"];
+        let id = op["operationId"].as_str().expect("an id");
+        let mut refresh = op.clone();
+        refresh["operationId"] = json!(id.replace("GetFromTerm", "RefreshFromTerm"));
+        paths.insert(format!("{path}/refresh"), json!({ "post": refresh }));
+    }
+    let (after, _) = self::names(&bigger, "navigation grown");
+    let renamed: Vec<String> = names
+        .iter()
+        .filter(|(op, n)| after.get(*op) != Some(*n))
+        .map(|(op, n)| format!("{op}: {n:?} -> {:?}", after.get(op)))
+        .collect();
+    assert!(
+        renamed.is_empty(),
+        "adding operations renamed\n{}",
+        renamed.join("\n")
+    );
+}

@@ -14,7 +14,9 @@ use anyhow::{Context, Result};
 use serde_json::{Value, json};
 
 use super::docs::Doc;
-use super::table::{Generation, Row, shape};
+use sdkgen::lower::naming::report::NamingReport;
+
+use super::table::{Generation, Naming, Row, shape};
 
 /// What one worker is asked to do (the hidden `--worker` flags).
 #[derive(clap::Args, Debug, Clone, Default)]
@@ -79,6 +81,7 @@ pub fn worker(spec: &Path, args: &WorkerArgs) -> Result<()> {
                 "kinds": kinds.into_iter().map(|(k, (n, example))| (k, json!({"count": n, "example": example}))).collect::<serde_json::Map<_, _>>(),
                 "untyped_fields": untyped,
                 "fields": fields,
+                "naming": naming_json(&report.naming),
                 "generate_seconds": generate_seconds,
                 "peak_rss_kb": peak_rss_kb(),
             })
@@ -100,10 +103,20 @@ pub fn diagnostic_kind(d: &sdkgen::ir::Diagnostic) -> String {
     shape(&d.message)
 }
 
-/// Fields typed as an untyped JSON value, and all fields, when the generator's report counts them
-/// (it does not yet: the column stays empty until it does).
-fn untyped_fields(_report: &sdkgen::Report) -> Option<(usize, usize)> {
-    None
+/// Fields typed as an untyped JSON value (`serde_json::Value`), and all struct fields.
+fn untyped_fields(report: &sdkgen::Report) -> Option<(usize, usize)> {
+    Some((report.json_fields.json, report.json_fields.fields))
+}
+
+/// The naming report's figures for the worker's result line.
+fn naming_json(naming: &NamingReport) -> Value {
+    json!({
+        "methods": naming.methods.len(),
+        "numbered": naming.numbered.len(),
+        "dangling": naming.dangling.len(),
+        "median": naming.median_len,
+        "longest": naming.longest.as_ref().map(|m| format!("{}.{}", m.resource, m.method)),
+    })
 }
 
 /// `name = "…"` of the `[package]` table of a generated manifest.
@@ -284,12 +297,25 @@ fn read_result(row: &mut Row, v: &Value) {
                 }
             }
             row.untyped = count("untyped_fields").zip(count("fields"));
+            row.naming = naming_of(&v["naming"]);
         }
         Some("internal") => {
             row.generation = Generation::Internal(v["error"].as_str().unwrap_or("").to_owned())
         }
         _ => row.generation = Generation::Refused(v["error"].as_str().unwrap_or("").to_owned()),
     }
+}
+
+/// The naming figures of a worker's result line, when it has them.
+fn naming_of(v: &Value) -> Option<Naming> {
+    let count = |k: &str| v[k].as_u64().map(|n| n as usize);
+    Some(Naming {
+        methods: count("methods")?,
+        numbered: count("numbered")?,
+        dangling: count("dangling")?,
+        median: count("median")?,
+        longest: v["longest"].as_str().map(str::to_owned),
+    })
 }
 
 /// The message of a Rust panic report on stderr (`thread 'main' panicked at src/x.rs:1:2:\nmessage`).

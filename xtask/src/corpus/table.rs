@@ -98,6 +98,30 @@ impl Check {
     }
 }
 
+/// The method names of one crate (from the generator's naming report).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Naming {
+    /// Methods.
+    pub methods: usize,
+    /// Methods numbered to resolve a collision (`get_2`).
+    pub numbered: usize,
+    /// Methods ending in an article, preposition or conjunction.
+    pub dangling: usize,
+    /// The median length of a method name, in characters.
+    pub median: usize,
+    /// The longest method name, `resource.method`.
+    pub longest: Option<String>,
+}
+
+impl Naming {
+    /// The length of the longest method name (without its resource).
+    pub fn longest_len(&self) -> usize {
+        self.longest
+            .as_deref()
+            .map_or(0, |l| l.rsplit('.').next().unwrap_or(l).len())
+    }
+}
+
 /// One document of the corpus table.
 #[derive(Debug, Clone)]
 pub struct Row {
@@ -129,6 +153,8 @@ pub struct Row {
     pub kinds: BTreeMap<String, (usize, String)>,
     /// Fields typed as an untyped JSON value, of all fields (when the generator counts them).
     pub untyped: Option<(usize, usize)>,
+    /// Method names (when the crate was generated).
+    pub naming: Option<Naming>,
     /// Why the crate was checked (`3.1`, `largest`, `random`, `all`), if it was.
     pub stratum: Option<&'static str>,
     /// `cargo check`.
@@ -159,6 +185,7 @@ impl Row {
             diagnostics: 0,
             kinds: BTreeMap::new(),
             untyped: None,
+            naming: None,
             stratum: None,
             check: None,
             clippy: None,
@@ -205,6 +232,12 @@ pub fn columns() -> Vec<(&'static str, Cell)> {
             Some(_) => "0%".into(),
             None => "-".into(),
         }),
+        ("numbered", |r| naming_cell(r, |n| n.numbered.to_string())),
+        ("dangling", |r| naming_cell(r, |n| n.dangling.to_string())),
+        ("median name", |r| naming_cell(r, |n| n.median.to_string())),
+        ("longest name", |r| {
+            naming_cell(r, |n| n.longest_len().to_string())
+        }),
         ("check", |r| check_cell(r.check.as_ref())),
         ("errors", |r| {
             sum_checks(r, |c| c.errors)
@@ -233,6 +266,10 @@ pub fn columns() -> Vec<(&'static str, Cell)> {
                 .unwrap_or_default()
         }),
     ]
+}
+
+fn naming_cell(r: &Row, f: fn(&Naming) -> String) -> String {
+    r.naming.as_ref().map_or_else(|| "-".into(), f)
 }
 
 fn check_cell(check: Option<&Check>) -> String {
@@ -444,6 +481,11 @@ pub fn summary(rows: &[Row], extra: Value) -> Value {
         .iter()
         .filter_map(|r| r.untyped)
         .fold((0, 0), |(a, b), (u, all)| (a + u, b + all));
+    let named: Vec<(&Row, &Naming)> = ok
+        .iter()
+        .filter_map(|r| Some((*r, r.naming.as_ref()?)))
+        .filter(|(_, n)| n.methods > 0)
+        .collect();
     json!({
         "documents": rows.len(),
         "results": results,
@@ -454,6 +496,7 @@ pub fn summary(rows: &[Row], extra: Value) -> Value {
         "documents_with_diagnostics": ok.iter().filter(|r| r.diagnostics > 0).count(),
         "diagnostic_kinds": kinds.into_iter().map(|(k, (n, docs, example))| json!({"kind": k, "count": n, "documents": docs, "example": example})).collect::<Vec<_>>(),
         "untyped_fields": if untyped.1 > 0 { json!({"untyped": untyped.0, "fields": untyped.1}) } else { Value::Null },
+        "naming": naming_summary(&named),
         "generation_failure_classes": generation_classes,
         "checked": checked.len(),
         "check_results": check_results,
@@ -463,6 +506,31 @@ pub fn summary(rows: &[Row], extra: Value) -> Value {
         "slowest": slowest.into_iter().take(10).map(&row_brief).collect::<Vec<_>>(),
         "largest": largest.into_iter().take(10).map(&row_brief).collect::<Vec<_>>(),
         "run": extra,
+    })
+}
+
+/// The naming totals: methods, numbered and dangling names, the median crate (by its median name
+/// length, the lower of the middle two) and the longest name.
+fn naming_summary(named: &[(&Row, &Naming)]) -> Value {
+    if named.is_empty() {
+        return Value::Null;
+    }
+    let methods: usize = named.iter().map(|(_, n)| n.methods).sum();
+    let numbered: usize = named.iter().map(|(_, n)| n.numbered).sum();
+    let mut by_median: Vec<&(&Row, &Naming)> = named.iter().collect();
+    by_median.sort_by(|a, b| (a.1.median, &a.0.id).cmp(&(b.1.median, &b.0.id)));
+    let (median_row, median) = by_median[(by_median.len() - 1) / 2];
+    let longest = named
+        .iter()
+        .max_by(|a, b| (a.1.longest_len(), &b.0.id).cmp(&(b.1.longest_len(), &a.0.id)))
+        .map(|(r, n)| json!({"document": r.id, "method": n.longest, "length": n.longest_len()}));
+    json!({
+        "methods": methods,
+        "numbered": numbered,
+        "numbered_percent": (10000.0 * numbered as f64 / methods.max(1) as f64).round() / 100.0,
+        "dangling": named.iter().map(|(_, n)| n.dangling).sum::<usize>(),
+        "median_crate": {"document": median_row.id, "median_length": median.median},
+        "longest": longest,
     })
 }
 
@@ -487,6 +555,32 @@ pub fn summary_text(summary: &Value) -> String {
             summary["check_results"],
             summary["clippy_checked"],
             summary["clippy_clean"]
+        );
+    }
+    let naming = &summary["naming"];
+    if !naming.is_null() {
+        let _ = writeln!(
+            out,
+            "method names: {} of {} numbered ({}%), {} dangling; median crate {} (median {} characters); longest {} ({} characters)",
+            naming["numbered"],
+            naming["methods"],
+            naming["numbered_percent"],
+            naming["dangling"],
+            naming["median_crate"]["document"].as_str().unwrap_or(""),
+            naming["median_crate"]["median_length"],
+            naming["longest"]["method"].as_str().unwrap_or(""),
+            naming["longest"]["length"],
+        );
+    }
+    if let Some(untyped) = summary["untyped_fields"].as_object() {
+        let (u, all) = (
+            untyped["untyped"].as_u64().unwrap_or(0),
+            untyped["fields"].as_u64().unwrap_or(0),
+        );
+        let _ = writeln!(
+            out,
+            "untyped JSON fields: {u} of {all} ({:.1}%)",
+            100.0 * u as f64 / all.max(1) as f64
         );
     }
     let list = |out: &mut String, title: &str, key: &str| {
@@ -561,6 +655,13 @@ fn row_json(r: &Row) -> Value {
         "diagnostics": r.diagnostics,
         "diagnostic_kinds": r.kinds.iter().map(|(k, (n, _))| (k.clone(), json!(n))).collect::<serde_json::Map<_, _>>(),
         "untyped_fields": r.untyped.map(|(u, all)| json!({"untyped": u, "fields": all})),
+        "naming": r.naming.as_ref().map(|n| json!({
+            "methods": n.methods,
+            "numbered": n.numbered,
+            "dangling": n.dangling,
+            "median": n.median,
+            "longest": n.longest,
+        })),
         "stratum": r.stratum,
         "check": check(&r.check),
         "clippy": check(&r.clippy),
@@ -603,5 +704,52 @@ mod tests {
         let line = text.lines().nth(1).unwrap();
         assert!(line.starts_with("\"a,b\",3.0.0,2,error,"), "{line}");
         assert!(line.ends_with("\"bad \"\"x\"\"\""), "{line}");
+    }
+
+    #[test]
+    fn naming_totals_and_the_median_crate() {
+        let row = |id: &str, numbered: usize, median: usize, longest: &str| {
+            let doc = Doc {
+                id: id.into(),
+                path: id.into(),
+                crate_name: id.into(),
+                label: id.into(),
+                bytes: 10,
+                version: "3.0.0".into(),
+            };
+            let mut row = Row::new(&doc);
+            row.untyped = Some((1, 4));
+            row.naming = Some(Naming {
+                methods: 10,
+                numbered,
+                dangling: 1,
+                median,
+                longest: Some(longest.into()),
+            });
+            row
+        };
+        let rows = [
+            row("a", 0, 12, "tasks.list"),
+            row("b", 2, 20, "users.list_events_for_calendar"),
+            row("c", 1, 9, "pets.get"),
+        ];
+        let summary = summary(&rows, Value::Null);
+        let naming = &summary["naming"];
+        assert_eq!(naming["methods"], 30);
+        assert_eq!(naming["numbered"], 3);
+        assert_eq!(naming["numbered_percent"], 10.0);
+        assert_eq!(naming["dangling"], 3);
+        assert_eq!(naming["median_crate"]["document"], "a");
+        assert_eq!(naming["median_crate"]["median_length"], 12);
+        assert_eq!(naming["longest"]["length"], 24);
+        assert_eq!(summary["untyped_fields"]["untyped"], 3);
+        let text = markdown(&rows);
+        let header = text.lines().next().unwrap();
+        assert!(header.contains("| numbered | dangling | median name | longest name |"));
+        assert!(
+            text.lines().nth(3).unwrap().contains("| 2 | 1 | 20 | 24 |"),
+            "{text}"
+        );
+        assert!(summary_text(&summary).contains("3 of 30 numbered (10.0%)"));
     }
 }

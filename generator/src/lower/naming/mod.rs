@@ -34,6 +34,15 @@
 //! path, then by path and method. Only an operation whose candidates are all taken gets a number
 //! (`get_2`), claimed in the same order.
 //!
+//! A tag that covers several navigation paths to one entity (Microsoft Graph's
+//! `/users/{u}/calendar/…`, `/users/{u}/calendars/{c}/…`) would leave many names numbered. When
+//! at least eight of a tag's names would be, the resource is split by the first literal path
+//! segment its operations do not all share, into sub-resources named from the resource and that
+//! segment (`users_calendar` and `calendars` → `users_calendars`; `groups_site` and `term_stores`
+//! → `groups_site_term_stores`), and each part that still has a numbered name is split again the
+//! same way; a split is kept only when it leaves fewer numbered names. Types keep the names the
+//! tag gave them.
+//!
 //! Stability: adding an operation never renames an existing method unless the new operation
 //! wants the same name in the same round and wins the tie (its path has no owner where the
 //! existing one's has, or it is shorter). Names made from distinct operationIds or distinct
@@ -41,8 +50,8 @@
 //! nothing but the resource's words or an article, or when a trivial id (`list`) is added at
 //! the resource's root beside one under a root owner (`/orgs/{org}/issues`). Builder types follow
 //! their method's name. Limits: the word lists (verbs, plurals, prepositions) are English and
-//! not exhaustive, and APIs that reach one thing through many navigation paths under one tag
-//! (Microsoft Graph) still get numbers once every 60-character candidate is taken.
+//! not exhaustive. An operation that collides inside a resource made by a split, or that brings a
+//! tag to eight numbered names, splits it (again): the operations moved get a new resource.
 
 mod from_id;
 pub mod report;
@@ -102,16 +111,36 @@ pub(super) struct Draft {
 
 /// Groups drafts into resources with unique accessor, method and builder names.
 pub(super) fn group(drafts: Vec<Draft>, doc: &openapiv3::OpenAPI) -> Vec<Resource> {
-    let mut by_resource: BTreeMap<String, Vec<Draft>> = BTreeMap::new();
-    for d in drafts {
-        by_resource.entry(d.resource.clone()).or_default().push(d);
+    let mut by_tag: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, d) in drafts.iter().enumerate() {
+        by_tag.entry(d.resource.clone()).or_default().push(i);
     }
+    let mut in_use: BTreeSet<String> = by_tag.keys().cloned().collect();
+    let mut planned: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (resource, members) in by_tag {
+        for (name, members) in split(
+            &resource,
+            MIN_NUMBERED_TO_SPLIT,
+            members,
+            &drafts,
+            &mut in_use,
+        ) {
+            planned.entry(name).or_default().extend(members);
+        }
+    }
+    let mut slots: Vec<Option<Draft>> = drafts.into_iter().map(Some).collect();
+    let by_resource = planned.into_iter().map(|(resource, mut members)| {
+        members.sort_unstable();
+        let drafts: Vec<Draft> = members.iter().filter_map(|&i| slots[i].take()).collect();
+        (resource, drafts)
+    });
+    let by_resource: Vec<(String, Vec<Draft>)> = by_resource.collect();
     let mut accessor_names = Namespace::with_reserved(CLIENT_METHODS.iter().copied());
     let mut resources = Vec::new();
     for (resource, drafts) in by_resource {
         let name = accessor_names.claim(&resource);
         let type_name = ident::camel(&name);
-        let method_names = assign(&drafts, &resource);
+        let (method_names, _) = assign(&drafts.iter().collect::<Vec<_>>(), &resource);
         let mut named: Vec<(String, OperationDraft)> = method_names
             .into_iter()
             .zip(drafts)
@@ -145,8 +174,90 @@ pub(super) fn group(drafts: Vec<Draft>, doc: &openapiv3::OpenAPI) -> Vec<Resourc
 /// the shorter path, then by path and method.
 type Precedence = (bool, usize, String, String);
 
-/// Unique method names for the drafts of one resource, in their order (see the module docs).
-fn assign(drafts: &[Draft], resource: &str) -> Vec<String> {
+/// A tag's resource is split only when this many of its names would be numbered: a collision or
+/// two (as a new operation may bring) is numbered in place rather than moving every operation of
+/// the resource into a new one. A part made by a split is split again on any numbered name.
+const MIN_NUMBERED_TO_SPLIT: usize = 8;
+
+/// The resource's drafts, split into sub-resources by navigation path where that separates names
+/// that would otherwise be numbered (see the module docs): the drafts are grouped by the first
+/// literal path segment they do not all share (`/users/{u}/calendar/…`, `/users/{u}/calendars/…`
+/// in `users_calendar` → `users_calendar`, `users_calendars`), each group is split again the same
+/// way, and the split is kept only when it leaves fewer numbered names than the resource had.
+/// Names in `in_use` (every tag's resource, and sub-resources already made) are not taken again.
+fn split(
+    resource: &str,
+    min_numbered: usize,
+    members: Vec<usize>,
+    all: &[Draft],
+    in_use: &mut BTreeSet<String>,
+) -> Vec<(String, Vec<usize>)> {
+    let numbered = |name: &str, members: &[usize]| {
+        let refs: Vec<&Draft> = members.iter().map(|&i| &all[i]).collect();
+        assign(&refs, name).1
+    };
+    let before = numbered(resource, &members);
+    if before < min_numbered {
+        return vec![(resource.to_owned(), members)];
+    }
+    let literals: Vec<Vec<Vec<String>>> = members
+        .iter()
+        .map(|&i| shape::literal_segments(&all[i].op.path))
+        .collect();
+    let first = &literals[0];
+    let common = (0..first.len())
+        .take_while(|&k| literals.iter().all(|l| l.get(k) == Some(&first[k])))
+        .count();
+    let mut parent = Vec::new();
+    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (&i, l) in members.iter().zip(&literals) {
+        match l.get(common).map(|key| sub_resource(resource, key)) {
+            Some(name) if name != resource && !in_use.contains(&name) => {
+                groups.entry(name).or_default().push(i);
+            }
+            _ => parent.push(i),
+        }
+    }
+    if groups.is_empty() || (groups.len() == 1 && parent.is_empty()) {
+        return vec![(resource.to_owned(), members)];
+    }
+    let reserved = in_use.clone();
+    in_use.extend(groups.keys().cloned());
+    let mut out = vec![(resource.to_owned(), parent)];
+    for (name, group) in groups {
+        out.extend(split(&name, 1, group, all, in_use));
+    }
+    let after: usize = out.iter().map(|(name, m)| numbered(name, m)).sum();
+    if after < before {
+        out.retain(|(_, m)| !m.is_empty());
+        out
+    } else {
+        *in_use = reserved;
+        vec![(resource.to_owned(), members)]
+    }
+}
+
+/// The name of the part of `resource` under the path segment `key`: the resource's name with the
+/// segment's words, the resource's last word replaced when the segment starts with the same noun
+/// (`users_calendar` and `calendar_groups` → `users_calendar_groups`, `groups_site` and
+/// `term_stores` → `groups_site_term_stores`).
+fn sub_resource(resource: &str, key: &[String]) -> String {
+    let mut words = name_words(resource);
+    let mut key = key.to_vec();
+    if let (Some(last), Some(head)) = (words.last(), key.first()) {
+        if words::same_noun(last, head) {
+            words.pop();
+        } else if words.contains(head) {
+            key.remove(0);
+        }
+    }
+    words.extend(key);
+    ident::module(&words.join("_"))
+}
+
+/// Unique method names for the drafts of one resource, in their order (see the module docs), and
+/// how many of them had to be numbered.
+fn assign(drafts: &[&Draft], resource: &str) -> (Vec<String>, usize) {
     let mut candidates = Vec::with_capacity(drafts.len());
     let mut precedence: Vec<Precedence> = Vec::with_capacity(drafts.len());
     for d in drafts {
@@ -184,13 +295,15 @@ fn assign(drafts: &[Draft], resource: &str) -> Vec<String> {
     let mut numbered = Namespace::with_reserved(taken.iter().map(String::as_str));
     let mut order: Vec<usize> = (0..drafts.len()).collect();
     order.sort_by(|&a, &b| precedence[a].cmp(&precedence[b]));
+    let mut count = 0;
     for i in order {
         if names[i].is_none() {
             let base = shorten(name_words(&candidates[i][0]), resource, MAX_METHOD_LEN - 4);
             names[i] = Some(numbered.claim(&base));
+            count += 1;
         }
     }
-    names.into_iter().flatten().collect()
+    (names.into_iter().flatten().collect(), count)
 }
 
 /// An operation's names in the order it asks for them: its own, with its owner, its shape's,

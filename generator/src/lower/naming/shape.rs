@@ -235,6 +235,18 @@ fn is_noise_segment(s: &str) -> bool {
     number_end > 0 && ["", "alpha", "beta", "preview"].contains(&tag)
 }
 
+/// The words of the path's literal segments, one entry per segment, in order (versions, a
+/// `#fragment` and OData cast prefixes left out as in the shape).
+pub(super) fn literal_segments(path: &str) -> Vec<Vec<String>> {
+    segments(path)
+        .into_iter()
+        .filter_map(|s| match s {
+            Segment::Literal(w) => Some(w),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The words of a resource's name without versions (`core_v1` → `[core]`).
 pub(super) fn resource_words(resource: &str) -> Vec<String> {
     let w = words(resource);
