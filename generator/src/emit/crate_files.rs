@@ -726,6 +726,8 @@ pub fn webhooks_rs(api: &Api, paths: &TypePaths, diagnostics: &mut Vec<Diagnosti
         WebhookPayload::Json => (quote!(::serde_json::Value), TokenStream::new()),
         WebhookPayload::Type(ty) => (paths.ty(ty), TokenStream::new()),
         WebhookPayload::Untagged(variants) => {
+            let (serde, serialize_attr) =
+                crate::emit::types::serde_derives(crate::ir::Usage::ResponseOnly, paths);
             let variants = variants.iter().map(|(name, ty)| {
                 let n = ident(name);
                 let t = paths.ty(ty);
@@ -735,7 +737,8 @@ pub fn webhooks_rs(api: &Api, paths: &TypePaths, diagnostics: &mut Vec<Diagnosti
                 quote!(WebhookPayload),
                 quote! {
                     /// Any payload the API's webhooks deliver.
-                    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                    #[derive(Debug, Clone, PartialEq, #serde)]
+                    #serialize_attr
                     #[serde(untagged)]
                     pub enum WebhookPayload { #(#variants)* }
                 },

@@ -86,13 +86,16 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<GeneratedCrate> {
         .map(|t| t.name.clone())
         .chain(api.ids.iter().map(|id| id.name.clone()))
         .collect();
+    let mock = options.runtime != Runtime::Inline;
     let in_types = types::TypePaths {
         defined: defined.clone(),
         in_types_module: true,
+        mock,
     };
     let outside = types::TypePaths {
         defined,
         in_types_module: false,
+        mock,
     };
 
     let type_items: Vec<TokenStream> = api
