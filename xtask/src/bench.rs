@@ -22,6 +22,11 @@
 //!
 //! Nearly all of the first four is the impls the derives write: a `Deserialize` is a field enum,
 //! a visitor and its `visit_seq` and `visit_map`, several times the code of its `Serialize`.
+//!
+//! Serde directions by usage (1,447 of GitHub's models only received, so no `Serialize` without
+//! the `mock` feature), CPU time of a clean check under a load of 17 to 20 (wall times at that
+//! load mean little): no features 1.0 s → 0.9 s; `issues` 7.3 s → 6.2 s (0.85), peak memory
+//! 0.50 → 0.43 GB; all features 136 s → 118 s (0.87), peak memory 4.6 → 3.8 GB (0.82).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
