@@ -977,7 +977,8 @@ impl ::std::cmp::PartialEq<String> for WorkspaceId {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `agent.action`: an agent calls a tool.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct AgentActionData {
     pub agent_id: AgentId,
     pub task_id: TaskId,
@@ -995,7 +996,8 @@ pub struct AgentActionData {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `agent.action`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct AgentActionEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
@@ -1009,7 +1011,8 @@ pub struct AgentActionEvent {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `agent.error`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct AgentErrorData {
     pub agent_id: AgentId,
     pub task_id: TaskId,
@@ -1021,7 +1024,8 @@ pub struct AgentErrorData {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `agent.error`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct AgentErrorEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
@@ -1035,7 +1039,8 @@ pub struct AgentErrorEvent {
 }
 #[cfg(any(feature = "agents", feature = "tasks"))]
 /// An agent working on a task.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct AgentResponse {
     /// Agent id (`agnt_…`).
     pub id: AgentId,
@@ -1175,7 +1180,8 @@ impl<'de> ::serde::Deserialize<'de> for AgentStatus {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `agent.thinking`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct AgentThinkingData {
     pub agent_id: AgentId,
     pub task_id: TaskId,
@@ -1187,7 +1193,8 @@ pub struct AgentThinkingData {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `agent.thinking`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct AgentThinkingEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
@@ -1318,7 +1325,8 @@ impl<'de> ::serde::Deserialize<'de> for AgentType {
 }
 #[cfg(feature = "agents")]
 /// Body of `POST /agents/{agent_id}/approve/{approval_id}`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ApprovalRequest {
     /// True approves the action, false rejects it.
     pub approved: bool,
@@ -1348,7 +1356,8 @@ impl ApprovalRequest {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `approval.required`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ApprovalRequiredData {
     /// Pass it to `POST /agents/{agent_id}/approve/{approval_id}`.
     pub approval_id: ApprovalId,
@@ -1359,7 +1368,8 @@ pub struct ApprovalRequiredData {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `approval.required`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ApprovalRequiredEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
@@ -1373,7 +1383,8 @@ pub struct ApprovalRequiredEvent {
 }
 #[cfg(feature = "agents")]
 /// The decision recorded for a gated action.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ApprovalResponse {
     pub approval_id: ApprovalId,
     pub agent_id: AgentId,
@@ -1384,7 +1395,8 @@ pub struct ApprovalResponse {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `billing.credit_low`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct BillingCreditLowEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
@@ -1465,7 +1477,8 @@ impl<'de> ::serde::Deserialize<'de> for BillingPlan {
 }
 #[cfg(feature = "billing")]
 /// Plan and usage of the current billing period.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct BillingResponse {
     pub plan: BillingPlan,
     pub billing_period_start: crate::Date,
@@ -1478,7 +1491,8 @@ pub struct BillingResponse {
 }
 #[cfg(feature = "trading")]
 /// Body of `POST /trading/brokers`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct BrokerConnect {
     pub broker_name: BrokerName,
     /// Broker API credentials (e.g. `api_key`, `api_secret`); never returned.
@@ -1505,7 +1519,8 @@ impl BrokerConnect {
 }
 #[cfg(feature = "trading")]
 /// Broker connections.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct BrokerListResponse {
     pub data: Vec<BrokerResponse>,
 }
@@ -1570,7 +1585,8 @@ impl<'de> ::serde::Deserialize<'de> for BrokerName {
 }
 #[cfg(feature = "trading")]
 /// A broker connection.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct BrokerResponse {
     /// Broker connection id (`brk_…`).
     pub id: BrokerId,
@@ -1583,7 +1599,8 @@ pub struct BrokerResponse {
 }
 #[cfg(feature = "commerce")]
 /// Body of `POST /commerce/cards`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct CardCreate {
     pub name: String,
     /// In currency units, not cents.
@@ -1601,13 +1618,15 @@ impl CardCreate {
 }
 #[cfg(feature = "commerce")]
 /// Virtual cards.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct CardListResponse {
     pub data: Vec<CardResponse>,
 }
 #[cfg(feature = "commerce")]
 /// A virtual card. The full number, CVV and expiry are shown once, when the card is issued.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct CardResponse {
     /// Card id (`crd_…`).
     pub id: CardId,
@@ -1694,7 +1713,8 @@ impl<'de> ::serde::Deserialize<'de> for CardStatus {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `billing.credit_low`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct CreditLowData {
     pub credits_remaining: f64,
     /// Level under which the event fires.
@@ -1705,7 +1725,8 @@ pub struct CreditLowData {
 }
 #[cfg(feature = "tasks")]
 /// A file produced by a task. `id` and `download_url` are always present; the other fields may be absent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DeliverableResponse {
     /// Deliverable id (`dlvr_…`).
     pub id: DeliverableId,
@@ -1829,7 +1850,8 @@ impl<'de> ::serde::Deserialize<'de> for DeployTarget {
 }
 #[cfg(feature = "deployments")]
 /// Body of `POST /deployments`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DeploymentCreate {
     pub workspace_id: WorkspaceId,
     pub target: DeployTarget,
@@ -1853,7 +1875,8 @@ impl DeploymentCreate {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `deployment.started`, `deployment.live` and `deployment.failed`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DeploymentEventData {
     pub deployment_id: DeploymentId,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1870,7 +1893,8 @@ pub struct DeploymentEventData {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `deployment.failed`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DeploymentFailedEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
@@ -1884,14 +1908,16 @@ pub struct DeploymentFailedEvent {
 }
 #[cfg(feature = "deployments")]
 /// A page of deployments, newest first.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DeploymentListResponse {
     pub deployments: Vec<DeploymentResponse>,
     pub total: i64,
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `deployment.live`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DeploymentLiveEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
@@ -1905,7 +1931,8 @@ pub struct DeploymentLiveEvent {
 }
 #[cfg(feature = "deployments")]
 /// A deployment.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DeploymentResponse {
     /// Deployment id (`dep_…`).
     pub id: DeploymentId,
@@ -1922,7 +1949,8 @@ pub struct DeploymentResponse {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `deployment.started`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DeploymentStartedEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
@@ -2002,7 +2030,8 @@ impl<'de> ::serde::Deserialize<'de> for DeploymentStatus {
     }
 }
 /// Error body of every non-2xx answer except FastAPI's request validation (422, see `HTTPValidationError`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ErrorResponse {
     /// Human-readable message.
     pub detail: String,
@@ -2045,6 +2074,7 @@ pub enum Event {
     Unknown(::serde_json::Value),
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
+#[cfg(feature = "full-serde")]
 impl ::serde::Serialize for Event {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2277,7 +2307,8 @@ impl<'de> ::serde::Deserialize<'de> for EventType {
 }
 #[cfg(feature = "agents")]
 /// Body of `POST /agents/{agent_id}/guide`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GuideRequest {
     /// Text injected into the agent's context.
     pub instructions: String,
@@ -2291,14 +2322,16 @@ impl GuideRequest {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct HttpValidationError {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub detail: Option<Vec<ValidationError>>,
 }
 #[cfg(feature = "integrations")]
 /// A connected integration.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct IntegrationResponse {
     /// Integration id (`int_…`).
     pub id: IntegrationId,
@@ -2385,13 +2418,15 @@ impl<'de> ::serde::Deserialize<'de> for IntegrationService {
 }
 #[cfg(feature = "memory")]
 /// All memories.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct MemoryListResponse {
     pub memories: Vec<MemoryResponse>,
 }
 #[cfg(feature = "memory")]
 /// A memory.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct MemoryResponse {
     /// Memory id (`mem_…`).
     pub id: MemoryId,
@@ -2405,7 +2440,8 @@ pub struct MemoryResponse {
 }
 #[cfg(feature = "memory")]
 /// Body of `PUT /memory/{memory_id}`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct MemoryUpdate {
     pub value: String,
 }
@@ -2536,7 +2572,8 @@ impl<'de> ::serde::Deserialize<'de> for RiskLevel {
 }
 #[cfg(feature = "skills")]
 /// Body of `POST /skills/compile`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct SkillCompileRequest {
     /// Successful tasks to learn from.
     pub task_ids: Vec<TaskId>,
@@ -2550,7 +2587,8 @@ impl SkillCompileRequest {
 }
 #[cfg(feature = "skills")]
 /// A skill draft.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct SkillCompileResponse {
     pub steps: Vec<SkillStep>,
     pub suggested_name: String,
@@ -2558,7 +2596,8 @@ pub struct SkillCompileResponse {
 }
 #[cfg(feature = "skills")]
 /// Body of `POST /skills`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct SkillCreate {
     pub name: String,
     pub description: String,
@@ -2590,7 +2629,8 @@ impl SkillCreate {
 }
 #[cfg(feature = "skills")]
 /// A saved skill: the fields it was saved with, and its `id`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct SkillResponse {
     /// Skill id (`skl_…`).
     pub id: SkillId,
@@ -2636,7 +2676,8 @@ impl SkillStep {
 }
 #[cfg(feature = "tasks")]
 /// One unit of work of a task, run by one agent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct SubTaskResponse {
     /// Subtask id.
     pub id: SubtaskId,
@@ -2652,7 +2693,8 @@ pub struct SubTaskResponse {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `task.complete`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TaskCompleteData {
     pub task_id: TaskId,
     pub status: TaskStatus,
@@ -2666,7 +2708,8 @@ pub struct TaskCompleteData {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `task.complete`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TaskCompleteEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
@@ -2720,7 +2763,8 @@ impl TaskConfig {
 }
 #[cfg(feature = "tasks")]
 /// Body of `POST /tasks`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct TaskCreate {
     /// What to do, in natural language.
     pub prompt: String,
@@ -2771,7 +2815,8 @@ impl TaskCreate {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `task.created`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TaskCreatedData {
     pub task_id: TaskId,
     pub status: TaskStatus,
@@ -2781,7 +2826,8 @@ pub struct TaskCreatedData {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `task.created`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TaskCreatedEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
@@ -2795,7 +2841,8 @@ pub struct TaskCreatedEvent {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `task.failed`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TaskFailedData {
     pub task_id: TaskId,
     pub status: TaskStatus,
@@ -2804,7 +2851,8 @@ pub struct TaskFailedData {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `task.failed`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TaskFailedEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
@@ -2818,7 +2866,8 @@ pub struct TaskFailedEvent {
 }
 #[cfg(feature = "tasks")]
 /// A page of tasks.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TaskListResponse {
     pub tasks: Vec<TaskResponse>,
     /// Number of tasks matching the filter, over all pages.
@@ -2826,7 +2875,8 @@ pub struct TaskListResponse {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `task.planning`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TaskPlanningEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
@@ -2840,7 +2890,8 @@ pub struct TaskPlanningEvent {
 }
 #[cfg(feature = "tasks")]
 /// A task. `id`, `prompt`, `status` and `created_at` are always present; the other fields may be absent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TaskResponse {
     /// Task id (`task_…`).
     pub id: TaskId,
@@ -2867,7 +2918,8 @@ pub struct TaskResponse {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `task.running`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TaskRunningEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
@@ -2960,7 +3012,8 @@ impl<'de> ::serde::Deserialize<'de> for TaskStatus {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `task.planning` and `task.running`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TaskStatusData {
     pub task_id: TaskId,
     pub status: TaskStatus,
@@ -2969,7 +3022,8 @@ pub struct TaskStatusData {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `trading.kill_triggered`: the kill switch stopped an agent's trading.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TradingKillData {
     /// Why trading was stopped (e.g. a loss limit).
     pub reason: String,
@@ -2980,7 +3034,8 @@ pub struct TradingKillData {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `trading.kill_triggered`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TradingKillTriggeredEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
@@ -2994,7 +3049,8 @@ pub struct TradingKillTriggeredEvent {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `trading.order_placed`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TradingOrderData {
     pub broker_id: BrokerId,
     pub order_id: String,
@@ -3012,7 +3068,8 @@ pub struct TradingOrderData {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `trading.order_placed`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TradingOrderPlacedEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
@@ -3024,7 +3081,8 @@ pub struct TradingOrderPlacedEvent {
     pub agent_id: Option<AgentId>,
     pub data: TradingOrderData,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ValidationError {
     /// Location
     pub loc: Vec<ValidationErrorLocItem>,
@@ -3033,7 +3091,8 @@ pub struct ValidationError {
     /// Error Type
     pub r#type: String,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[serde(untagged)]
 pub enum ValidationErrorLocItem {
     #[allow(missing_docs)]
@@ -3043,7 +3102,8 @@ pub enum ValidationErrorLocItem {
 }
 #[cfg(feature = "webhooks")]
 /// Body of `POST /webhooks`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct WebhookCreate {
     /// HTTPS endpoint that receives one POST per event.
     pub url: String,
@@ -3090,7 +3150,8 @@ impl WebhookCreate {
 }
 #[cfg(feature = "webhooks")]
 /// A webhook endpoint.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct WebhookResponse {
     /// Webhook endpoint id (`whk_…`).
     pub id: WebhookId,
@@ -3103,7 +3164,8 @@ pub struct WebhookResponse {
 }
 #[cfg(feature = "workspaces")]
 /// Body of `POST /workspaces`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct WorkspaceCreate {
     /// Unique among your workspaces.
     pub name: String,
@@ -3136,7 +3198,8 @@ impl WorkspaceCreate {
 }
 #[cfg(feature = "workspaces")]
 /// A workspace.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct WorkspaceResponse {
     /// Workspace id (`ws_…`).
     pub id: WorkspaceId,

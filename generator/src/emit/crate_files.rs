@@ -421,7 +421,7 @@ pub fn cargo_toml(
     // documentation example runs on tokio's current-thread runtime.
     let (mock_feature, tokio) = match options.runtime {
         Runtime::Crate { .. } => (
-            "# `mock`: `mock::MockTransport`, canned answers and recorded requests for tests without a network\nmock = [\"sdkgen-runtime/mock\"]\n",
+            "# `full-serde`: `Serialize` on response models and `Deserialize` on request models too (each\n# model derives by default only the direction the API uses)\nfull-serde = []\n# `mock`: `mock::MockTransport`, canned answers and recorded requests for tests without a network\nmock = [\"sdkgen-runtime/mock\", \"full-serde\"]\n",
             "tokio = { version = \"1\", features = [\"rt\", \"time\"] }\n",
         ),
         Runtime::Inline => ("", ""),
@@ -892,6 +892,8 @@ pub fn webhooks_rs(api: &Api, paths: &TypePaths, diagnostics: &mut Vec<Diagnosti
         WebhookPayload::Json => (quote!(::serde_json::Value), TokenStream::new()),
         WebhookPayload::Type(ty) => (paths.ty(ty), TokenStream::new()),
         WebhookPayload::Untagged(variants) => {
+            let (serde, serialize_attr) =
+                crate::emit::types::serde_derives(crate::ir::Usage::ResponseOnly, paths);
             let variants = variants.iter().map(|(name, ty)| {
                 let n = ident(name);
                 let t = paths.ty(ty);
@@ -901,7 +903,8 @@ pub fn webhooks_rs(api: &Api, paths: &TypePaths, diagnostics: &mut Vec<Diagnosti
                 quote!(WebhookPayload),
                 quote! {
                     /// Any payload the API's webhooks deliver.
-                    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                    #[derive(Debug, Clone, PartialEq, #serde)]
+                    #serialize_attr
                     #[serde(untagged)]
                     pub enum WebhookPayload { #(#variants)* }
                 },

@@ -176,6 +176,7 @@ fn emit_on(
         .map(|t| t.name.clone())
         .chain(api.ids.iter().map(|id| id.name.clone()))
         .collect();
+    let mock = options.runtime != Runtime::Inline;
     let context = Context {
         api,
         features: Features::of(api),
@@ -183,10 +184,12 @@ fn emit_on(
         in_types: types::TypePaths {
             defined: defined.clone(),
             in_types_module: true,
+            mock,
         },
         outside: types::TypePaths {
             defined,
             in_types_module: false,
+            mock,
         },
     };
     let pieces = pieces(api, types_per_piece.max(1));

@@ -7,8 +7,45 @@ use quote::quote;
 
 use crate::emit::docs::doc_attrs;
 use crate::ir::{
-    Enum, Field, Presence, Struct, TypeDef, TypeKind, TypeRef, Union, UnionTag, UnionVariant,
+    Enum, Field, Presence, Struct, TypeDef, TypeKind, TypeRef, Union, UnionTag, UnionVariant, Usage,
 };
+
+/// The crate feature that gives every model both serde directions (on with `mock`, which builds
+/// canned answers from response models and reads recorded requests back).
+pub const FULL_SERDE_FEATURE: &str = "full-serde";
+
+/// The serde derives a model's usage needs: `Serialize` if requests carry it, `Deserialize` if
+/// responses do (or only the spec defines it). Each direction is most of a model's compile time,
+/// so it is paid only where it is used; the [`FULL_SERDE_FEATURE`] adds the other one.
+pub fn serde_derives(usage: Usage, paths: &TypePaths) -> (TokenStream, TokenStream) {
+    let usage = if paths.mock { usage } else { Usage::Both };
+    match usage {
+        Usage::ResponseOnly | Usage::Unused => (
+            quote!(::serde::Deserialize,),
+            quote!(#[cfg_attr(feature = #FULL_SERDE_FEATURE, derive(::serde::Serialize))]),
+        ),
+        Usage::RequestOnly => (
+            quote!(::serde::Serialize,),
+            quote!(#[cfg_attr(feature = #FULL_SERDE_FEATURE, derive(::serde::Deserialize))]),
+        ),
+        Usage::Both => (
+            quote!(::serde::Serialize, ::serde::Deserialize,),
+            TokenStream::new(),
+        ),
+    }
+}
+
+/// `#[cfg(feature = "full-serde")]` on the hand-written `Serialize` and `Deserialize` impls of a
+/// union, for the direction its usage does not need (as [`serde_derives`]).
+fn serde_gates(usage: Usage, paths: &TypePaths) -> (TokenStream, TokenStream) {
+    let usage = if paths.mock { usage } else { Usage::Both };
+    let mock = quote!(#[cfg(feature = #FULL_SERDE_FEATURE)]);
+    match usage {
+        Usage::ResponseOnly | Usage::Unused => (mock, TokenStream::new()),
+        Usage::RequestOnly => (TokenStream::new(), mock),
+        Usage::Both => (TokenStream::new(), TokenStream::new()),
+    }
+}
 
 /// How type references are spelled in one module.
 pub struct TypePaths {
@@ -16,6 +53,9 @@ pub struct TypePaths {
     pub defined: BTreeSet<String>,
     /// Prefix for named types: empty inside `types`, `crate::types::` elsewhere.
     pub in_types_module: bool,
+    /// Whether the crate has the `mock` feature (not with the inline runtime); without it every
+    /// model has both serde directions.
+    pub mock: bool,
 }
 
 /// An identifier token, raw where needed.
@@ -108,9 +148,9 @@ pub fn emit_type(def: &TypeDef, paths: &TypePaths) -> TokenStream {
     let docs = doc_attrs(def.docs.as_deref());
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct(s) => emit_struct(&name, &docs, s, paths, def.usage.is_sent()),
+        TypeKind::Struct(s) => emit_struct(&name, &docs, s, paths, def.usage),
         TypeKind::Enum(e) => emit_enum(&name, &docs, e, paths),
-        TypeKind::Union(u) => emit_union(&name, &docs, u, paths),
+        TypeKind::Union(u) => emit_union(&name, &docs, u, paths, def.usage),
         TypeKind::Alias(ty) => {
             let ty = paths.ty(ty);
             quote! { #docs pub type #name = #ty; }
@@ -140,7 +180,7 @@ fn emit_struct(
     docs: &TokenStream,
     s: &Struct,
     paths: &TypePaths,
-    is_sent: bool,
+    usage: Usage,
 ) -> TokenStream {
     let fields = s.fields.iter().map(|f| struct_field(f, paths));
     let additional = s.additional.as_ref().map(|ty| {
@@ -155,7 +195,7 @@ fn emit_struct(
     let default = s.derive_default.then(|| quote!(Default,));
     let any_deprecated = s.fields.iter().any(|f| f.deprecated);
     let allow_deprecated = any_deprecated.then(|| quote!(#[allow(deprecated)]));
-    let constructor = if is_sent {
+    let constructor = if usage.is_sent() {
         constructor(name, s, paths)
     } else {
         TokenStream::new()
@@ -171,10 +211,12 @@ fn emit_struct(
     } else {
         (quote!(Debug,), TokenStream::new())
     };
+    let (serde, serialize_attr) = serde_derives(usage, paths);
     quote! {
         #docs
         #allow_deprecated
-        #[derive(#debug_derive Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(#debug_derive Clone, PartialEq, #default #serde)]
+        #serialize_attr
         pub struct #name {
             #(#fields)*
             #additional
@@ -585,7 +627,13 @@ fn string_enum(
     }
 }
 
-fn emit_union(name: &Ident, docs: &TokenStream, u: &Union, paths: &TypePaths) -> TokenStream {
+fn emit_union(
+    name: &Ident,
+    docs: &TokenStream,
+    u: &Union,
+    paths: &TypePaths,
+    usage: Usage,
+) -> TokenStream {
     let variant_ty = |v: &UnionVariant| {
         let ty = paths.ty(&v.ty);
         if v.boxed {
@@ -601,16 +649,18 @@ fn emit_union(name: &Ident, docs: &TokenStream, u: &Union, paths: &TypePaths) ->
             let ty = variant_ty(v);
             quote! { #[allow(missing_docs)] #vname(#ty), }
         });
+        let (serde, serialize_attr) = serde_derives(usage, paths);
         return quote! {
             #docs
-            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[derive(Debug, Clone, PartialEq, #serde)]
+            #serialize_attr
             #[serde(untagged)]
             pub enum #name {
                 #(#variants)*
             }
         };
     };
-    tagged_union(name, docs, u, tag, variant_ty)
+    tagged_union(name, docs, u, tag, variant_ty, serde_gates(usage, paths))
 }
 
 /// A tagged union: decoded by its tag (unknown tags kept as JSON), encoded as its variant.
@@ -620,6 +670,7 @@ fn tagged_union(
     u: &Union,
     tag: &UnionTag,
     variant_ty: impl Fn(&UnionVariant) -> TokenStream,
+    (serialize_gate, deserialize_gate): (TokenStream, TokenStream),
 ) -> TokenStream {
     let property = &tag.property;
     let unknown = ident(&tag.unknown);
@@ -629,7 +680,8 @@ fn tagged_union(
         let doc = format!(" `{property}` is `{}`.", v.tags.join("` or `"));
         quote! { #[doc = #doc] #vname(#ty), }
     });
-    let deserialize = super::union_de::tagged_deserialize(name, &u.variants, tag, &variant_ty);
+    let deserialize =
+        super::union_de::tagged_deserialize(name, &u.variants, tag, &variant_ty, &deserialize_gate);
     let ser_arms = u.variants.iter().map(|v| {
         let vname = ident(&v.name);
         quote! { Self::#vname(v) => v.serialize(serializer), }
@@ -642,6 +694,7 @@ fn tagged_union(
             /// A kind this version of the SDK does not know; kept as sent.
             #unknown(::serde_json::Value),
         }
+        #serialize_gate
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 match self { #(#ser_arms)* Self::#unknown(v) => v.serialize(serializer) }

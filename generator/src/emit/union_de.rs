@@ -8,13 +8,14 @@ use quote::quote;
 use crate::emit::types::ident;
 use crate::ir::{UnionTag, UnionVariant};
 
-/// `Deserialize` and `runtime::tagged::Tagged` for the tagged union `name`; `variant_ty` spells a
-/// variant's payload type (boxed where the variant is).
+/// `Deserialize` and `runtime::tagged::Tagged` for the tagged union `name`, each under `gate` (a
+/// `#[cfg]`, or nothing); `variant_ty` spells a variant's payload type (boxed where the variant is).
 pub(crate) fn tagged_deserialize(
     name: &Ident,
     variants: &[UnionVariant],
     tag: &UnionTag,
     variant_ty: impl Fn(&UnionVariant) -> TokenStream,
+    gate: &TokenStream,
 ) -> TokenStream {
     let property = &tag.property;
     let unknown = ident(&tag.unknown);
@@ -41,11 +42,13 @@ pub(crate) fn tagged_deserialize(
             [first @ .., last] => Some(shared_tag_arm(tag, first, last)),
         });
     quote! {
+        #gate
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 crate::runtime::tagged::deserialize(deserializer)
             }
         }
+        #gate
         impl crate::runtime::tagged::Tagged for #name {
             const TAG: &'static str = #property;
             fn from_tagged<'de, D: ::serde::Deserializer<'de>>(

@@ -14,7 +14,25 @@ use crate::ir::{
 /// only ever sent: elsewhere an optional nullable field is a plain `Option`.
 pub fn apply_usage(types: &mut [TypeDef], resources: &[Resource], webhooks: &[WebhookEvent]) {
     let sent = reachable(types, request_roots(resources));
-    let received = reachable(types, response_roots(resources, webhooks));
+    let mut received = reachable(types, response_roots(resources, webhooks));
+    // A model only the spec defines still decodes, so what it reaches must decode too.
+    let unused: Vec<TypeRef> = types
+        .iter()
+        .filter(|t| !sent.contains(&t.name) && !received.contains(&t.name))
+        .map(|t| TypeRef::Named(t.name.clone()))
+        .collect();
+    let unused_names: BTreeSet<String> = unused
+        .iter()
+        .filter_map(|t| match t {
+            TypeRef::Named(n) => Some(n.clone()),
+            _ => None,
+        })
+        .collect();
+    received.extend(
+        reachable(types, unused)
+            .into_iter()
+            .filter(|n| !unused_names.contains(n)),
+    );
     for def in types.iter_mut() {
         def.usage = match (sent.contains(&def.name), received.contains(&def.name)) {
             (false, false) => Usage::Unused,
@@ -45,10 +63,11 @@ pub fn apply_usage(types: &mut [TypeDef], resources: &[Resource], webhooks: &[We
     }
 }
 
-/// Roots of what requests carry: JSON and form bodies, multipart value parts.
+/// Roots of what requests carry: parameters, JSON and form bodies, multipart value parts.
 fn request_roots(resources: &[Resource]) -> Vec<TypeRef> {
     let mut roots = Vec::new();
     for op in resources.iter().flat_map(|r| &r.operations) {
+        roots.extend(op.params.iter().map(|p| p.ty.clone()));
         match op.body.as_ref().map(|b| &b.encoding) {
             Some(BodyEncoding::Json(ty, _) | BodyEncoding::Form(ty)) => roots.push(ty.clone()),
             Some(BodyEncoding::Multipart(parts)) => {
