@@ -619,7 +619,7 @@ pub fn lib_rs(api: &Api, features: &Features, runtime: &Runtime) -> TokenStream 
     });
     let pagination_use = features.pagination.then(|| {
         quote!(
-            pub use runtime::pagination::ItemStream;
+            pub use runtime::pagination::{ItemStream, Page, PageStream};
         )
     });
     let sse_use = features.sse.then(|| {
