@@ -3,6 +3,7 @@
 
 mod crate_files;
 pub mod docs;
+mod events;
 mod paging;
 mod resources;
 mod send;
@@ -100,7 +101,9 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<GeneratedCrate> {
         .iter()
         .map(|t| {
             let gate = type_gate(api, &TypeRef::Named(t.name.clone()));
-            gated(types::emit_type(t, &in_types), &gate)
+            let item = types::emit_type(t, &in_types);
+            let accessors = events::union_accessors(t, &in_types);
+            gated(quote!(#item #accessors), &gate)
         })
         .collect::<Result<_>>()?;
     let id_items = api.ids.iter().map(|id| types::emit_id(id, &in_types));

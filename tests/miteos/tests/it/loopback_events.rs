@@ -146,3 +146,38 @@ async fn subscribe_handshakes_with_the_key_and_delivers_typed_events_once_each()
         archived()
     );
 }
+
+#[test]
+fn events_answer_their_kind_and_envelope_whatever_the_variant() {
+    use miteos::types::EventType;
+
+    let created: Event = serde_json::from_value(task_created()).expect("an event");
+    assert_eq!(created.event_type(), EventType::TaskCreated);
+    assert_eq!(created.id(), Some("evt_01Kx7pQ2m"));
+    assert_eq!(
+        created.task_id().map(|t| t.as_str()),
+        Some("task_2x8KqLmN4pR7")
+    );
+    assert_eq!(created.agent_id(), None);
+    assert_eq!(
+        created.created_at().map(ToString::to_string).as_deref(),
+        Some("2025-01-15T10:23:44Z")
+    );
+
+    let action: Event = serde_json::from_value(agent_action()).expect("an event");
+    assert_eq!(action.event_type(), EventType::AgentAction);
+    assert_eq!(action.event_type().as_str(), "agent.action");
+    assert_eq!(action.agent_id().map(|a| a.as_str()), Some("agnt_7hQ2mZp1"));
+
+    // A kind this version does not know: the tag and the string fields as sent, typed ones `None`.
+    let unknown: Event = serde_json::from_value(archived()).expect("an unknown event is kept");
+    assert!(matches!(unknown, Event::Unknown(_)));
+    let sent = archived();
+    assert_eq!(
+        unknown.event_type(),
+        EventType::Unknown(sent["type"].as_str().unwrap().to_owned())
+    );
+    assert_eq!(unknown.id(), sent["id"].as_str());
+    assert_eq!(unknown.created_at(), None);
+    assert_eq!(unknown.task_id(), None);
+}
