@@ -485,6 +485,22 @@ pub struct Operation {
     pub transport: Transport,
     /// The spec says `security: []`: sent without credentials.
     pub anonymous: bool,
+    /// A WebSocket operation's query parameter that filters the messages by their tag, with a
+    /// typed setter taking the tag enum.
+    pub tag_filter: Option<TagFilter>,
+}
+
+/// A query parameter listing tag values of a stream's message union (`types=task.created,…`).
+#[derive(Debug, Clone)]
+pub struct TagFilter {
+    /// Rust name of the parameter's builder field (`types`).
+    pub param: String,
+    /// Name of the typed setter (`event_types`).
+    pub setter: String,
+    /// The enum of the tag values (`EventType`).
+    pub enum_type: String,
+    /// The parameter is one string of comma-separated values (else a list of strings).
+    pub comma_separated: bool,
 }
 
 impl Operation {

@@ -1,12 +1,17 @@
 //! Emits the accessors of tagged unions whose variants share an envelope: the discriminator as its
-//! enum (`Event::event_type()`) and each field every variant has (`Event::id()`), whatever the variant.
+//! enum (`Event::event_type()`) and each field every variant has (`Event::id()`), whatever the variant;
+//! and what the builder of a WebSocket subscription has beside its parameters (`options()`, the typed
+//! tag filter `event_types()`).
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::docs::doc_paragraphs;
 use crate::emit::types::{TypePaths, ident};
-use crate::ir::{CommonField, TagAccessor, TypeDef, TypeKind, TypeRef, UnionAccessors};
+use crate::ir::{
+    CommonField, Operation, TagAccessor, TagFilter, Transport, TypeDef, TypeKind, TypeRef,
+    UnionAccessors,
+};
 
 /// The inherent impl of accessors of `def`, when it is a union that has them.
 pub fn union_accessors(def: &TypeDef, paths: &TypePaths) -> Option<TokenStream> {
@@ -124,6 +129,82 @@ fn common_field(
                 #(#arms)*
                 #unknown_arm
             }
+        }
+    }
+}
+
+/// What a WebSocket operation's builder has beside its parameters: the stream options (a field,
+/// its setter and its default), and the typed setter of its tag filter.
+pub struct WebSocketMembers {
+    /// The builder's fields.
+    pub field: TokenStream,
+    /// The setters.
+    pub setters: TokenStream,
+    /// The fields' initial values.
+    pub init: TokenStream,
+}
+
+/// The members of a WebSocket operation's builder; `None` for a plain HTTP operation.
+pub fn websocket_members(op: &Operation, paths: &TypePaths) -> Option<WebSocketMembers> {
+    let Transport::WebSocket(_) = &op.transport else {
+        return None;
+    };
+    let filter = op
+        .tag_filter
+        .as_ref()
+        .map(|filter| tag_filter_setter(op, filter, paths));
+    Some(WebSocketMembers {
+        field: quote!(options: crate::StreamOptions,),
+        setters: quote! {
+            #filter
+            /// How the stream connects, reconnects (attempts, backoff), de-duplicates and limits
+            /// message sizes (`StreamOptions::default()` unless set).
+            pub fn options(mut self, options: crate::StreamOptions) -> Self {
+                self.options = options;
+                self
+            }
+        },
+        init: quote!(options: crate::StreamOptions::default(),),
+    })
+}
+
+/// `event_types(…)`: the filter parameter from values of the tag enum.
+fn tag_filter_setter(op: &Operation, filter: &TagFilter, paths: &TypePaths) -> TokenStream {
+    let setter = ident(&filter.setter);
+    let field = ident(&filter.param);
+    let enum_ty = paths.ty(&TypeRef::Named(filter.enum_type.clone()));
+    let wire = op
+        .params
+        .iter()
+        .find(|p| p.name == filter.param)
+        .map_or(filter.param.as_str(), |p| p.wire.as_str());
+    let param_setter = crate::ident::unraw(&filter.param);
+    let value = if filter.comma_separated {
+        quote! {
+            let mut list = ::std::string::String::new();
+            for value in values {
+                if !list.is_empty() {
+                    list.push(',');
+                }
+                list.push_str(value.as_str());
+            }
+            self.#field = Some(list);
+        }
+    } else {
+        quote! {
+            self.#field = Some(values.into_iter().map(|value| value.as_str().to_owned()).collect());
+        }
+    };
+    let doc = format!(
+        " Only messages of these kinds: the `{wire}` query parameter from `{}` values (`{param_setter}()` \
+         takes the text itself, for patterns the API accepts).",
+        filter.enum_type
+    );
+    quote! {
+        #[doc = #doc]
+        pub fn #setter(mut self, values: impl IntoIterator<Item = #enum_ty>) -> Self {
+            #value
+            self
         }
     }
 }

@@ -3,7 +3,7 @@
 
 mod crate_files;
 pub mod docs;
-mod events;
+pub(crate) mod events;
 mod paging;
 mod resources;
 mod send;

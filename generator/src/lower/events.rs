@@ -281,6 +281,61 @@ fn new_tag_enum(
     })
 }
 
+/// Gives each WebSocket operation whose messages are a tagged union with accessors a typed filter:
+/// the query parameter named for the tag (`types` for a `type` tag, or `event_types` for
+/// `EventType`), a string of comma-separated values or a list of strings, gets a setter taking
+/// the tag enum (`event_types`), beside its own setter, which still takes patterns.
+pub(super) fn tag_filters(types: &[TypeDef], resources: &mut [crate::ir::Resource]) {
+    for op in resources.iter_mut().flat_map(|r| r.operations.iter_mut()) {
+        let crate::ir::Transport::WebSocket(TypeRef::Named(message)) = &op.transport else {
+            continue;
+        };
+        let Some(TypeDef {
+            kind:
+                TypeKind::Union(crate::ir::Union {
+                    accessors: Some(accessors),
+                    ..
+                }),
+            ..
+        }) = types.iter().find(|t| &t.name == message)
+        else {
+            continue;
+        };
+        let tag = &accessors.tag;
+        let param = op.params.iter().find(|p| {
+            let one = ident::singular(&p.wire);
+            let listed = match &p.ty {
+                TypeRef::String => true,
+                TypeRef::Vec(item) => **item == TypeRef::String,
+                _ => false,
+            };
+            p.location == crate::ir::ParamLocation::Query
+                && listed
+                && one != p.wire
+                && (one == tag.property || one == tag.method)
+        });
+        let Some(param) = param else {
+            continue;
+        };
+        let setter = format!("{}s", tag.method);
+        let taken = super::naming::BUILDER_METHODS.contains(&setter.as_str())
+            || op
+                .params
+                .iter()
+                .chain(&op.path_params)
+                .any(|p| ident::unraw(&p.name) == setter);
+        if taken {
+            continue;
+        }
+        op.tag_filter = Some(crate::ir::TagFilter {
+            param: param.name.clone(),
+            setter,
+            enum_type: tag.enum_type.clone(),
+            comma_separated: param.ty == TypeRef::String,
+        });
+    }
+}
+
 #[cfg(test)]
 mod accessor_tests {
     use serde_json::json;

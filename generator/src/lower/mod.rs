@@ -49,6 +49,7 @@ pub fn lower(spec: &LoadedSpec, config: &SdkConfig, options: &LowerOptions) -> R
     usage::apply_usage(&mut types, &resources, &webhooks);
     // After usage: it settles the presence of received fields.
     events::union_accessors(&mut types);
+    events::tag_filters(&types, &mut resources);
     diagnostics.extend(spec.diagnostics.iter().cloned());
     diagnostics.sort();
     diagnostics.dedup();

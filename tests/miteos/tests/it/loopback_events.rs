@@ -181,3 +181,82 @@ fn events_answer_their_kind_and_envelope_whatever_the_variant() {
     assert_eq!(unknown.created_at(), None);
     assert_eq!(unknown.task_id(), None);
 }
+
+#[tokio::test]
+async fn subscribe_sends_typed_event_types_and_follows_its_stream_options() {
+    use miteos::types::EventType;
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base_url = format!("http://{}/v1", listener.local_addr().expect("address"));
+    let handshake: Arc<Mutex<Option<Request>>> = Arc::default();
+    let seen = handshake.clone();
+    let server = tokio::spawn(async move {
+        let (stream, _) = listener.accept().await.expect("accept");
+        #[allow(
+            clippy::result_large_err,
+            reason = "the signature is tungstenite's handshake callback"
+        )]
+        let record = |request: &Request, response: Response| {
+            *seen.lock().expect("lock") = Some(request.clone());
+            Ok(response)
+        };
+        let mut socket = tokio_tungstenite::accept_hdr_async(stream, record)
+            .await
+            .expect("handshake");
+        socket
+            .send(Message::text(task_created().to_string()))
+            .await
+            .expect("send");
+        // The connection drops without a close frame.
+        drop(socket);
+        // The default options would reconnect after about 500 ms; these never reconnect.
+        tokio::time::timeout(Duration::from_millis(1500), listener.accept())
+            .await
+            .is_ok()
+    });
+
+    let client = miteos::Client::builder()
+        .api_key(API_KEY)
+        .base_url(base_url)
+        .build()
+        .expect("client");
+    let stream = client
+        .events()
+        .subscribe()
+        .event_types([EventType::TaskCreated, EventType::ApprovalRequired])
+        .options(miteos::StreamOptions::default().max_reconnect_attempts(0))
+        .send()
+        .await
+        .expect("stream");
+    let items: Vec<Result<Event, StreamError>> =
+        tokio::time::timeout(Duration::from_secs(10), stream.collect())
+            .await
+            .expect("the stream gives up at the first drop");
+    let reconnected = server.await.expect("server");
+
+    let request = handshake.lock().expect("lock").take().expect("a handshake");
+    let query = parse_query(request.uri().query().unwrap_or_default());
+    assert_eq!(
+        query,
+        [(
+            "types".to_owned(),
+            "task.created,approval.required".to_owned()
+        )]
+    );
+    assert_eq!(items.len(), 2, "{items:?}");
+    assert_eq!(
+        items[0].as_ref().expect("the event").event_type(),
+        EventType::TaskCreated
+    );
+    assert!(
+        matches!(
+            &items[1],
+            Err(StreamError::Disconnected { attempts: 0, .. })
+        ),
+        "{:?}",
+        items[1]
+    );
+    assert!(!reconnected, "max_reconnect_attempts(0) never reconnects");
+}
