@@ -24,6 +24,8 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use crate::{Client, Error};
 
 mod error;
+pub use crate::hook::ScriptedConnection;
+use crate::hook::ScriptedEnd;
 pub use error::StreamError;
 use error::{BoxError, fmt_reason};
 
@@ -163,7 +165,21 @@ where
 {
     let mut url = client.endpoint_url(path)?;
     client.apply_auth_query(&mut url);
-    EventStream::new(url, client.auth_headers(), query, options)
+    let mut stream = EventStream::new(url, client.auth_headers(), query, options)?;
+    if let Some(transport) = &client.inner.transport {
+        stream.scripted = Some(Scripted {
+            transport: transport.clone(),
+            path: path.to_owned(),
+        });
+        stream.state = stream.connecting();
+    }
+    Ok(stream)
+}
+
+/// The transport that answers this stream's connections instead of a server.
+struct Scripted {
+    transport: ::std::sync::Arc<dyn crate::Transport>,
+    path: String,
 }
 
 /// [`connect`] to a full `http(s)://` or `ws(s)://` URL with the given handshake headers.
@@ -197,10 +213,14 @@ pub struct EventStream<T> {
     /// Failed attempts since a connection last delivered a message.
     attempts: u32,
     reconnects: u32,
+    /// Set when a transport stands in for the server.
+    scripted: Option<Scripted>,
     item: ::std::marker::PhantomData<fn() -> T>,
 }
 
 enum State {
+    /// A connection a transport scripted, read message by message.
+    Scripted(ScriptedConnection),
     Connecting(Pin<::std::boxed::Box<dyn Future<Output = Attempt> + Send>>),
     Open(::std::boxed::Box<Ws>),
     Waiting(Pin<::std::boxed::Box<tokio::time::Sleep>>),
@@ -226,6 +246,7 @@ impl<T> ::std::fmt::Debug for EventStream<T> {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         // No URL and no headers: they may carry the API key.
         let state = match self.state {
+            State::Scripted(_) => "scripted",
             State::Connecting(_) => "connecting",
             State::Open(_) => "open",
             State::Waiting(_) => "waiting to reconnect",
@@ -281,6 +302,7 @@ where
             last_event_id,
             attempts: 0,
             reconnects: 0,
+            scripted: None,
             item: ::std::marker::PhantomData,
         };
         stream.state = stream.connecting();
@@ -322,6 +344,24 @@ impl<T> EventStream<T> {
     }
 
     fn connecting(&self) -> State {
+        if let Some(scripted) = &self.scripted {
+            let mut query = self.query.clone();
+            if let Some(id) = &self.last_event_id {
+                query.push(("last_event_id".to_owned(), id.clone()));
+            }
+            return match scripted.transport.websocket(&scripted.path, &query) {
+                Some(connection) => State::Scripted(connection),
+                None => {
+                    let attempts = self.attempts;
+                    State::Connecting(::std::boxed::Box::pin(async move {
+                        Attempt::Fatal(StreamError::Disconnected {
+                            attempts,
+                            source: "the transport has no connection for this stream".into(),
+                        })
+                    }))
+                }
+            };
+        }
         let mut url = self.base_url.clone();
         {
             let mut pairs = url.query_pairs_mut();
@@ -487,6 +527,11 @@ where
                     }
                 }
                 State::Closing { .. } => return this.poll_closing(cx),
+                State::Scripted(_) => {
+                    if let Some(item) = this.poll_scripted() {
+                        return Poll::Ready(item);
+                    }
+                }
             }
         }
     }
@@ -496,6 +541,44 @@ impl<T> EventStream<T>
 where
     T: serde::de::DeserializeOwned + StreamEvent,
 {
+    /// The next message of a scripted connection, or its end. `None` goes round the state machine
+    /// again (an event already seen, or a reconnect).
+    #[allow(
+        clippy::type_complexity,
+        reason = "the ready value of `Stream::poll_next`, or none"
+    )]
+    fn poll_scripted(&mut self) -> Option<Option<::std::result::Result<T, StreamError>>> {
+        let State::Scripted(connection) = &mut self.state else {
+            return None;
+        };
+        if let Some(payload) = connection.messages.pop_front() {
+            self.attempts = 0;
+            return self.accept(&payload).map(Some);
+        }
+        let end = ::std::mem::replace(&mut connection.end, ScriptedEnd::Drop);
+        self.state = State::Done;
+        let (code, reason) = match end {
+            ScriptedEnd::Drop => {
+                let error = tungstenite::Error::ConnectionClosed.into();
+                return self.retry_or_give_up(error).map(|e| Some(Err(e)));
+            }
+            ScriptedEnd::Close(code, reason) => (code, reason),
+        };
+        match code {
+            1000 => Some(None),
+            CLOSE_UNAUTHORIZED => Some(Some(Err(StreamError::Unauthorized { reason }))),
+            CLOSE_CONNECTION_LIMIT => Some(Some(Err(StreamError::ConnectionLimit { reason }))),
+            1001 | 1005 | 1006 | 1011 | 1012 | 1013 | 1014 => {
+                let error = format!(
+                    "server closed the connection with code {code}{}",
+                    fmt_reason(&reason)
+                );
+                self.retry_or_give_up(error.into()).map(|e| Some(Err(e)))
+            }
+            _ => Some(Some(Err(StreamError::Closed { code, reason }))),
+        }
+    }
+
     /// Decodes one message; `None` for a duplicate.
     fn accept(&mut self, payload: &[u8]) -> Option<::std::result::Result<T, StreamError>> {
         let event: T = match serde_json::from_slice(payload) {
