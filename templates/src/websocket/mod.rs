@@ -176,6 +176,31 @@ where
     Ok(stream)
 }
 
+/// What a close frame from the server means for the stream.
+enum CloseOutcome {
+    /// The stream ends, with this error if the code is not a normal closure.
+    End(Option<StreamError>),
+    /// The server may well take us back: reconnect (this error if the attempts are used up).
+    Reconnect(BoxError),
+}
+
+fn close_outcome(code: u16, reason: String) -> CloseOutcome {
+    match code {
+        1000 => CloseOutcome::End(None),
+        CLOSE_UNAUTHORIZED => CloseOutcome::End(Some(StreamError::Unauthorized { reason })),
+        CLOSE_CONNECTION_LIMIT => CloseOutcome::End(Some(StreamError::ConnectionLimit { reason })),
+        // Going away, no status, abnormal, server error, restart, try again later, bad gateway.
+        1001 | 1005 | 1006 | 1011 | 1012 | 1013 | 1014 => CloseOutcome::Reconnect(
+            format!(
+                "server closed the connection with code {code}{}",
+                fmt_reason(&reason)
+            )
+            .into(),
+        ),
+        _ => CloseOutcome::End(Some(StreamError::Closed { code, reason })),
+    }
+}
+
 /// The transport that answers this stream's connections instead of a server.
 struct Scripted {
     transport: ::std::sync::Arc<dyn crate::Transport>,
@@ -564,18 +589,9 @@ where
             }
             ScriptedEnd::Close(code, reason) => (code, reason),
         };
-        match code {
-            1000 => Some(None),
-            CLOSE_UNAUTHORIZED => Some(Some(Err(StreamError::Unauthorized { reason }))),
-            CLOSE_CONNECTION_LIMIT => Some(Some(Err(StreamError::ConnectionLimit { reason }))),
-            1001 | 1005 | 1006 | 1011 | 1012 | 1013 | 1014 => {
-                let error = format!(
-                    "server closed the connection with code {code}{}",
-                    fmt_reason(&reason)
-                );
-                self.retry_or_give_up(error.into()).map(|e| Some(Err(e)))
-            }
-            _ => Some(Some(Err(StreamError::Closed { code, reason }))),
+        match close_outcome(code, reason) {
+            CloseOutcome::End(then) => Some(then.map(Err)),
+            CloseOutcome::Reconnect(error) => self.retry_or_give_up(error).map(|e| Some(Err(e))),
         }
     }
 
@@ -616,21 +632,12 @@ impl<T> EventStream<T> {
             Some(frame) => (u16::from(frame.code), frame.reason.as_str().to_owned()),
             None => (1005, String::new()),
         };
-        let then = match code {
-            1000 => None,
-            CLOSE_UNAUTHORIZED => Some(StreamError::Unauthorized { reason }),
-            CLOSE_CONNECTION_LIMIT => Some(StreamError::ConnectionLimit { reason }),
-            // Going away, no status, abnormal, server error, restart, try again later, bad
-            // gateway: the server may well take us back.
-            1001 | 1005 | 1006 | 1011 | 1012 | 1013 | 1014 => {
+        let then = match close_outcome(code, reason) {
+            CloseOutcome::End(then) => then,
+            CloseOutcome::Reconnect(error) => {
                 drop(ws);
-                let error = format!(
-                    "server closed the connection with code {code}{}",
-                    fmt_reason(&reason)
-                );
-                return self.retry_or_give_up(error.into());
+                return self.retry_or_give_up(error);
             }
-            _ => Some(StreamError::Closed { code, reason }),
         };
         self.state = State::Closing {
             ws,
