@@ -12,7 +12,6 @@
 //! subscription is tested without a server:
 //!
 //! ```
-//! # #[cfg(feature = "websocket")]
 //! # async fn demo(builder: sdkgen_runtime::ClientBuilder) -> Result<(), sdkgen_runtime::Error> {
 //! use futures_util::StreamExt;
 //! use sdkgen_runtime::mock::{MockTransport, ScriptedConnection};

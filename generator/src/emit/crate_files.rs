@@ -115,6 +115,11 @@ pub const RUNTIME_FILES: &[(&str, &str, Option<&str>)] = &[
         Some("websocket"),
     ),
     (
+        "websocket/scripted.rs",
+        include_str!("../../../templates/src/websocket/scripted.rs"),
+        Some("websocket"),
+    ),
+    (
         "time.rs",
         include_str!("../../../templates/src/time.rs"),
         None,

@@ -24,10 +24,12 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use crate::{Client, Error};
 
 mod error;
+mod scripted;
 pub use crate::hook::ScriptedConnection;
 use crate::hook::ScriptedEnd;
 pub use error::StreamError;
-use error::{BoxError, fmt_reason};
+use error::{BoxError, CloseOutcome, close_outcome};
+use scripted::Scripted;
 
 /// Close code the server sends when the credentials are missing or invalid.
 pub const CLOSE_UNAUTHORIZED: u16 = 4001;
@@ -165,46 +167,8 @@ where
 {
     let mut url = client.endpoint_url(path)?;
     client.apply_auth_query(&mut url);
-    let mut stream = EventStream::new(url, client.auth_headers(), query, options)?;
-    if let Some(transport) = &client.inner.transport {
-        stream.scripted = Some(Scripted {
-            transport: transport.clone(),
-            path: path.to_owned(),
-        });
-        stream.state = stream.connecting();
-    }
-    Ok(stream)
-}
-
-/// What a close frame from the server means for the stream.
-enum CloseOutcome {
-    /// The stream ends, with this error if the code is not a normal closure.
-    End(Option<StreamError>),
-    /// The server may well take us back: reconnect (this error if the attempts are used up).
-    Reconnect(BoxError),
-}
-
-fn close_outcome(code: u16, reason: String) -> CloseOutcome {
-    match code {
-        1000 => CloseOutcome::End(None),
-        CLOSE_UNAUTHORIZED => CloseOutcome::End(Some(StreamError::Unauthorized { reason })),
-        CLOSE_CONNECTION_LIMIT => CloseOutcome::End(Some(StreamError::ConnectionLimit { reason })),
-        // Going away, no status, abnormal, server error, restart, try again later, bad gateway.
-        1001 | 1005 | 1006 | 1011 | 1012 | 1013 | 1014 => CloseOutcome::Reconnect(
-            format!(
-                "server closed the connection with code {code}{}",
-                fmt_reason(&reason)
-            )
-            .into(),
-        ),
-        _ => CloseOutcome::End(Some(StreamError::Closed { code, reason })),
-    }
-}
-
-/// The transport that answers this stream's connections instead of a server.
-struct Scripted {
-    transport: ::std::sync::Arc<dyn crate::Transport>,
-    path: String,
+    let stream = EventStream::new(url, client.auth_headers(), query, options)?;
+    Ok(stream.answered_by(client.inner.transport.as_ref(), path))
 }
 
 /// [`connect`] to a full `http(s)://` or `ws(s)://` URL with the given handshake headers.
@@ -370,22 +334,7 @@ impl<T> EventStream<T> {
 
     fn connecting(&self) -> State {
         if let Some(scripted) = &self.scripted {
-            let mut query = self.query.clone();
-            if let Some(id) = &self.last_event_id {
-                query.push(("last_event_id".to_owned(), id.clone()));
-            }
-            return match scripted.transport.websocket(&scripted.path, &query) {
-                Some(connection) => State::Scripted(connection),
-                None => {
-                    let attempts = self.attempts;
-                    State::Connecting(::std::boxed::Box::pin(async move {
-                        Attempt::Fatal(StreamError::Disconnected {
-                            attempts,
-                            source: "the transport has no connection for this stream".into(),
-                        })
-                    }))
-                }
-            };
+            return self.scripted_connection(scripted);
         }
         let mut url = self.base_url.clone();
         {
@@ -566,35 +515,6 @@ impl<T> EventStream<T>
 where
     T: serde::de::DeserializeOwned + StreamEvent,
 {
-    /// The next message of a scripted connection, or its end. `None` goes round the state machine
-    /// again (an event already seen, or a reconnect).
-    #[allow(
-        clippy::type_complexity,
-        reason = "the ready value of `Stream::poll_next`, or none"
-    )]
-    fn poll_scripted(&mut self) -> Option<Option<::std::result::Result<T, StreamError>>> {
-        let State::Scripted(connection) = &mut self.state else {
-            return None;
-        };
-        if let Some(payload) = connection.messages.pop_front() {
-            self.attempts = 0;
-            return self.accept(&payload).map(Some);
-        }
-        let end = ::std::mem::replace(&mut connection.end, ScriptedEnd::Drop);
-        self.state = State::Done;
-        let (code, reason) = match end {
-            ScriptedEnd::Drop => {
-                let error = tungstenite::Error::ConnectionClosed.into();
-                return self.retry_or_give_up(error).map(|e| Some(Err(e)));
-            }
-            ScriptedEnd::Close(code, reason) => (code, reason),
-        };
-        match close_outcome(code, reason) {
-            CloseOutcome::End(then) => Some(then.map(Err)),
-            CloseOutcome::Reconnect(error) => self.retry_or_give_up(error).map(|e| Some(Err(e))),
-        }
-    }
-
     /// Decodes one message; `None` for a duplicate.
     fn accept(&mut self, payload: &[u8]) -> Option<::std::result::Result<T, StreamError>> {
         let event: T = match serde_json::from_slice(payload) {
