@@ -171,7 +171,7 @@ pub use runtime::mock;
 #[cfg(feature = "websocket")]
 pub use runtime::websocket::{EventStream, StreamError, StreamOptions};
 pub use runtime::time::{Date, Timestamp};
-pub use runtime::pagination::ItemStream;
+pub use runtime::pagination::{ItemStream, Page, PageStream};
 /// What this API's clients start from: base URL, environment variables, authentication.
 pub(crate) static DEFAULTS: runtime::ClientDefaults = runtime::ClientDefaults {
     base_url: "https://api.miteos.com/v1",

@@ -2198,7 +2198,122 @@ impl crate::runtime::tagged::Tagged for Event {
         Self::Unknown(value)
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl Event {
+    /// The `type` tag: which kind of `Event` this is. For a kind this version of the SDK does not know, the value as sent (empty if the message had none).
+    pub fn event_type(&self) -> EventType {
+        match self {
+            Self::TaskCreated(_) => EventType::TaskCreated,
+            Self::TaskPlanning(_) => EventType::TaskPlanning,
+            Self::TaskRunning(_) => EventType::TaskRunning,
+            Self::TaskComplete(_) => EventType::TaskComplete,
+            Self::TaskFailed(_) => EventType::TaskFailed,
+            Self::AgentAction(_) => EventType::AgentAction,
+            Self::AgentThinking(_) => EventType::AgentThinking,
+            Self::AgentError(_) => EventType::AgentError,
+            Self::ApprovalRequired(_) => EventType::ApprovalRequired,
+            Self::DeploymentStarted(_) => EventType::DeploymentStarted,
+            Self::DeploymentLive(_) => EventType::DeploymentLive,
+            Self::DeploymentFailed(_) => EventType::DeploymentFailed,
+            Self::TradingOrderPlaced(_) => EventType::TradingOrderPlaced,
+            Self::TradingKillTriggered(_) => EventType::TradingKillTriggered,
+            Self::BillingCreditLow(_) => EventType::BillingCreditLow,
+            Self::Unknown(value) => {
+                value
+                    .get("type")
+                    .and_then(::serde_json::Value::as_str)
+                    .map_or_else(|| EventType::Unknown(String::new()), EventType::from)
+            }
+        }
+    }
+    /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
+    ///
+    /// `id`, whatever the kind: every known kind of `Event` has it; for a kind this version of the SDK does not know, read from the message as sent.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Self::TaskCreated(inner) => Some(inner.id.as_str()),
+            Self::TaskPlanning(inner) => Some(inner.id.as_str()),
+            Self::TaskRunning(inner) => Some(inner.id.as_str()),
+            Self::TaskComplete(inner) => Some(inner.id.as_str()),
+            Self::TaskFailed(inner) => Some(inner.id.as_str()),
+            Self::AgentAction(inner) => Some(inner.id.as_str()),
+            Self::AgentThinking(inner) => Some(inner.id.as_str()),
+            Self::AgentError(inner) => Some(inner.id.as_str()),
+            Self::ApprovalRequired(inner) => Some(inner.id.as_str()),
+            Self::DeploymentStarted(inner) => Some(inner.id.as_str()),
+            Self::DeploymentLive(inner) => Some(inner.id.as_str()),
+            Self::DeploymentFailed(inner) => Some(inner.id.as_str()),
+            Self::TradingOrderPlaced(inner) => Some(inner.id.as_str()),
+            Self::TradingKillTriggered(inner) => Some(inner.id.as_str()),
+            Self::BillingCreditLow(inner) => Some(inner.id.as_str()),
+            Self::Unknown(value) => value.get("id").and_then(::serde_json::Value::as_str),
+        }
+    }
+    /// `created_at`, whatever the kind: every known kind of `Event` has it; `None` for a kind this version of the SDK does not know.
+    pub fn created_at(&self) -> Option<&crate::Timestamp> {
+        match self {
+            Self::TaskCreated(inner) => Some(&inner.created_at),
+            Self::TaskPlanning(inner) => Some(&inner.created_at),
+            Self::TaskRunning(inner) => Some(&inner.created_at),
+            Self::TaskComplete(inner) => Some(&inner.created_at),
+            Self::TaskFailed(inner) => Some(&inner.created_at),
+            Self::AgentAction(inner) => Some(&inner.created_at),
+            Self::AgentThinking(inner) => Some(&inner.created_at),
+            Self::AgentError(inner) => Some(&inner.created_at),
+            Self::ApprovalRequired(inner) => Some(&inner.created_at),
+            Self::DeploymentStarted(inner) => Some(&inner.created_at),
+            Self::DeploymentLive(inner) => Some(&inner.created_at),
+            Self::DeploymentFailed(inner) => Some(&inner.created_at),
+            Self::TradingOrderPlaced(inner) => Some(&inner.created_at),
+            Self::TradingKillTriggered(inner) => Some(&inner.created_at),
+            Self::BillingCreditLow(inner) => Some(&inner.created_at),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `task_id`, whatever the kind: `None` when the `Event` has none; `None` for a kind this version of the SDK does not know.
+    pub fn task_id(&self) -> Option<&TaskId> {
+        match self {
+            Self::TaskCreated(inner) => inner.task_id.as_ref(),
+            Self::TaskPlanning(inner) => inner.task_id.as_ref(),
+            Self::TaskRunning(inner) => inner.task_id.as_ref(),
+            Self::TaskComplete(inner) => inner.task_id.as_ref(),
+            Self::TaskFailed(inner) => inner.task_id.as_ref(),
+            Self::AgentAction(inner) => inner.task_id.as_ref(),
+            Self::AgentThinking(inner) => inner.task_id.as_ref(),
+            Self::AgentError(inner) => inner.task_id.as_ref(),
+            Self::ApprovalRequired(inner) => inner.task_id.as_ref(),
+            Self::DeploymentStarted(inner) => inner.task_id.as_ref(),
+            Self::DeploymentLive(inner) => inner.task_id.as_ref(),
+            Self::DeploymentFailed(inner) => inner.task_id.as_ref(),
+            Self::TradingOrderPlaced(inner) => inner.task_id.as_ref(),
+            Self::TradingKillTriggered(inner) => inner.task_id.as_ref(),
+            Self::BillingCreditLow(inner) => inner.task_id.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// `agent_id`, whatever the kind: `None` when the `Event` has none; `None` for a kind this version of the SDK does not know.
+    pub fn agent_id(&self) -> Option<&AgentId> {
+        match self {
+            Self::TaskCreated(inner) => inner.agent_id.as_ref(),
+            Self::TaskPlanning(inner) => inner.agent_id.as_ref(),
+            Self::TaskRunning(inner) => inner.agent_id.as_ref(),
+            Self::TaskComplete(inner) => inner.agent_id.as_ref(),
+            Self::TaskFailed(inner) => inner.agent_id.as_ref(),
+            Self::AgentAction(inner) => inner.agent_id.as_ref(),
+            Self::AgentThinking(inner) => inner.agent_id.as_ref(),
+            Self::AgentError(inner) => inner.agent_id.as_ref(),
+            Self::ApprovalRequired(inner) => inner.agent_id.as_ref(),
+            Self::DeploymentStarted(inner) => inner.agent_id.as_ref(),
+            Self::DeploymentLive(inner) => inner.agent_id.as_ref(),
+            Self::DeploymentFailed(inner) => inner.agent_id.as_ref(),
+            Self::TradingOrderPlaced(inner) => inner.agent_id.as_ref(),
+            Self::TradingKillTriggered(inner) => inner.agent_id.as_ref(),
+            Self::BillingCreditLow(inner) => inner.agent_id.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events", feature = "webhooks"))]
 /// Type of an event (webhooks and the WebSocket stream). New values may be added: clients must accept values not listed here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EventType {
@@ -2235,7 +2350,7 @@ pub enum EventType {
     /// A value this version of the SDK does not know; kept as sent.
     Unknown(String),
 }
-#[cfg(feature = "webhooks")]
+#[cfg(any(feature = "events", feature = "webhook-events", feature = "webhooks"))]
 impl EventType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -2259,7 +2374,7 @@ impl EventType {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(any(feature = "events", feature = "webhook-events", feature = "webhooks"))]
 impl ::std::convert::From<&str> for EventType {
     fn from(value: &str) -> Self {
         match value {
@@ -2282,13 +2397,13 @@ impl ::std::convert::From<&str> for EventType {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(any(feature = "events", feature = "webhook-events", feature = "webhooks"))]
 impl ::std::fmt::Display for EventType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(any(feature = "events", feature = "webhook-events", feature = "webhooks"))]
 impl ::serde::Serialize for EventType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2297,7 +2412,7 @@ impl ::serde::Serialize for EventType {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(any(feature = "events", feature = "webhook-events", feature = "webhooks"))]
 impl<'de> ::serde::Deserialize<'de> for EventType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -321,6 +321,50 @@ pub struct Union {
     pub variants: Vec<UnionVariant>,
     /// How a tagged union is told apart; `None` for an untagged one.
     pub tag: Option<UnionTag>,
+    /// Accessors over the variants of a tagged union of structs (its discriminator and the
+    /// envelope fields every variant shares); `None` when it has none.
+    pub accessors: Option<UnionAccessors>,
+}
+
+/// The accessors of a tagged union whose variants are structs sharing an envelope.
+#[derive(Debug, Clone)]
+pub struct UnionAccessors {
+    /// The discriminator as a forward-compatible enum of the tag values.
+    pub tag: TagAccessor,
+    /// Fields every variant struct has with the same Rust name, type and presence, in the first
+    /// variant's order (the tag property left out).
+    pub common: Vec<CommonField>,
+}
+
+/// The accessor of a tagged union's discriminator.
+#[derive(Debug, Clone)]
+pub struct TagAccessor {
+    /// Method name (`event_type`).
+    pub method: String,
+    /// The string enum of the tag values (`EventType`), an existing one or one lowering added.
+    pub enum_type: String,
+    /// Per union variant (in order): the enum variant its tag names, or `None` when several tags
+    /// select it (then the tag is read from the variant's own tag field).
+    pub variants: Vec<(String, Option<String>)>,
+    /// Rust name of the tag field in the variant structs, when every one has it as a string.
+    pub field: Option<String>,
+    /// Wire name of the tag property, read from the catch-all variant's JSON value.
+    pub property: String,
+}
+
+/// A field every variant of a tagged union has.
+#[derive(Debug, Clone)]
+pub struct CommonField {
+    /// Rust name of the field, and of its accessor.
+    pub name: String,
+    /// Wire name, read from the catch-all variant's JSON value when the type is a string.
+    pub wire: String,
+    /// The value's type, without the `Option` that presence adds.
+    pub ty: TypeRef,
+    /// Whether the variant structs hold it as `Option<T>`.
+    pub optional: bool,
+    /// Doc text of the first variant's field.
+    pub docs: Option<String>,
 }
 
 /// The tag of a tagged union.
@@ -486,6 +530,22 @@ pub struct Operation {
     pub transport: Transport,
     /// The spec says `security: []`: sent without credentials.
     pub anonymous: bool,
+    /// A WebSocket operation's query parameter that filters the messages by their tag, with a
+    /// typed setter taking the tag enum.
+    pub tag_filter: Option<TagFilter>,
+}
+
+/// A query parameter listing tag values of a stream's message union (`types=task.created,…`).
+#[derive(Debug, Clone)]
+pub struct TagFilter {
+    /// Rust name of the parameter's builder field (`types`).
+    pub param: String,
+    /// Name of the typed setter (`event_types`).
+    pub setter: String,
+    /// The enum of the tag values (`EventType`).
+    pub enum_type: String,
+    /// The parameter is one string of comma-separated values (else a list of strings).
+    pub comma_separated: bool,
 }
 
 impl Operation {

@@ -6,12 +6,43 @@
 //! Rules are tried in the order they were added; a rule with several responses gives them one per matching
 //! attempt and then repeats the last, so a sequence of pages, or a 503 followed by a success, is a list. An
 //! attempt no rule matches is answered `404` with a `detail` naming it.
+//!
+//! WebSocket streams (`EventStream`) are scripted too: [`MockTransport::on_websocket`] gives the
+//! connections to a path, each a list of messages and how it ends, so code that consumes a
+//! subscription is tested without a server:
+//!
+//! ```
+//! # async fn demo(builder: sdkgen_runtime::ClientBuilder) -> Result<(), sdkgen_runtime::Error> {
+//! use futures_util::StreamExt;
+//! use sdkgen_runtime::mock::{MockTransport, ScriptedConnection};
+//! use sdkgen_runtime::websocket::{EventStream, StreamEvent, StreamOptions};
+//!
+//! #[derive(serde::Deserialize)]
+//! struct Event { id: String }
+//! impl StreamEvent for Event {
+//!     fn event_id(&self) -> Option<&str> { Some(&self.id) }
+//! }
+//!
+//! let mock = MockTransport::new();
+//! mock.on_websocket("/events", [ScriptedConnection::new()
+//!     .json(&serde_json::json!({"id": "evt_1"}))
+//!     .json(&serde_json::json!({"id": "evt_1"}))  // a replay: dropped
+//!     .close(1000, "done")]);
+//! let client = builder.transport(mock.clone()).build()?;
+//! let stream: EventStream<Event> =
+//!     sdkgen_runtime::websocket::connect(&client, "/events", Vec::new(), StreamOptions::default())?;
+//! let ids: Vec<String> = stream.map(|event| event.map(|e| e.id)).filter_map(|e| async { e.ok() }).collect().await;
+//! assert_eq!(ids, ["evt_1"]);
+//! # Ok(()) }
+//! ```
 
 use ::std::string::{String, ToString};
 use ::std::sync::{Arc, Mutex};
 use ::std::vec::Vec;
 
 use crate::{Operation, Transport, TransportFuture};
+
+pub use crate::hook::ScriptedConnection;
 
 /// A canned answer: status, headers and body.
 #[derive(Debug, Clone)]
@@ -128,6 +159,7 @@ struct Rule {
 struct State {
     rules: Vec<Rule>,
     requests: Vec<RecordedRequest>,
+    streams: Vec<(String, ::std::collections::VecDeque<ScriptedConnection>)>,
 }
 
 /// A [`Transport`] that answers from canned responses and records requests. Cheap to clone: clones share
@@ -173,6 +205,23 @@ impl MockTransport {
         self
     }
 
+    /// Answers WebSocket connections to `path` (as connected, e.g. `/events`) with `connections`, one
+    /// per connection in order: the first subscription gets the first, a reconnection the next.
+    /// When they are used up, a further connection fails and the stream ends with
+    /// `StreamError::Disconnected`. Each connection is recorded as a `GET` of `path` with its query
+    /// (`last_event_id` on reconnections).
+    pub fn on_websocket(
+        &self,
+        path: &str,
+        connections: impl IntoIterator<Item = ScriptedConnection>,
+    ) -> &Self {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state
+            .streams
+            .push((path.to_string(), connections.into_iter().collect()));
+        self
+    }
+
     /// Every request sent so far, in order.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.state
@@ -202,6 +251,29 @@ impl MockTransport {
 }
 
 impl Transport for MockTransport {
+    fn websocket(&self, path: &str, query: &[(String, String)]) -> Option<ScriptedConnection> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let attempt = state
+            .requests
+            .iter()
+            .filter(|r| r.method == http::Method::GET && r.path == path)
+            .count() as u32;
+        state.requests.push(RecordedRequest {
+            method: http::Method::GET,
+            operation: "",
+            path: path.to_string(),
+            query: query.to_vec(),
+            headers: http::HeaderMap::new(),
+            body: bytes::Bytes::new(),
+            attempt,
+        });
+        state
+            .streams
+            .iter_mut()
+            .find(|(p, _)| p == path)
+            .and_then(|(_, connections)| connections.pop_front())
+    }
+
     fn send(&self, operation: &Operation<'_>, request: reqwest::Request) -> TransportFuture {
         let url = request.url();
         let recorded = RecordedRequest {

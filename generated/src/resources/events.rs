@@ -18,6 +18,7 @@ impl<'a> Events<'a> {
             task_id: None,
             types: None,
             last_event_id: None,
+            options: crate::StreamOptions::default(),
         }
     }
 }
@@ -31,6 +32,7 @@ pub struct Subscribe<'a> {
     task_id: Option<crate::types::TaskId>,
     types: Option<String>,
     last_event_id: Option<String>,
+    options: crate::StreamOptions,
 }
 impl<'a> Subscribe<'a> {
     /// Only events of this task.
@@ -52,6 +54,27 @@ impl<'a> Subscribe<'a> {
     /// The `last_event_id` query parameter.
     pub fn last_event_id(mut self, value: impl Into<String>) -> Self {
         self.last_event_id = Some(value.into());
+        self
+    }
+    /// Only messages of these kinds: the `types` query parameter from `EventType` values (`types()` takes the text itself, for patterns the API accepts).
+    pub fn event_types(
+        mut self,
+        values: impl IntoIterator<Item = crate::types::EventType>,
+    ) -> Self {
+        let mut list = ::std::string::String::new();
+        for value in values {
+            if !list.is_empty() {
+                list.push(',');
+            }
+            list.push_str(value.as_str());
+        }
+        self.types = Some(list);
+        self
+    }
+    /// How the stream connects, reconnects (attempts, backoff), de-duplicates and limits
+    /// message sizes (`StreamOptions::default()` unless set).
+    pub fn options(mut self, options: crate::StreamOptions) -> Self {
+        self.options = options;
         self
     }
     /// Opens the stream. Events arrive in order, once each; after a dropped connection the
@@ -81,11 +104,6 @@ impl<'a> Subscribe<'a> {
         {
             query.push(("last_event_id".to_owned(), value));
         }
-        crate::runtime::websocket::connect(
-            self.client,
-            "/events",
-            query,
-            crate::runtime::websocket::StreamOptions::default(),
-        )
+        crate::runtime::websocket::connect(self.client, "/events", query, self.options)
     }
 }

@@ -418,19 +418,18 @@ impl<'a> List<'a> {
         request.options(self.options);
         request.send_json::<crate::types::TaskListResponse>().await
     }
-    /// Every item of every page, fetched lazily page by page, in order. The stream is
-    /// `Unpin`: `stream.next().await` needs no `pin!`.
-    pub fn into_stream(self) -> crate::ItemStream<'a, crate::types::TaskResponse> {
-        crate::ItemStream::new({
+    /// Every page, fetched lazily one after the other, each with its items, the total when the
+    /// API reports one, where it starts, and its response's rate limit and request id. The
+    /// stream is `Unpin`: `stream.next().await` needs no `pin!`.
+    pub fn into_pages(self) -> crate::PageStream<'a, crate::types::TaskResponse> {
+        crate::PageStream::new({
             let start = self.offset.map_or(0, |o| u64::try_from(o).unwrap_or(0));
-            let page_size = self.limit.map_or(0, |l| u64::try_from(l).unwrap_or(0));
-            crate::runtime::pagination::offset_stream(
+            crate::runtime::pagination::offset_pages(
                 start,
-                page_size,
                 move |offset: u64| {
                     let mut next = self.clone();
                     next.offset = Some(offset.try_into().unwrap_or_default());
-                    next.send()
+                    next.send_with_response()
                 },
                 |page: crate::types::TaskListResponse| (
                     page.tasks,
@@ -438,6 +437,11 @@ impl<'a> List<'a> {
                 ),
             )
         })
+    }
+    /// Every item of every page, fetched lazily page by page, in order (the pages of
+    /// `into_pages()`, flattened). The stream is `Unpin`: `stream.next().await` needs no `pin!`.
+    pub fn into_stream(self) -> crate::ItemStream<'a, crate::types::TaskResponse> {
+        self.into_pages().into_items()
     }
 }
 /// Waits for `GET /tasks/{task_id}` to answer a final `status`: set the deadline and poll interval, then call `send()`.

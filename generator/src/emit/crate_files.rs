@@ -125,6 +125,11 @@ pub const RUNTIME_FILES: &[(&str, &str, Option<&str>)] = &[
         Some("websocket"),
     ),
     (
+        "websocket/scripted.rs",
+        include_str!("../../../templates/src/websocket/scripted.rs"),
+        Some("websocket"),
+    ),
+    (
         "time.rs",
         include_str!("../../../templates/src/time.rs"),
         None,
@@ -798,7 +803,7 @@ fn reexports(api: &Api, features: &Features, runtime: &Runtime) -> TokenStream {
         (
             features.pagination,
             quote!(
-                pub use runtime::pagination::ItemStream;
+                pub use runtime::pagination::{ItemStream, Page, PageStream};
             ),
         ),
     ];

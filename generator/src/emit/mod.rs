@@ -3,6 +3,7 @@
 
 mod crate_files;
 pub mod docs;
+pub(crate) mod events;
 mod examples;
 mod paging;
 mod resources;
@@ -320,7 +321,9 @@ fn type_items(
     for def in defs {
         let started = Instant::now();
         let gate = type_gate(context.api, &TypeRef::Named(def.name.clone()));
-        let def_tokens = types::emit_type(def, &context.in_types);
+        let item = types::emit_type(def, &context.in_types);
+        let accessors = events::union_accessors(def, &context.in_types);
+        let def_tokens = quote!(#item #accessors);
         let parse_started = Instant::now();
         *tokens += parse_started - started;
         let mut items = parse_file(def_tokens, "src/types.rs")?.items;

@@ -1,4 +1,5 @@
-//! Emits `into_stream()` of paginated operations: every item of every page, fetched lazily.
+//! Emits `into_pages()` and `into_stream()` of paginated operations: every page (with its total, position
+//! and response head), or every item of every page (the pages flattened), fetched lazily.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -6,7 +7,7 @@ use quote::quote;
 use crate::emit::types::{TypePaths, ident};
 use crate::ir::{Operation, PageAccess, Pagination, ResponseShape};
 
-/// The `into_stream` method of a paginated operation's builder.
+/// The `into_pages` and `into_stream` methods of a paginated operation's builder.
 pub fn into_stream(op: &Operation, pagination: &Pagination, paths: &TypePaths) -> TokenStream {
     let page_ty = match &op.response {
         ResponseShape::Json(ty) => paths.ty(ty),
@@ -15,18 +16,12 @@ pub fn into_stream(op: &Operation, pagination: &Pagination, paths: &TypePaths) -
     let (page, body) = match pagination {
         Pagination::Offset {
             offset_param,
-            limit_param,
             page,
             total_field,
+            ..
         } => (
             page,
-            offset_stream(
-                offset_param,
-                limit_param.as_deref(),
-                page,
-                total_field.as_deref(),
-                &page_ty,
-            ),
+            offset_stream(offset_param, page, total_field.as_deref(), &page_ty),
         ),
         Pagination::Cursor {
             cursor_param,
@@ -46,10 +41,16 @@ pub fn into_stream(op: &Operation, pagination: &Pagination, paths: &TypePaths) -
     };
     let item = paths.ty(&page.item);
     quote! {
-        /// Every item of every page, fetched lazily page by page, in order. The stream is
-        /// `Unpin`: `stream.next().await` needs no `pin!`.
+        /// Every page, fetched lazily one after the other, each with its items, the total when the
+        /// API reports one, where it starts, and its response's rate limit and request id. The
+        /// stream is `Unpin`: `stream.next().await` needs no `pin!`.
+        pub fn into_pages(self) -> crate::PageStream<'a, #item> {
+            crate::PageStream::new({ #body })
+        }
+        /// Every item of every page, fetched lazily page by page, in order (the pages of
+        /// `into_pages()`, flattened). The stream is `Unpin`: `stream.next().await` needs no `pin!`.
         pub fn into_stream(self) -> crate::ItemStream<'a, #item> {
-            crate::ItemStream::new({ #body })
+            self.into_pages().into_items()
         }
     }
 }
@@ -57,7 +58,6 @@ pub fn into_stream(op: &Operation, pagination: &Pagination, paths: &TypePaths) -
 /// `limit`/`offset` pages: the offset advances by the items received, up to the total if known.
 fn offset_stream(
     offset_param: &str,
-    limit_param: Option<&str>,
     page: &PageAccess,
     total_field: Option<&str>,
     page_ty: &TokenStream,
@@ -71,23 +71,14 @@ fn offset_stream(
         None => quote!(None),
     };
     let items = items_expr(page);
-    let limit = match limit_param {
-        Some(l) => {
-            let l = ident(l);
-            quote!(self.#l.map_or(0, |l| u64::try_from(l).unwrap_or(0)))
-        }
-        None => quote!(0),
-    };
     quote! {
         let start = self.#offset.map_or(0, |o| u64::try_from(o).unwrap_or(0));
-        let page_size = #limit;
-        crate::runtime::pagination::offset_stream(
+        crate::runtime::pagination::offset_pages(
             start,
-            page_size,
             move |offset: u64| {
                 let mut next = self.clone();
                 next.#offset = Some(offset.try_into().unwrap_or_default());
-                next.send()
+                next.send_with_response()
             },
             |page: #page_ty| (#items, #total),
         )
@@ -121,13 +112,13 @@ fn cursor_stream(
         }},
     };
     quote! {
-        crate::runtime::pagination::cursor_stream(
+        crate::runtime::pagination::cursor_pages(
             move |cursor: Option<String>| {
                 let mut next = self.clone();
                 if cursor.is_some() {
                     next.#cursor = cursor;
                 }
-                next.send()
+                next.send_with_response()
             },
             |page: #page_ty| #split,
         )

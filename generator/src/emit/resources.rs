@@ -189,6 +189,7 @@ fn accessor(op: &Operation, paths: &TypePaths) -> TokenStream {
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let options_init = (op.transport == Transport::Http)
         .then(|| quote!(options: crate::RequestOptions::default(),));
+    let stream_init = crate::emit::events::websocket_members(op, paths).map(|m| m.init);
     quote! {
         #docs
         #deprecated
@@ -199,6 +200,7 @@ fn accessor(op: &Operation, paths: &TypePaths) -> TokenStream {
                 #(#params)*
                 #body_init
                 #options_init
+                #stream_init
             }
         }
     }
@@ -271,8 +273,13 @@ fn builder(op: &Operation, paths: &TypePaths) -> TokenStream {
         _ => None,
     };
     let http = op.transport == Transport::Http;
-    let options_field = http.then(|| quote!(options: crate::RequestOptions,));
-    let option_setters = http.then(option_setters);
+    let websocket = crate::emit::events::websocket_members(op, paths);
+    let options_field = http
+        .then(|| quote!(options: crate::RequestOptions,))
+        .or_else(|| websocket.as_ref().map(|m| m.field.clone()));
+    let option_setters = http
+        .then(option_setters)
+        .or_else(|| websocket.map(|m| m.setters));
     let must_use = format!(
         "a {} does nothing until `send()` is awaited",
         crate::ident::unraw(&op.builder_name)

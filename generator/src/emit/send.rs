@@ -257,7 +257,7 @@ pub fn websocket_send(op: &Operation, message: &TypeRef, paths: &TypePaths) -> T
                 self.client,
                 #path,
                 query,
-                crate::runtime::websocket::StreamOptions::default(),
+                self.options,
             )
         }
     } else {
@@ -273,7 +273,7 @@ pub fn websocket_send(op: &Operation, message: &TypeRef, paths: &TypePaths) -> T
                 #path,
                 &path_params,
                 query,
-                crate::runtime::websocket::StreamOptions::default(),
+                self.options,
             )
         }
     };

@@ -47,6 +47,9 @@ pub fn lower(spec: &LoadedSpec, config: &SdkConfig, options: &LowerOptions) -> R
     let ids = ids::apply(&config.ids, &mut types, &mut resources, &mut diagnostics);
     let waiters = waiters::lower(&config.waiters, &types, &resources, &mut diagnostics);
     usage::apply_usage(&mut types, &resources, &webhooks);
+    // After usage: it settles the presence of received fields.
+    events::union_accessors(&mut types);
+    events::tag_filters(&types, &mut resources);
     diagnostics.extend(spec.diagnostics.iter().cloned());
     diagnostics.sort();
     diagnostics.dedup();

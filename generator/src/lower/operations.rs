@@ -183,6 +183,7 @@ impl OperationDraft {
             idempotency_header: self.idempotency_header,
             transport: self.transport,
             anonymous: self.anonymous,
+            tag_filter: None,
         }
     }
 }

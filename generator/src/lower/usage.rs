@@ -115,7 +115,13 @@ pub(super) fn reachable(types: &[TypeDef], roots: Vec<TypeRef>) -> BTreeSet<Stri
                         stack.extend(s.additional.iter().cloned());
                     }
                     Some(TypeKind::Union(u)) => {
-                        stack.extend(u.variants.iter().map(|v| v.ty.clone()))
+                        stack.extend(u.variants.iter().map(|v| v.ty.clone()));
+                        // The discriminator's accessor names the enum of the tag values.
+                        stack.extend(
+                            u.accessors
+                                .iter()
+                                .map(|a| TypeRef::Named(a.tag.enum_type.clone())),
+                        );
                     }
                     Some(TypeKind::Alias(t)) => stack.push(t.clone()),
                     Some(TypeKind::Enum(_)) | None => {}

@@ -176,6 +176,7 @@ mod tests {
             idempotency_header: None,
             transport: Transport::Http,
             anonymous: false,
+            tag_filter: None,
         };
         let types = vec![
             def("Job", TypeKind::Struct(job)),

@@ -80,3 +80,30 @@ pub(crate) fn fmt_reason(reason: &str) -> String {
         format!(": {reason}")
     }
 }
+
+/// What a close frame from the server means for the stream.
+pub(super) enum CloseOutcome {
+    /// The stream ends, with this error if the code is not a normal closure.
+    End(Option<StreamError>),
+    /// The server may well take us back: reconnect (this error if the attempts are used up).
+    Reconnect(BoxError),
+}
+
+pub(super) fn close_outcome(code: u16, reason: String) -> CloseOutcome {
+    match code {
+        1000 => CloseOutcome::End(None),
+        super::CLOSE_UNAUTHORIZED => CloseOutcome::End(Some(StreamError::Unauthorized { reason })),
+        super::CLOSE_CONNECTION_LIMIT => {
+            CloseOutcome::End(Some(StreamError::ConnectionLimit { reason }))
+        }
+        // Going away, no status, abnormal, server error, restart, try again later, bad gateway.
+        1001 | 1005 | 1006 | 1011 | 1012 | 1013 | 1014 => CloseOutcome::Reconnect(
+            format!(
+                "server closed the connection with code {code}{}",
+                fmt_reason(&reason)
+            )
+            .into(),
+        ),
+        _ => CloseOutcome::End(Some(StreamError::Closed { code, reason })),
+    }
+}

@@ -24,8 +24,12 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use crate::{Client, Error};
 
 mod error;
+mod scripted;
+pub use crate::hook::ScriptedConnection;
+use crate::hook::ScriptedEnd;
 pub use error::StreamError;
-use error::{BoxError, fmt_reason};
+use error::{BoxError, CloseOutcome, close_outcome};
+use scripted::Scripted;
 
 /// Close code the server sends when the credentials are missing or invalid.
 pub const CLOSE_UNAUTHORIZED: u16 = 4001;
@@ -163,7 +167,8 @@ where
 {
     let mut url = client.endpoint_url(path)?;
     client.apply_auth_query(&mut url);
-    EventStream::new(url, client.auth_headers(), query, options)
+    let stream = EventStream::new(url, client.auth_headers(), query, options)?;
+    Ok(stream.answered_by(client.inner.transport.as_ref(), path))
 }
 
 /// [`connect`] to a full `http(s)://` or `ws(s)://` URL with the given handshake headers.
@@ -197,10 +202,14 @@ pub struct EventStream<T> {
     /// Failed attempts since a connection last delivered a message.
     attempts: u32,
     reconnects: u32,
+    /// Set when a transport stands in for the server.
+    scripted: Option<Scripted>,
     item: ::std::marker::PhantomData<fn() -> T>,
 }
 
 enum State {
+    /// A connection a transport scripted, read message by message.
+    Scripted(ScriptedConnection),
     Connecting(Pin<::std::boxed::Box<dyn Future<Output = Attempt> + Send>>),
     Open(::std::boxed::Box<Ws>),
     Waiting(Pin<::std::boxed::Box<tokio::time::Sleep>>),
@@ -226,6 +235,7 @@ impl<T> ::std::fmt::Debug for EventStream<T> {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         // No URL and no headers: they may carry the API key.
         let state = match self.state {
+            State::Scripted(_) => "scripted",
             State::Connecting(_) => "connecting",
             State::Open(_) => "open",
             State::Waiting(_) => "waiting to reconnect",
@@ -281,6 +291,7 @@ where
             last_event_id,
             attempts: 0,
             reconnects: 0,
+            scripted: None,
             item: ::std::marker::PhantomData,
         };
         stream.state = stream.connecting();
@@ -322,6 +333,9 @@ impl<T> EventStream<T> {
     }
 
     fn connecting(&self) -> State {
+        if let Some(scripted) = &self.scripted {
+            return self.scripted_connection(scripted);
+        }
         let mut url = self.base_url.clone();
         {
             let mut pairs = url.query_pairs_mut();
@@ -487,6 +501,11 @@ where
                     }
                 }
                 State::Closing { .. } => return this.poll_closing(cx),
+                State::Scripted(_) => {
+                    if let Some(item) = this.poll_scripted() {
+                        return Poll::Ready(item);
+                    }
+                }
             }
         }
     }
@@ -536,21 +555,12 @@ impl<T> EventStream<T> {
             Some(frame) => (u16::from(frame.code), frame.reason.as_str().to_owned()),
             None => (1005, String::new()),
         };
-        let then = match code {
-            1000 => None,
-            CLOSE_UNAUTHORIZED => Some(StreamError::Unauthorized { reason }),
-            CLOSE_CONNECTION_LIMIT => Some(StreamError::ConnectionLimit { reason }),
-            // Going away, no status, abnormal, server error, restart, try again later, bad
-            // gateway: the server may well take us back.
-            1001 | 1005 | 1006 | 1011 | 1012 | 1013 | 1014 => {
+        let then = match close_outcome(code, reason) {
+            CloseOutcome::End(then) => then,
+            CloseOutcome::Reconnect(error) => {
                 drop(ws);
-                let error = format!(
-                    "server closed the connection with code {code}{}",
-                    fmt_reason(&reason)
-                );
-                return self.retry_or_give_up(error.into());
+                return self.retry_or_give_up(error);
             }
-            _ => Some(StreamError::Closed { code, reason }),
         };
         self.state = State::Closing {
             ws,

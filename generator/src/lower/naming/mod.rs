@@ -82,6 +82,7 @@ pub(super) const BUILDER_METHODS: &[&str] = &[
     "poll",
     "body",
     "into_stream",
+    "into_pages",
     "client",
     "options",
     "new",

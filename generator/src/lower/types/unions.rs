@@ -75,6 +75,7 @@ impl TypeSpace<'_> {
         Ok(Shape::Def(TypeKind::Union(Union {
             variants: variants.into_iter().map(|(v, _)| v).collect(),
             tag,
+            accessors: None,
         })))
     }
 

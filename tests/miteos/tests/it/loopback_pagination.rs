@@ -1,5 +1,6 @@
-//! `into_stream()` of the paginated list operations against a loopback server that honours `limit` and
-//! `offset` over a thousand items: every item exactly once, in order, with as many requests as pages.
+//! `into_stream()` and `into_pages()` of the paginated list operations against a loopback server that
+//! honours `limit` and `offset` over a thousand items: every item exactly once, in order, with as many
+//! requests as pages; whole pages with their offset, the total, and their response's head.
 
 use std::pin::pin;
 
@@ -244,4 +245,105 @@ async fn a_list_stream_can_be_held_in_a_struct_and_read_without_pin() {
     }
     assert_eq!(reader.seen, TOTAL - 940);
     assert_eq!(server.requests().len(), 2);
+}
+
+/// Serves `TOTAL` tasks like `serve_tasks`, each page's response naming its offset in `x-request-id`.
+fn serve_tasks_with_heads(server: &TestServer, cap: usize) {
+    server.on_fn(Method::GET, "/v1/tasks", move |request| {
+        let (limit, offset) = page_bounds(request, 20);
+        let end = (offset + limit.min(cap)).min(TOTAL);
+        let tasks: Vec<Value> = (offset.min(end)..end).map(task).collect();
+        Canned::json(200, &json!({"tasks": tasks, "total": TOTAL}))
+            .header("x-request-id", &format!("req_{offset}"))
+            .header("x-ratelimit-limit", "600")
+            .header("x-ratelimit-remaining", &(600 - offset / 10).to_string())
+    });
+}
+
+#[tokio::test]
+async fn tasks_into_pages_yields_each_page_with_its_offset_total_and_head() {
+    let server = TestServer::start().await;
+    serve_tasks_with_heads(&server, 100);
+    let client = server.client();
+
+    let mut pages = client.tasks().list().limit(80).into_pages();
+    let mut offsets = Vec::new();
+    let mut ids = Vec::new();
+    let mut last = None;
+    while let Some(page) = pages.next().await {
+        let page = page.expect("a page");
+        assert_eq!(page.total(), Some(TOTAL as u64));
+        assert_eq!(page.cursor(), None);
+        let offset = page.offset().expect("offset pages know their offset");
+        assert_eq!(page.request_id(), Some(format!("req_{offset}").as_str()));
+        let rate_limit = page.rate_limit().expect("rate-limit headers");
+        assert_eq!(rate_limit.remaining, Some(600 - offset / 10));
+        offsets.push(offset);
+        ids.extend(page.items().iter().map(|t| t.id.to_string()));
+        last = Some(page);
+    }
+
+    // 1,000 items in pages of 80: twelve full pages and a last one of 40; the total ends the
+    // stream without asking for an empty page.
+    let expected_offsets: Vec<u64> = (0..13).map(|p| p * 80).collect();
+    assert_eq!(offsets, expected_offsets);
+    let last = last.expect("a last page");
+    assert_eq!(last.len(), 40);
+    assert_eq!(last.items()[39].id.as_str(), "task_0999");
+    let expected: Vec<String> = (0..TOTAL).map(|i| format!("task_{i:04}")).collect();
+    assert_eq!(ids, expected);
+    assert_eq!(server.requests().len(), 13);
+}
+
+#[tokio::test]
+async fn pages_from_an_offset_are_fetched_only_when_taken() {
+    let server = TestServer::start().await;
+    serve_tasks_with_heads(&server, 30);
+    let client = server.client();
+
+    let mut pages = client.tasks().list().limit(50).offset(900).into_pages();
+    let first = pages.next().await.expect("a page").expect("ok");
+    assert_eq!(server.requests().len(), 1, "one request for the first page");
+    assert_eq!((first.offset(), first.len()), (Some(900), 30));
+
+    let rest: Vec<_> = pages.collect().await;
+    let shape: Vec<(Option<u64>, usize)> = rest
+        .into_iter()
+        .map(|p| p.expect("a page"))
+        .map(|p| (p.offset(), p.len()))
+        .collect();
+    // The server caps pages at 30: the offset advances by what came, up to the total.
+    assert_eq!(shape, [(Some(930), 30), (Some(960), 30), (Some(990), 10)]);
+    assert_eq!(server.requests().len(), 4);
+}
+
+#[tokio::test]
+async fn a_failing_page_ends_the_page_stream_with_its_error() {
+    let server = TestServer::start().await;
+    server.on_fn(Method::GET, "/v1/deployments", |request| {
+        let (limit, offset) = page_bounds(request, 20);
+        if offset >= 100 {
+            return Canned::json(404, &json!({"detail": "gone"}));
+        }
+        let deployments: Vec<Value> = (offset..offset + limit).map(deployment).collect();
+        Canned::json(200, &json!({"deployments": deployments, "total": TOTAL}))
+    });
+    let client = server.client();
+
+    let pages: Vec<_> = client
+        .deployments()
+        .list()
+        .limit(50)
+        .into_pages()
+        .collect()
+        .await;
+
+    assert_eq!(pages.len(), 3);
+    assert!(
+        pages[..2]
+            .iter()
+            .all(|p| p.as_ref().is_ok_and(|p| p.len() == 50))
+    );
+    let error = pages[2].as_ref().expect_err("the third page fails");
+    assert_eq!(error.status(), Some(404));
 }

@@ -175,3 +175,99 @@ fn api_errors_and_responses_are_built_in_tests() {
         (201, Some("req_9"), 7)
     );
 }
+
+fn event(id: &str, kind: &str) -> serde_json::Value {
+    json!({"id": id, "type": kind, "created_at": "2025-01-15T10:23:44Z", "task_id": "task_1",
+           "data": {"task_id": "task_1", "status": "pending", "prompt": "Build a landing page"}})
+}
+
+#[tokio::test]
+async fn a_subscription_reads_scripted_connections_reconnects_and_ends_with_the_close_code() {
+    use miteos::StreamError;
+    use miteos::mock::ScriptedConnection;
+    use miteos::types::{Event, EventType};
+
+    let mock = MockTransport::new();
+    mock.on_websocket(
+        "/events",
+        [
+            ScriptedConnection::new()
+                .json(&event("evt_1", "task.created"))
+                .json(&event("evt_2", "task.archived"))
+                .frame("{not json")
+                .drop_connection(),
+            // The reconnection: the server replays evt_2, which the stream drops, then refuses the key.
+            ScriptedConnection::new()
+                .json(&event("evt_2", "task.archived"))
+                .json(&event("evt_3", "task.created"))
+                .close(4001, "key revoked"),
+        ],
+    );
+    let client = client(&mock);
+    let stream = client
+        .events()
+        .subscribe()
+        .event_types([EventType::TaskCreated])
+        .types("task.*")
+        .options(
+            miteos::StreamOptions::default()
+                .backoff(Duration::from_millis(1), Duration::from_millis(1)),
+        )
+        .send()
+        .await
+        .unwrap();
+    let items: Vec<Result<Event, StreamError>> = stream.collect().await;
+
+    let kinds: Vec<String> = items
+        .iter()
+        .map(|item| match item {
+            Ok(event) => format!("{} {}", event.id().unwrap_or("-"), event.event_type()),
+            Err(StreamError::Decode { .. }) => "decode error".to_owned(),
+            Err(StreamError::Unauthorized { reason }) => format!("unauthorized: {reason}"),
+            Err(other) => format!("other: {other}"),
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "evt_1 task.created",
+            "evt_2 task.archived",
+            "decode error",
+            "evt_3 task.created",
+            "unauthorized: key revoked",
+        ]
+    );
+    // Two connections: the second resumes after the last event delivered.
+    let queries: Vec<Vec<(String, String)>> =
+        mock.requests().into_iter().map(|r| r.query).collect();
+    let pair = |k: &str, v: &str| (k.to_owned(), v.to_owned());
+    assert_eq!(
+        queries,
+        [
+            vec![pair("types", "task.*")],
+            vec![pair("types", "task.*"), pair("last_event_id", "evt_2")],
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_subscription_without_a_scripted_connection_ends_disconnected() {
+    use miteos::StreamError;
+
+    let mock = MockTransport::new();
+    let client = client(&mock);
+    let items: Vec<_> = client
+        .events()
+        .subscribe()
+        .send()
+        .await
+        .unwrap()
+        .collect()
+        .await;
+    assert_eq!(items.len(), 1);
+    assert!(
+        matches!(&items[0], Err(StreamError::Disconnected { .. })),
+        "{:?}",
+        items[0]
+    );
+}
