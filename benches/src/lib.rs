@@ -14,9 +14,20 @@ use std::time::Duration;
 /// A `System` allocator that counts allocations (and bytes asked for) made on threads that opted in with
 /// [`count_this_thread`]. Declare it in a bench binary:
 ///
-/// ```ignore
+/// ```
+/// use sdk_benches::{AllocCount, CountingAlloc};
+///
 /// #[global_allocator]
-/// static ALLOC: sdk_benches::CountingAlloc = sdk_benches::CountingAlloc;
+/// static ALLOC: CountingAlloc = CountingAlloc;
+///
+/// fn main() {
+///     sdk_benches::count_this_thread();
+///     let before = AllocCount::now();
+///     let v = std::hint::black_box(vec![0u8; 100]);
+///     let counted = AllocCount::since(before);
+///     assert!(counted.allocations >= 1 && counted.bytes >= 100);
+///     drop(v);
+/// }
 /// ```
 ///
 /// Counting per thread keeps a loopback server running on another thread out of the client's figures.

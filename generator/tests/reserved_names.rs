@@ -134,8 +134,9 @@ fn client_methods_cover_the_runtime_client_and_the_generated_one() {
 }
 
 /// The methods and fields of every operation builder in a generated crate that do not come from one of the
-/// operation's parameters or parts. A parameter or part setter takes `value` (or `file_name` for a file part)
-/// and sets the field of its own name; a path parameter is an argument of the resource method that creates the
+/// operation's parameters or parts. A parameter or part setter takes `value` (or `file_name` for a file part,
+/// or `values` for a typed filter that sets its parameter from enum values; lowering gives that setter a
+/// name no parameter and no fixed method has) and sets the field of its own name; a path parameter is an argument of the resource method that creates the
 /// builder, kept in the field of its own name.
 fn fixed_builder_names(src: &Path) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
@@ -181,7 +182,7 @@ fn fixed_builder_names(src: &Path) -> BTreeSet<String> {
                     syn::FnArg::Receiver(_) => None,
                 });
                 let name = f.sig.ident.to_string();
-                if matches!(first_arg.as_deref(), Some("value" | "file_name")) {
+                if matches!(first_arg.as_deref(), Some("value" | "values" | "file_name")) {
                     setters.insert(name);
                 } else {
                     names.insert(name);

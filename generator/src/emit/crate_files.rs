@@ -125,6 +125,11 @@ pub const RUNTIME_FILES: &[(&str, &str, Option<&str>)] = &[
         Some("websocket"),
     ),
     (
+        "websocket/recent_ids.rs",
+        include_str!("../../../templates/src/websocket/recent_ids.rs"),
+        Some("websocket"),
+    ),
+    (
         "websocket/scripted.rs",
         include_str!("../../../templates/src/websocket/scripted.rs"),
         Some("websocket"),

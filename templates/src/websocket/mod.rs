@@ -8,12 +8,12 @@
 //! 4008 (connection limit) end it with a typed error. The socket is read only while the caller
 //! polls: nothing is buffered ahead of the consumer beyond the socket's own buffers.
 
-use ::std::collections::{HashSet, VecDeque};
 use ::std::future::Future;
 use ::std::pin::Pin;
 use ::std::string::String;
 use ::std::task::{Context, Poll};
 use ::std::time::Duration;
+use recent_ids::RecentIds;
 
 use futures_core::Stream;
 use tokio_tungstenite::tungstenite;
@@ -24,6 +24,7 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use crate::{Client, Error};
 
 mod error;
+mod recent_ids;
 mod scripted;
 pub use crate::hook::ScriptedConnection;
 use crate::hook::ScriptedEnd;
@@ -629,41 +630,6 @@ fn handshake_failed(err: tungstenite::Error) -> StreamError {
     StreamError::Handshake { source: err.into() }
 }
 
-/// A bounded memory of recent event ids: insertion order plus a set for lookups, which share each id.
-#[derive(Debug)]
-struct RecentIds {
-    order: VecDeque<::std::sync::Arc<str>>,
-    set: HashSet<::std::sync::Arc<str>>,
-    capacity: usize,
-}
-
-impl RecentIds {
-    fn new(capacity: usize) -> Self {
-        let capacity = capacity.max(1);
-        Self {
-            order: VecDeque::with_capacity(capacity.min(1024)),
-            set: HashSet::with_capacity(capacity.min(1024)),
-            capacity,
-        }
-    }
-
-    /// Remembers `id`; `false` when it was already remembered. A new id is hashed once (twice when the
-    /// oldest one is forgotten to make room).
-    fn insert(&mut self, id: &str) -> bool {
-        let id: ::std::sync::Arc<str> = ::std::sync::Arc::from(id);
-        if !self.set.insert(::std::sync::Arc::clone(&id)) {
-            return false;
-        }
-        if self.order.len() == self.capacity {
-            if let Some(oldest) = self.order.pop_front() {
-                self.set.remove(&oldest);
-            }
-        }
-        self.order.push_back(id);
-        true
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -673,19 +639,6 @@ mod tests {
         fn assert_send<S: Send + 'static>() {}
         assert_send::<EventStream<serde_json::Value>>();
         assert_send::<StreamError>();
-    }
-
-    #[test]
-    fn recent_ids_forget_the_oldest() {
-        let mut ids = RecentIds::new(2);
-        assert!(ids.insert("a"));
-        assert!(ids.insert("b"));
-        assert!(!ids.insert("a"));
-        assert!(ids.insert("c")); // forgets "a"
-        assert!(ids.insert("a"));
-        assert!(!ids.insert("c"));
-        assert_eq!(ids.order.len(), 2);
-        assert_eq!(ids.set.len(), 2);
     }
 
     #[test]
