@@ -47,6 +47,20 @@ impl<'a> Deployments<'a> {
         }
     }
     /// Polls `GET /deployments/{deployment_id}` until its `status` is final ([`DeploymentStatus::is_terminal`](crate::types::DeploymentStatus::is_terminal)) and returns the last answer. Set the deadline and the pause between polls on the builder.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), miteos::Error> {
+    /// let client = miteos::Client::from_env()?;
+    /// let deployment = client.deployments().wait_until_done("deployment_123")
+    ///     .deadline(std::time::Duration::from_secs(600))
+    ///     .send()
+    ///     .await?;
+    /// println!("finished: {:?}", deployment.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn wait_until_done(
         &self,
         deployment_id: impl Into<crate::types::DeploymentId>,

@@ -92,6 +92,20 @@ impl<'a> Tasks<'a> {
         }
     }
     /// Polls `GET /tasks/{task_id}` until its `status` is final ([`TaskStatus::is_terminal`](crate::types::TaskStatus::is_terminal)) and returns the last answer. Set the deadline and the pause between polls on the builder.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), miteos::Error> {
+    /// let client = miteos::Client::from_env()?;
+    /// let task = client.tasks().wait_until_done("task_123")
+    ///     .deadline(std::time::Duration::from_secs(600))
+    ///     .send()
+    ///     .await?;
+    /// println!("finished: {:?}", task.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn wait_until_done(
         &self,
         task_id: impl Into<crate::types::TaskId>,

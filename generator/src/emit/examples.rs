@@ -302,6 +302,53 @@ pub fn resource_example(api: &Api, resource: &Resource) -> Vec<String> {
     lines
 }
 
+/// The doc lines of a waiter's example: the polled operation's call with the waiter's method in
+/// its place, a deadline, and the final status; nothing when that call cannot be written.
+pub fn waiter_example(api: &Api, resource: &Resource, waiter: &crate::ir::Waiter) -> Vec<String> {
+    let values = Values::new(api);
+    let Some(op) = resource
+        .operations
+        .iter()
+        .find(|op| op.method_name == waiter.operation)
+    else {
+        return Vec::new();
+    };
+    let Some(call) = values.call(resource, op) else {
+        return Vec::new();
+    };
+    // `client.tasks().get("task_123")` → `client.tasks().wait_until_done("task_123")`; the
+    // waiter takes the polled operation's path parameters and nothing else.
+    let polled = format!(".{}(", crate::ident::unraw(&op.method_name));
+    let Some(at) = call
+        .rfind(&polled)
+        .filter(|at| call.ends_with(')') && call[*at..].matches('(').count() == 1)
+    else {
+        return Vec::new();
+    };
+    let waiter_call = format!(
+        "{}.{}({}",
+        &call[..at],
+        crate::ident::unraw(&waiter.method_name),
+        &call[at + polled.len()..]
+    );
+    let name = binding(op);
+    let name = if name.is_empty() {
+        "answer".to_owned()
+    } else {
+        name
+    };
+    let body = [
+        format!("let {name} = {waiter_call}"),
+        "    .deadline(std::time::Duration::from_secs(600))".to_owned(),
+        "    .send()".to_owned(),
+        "    .await?;".to_owned(),
+        format!("println!(\"finished: {{:?}}\", {name}.{});", waiter.field),
+    ];
+    let mut lines = vec!["# Example".to_owned(), String::new()];
+    lines.extend(doctest(&values.krate, &body));
+    lines
+}
+
 /// What a builder's `send()` gives, for its doc ("…, which returns {this}").
 pub fn returns(op: &Operation) -> String {
     let what = match &op.transport {

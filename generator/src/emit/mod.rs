@@ -417,7 +417,17 @@ fn piece_tokens(
                 .iter()
                 .filter(|w| w.resource == resource.name)
                 .collect();
-            resources::emit_resource(resource, &resource_waiters, &api.features, &context.outside)?
+            let waiter_examples: Vec<Vec<String>> = resource_waiters
+                .iter()
+                .map(|w| examples::waiter_example(api, resource, w))
+                .collect();
+            resources::emit_resource(
+                resource,
+                &resource_waiters,
+                &waiter_examples,
+                &api.features,
+                &context.outside,
+            )?
         }
         Piece::Lib => crate_files::lib_rs(api, &context.features, context.runtime),
         Piece::Webhooks => crate_files::webhooks_rs(api, &context.outside, diagnostics),

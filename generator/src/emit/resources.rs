@@ -68,6 +68,7 @@ pub fn emit_mod(api: &crate::ir::Api) -> TokenStream {
 pub fn emit_resource(
     resource: &Resource,
     waiters: &[&crate::ir::Waiter],
+    waiter_examples: &[Vec<String>],
     features: &CrateFeatures,
     paths: &TypePaths,
 ) -> crate::error::Result<TokenStream> {
@@ -96,7 +97,7 @@ pub fn emit_resource(
         .iter()
         .map(|op| crate::emit::gated(builder(op, paths), &gate(op)))
         .collect::<crate::error::Result<_>>()?;
-    let waiter_methods = crate::emit::waiters::methods(waiters, paths);
+    let waiter_methods = crate::emit::waiters::methods(waiters, waiter_examples, paths);
     let waiter_builders = crate::emit::waiters::builders(waiters, paths);
     Ok(quote! {
         #resource_doc

@@ -36,8 +36,22 @@ pub fn terminal_impls(waiters: &[Waiter]) -> TokenStream {
 }
 
 /// The waiter methods of one resource.
-pub fn methods(waiters: &[&Waiter], paths: &TypePaths) -> TokenStream {
-    let methods = waiters.iter().map(|w| {
+/// `examples` holds each waiter's example doc lines (empty when there is none).
+pub fn methods(waiters: &[&Waiter], examples: &[Vec<String>], paths: &TypePaths) -> TokenStream {
+    let methods = waiters.iter().enumerate().map(|(i, w)| {
+        let example = examples.get(i).into_iter().flatten().map(|line| {
+            let line = if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            };
+            quote!(#[doc = #line])
+        });
+        let example = if examples.get(i).is_some_and(|e| !e.is_empty()) {
+            quote!(#[doc = ""] #(#example)*)
+        } else {
+            TokenStream::new()
+        };
         let m = ident(&w.method_name);
         let b = ident(&w.builder_name);
         let op = ident(&w.operation);
@@ -57,6 +71,7 @@ pub fn methods(waiters: &[&Waiter], paths: &TypePaths) -> TokenStream {
         );
         quote! {
             #[doc = #doc]
+            #example
             pub fn #m(&self, #(#args),*) -> #b<'a> {
                 #b {
                     poll: self.#op(#(#names),*),
