@@ -63,6 +63,15 @@ impl Change {
 pub fn compare(old: &Surface, new: &Surface) -> Vec<Change> {
     let mut out = Changes(Vec::new());
     client(old, new, &mut out);
+    resources(old, new, &mut out);
+    types(old, new, &mut out);
+    webhooks(old, new, &mut out);
+    let mut changes = out.0;
+    changes.sort();
+    changes
+}
+
+fn resources(old: &Surface, new: &Surface, out: &mut Changes) {
     for (name, side) in pair(&old.resources, &new.resources) {
         let group = Group::Resource(name.clone());
         let at = format!("client.{}()", unraw(name));
@@ -88,46 +97,47 @@ pub fn compare(old: &Surface, new: &Surface) -> Vec<Change> {
                     unraw(name)
                 ),
             ),
-            Side::Both(a, b) => {
-                for (method, side) in pair(&a.operations, &b.operations) {
-                    let at = format!("{at}.{}()", unraw(method));
-                    match side {
-                        Side::Added(op) => out.push(
-                            &group,
-                            &at,
-                            "operation_added",
-                            false,
-                            format!("new operation `{}`; compatible: a new method", op.http),
-                        ),
-                        Side::Removed(op) => out.push(
-                            &group,
-                            &at,
-                            "operation_removed",
-                            true,
-                            format!(
-                                "operation `{}` removed; breaking: calls to it no longer compile",
-                                op.http
-                            ),
-                        ),
-                        Side::Both(x, y) => operation(&group, &at, x, y, &mut out),
-                    }
-                }
-            }
+            Side::Both(a, b) => operations(&group, &at, &a.operations, &b.operations, out),
         }
     }
+}
+
+fn operations(
+    group: &Group,
+    at: &str,
+    a: &BTreeMap<String, OperationSurface>,
+    b: &BTreeMap<String, OperationSurface>,
+    out: &mut Changes,
+) {
+    for (method, side) in pair(a, b) {
+        let at = format!("{at}.{}()", unraw(method));
+        match side {
+            Side::Added(op) => out.push(
+                group,
+                &at,
+                "operation_added",
+                false,
+                format!("new operation `{}`; compatible: a new method", op.http),
+            ),
+            Side::Removed(op) => out.push(
+                group,
+                &at,
+                "operation_removed",
+                true,
+                format!(
+                    "operation `{}` removed; breaking: calls to it no longer compile",
+                    op.http
+                ),
+            ),
+            Side::Both(x, y) => operation(group, &at, x, y, out),
+        }
+    }
+}
+
+fn types(old: &Surface, new: &Surface, out: &mut Changes) {
     for (name, side) in pair(&old.types, &new.types) {
         let at = format!("types::{}", unraw(name));
         let first = out.0.len();
-        // A type only one resource takes or returns is told with that resource.
-        let users: std::collections::BTreeSet<&String> = [old.types.get(name), new.types.get(name)]
-            .into_iter()
-            .flatten()
-            .flat_map(|t| &t.used_by)
-            .collect();
-        let group = match users.into_iter().collect::<Vec<_>>()[..] {
-            [only] => Group::Resource(only.clone()),
-            _ => Group::Types,
-        };
         match side {
             Side::Added(t) => out.push(
                 &Group::Types,
@@ -151,18 +161,35 @@ pub fn compare(old: &Surface, new: &Surface) -> Vec<Change> {
                     t.origin
                 ),
             ),
-            Side::Both(a, b) => named_type(&at, a, b, &mut out),
+            Side::Both(a, b) => named_type(&at, a, b, out),
         }
+        let group = type_group(old.types.get(name), new.types.get(name));
         for change in &mut out.0[first..] {
             change.group = group.clone();
         }
     }
+}
+
+/// A type only one resource takes or returns is told with that resource.
+fn type_group(old: Option<&TypeSurface>, new: Option<&TypeSurface>) -> Group {
+    let users: std::collections::BTreeSet<&String> = [old, new]
+        .into_iter()
+        .flatten()
+        .flat_map(|t| &t.used_by)
+        .collect();
+    match users.into_iter().collect::<Vec<_>>()[..] {
+        [only] => Group::Resource(only.clone()),
+        _ => Group::Types,
+    }
+}
+
+fn webhooks(old: &Surface, new: &Surface, out: &mut Changes) {
+    let payload = |p: &Option<String>| match p {
+        Some(t) => format!("`{t}`"),
+        None => "no payload".to_owned(),
+    };
     for (name, side) in pair(&old.webhooks, &new.webhooks) {
         let at = format!("webhook `{name}`");
-        let payload = |p: &Option<String>| match p {
-            Some(t) => format!("`{t}`"),
-            None => "no payload".to_owned(),
-        };
         match side {
             Side::Added(p) => out.push(
                 &Group::Webhooks,
@@ -198,9 +225,6 @@ pub fn compare(old: &Surface, new: &Surface) -> Vec<Change> {
             Side::Both(..) => {}
         }
     }
-    let mut changes = out.0;
-    changes.sort();
-    changes
 }
 
 struct Changes(Vec<Change>);
@@ -300,8 +324,30 @@ fn client(old: &Surface, new: &Surface, out: &mut Changes) {
         );
     }
 }
-
 fn operation(
+    group: &Group,
+    at: &str,
+    a: &OperationSurface,
+    b: &OperationSurface,
+    out: &mut Changes,
+) {
+    endpoint(group, at, a, b, out);
+    markers(group, at, a, b, out);
+    arguments(group, at, &a.args, &b.args, out);
+    setters(group, at, &a.setters, &b.setters, out);
+    body(group, at, a.body.as_ref(), b.body.as_ref(), out);
+    response(group, at, &a.response, &b.response, out);
+    pagination(
+        group,
+        at,
+        a.stream_item.as_ref(),
+        b.stream_item.as_ref(),
+        out,
+    );
+}
+
+/// Where the request goes and how: the HTTP method and path, the transport.
+fn endpoint(
     group: &Group,
     at: &str,
     a: &OperationSurface,
@@ -320,6 +366,22 @@ fn operation(
             ),
         );
     }
+    if a.transport != b.transport {
+        out.push(
+            group,
+            at,
+            "transport_changed",
+            true,
+            format!(
+                "{} → {}; breaking: `send()` returns a different type",
+                a.transport, b.transport
+            ),
+        );
+    }
+}
+
+/// Deprecation and credentials, which change no signature.
+fn markers(group: &Group, at: &str, a: &OperationSurface, b: &OperationSurface, out: &mut Changes) {
     if a.deprecated != b.deprecated {
         let detail = if b.deprecated {
             "now deprecated; compatible: calls compile with a deprecation warning"
@@ -348,20 +410,17 @@ fn operation(
             detail.to_owned(),
         );
     }
-    if a.transport != b.transport {
-        out.push(
-            group,
-            at,
-            "transport_changed",
-            true,
-            format!(
-                "{} → {}; breaking: `send()` returns a different type",
-                a.transport, b.transport
-            ),
-        );
-    }
-    arguments(group, at, &a.args, &b.args, out);
-    for (name, side) in pair(&a.setters, &b.setters) {
+}
+
+/// The builder setters of parameters (query, header, cookie, multipart parts).
+fn setters(
+    group: &Group,
+    at: &str,
+    a: &BTreeMap<String, Param>,
+    b: &BTreeMap<String, Param>,
+    out: &mut Changes,
+) {
+    for (name, side) in pair(a, b) {
         let at = format!("{at}.{}()", unraw(name));
         match side {
             Side::Added(p) if p.required => out.push(
@@ -404,9 +463,11 @@ fn operation(
             Side::Both(x, y) => parameter(group, &at, x, y, out),
         }
     }
-    body(group, at, a.body.as_ref(), b.body.as_ref(), out);
-    response(group, at, &a.response, &b.response, out);
-    match (&a.stream_item, &b.stream_item) {
+}
+
+/// `into_stream()` of a paged operation.
+fn pagination(group: &Group, at: &str, a: Option<&String>, b: Option<&String>, out: &mut Changes) {
+    match (a, b) {
         (None, Some(item)) => out.push(
             group,
             at,
@@ -515,7 +576,6 @@ fn parameter(group: &Group, at: &str, x: &Param, y: &Param, out: &mut Changes) {
         out.push(group, at, "parameter_presence_changed", breaking, detail);
     }
 }
-
 fn body(group: &Group, at: &str, a: Option<&Body>, b: Option<&Body>, out: &mut Changes) {
     let at = format!("{at}.body()");
     match (a, b) {
@@ -547,56 +607,46 @@ fn body(group: &Group, at: &str, a: Option<&Body>, b: Option<&Body>, out: &mut C
                 a.content_type, a.ty
             ),
         ),
-        (Some(x), Some(y)) => {
-            if x.ty != y.ty {
-                out.push(
-                    group,
-                    &at,
-                    "body_type_changed",
-                    true,
-                    format!(
-                        "`{}` → `{}`; breaking: the body is of a different type",
-                        x.ty, y.ty
-                    ),
-                );
-            }
-            if x.content_type != y.content_type {
-                out.push(
-                    group,
-                    &at,
-                    "body_content_type_changed",
-                    false,
-                    format!(
-                        "sent as `{}` → `{}`; compatible: the SDK encodes it the new way",
-                        x.content_type, y.content_type
-                    ),
-                );
-            }
-            if x.required != y.required {
-                // A required body is an argument of the method, an optional one a `.body(…)` setter.
-                let (breaking, detail) = if y.required {
-                    (
-                        true,
-                        "optional → required; breaking: the body moves from `.body(…)` to an \
-                         argument of the method",
-                    )
-                } else {
-                    (
-                        true,
-                        "required → optional; breaking: the body moves from the method's argument \
-                         to `.body(…)`",
-                    )
-                };
-                out.push(
-                    group,
-                    &at,
-                    "body_presence_changed",
-                    breaking,
-                    detail.to_owned(),
-                );
-            }
-        }
+        (Some(x), Some(y)) => body_changed(group, &at, x, y, out),
         (None, None) => {}
+    }
+}
+
+fn body_changed(group: &Group, at: &str, x: &Body, y: &Body, out: &mut Changes) {
+    if x.ty != y.ty {
+        out.push(
+            group,
+            at,
+            "body_type_changed",
+            true,
+            format!(
+                "`{}` → `{}`; breaking: the body is of a different type",
+                x.ty, y.ty
+            ),
+        );
+    }
+    if x.content_type != y.content_type {
+        out.push(
+            group,
+            at,
+            "body_content_type_changed",
+            false,
+            format!(
+                "sent as `{}` → `{}`; compatible: the SDK encodes it the new way",
+                x.content_type, y.content_type
+            ),
+        );
+    }
+    if x.required != y.required {
+        // A required body is an argument of the method, an optional one a `.body(…)` setter.
+        let detail = if y.required {
+            "optional → required; breaking: the body moves from `.body(…)` to an argument of the \
+             method"
+        } else {
+            "required → optional; breaking: the body moves from the method's argument to \
+             `.body(…)`"
+        };
+        out.push(group, at, "body_presence_changed", true, detail.to_owned());
     }
 }
 
@@ -725,68 +775,31 @@ fn literal_reason(s: &StructSurface, name: &str) -> String {
         String::new()
     }
 }
-
 fn structure(at: &str, x: &StructSurface, y: &StructSurface, out: &mut Changes) {
-    let group = Group::Types;
-    // Arguments of `new()` and setters are compared where both sides have them; a constructor
-    // that appears or goes is one change of its own.
+    fields(at, x, y, out);
+    constructor(at, x, y, out);
+    default(at, x, y, out);
+}
+
+/// Whether `new()` of `s` takes the field `name`. Arguments of `new()` are compared where both
+/// sides have the constructor (`both_new`); a constructor that appears or goes is one change of
+/// its own.
+fn in_new(both_new: bool, s: &StructSurface, name: &str) -> bool {
+    both_new
+        && s.new_args
+            .as_ref()
+            .is_some_and(|args| args.iter().any(|(n, _)| n == name))
+}
+
+fn fields(at: &str, x: &StructSurface, y: &StructSurface, out: &mut Changes) {
     let both_new = x.new_args.is_some() && y.new_args.is_some();
-    let in_new = |s: &StructSurface, name: &str| {
-        both_new
-            && s.new_args
-                .as_ref()
-                .is_some_and(|args| args.iter().any(|(n, _)| n == name))
-    };
     for (name, side) in pair(&x.fields, &y.fields) {
         let at = format!("{at}.{}", unraw(name));
         match side {
-            Side::Added(f) => {
-                let presence = presence(f);
-                let mut why = Vec::new();
-                if in_new(y, name) {
-                    why.push(format!("`new()` gains the argument `{}`", unraw(name)));
-                }
-                let literal = literal_reason(y, name);
-                if !literal.is_empty() {
-                    why.push(literal);
-                }
-                let breaking = !why.is_empty();
-                let why = if breaking {
-                    format!("breaking: {}", why.join("; "))
-                } else {
-                    "compatible: callers cannot build the struct field by field".to_owned()
-                };
-                out.push(
-                    &group,
-                    &at,
-                    "field_added",
-                    breaking,
-                    format!("new {presence} field `{}` (`{}`); {why}", f.wire, f.ty),
-                );
-            }
-            Side::Removed(f) => {
-                let mut why = format!(
-                    "breaking: code reading `.{}` no longer compiles",
-                    unraw(name)
-                );
-                if in_new(x, name) {
-                    why.push_str(&format!("; `new()` loses the argument `{}`", unraw(name)));
-                }
-                out.push(
-                    &group,
-                    &at,
-                    "field_removed",
-                    true,
-                    format!(
-                        "{} field `{}` (`{}`) removed; {why}",
-                        presence(f),
-                        f.wire,
-                        f.ty
-                    ),
-                );
-            }
+            Side::Added(f) => field_added(&at, name, f, y, in_new(both_new, y, name), out),
+            Side::Removed(f) => field_removed(&at, name, f, in_new(both_new, x, name), out),
             Side::Both(f, g) => {
-                let new_arg = (in_new(x, name), in_new(y, name));
+                let new_arg = (in_new(both_new, x, name), in_new(both_new, y, name));
                 let setters = if x.sent && y.sent {
                     (f.setter.as_deref(), g.setter.as_deref())
                 } else {
@@ -796,9 +809,67 @@ fn structure(at: &str, x: &StructSurface, y: &StructSurface, out: &mut Changes) 
             }
         }
     }
+}
+
+fn field_added(
+    at: &str,
+    name: &str,
+    f: &FieldSurface,
+    y: &StructSurface,
+    new_arg: bool,
+    out: &mut Changes,
+) {
+    let mut why = Vec::new();
+    if new_arg {
+        why.push(format!("`new()` gains the argument `{}`", unraw(name)));
+    }
+    let literal = literal_reason(y, name);
+    if !literal.is_empty() {
+        why.push(literal);
+    }
+    let breaking = !why.is_empty();
+    let why = if breaking {
+        format!("breaking: {}", why.join("; "))
+    } else {
+        "compatible: callers cannot build the struct field by field".to_owned()
+    };
+    out.push(
+        &Group::Types,
+        at,
+        "field_added",
+        breaking,
+        format!("new {} field `{}` (`{}`); {why}", presence(f), f.wire, f.ty),
+    );
+}
+
+fn field_removed(at: &str, name: &str, f: &FieldSurface, new_arg: bool, out: &mut Changes) {
+    let mut why = format!(
+        "breaking: code reading `.{}` no longer compiles",
+        unraw(name)
+    );
+    if new_arg {
+        why.push_str(&format!("; `new()` loses the argument `{}`", unraw(name)));
+    }
+    out.push(
+        &Group::Types,
+        at,
+        "field_removed",
+        true,
+        format!(
+            "{} field `{}` (`{}`) removed; {why}",
+            presence(f),
+            f.wire,
+            f.ty
+        ),
+    );
+}
+
+/// `new()` and the setters appearing or going, and the arguments of `new()` changing order.
+fn constructor(at: &str, x: &StructSurface, y: &StructSurface, out: &mut Changes) {
+    let group = Group::Types;
     let gained = y.sent && (!x.sent || (x.new_args.is_none() && y.new_args.is_some()));
     let lost = x.sent && (!y.sent || (x.new_args.is_some() && y.new_args.is_none()));
-    let constructor = |s: &StructSurface| {
+    let builds = |s: &StructSurface| {
         if s.new_args.is_some() {
             "`new()` with its required fields and a setter per optional field"
         } else {
@@ -811,7 +882,7 @@ fn structure(at: &str, x: &StructSurface, y: &StructSurface, out: &mut Changes) 
             at,
             "constructor_added",
             false,
-            format!("gains {}; compatible", constructor(y)),
+            format!("gains {}; compatible", builds(y)),
         );
     }
     if lost {
@@ -822,52 +893,55 @@ fn structure(at: &str, x: &StructSurface, y: &StructSurface, out: &mut Changes) 
             true,
             format!(
                 "loses {}; breaking: calls to them no longer compile",
-                constructor(x)
+                builds(x)
             ),
         );
     }
     if let (Some(a), Some(b)) = (&x.new_args, &y.new_args) {
-        {
-            let order = |v: &[(String, String)]| -> Vec<String> {
-                v.iter().map(|(n, _)| unraw(n).to_owned()).collect()
-            };
-            let (oa, ob) = (order(a), order(b));
-            let mut sorted_a = oa.clone();
-            let mut sorted_b = ob.clone();
-            sorted_a.sort();
-            sorted_b.sort();
-            // Arguments added or removed are told with their fields; here only a new order.
-            if oa != ob && sorted_a == sorted_b {
-                out.push(
-                    &group,
-                    at,
-                    "constructor_changed",
-                    true,
-                    format!(
-                        "`new({})` → `new({})`; breaking: the arguments change order",
-                        oa.join(", "),
-                        ob.join(", ")
-                    ),
-                );
-            }
+        let order = |v: &[(String, String)]| -> Vec<String> {
+            v.iter().map(|(n, _)| unraw(n).to_owned()).collect()
+        };
+        let (oa, ob) = (order(a), order(b));
+        let mut sorted_a = oa.clone();
+        let mut sorted_b = ob.clone();
+        sorted_a.sort();
+        sorted_b.sort();
+        // Arguments added or removed are told with their fields; here only a new order.
+        if oa != ob && sorted_a == sorted_b {
+            out.push(
+                &group,
+                at,
+                "constructor_changed",
+                true,
+                format!(
+                    "`new({})` → `new({})`; breaking: the arguments change order",
+                    oa.join(", "),
+                    ob.join(", ")
+                ),
+            );
         }
     }
-    if x.default != y.default {
-        let (kind, breaking, detail) = if y.default {
-            (
-                "default_added",
-                false,
-                "now implements `Default`; compatible".to_owned(),
-            )
-        } else {
-            (
-                "default_removed",
-                true,
-                "no longer implements `Default`; breaking: `Default::default()` and `..Default::default()` no longer compile".to_owned(),
-            )
-        };
-        out.push(&group, at, kind, breaking, detail);
+}
+
+fn default(at: &str, x: &StructSurface, y: &StructSurface, out: &mut Changes) {
+    if x.default == y.default {
+        return;
     }
+    let (kind, breaking, detail) = if y.default {
+        (
+            "default_added",
+            false,
+            "now implements `Default`; compatible",
+        )
+    } else {
+        (
+            "default_removed",
+            true,
+            "no longer implements `Default`; breaking: `Default::default()` and \
+             `..Default::default()` no longer compile",
+        )
+    };
+    out.push(&Group::Types, at, kind, breaking, detail.to_owned());
 }
 
 fn presence(f: &FieldSurface) -> &'static str {
@@ -878,13 +952,12 @@ fn presence(f: &FieldSurface) -> &'static str {
         (false, true) => "optional, nullable",
     }
 }
-
 fn field(
     at: &str,
     name: &str,
     f: &FieldSurface,
     g: &FieldSurface,
-    (was_arg, is_arg): (bool, bool),
+    new_arg: (bool, bool),
     setters: (Option<&str>, Option<&str>),
     out: &mut Changes,
 ) {
@@ -902,35 +975,8 @@ fn field(
         );
     }
     let n = unraw(name);
-    let arg = match (was_arg, is_arg) {
-        (false, true) => Some((
-            "constructor_argument_added",
-            format!("`new()` gains the argument `{n}`"),
-        )),
-        (true, false) => Some((
-            "constructor_argument_removed",
-            format!("`new()` loses the argument `{n}`"),
-        )),
-        _ => None,
-    };
-    let setter = match setters {
-        (Some(_), None) => Some((
-            "field_setter_removed",
-            true,
-            format!("the setter `.{n}(…)` is gone"),
-        )),
-        (None, Some(_)) => Some((
-            "field_setter_added",
-            false,
-            format!("gains the setter `.{n}(…)`"),
-        )),
-        (Some(a), Some(b)) if a != b => Some((
-            "field_setter_changed",
-            true,
-            format!("the setter takes `{b}` instead of `{a}`"),
-        )),
-        _ => None,
-    };
+    let arg = constructor_argument(new_arg, n);
+    let setter = setter_change(setters, n);
     let presence_changed = f.required != g.required || f.nullable != g.nullable;
     if presence_changed || f.ty != g.ty {
         // One change for the field, with every way it breaks callers.
@@ -966,6 +1012,50 @@ fn field(
     if let Some((kind, breaking, why)) = setter {
         let verdict = if breaking { "breaking" } else { "compatible" };
         out.push(&group, at, kind, breaking, format!("{why}; {verdict}"));
+    }
+}
+
+/// The field `n` becoming or ceasing to be an argument of `new()`: the kind and why it breaks.
+fn constructor_argument(
+    (was_arg, is_arg): (bool, bool),
+    n: &str,
+) -> Option<(&'static str, String)> {
+    match (was_arg, is_arg) {
+        (false, true) => Some((
+            "constructor_argument_added",
+            format!("`new()` gains the argument `{n}`"),
+        )),
+        (true, false) => Some((
+            "constructor_argument_removed",
+            format!("`new()` loses the argument `{n}`"),
+        )),
+        _ => None,
+    }
+}
+
+/// The setter of the field `n` (its argument type on each side): the kind, whether it breaks
+/// callers, and what happens.
+fn setter_change(
+    setters: (Option<&str>, Option<&str>),
+    n: &str,
+) -> Option<(&'static str, bool, String)> {
+    match setters {
+        (Some(_), None) => Some((
+            "field_setter_removed",
+            true,
+            format!("the setter `.{n}(…)` is gone"),
+        )),
+        (None, Some(_)) => Some((
+            "field_setter_added",
+            false,
+            format!("gains the setter `.{n}(…)`"),
+        )),
+        (Some(a), Some(b)) if a != b => Some((
+            "field_setter_changed",
+            true,
+            format!("the setter takes `{b}` instead of `{a}`"),
+        )),
+        _ => None,
     }
 }
 

@@ -7,8 +7,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::{
-    Api, AuthScheme, BodyEncoding, Field, Operation, Pagination, ParamLocation, Presence,
-    ResponseShape, StatusMatch, Struct, Transport, TypeDef, TypeKind, TypeRef, Union,
+    Api, AuthScheme, BodyEncoding, Enum, Field, MultipartPart, Operation, Pagination,
+    ParamLocation, Presence, RequestBody, Resource, ResponseShape, StatusMatch, Struct, Transport,
+    TypeDef, TypeKind, TypeRef, Union,
 };
 
 /// Everything a caller of one generated crate can name.
@@ -186,87 +187,10 @@ pub fn surface(api: &Api) -> Surface {
         .types
         .iter()
         .map(|def| {
-            let kind = match &def.kind {
-                TypeKind::Struct(s) => {
-                    let sent = usage.sent(def);
-                    let fields = s
-                        .fields
-                        .iter()
-                        .map(|f| {
-                            let setter =
-                                (sent && !required(f) && !f.read_only).then(|| setter_type(&f.ty));
-                            let field = FieldSurface {
-                                wire: f.wire.clone(),
-                                ty: field_type(f, usage.only_sent(def)),
-                                required: required(f),
-                                nullable: nullable(f),
-                                setter,
-                            };
-                            (f.name.clone(), field)
-                        })
-                        .chain(s.additional.as_ref().map(|ty| {
-                            let field = FieldSurface {
-                                wire: "(additional properties)".to_owned(),
-                                ty: format!("BTreeMap<String, {}>", rust_type(ty)),
-                                required: true,
-                                nullable: false,
-                                setter: None,
-                            };
-                            ("additional_properties".to_owned(), field)
-                        }))
-                        .collect();
-                    let new_args = (sent && has_new(s)).then(|| {
-                        s.fields
-                            .iter()
-                            .filter(|f| required(f) && f.constant.is_none())
-                            .map(|f| (f.name.clone(), setter_type(&f.ty)))
-                            .collect()
-                    });
-                    TypeShape::Struct(StructSurface {
-                        fields,
-                        literal: true,
-                        default: derives_default(s),
-                        sent,
-                        new_args,
-                    })
-                }
-                TypeKind::Enum(e) => TypeShape::Enum(EnumSurface {
-                    values: e
-                        .variants
-                        .iter()
-                        .map(|v| (v.name.clone(), v.wire.clone()))
-                        .collect(),
-                    integer: e.integer,
-                    exhaustive: true,
-                }),
-                TypeKind::Union(u) => TypeShape::Union(UnionSurface {
-                    variants: u
-                        .variants
-                        .iter()
-                        .map(|v| {
-                            let ty = if v.boxed {
-                                format!("Box<{}>", rust_type(&v.ty))
-                            } else {
-                                rust_type(&v.ty)
-                            };
-                            (v.name.clone(), (ty, v.tags.clone()))
-                        })
-                        .chain(union_tag(u).map(|(_, unknown)| {
-                            (
-                                unknown.clone(),
-                                ("serde_json::Value".to_owned(), Vec::new()),
-                            )
-                        }))
-                        .collect(),
-                    discriminator: union_tag(u).map(|(property, _)| property.clone()),
-                    exhaustive: true,
-                }),
-                TypeKind::Alias(ty) => TypeShape::Alias(rust_type(ty)),
-            };
             let surface = TypeSurface {
                 origin: def.origin.clone(),
                 used_by: used_by.get(&def.name).cloned().unwrap_or_default(),
-                kind,
+                kind: type_shape(def, &usage),
             };
             (def.name.clone(), surface)
         })
@@ -274,14 +198,7 @@ pub fn surface(api: &Api) -> Surface {
     let resources = api
         .resources
         .iter()
-        .map(|r| {
-            let operations = r
-                .operations
-                .iter()
-                .map(|op| (op.method_name.clone(), operation(op)))
-                .collect();
-            (r.name.clone(), ResourceSurface { operations })
-        })
+        .map(|r| (r.name.clone(), resource(r)))
         .collect();
     Surface {
         crate_name: api.meta.crate_name.clone(),
@@ -298,8 +215,153 @@ pub fn surface(api: &Api) -> Surface {
     }
 }
 
+/// What kind of named type `def` is, with what a caller sees of it.
+fn type_shape(def: &TypeDef, usage: &Usage) -> TypeShape {
+    match &def.kind {
+        TypeKind::Struct(s) => TypeShape::Struct(structure(def, s, usage)),
+        TypeKind::Enum(e) => TypeShape::Enum(enumeration(e)),
+        TypeKind::Union(u) => TypeShape::Union(union(u)),
+        TypeKind::Alias(ty) => TypeShape::Alias(rust_type(ty)),
+    }
+}
+
+/// A struct's fields, setters and constructor.
+fn structure(def: &TypeDef, s: &Struct, usage: &Usage) -> StructSurface {
+    let sent = usage.sent(def);
+    let only_sent = usage.only_sent(def);
+    let fields = s
+        .fields
+        .iter()
+        .map(|f| (f.name.clone(), field(f, sent, only_sent)))
+        .chain(s.additional.as_ref().map(|ty| {
+            let field = FieldSurface {
+                wire: "(additional properties)".to_owned(),
+                ty: format!("BTreeMap<String, {}>", rust_type(ty)),
+                required: true,
+                nullable: false,
+                setter: None,
+            };
+            ("additional_properties".to_owned(), field)
+        }))
+        .collect();
+    let new_args = (sent && has_new(s)).then(|| {
+        s.fields
+            .iter()
+            .filter(|f| required(f) && f.constant.is_none())
+            .map(|f| (f.name.clone(), setter_type(&f.ty)))
+            .collect()
+    });
+    StructSurface {
+        fields,
+        literal: true,
+        default: derives_default(s),
+        sent,
+        new_args,
+    }
+}
+
+/// One field of a struct; `sent` structs have a setter per optional field that can be written.
+fn field(f: &Field, sent: bool, only_sent: bool) -> FieldSurface {
+    let setter = (sent && !required(f) && !f.read_only).then(|| setter_type(&f.ty));
+    FieldSurface {
+        wire: f.wire.clone(),
+        ty: field_type(f, only_sent),
+        required: required(f),
+        nullable: nullable(f),
+        setter,
+    }
+}
+
+fn enumeration(e: &Enum) -> EnumSurface {
+    EnumSurface {
+        values: e
+            .variants
+            .iter()
+            .map(|v| (v.name.clone(), v.wire.clone()))
+            .collect(),
+        integer: e.integer,
+        exhaustive: true,
+    }
+}
+
+/// A union's variants, with the catch-all variant of a tagged union.
+fn union(u: &Union) -> UnionSurface {
+    UnionSurface {
+        variants: u
+            .variants
+            .iter()
+            .map(|v| {
+                let ty = if v.boxed {
+                    format!("Box<{}>", rust_type(&v.ty))
+                } else {
+                    rust_type(&v.ty)
+                };
+                (v.name.clone(), (ty, v.tags.clone()))
+            })
+            .chain(union_tag(u).map(|(_, unknown)| {
+                (
+                    unknown.clone(),
+                    ("serde_json::Value".to_owned(), Vec::new()),
+                )
+            }))
+            .collect(),
+        discriminator: union_tag(u).map(|(property, _)| property.clone()),
+        exhaustive: true,
+    }
+}
+
+fn resource(r: &Resource) -> ResourceSurface {
+    let operations = r
+        .operations
+        .iter()
+        .map(|op| (op.method_name.clone(), operation(op)))
+        .collect();
+    ResourceSurface { operations }
+}
+
 fn operation(op: &Operation) -> OperationSurface {
-    let param = |p: &crate::ir::Param| Param {
+    let mut setters: BTreeMap<String, Param> = op
+        .params
+        .iter()
+        .map(|p| (p.name.clone(), param(p)))
+        .collect();
+    let mut body = None;
+    match op.body.as_ref() {
+        Some(RequestBody {
+            encoding: BodyEncoding::Multipart(parts),
+            ..
+        }) => setters.extend(
+            parts
+                .iter()
+                .map(|part| (part.name.clone(), multipart(part))),
+        ),
+        Some(b) => body = Some(request_body(b)),
+        None => {}
+    }
+    OperationSurface {
+        id: op.id.clone(),
+        http: format!("{} {}", op.http_method, op.path),
+        deprecated: op.deprecated,
+        anonymous: op.anonymous,
+        args: op.path_params.iter().map(param).collect(),
+        setters,
+        body,
+        response: response(&op.response),
+        stream_item: op.pagination.as_ref().map(|p| match p {
+            Pagination::Offset { page, .. } | Pagination::Cursor { page, .. } => {
+                rust_type(&page.item)
+            }
+        }),
+        transport: match &op.transport {
+            Transport::Http => "http".to_owned(),
+            Transport::WebSocket(ty) => format!("WebSocket of {}", rust_type(ty)),
+        },
+    }
+}
+
+/// A path argument or a parameter setter.
+fn param(p: &crate::ir::Param) -> Param {
+    Param {
         name: p.name.clone(),
         wire: p.wire.clone(),
         location: match p.location {
@@ -311,54 +373,50 @@ fn operation(op: &Operation) -> OperationSurface {
         .to_owned(),
         ty: setter_type(&p.ty),
         required: p.required,
-    };
-    let mut setters: BTreeMap<String, Param> = op
-        .params
-        .iter()
-        .map(|p| (p.name.clone(), param(p)))
-        .collect();
-    let mut body = None;
-    match op.body.as_ref().map(|b| (b, &b.encoding)) {
-        Some((_, BodyEncoding::Multipart(parts))) => {
-            for part in parts {
-                let (location, ty) = if part.file {
-                    (
-                        "multipart file",
-                        "(impl Into<String>, impl Into<Bytes>)".to_owned(),
-                    )
-                } else {
-                    ("multipart part", setter_type(&part.ty))
-                };
-                let param = Param {
-                    name: part.name.clone(),
-                    wire: part.wire.clone(),
-                    location: location.to_owned(),
-                    ty,
-                    required: part.required,
-                };
-                setters.insert(part.name.clone(), param);
-            }
-        }
-        Some((b, encoding)) => {
-            let (ty, content_type) = match encoding {
-                BodyEncoding::Json(ty, ct) => (rust_type(ty), ct.clone()),
-                BodyEncoding::Form(ty) => (
-                    rust_type(ty),
-                    "application/x-www-form-urlencoded".to_owned(),
-                ),
-                BodyEncoding::Bytes(ct) => ("impl Into<Bytes>".to_owned(), ct.clone()),
-                BodyEncoding::Text(ct) => ("impl Into<String>".to_owned(), ct.clone()),
-                BodyEncoding::Multipart(_) => unreachable!("matched above"),
-            };
-            body = Some(Body {
-                ty,
-                content_type,
-                required: b.required,
-            });
-        }
-        None => {}
     }
-    let response = match &op.response {
+}
+
+/// The setter of one part of a multipart body.
+fn multipart(part: &MultipartPart) -> Param {
+    let (location, ty) = if part.file {
+        (
+            "multipart file",
+            "(impl Into<String>, impl Into<Bytes>)".to_owned(),
+        )
+    } else {
+        ("multipart part", setter_type(&part.ty))
+    };
+    Param {
+        name: part.name.clone(),
+        wire: part.wire.clone(),
+        location: location.to_owned(),
+        ty,
+        required: part.required,
+    }
+}
+
+/// A body that is not multipart: one value of one type.
+fn request_body(b: &RequestBody) -> Body {
+    let (ty, content_type) = match &b.encoding {
+        BodyEncoding::Json(ty, ct) => (rust_type(ty), ct.clone()),
+        BodyEncoding::Form(ty) => (
+            rust_type(ty),
+            "application/x-www-form-urlencoded".to_owned(),
+        ),
+        BodyEncoding::Bytes(ct) => ("impl Into<Bytes>".to_owned(), ct.clone()),
+        BodyEncoding::Text(ct) => ("impl Into<String>".to_owned(), ct.clone()),
+        BodyEncoding::Multipart(_) => unreachable!("multipart bodies are setters"),
+    };
+    Body {
+        ty,
+        content_type,
+        required: b.required,
+    }
+}
+
+/// What `send()` returns: one type, or an enum with a variant per success status.
+fn response(shape: &ResponseShape) -> Response {
+    match shape {
         ResponseShape::Outcomes(name, outcomes) => Response::Outcomes {
             name: name.clone(),
             statuses: outcomes
@@ -377,24 +435,6 @@ fn operation(op: &Operation) -> OperationSurface {
                 .collect(),
         },
         other => Response::Single(response_type(other)),
-    };
-    let stream_item = op.pagination.as_ref().map(|p| match p {
-        Pagination::Offset { page, .. } | Pagination::Cursor { page, .. } => rust_type(&page.item),
-    });
-    OperationSurface {
-        id: op.id.clone(),
-        http: format!("{} {}", op.http_method, op.path),
-        deprecated: op.deprecated,
-        anonymous: op.anonymous,
-        args: op.path_params.iter().map(param).collect(),
-        setters,
-        body,
-        response,
-        stream_item,
-        transport: match &op.transport {
-            Transport::Http => "http".to_owned(),
-            Transport::WebSocket(ty) => format!("WebSocket of {}", rust_type(ty)),
-        },
     }
 }
 
