@@ -176,16 +176,7 @@ impl<'a> Prepared<'a> {
     /// here (a body that cannot be built, a body over the size limit) end the call.
     async fn attempt(&mut self, attempt: u32, buffered: bool) -> Result<Attempt<'a>, Error> {
         let client = self.client;
-        if let Some(wait) = client.rate_limit_wait() {
-            tracing::debug!(
-                wait_ms = wait.as_millis() as u64,
-                "rate limit used up; waiting for the reset"
-            );
-            tokio::time::sleep(wait).await;
-        }
-        let Ok(permit) = client.inner.permits.clone().acquire_owned().await else {
-            return Err(self.error("the client is shutting down"));
-        };
+        let permit = self.wait_for_turn().await?;
         let mut request = self.build_request(attempt)?;
         let operation = Operation {
             method: &self.method,
@@ -201,27 +192,10 @@ impl<'a> Prepared<'a> {
             status = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
-        let started = Instant::now();
-        let deadline = started + self.timeout;
-        let sent = match &client.inner.transport {
-            Some(transport) => transport.send(&operation, request),
-            None => Box::pin(client.inner.http.execute(request)),
-        };
-        let result = tokio::time::timeout_at(deadline.into(), sent)
-            .instrument(attempt_span.clone())
-            .await;
-        attempt_span.record("duration_ms", started.elapsed().as_millis() as u64);
-        let mut response = match result {
-            Ok(Ok(response)) => response,
-            Ok(Err(e)) => return Ok(Attempt::Unsuccessful(self.transport_failure(e))),
-            Err(_elapsed) => {
-                let error = self.timeout_error();
-                let failure = Failure::Unknown;
-                return Ok(Attempt::Unsuccessful(Unsuccessful::Failed {
-                    error,
-                    failure,
-                }));
-            }
+        let (mut response, deadline) = match self.exchange(&operation, request, &attempt_span).await
+        {
+            Ok(answered) => answered,
+            Err(unsuccessful) => return Ok(Attempt::Unsuccessful(unsuccessful)),
         };
         for hook in &client.inner.hooks {
             hook.on_response(&operation, &mut response);
@@ -241,23 +215,53 @@ impl<'a> Prepared<'a> {
             timeout: self.timeout,
             permit,
         };
-        if !status.is_success() {
-            return Ok(Attempt::Unsuccessful(Unsuccessful::Answered(dispatched)));
+        settle(dispatched, buffered).await
+    }
+
+    /// Waits until the rate limit resets, if it is used up, and for a free slot among the client's
+    /// concurrent requests.
+    async fn wait_for_turn(&self) -> Result<tokio::sync::OwnedSemaphorePermit, Error> {
+        let client = self.client;
+        if let Some(wait) = client.rate_limit_wait() {
+            tracing::debug!(
+                wait_ms = wait.as_millis() as u64,
+                "rate limit used up; waiting for the reset"
+            );
+            tokio::time::sleep(wait).await;
         }
-        if !buffered {
-            return Ok(Attempt::Succeeded(Outcome::Head(dispatched)));
-        }
-        match dispatched.read_body().await {
-            Ok(raw) => Ok(Attempt::Succeeded(Outcome::Body(raw))),
-            // The body broke off or took too long: the request may have had its effect.
-            Err(error @ (Error::Transport { .. } | Error::Timeout { .. })) => {
+        let Ok(permit) = client.inner.permits.clone().acquire_owned().await else {
+            return Err(self.error("the client is shutting down"));
+        };
+        Ok(permit)
+    }
+
+    /// Sends `request` within the attempt's timeout, in `attempt_span`: the response and the instant
+    /// its body must have arrived by, or how the attempt failed.
+    async fn exchange(
+        &self,
+        operation: &Operation<'_>,
+        request: reqwest::Request,
+        attempt_span: &tracing::Span,
+    ) -> Result<(reqwest::Response, Instant), Unsuccessful<'a>> {
+        let client = self.client;
+        let started = Instant::now();
+        let deadline = started + self.timeout;
+        let sent = match &client.inner.transport {
+            Some(transport) => transport.send(operation, request),
+            None => Box::pin(client.inner.http.execute(request)),
+        };
+        let result = tokio::time::timeout_at(deadline.into(), sent)
+            .instrument(attempt_span.clone())
+            .await;
+        attempt_span.record("duration_ms", started.elapsed().as_millis() as u64);
+        match result {
+            Ok(Ok(response)) => Ok((response, deadline)),
+            Ok(Err(e)) => Err(self.transport_failure(e)),
+            Err(_elapsed) => {
+                let error = self.timeout_error();
                 let failure = Failure::Unknown;
-                Ok(Attempt::Unsuccessful(Unsuccessful::Failed {
-                    error,
-                    failure,
-                }))
+                Err(Unsuccessful::Failed { error, failure })
             }
-            Err(other) => Err(other),
         }
     }
 
@@ -327,6 +331,29 @@ impl<'a> Prepared<'a> {
 
     fn error(&self, message: impl Into<String>) -> Error {
         Error::build(&self.method, self.path, message)
+    }
+}
+
+/// How an attempt that got an answer ended: a status that is not 2xx is unsuccessful; a 2xx answer
+/// succeeds, with its body read if `buffered`.
+async fn settle(dispatched: Dispatched<'_>, buffered: bool) -> Result<Attempt<'_>, Error> {
+    if !dispatched.response.status().is_success() {
+        return Ok(Attempt::Unsuccessful(Unsuccessful::Answered(dispatched)));
+    }
+    if !buffered {
+        return Ok(Attempt::Succeeded(Outcome::Head(dispatched)));
+    }
+    match dispatched.read_body().await {
+        Ok(raw) => Ok(Attempt::Succeeded(Outcome::Body(raw))),
+        // The body broke off or took too long: the request may have had its effect.
+        Err(error @ (Error::Transport { .. } | Error::Timeout { .. })) => {
+            let failure = Failure::Unknown;
+            Ok(Attempt::Unsuccessful(Unsuccessful::Failed {
+                error,
+                failure,
+            }))
+        }
+        Err(other) => Err(other),
     }
 }
 

@@ -6,7 +6,7 @@ use crate::error::Result;
 use crate::ident;
 use crate::ir::{
     CommonField, Enum, EnumVariant, Field, Presence, Struct, TagAccessor, TypeDef, TypeKind,
-    TypeRef, UnionAccessors, WebhookEvent,
+    TypeRef, Union, UnionAccessors, WebhookEvent,
 };
 use crate::lower::bodies::request_payload_type;
 use crate::lower::types::TypeSpace;
@@ -73,118 +73,8 @@ pub(super) fn websocket_message(
 pub(super) fn union_accessors(types: &mut Vec<TypeDef>) {
     let mut added = Vec::new();
     for i in 0..types.len() {
-        let TypeKind::Union(u) = &types[i].kind else {
+        let Some(accessors) = accessors_of(types, &mut added, &types[i]) else {
             continue;
-        };
-        let Some(tag) = &u.tag else {
-            continue;
-        };
-        let Some(structs) = u
-            .variants
-            .iter()
-            .map(|v| match &v.ty {
-                TypeRef::Named(n) if !v.boxed => match &find(types, &added, n)?.kind {
-                    TypeKind::Struct(s) => Some(s),
-                    _ => None,
-                },
-                _ => None,
-            })
-            .collect::<Option<Vec<&Struct>>>()
-        else {
-            continue;
-        };
-        let Some(first) = structs.first() else {
-            continue;
-        };
-        let tag_field = structs
-            .iter()
-            .map(|s| {
-                s.fields
-                    .iter()
-                    .find(|f| f.wire == tag.property && f.ty == TypeRef::String)
-                    .filter(|f| f.presence == Presence::Required)
-                    .map(|f| f.name.clone())
-            })
-            .collect::<Option<Vec<String>>>()
-            .filter(|names| names.windows(2).all(|w| w[0] == w[1]))
-            .and_then(|names| names.into_iter().next());
-        let common: Vec<CommonField> = first
-            .fields
-            .iter()
-            .filter(|f| f.wire != tag.property && accessible(f))
-            .filter(|f| {
-                structs[1..].iter().all(|s| {
-                    s.fields.iter().any(|g| {
-                        g.name == f.name
-                            && g.ty == f.ty
-                            && g.presence.is_optional() == f.presence.is_optional()
-                            && accessible(g)
-                    })
-                })
-            })
-            .map(|f| CommonField {
-                name: f.name.clone(),
-                wire: f.wire.clone(),
-                ty: f.ty.clone(),
-                optional: f.presence.is_optional(),
-                docs: f.docs.clone(),
-            })
-            .collect();
-        let tags: Vec<&str> = u
-            .variants
-            .iter()
-            .flat_map(|v| v.tags.iter().map(String::as_str))
-            .collect();
-        // A variant several tags select names its tag only through its own tag field.
-        if tag_field.is_none() && u.variants.iter().any(|v| v.tags.len() != 1) {
-            continue;
-        }
-        let (enum_type, values) = match tag_enum(types, &added, &tags) {
-            Some(found) => found,
-            None => {
-                let Some(def) = new_tag_enum(types, &added, &types[i], &tag.property, &tags) else {
-                    continue;
-                };
-                let TypeKind::Enum(e) = &def.kind else {
-                    unreachable!("new_tag_enum makes an enum")
-                };
-                let values = e
-                    .variants
-                    .iter()
-                    .map(|v| (v.wire.clone(), v.name.clone()))
-                    .collect();
-                let name = def.name.clone();
-                added.push(def);
-                (name, values)
-            }
-        };
-        let method = ident::snake(&enum_type);
-        if common.iter().any(|f| ident::unraw(&f.name) == method) {
-            continue;
-        }
-        let variants = u
-            .variants
-            .iter()
-            .map(|v| {
-                let named = match &v.tags[..] {
-                    [one] => values
-                        .iter()
-                        .find(|(w, _)| w == one)
-                        .map(|(_, n)| n.clone()),
-                    _ => None,
-                };
-                (v.name.clone(), named)
-            })
-            .collect();
-        let accessors = UnionAccessors {
-            tag: TagAccessor {
-                method,
-                enum_type,
-                variants,
-                field: tag_field,
-                property: tag.property.clone(),
-            },
-            common,
         };
         if let TypeKind::Union(u) = &mut types[i].kind {
             u.accessors = Some(accessors);
@@ -194,6 +84,151 @@ pub(super) fn union_accessors(types: &mut Vec<TypeDef>) {
         types.extend(added);
         types.sort_by(|a, b| a.name.cmp(&b.name));
     }
+}
+
+/// The accessors of `def`, if it is a tagged union of structs that can have them; a new tag enum
+/// it needs goes to `added`.
+fn accessors_of(
+    types: &[TypeDef],
+    added: &mut Vec<TypeDef>,
+    def: &TypeDef,
+) -> Option<UnionAccessors> {
+    let TypeKind::Union(u) = &def.kind else {
+        return None;
+    };
+    let tag = u.tag.as_ref()?;
+    let structs = variant_structs(types, added, u)?;
+    let (first, rest) = structs.split_first()?;
+    let tag_field = tag_field(&structs, &tag.property);
+    let common = common_fields(first, rest, &tag.property);
+    let tags: Vec<&str> = u
+        .variants
+        .iter()
+        .flat_map(|v| v.tags.iter().map(String::as_str))
+        .collect();
+    // A variant several tags select names its tag only through its own tag field.
+    if tag_field.is_none() && u.variants.iter().any(|v| v.tags.len() != 1) {
+        return None;
+    }
+    let (enum_type, values) = tag_values(types, added, def, &tag.property, &tags)?;
+    let method = ident::snake(&enum_type);
+    if common.iter().any(|f| ident::unraw(&f.name) == method) {
+        return None;
+    }
+    Some(UnionAccessors {
+        tag: TagAccessor {
+            method,
+            enum_type,
+            variants: variant_tag_names(u, &values),
+            field: tag_field,
+            property: tag.property.clone(),
+        },
+        common,
+    })
+}
+
+/// The struct of each variant, if every variant is an unboxed named struct.
+fn variant_structs<'t>(
+    types: &'t [TypeDef],
+    added: &'t [TypeDef],
+    u: &Union,
+) -> Option<Vec<&'t Struct>> {
+    u.variants
+        .iter()
+        .map(|v| match &v.ty {
+            TypeRef::Named(n) if !v.boxed => match &find(types, added, n)?.kind {
+                TypeKind::Struct(s) => Some(s),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+/// The field holding the tag, if every variant has it under the same name as a required string.
+fn tag_field(structs: &[&Struct], property: &str) -> Option<String> {
+    structs
+        .iter()
+        .map(|s| {
+            s.fields
+                .iter()
+                .find(|f| f.wire == property && f.ty == TypeRef::String)
+                .filter(|f| f.presence == Presence::Required)
+                .map(|f| f.name.clone())
+        })
+        .collect::<Option<Vec<String>>>()
+        .filter(|names| names.windows(2).all(|w| w[0] == w[1]))
+        .and_then(|names| names.into_iter().next())
+}
+
+/// The fields besides the tag that every variant has, accessible, with the same name, type and
+/// presence.
+fn common_fields(first: &Struct, rest: &[&Struct], property: &str) -> Vec<CommonField> {
+    first
+        .fields
+        .iter()
+        .filter(|f| f.wire != property && accessible(f))
+        .filter(|f| {
+            rest.iter().all(|s| {
+                s.fields.iter().any(|g| {
+                    g.name == f.name
+                        && g.ty == f.ty
+                        && g.presence.is_optional() == f.presence.is_optional()
+                        && accessible(g)
+                })
+            })
+        })
+        .map(|f| CommonField {
+            name: f.name.clone(),
+            wire: f.wire.clone(),
+            ty: f.ty.clone(),
+            optional: f.presence.is_optional(),
+            docs: f.docs.clone(),
+        })
+        .collect()
+}
+
+/// The tag enum of `union` and its (wire, variant) pairs: an existing enum with every tag value,
+/// else a new one, pushed to `added`.
+fn tag_values(
+    types: &[TypeDef],
+    added: &mut Vec<TypeDef>,
+    union: &TypeDef,
+    property: &str,
+    tags: &[&str],
+) -> Option<(String, Vec<(String, String)>)> {
+    if let Some(found) = tag_enum(types, added, tags) {
+        return Some(found);
+    }
+    let def = new_tag_enum(types, added, union, property, tags)?;
+    let TypeKind::Enum(e) = &def.kind else {
+        unreachable!("new_tag_enum makes an enum")
+    };
+    let values = e
+        .variants
+        .iter()
+        .map(|v| (v.wire.clone(), v.name.clone()))
+        .collect();
+    let name = def.name.clone();
+    added.push(def);
+    Some((name, values))
+}
+
+/// Each variant's name, with the tag enum variant its single tag names (none for several tags).
+fn variant_tag_names(u: &Union, values: &[(String, String)]) -> Vec<(String, Option<String>)> {
+    u.variants
+        .iter()
+        .map(|v| {
+            let named = match &v.tags[..] {
+                [one] => values
+                    .iter()
+                    .find(|(w, _)| w == one)
+                    .map(|(_, n)| n.clone()),
+                _ => None,
+            };
+            (v.name.clone(), named)
+        })
+        .collect()
 }
 
 /// A field an accessor can lend: not boxed, and `T` or `Option<T>` in the struct (a JSON value

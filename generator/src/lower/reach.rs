@@ -159,13 +159,14 @@ mod tests {
         Some(list.iter().map(String::as_str).collect())
     }
 
-    #[test]
-    fn each_type_needs_the_features_that_reach_it() {
+    /// A shop: pets (with a query parameter), stores (a request body), `default` and `mock`
+    /// resources sharing a model, a webhook, and a type nothing reaches.
+    fn shop() -> Api {
         let mut list_pets = op("pets", "listPets", "Pet");
         list_pets["parameters"] = serde_json::json!([{
             "name": "color", "in": "query", "schema": {"$ref": "#/components/schemas/Color"}
         }]);
-        let api = api(serde_json::json!({
+        api(serde_json::json!({
             "openapi": "3.1.0",
             "info": {"title": "Shop", "version": "1"},
             "paths": {
@@ -203,7 +204,12 @@ mod tests {
                 "Tag": {"type": "object", "properties": {"label": {"type": "string"}}},
                 "Orphan": {"type": "object", "properties": {"tag": {"$ref": "#/components/schemas/Tag"}}}
             }}
-        }));
+        }))
+    }
+
+    #[test]
+    fn resources_webhooks_and_capabilities_get_features() {
+        let api = shop();
         let resources: Vec<(&str, &str)> = api
             .features
             .resources
@@ -238,6 +244,11 @@ mod tests {
             api.features.capabilities(),
             [("webhooks", "webhook-verify")]
         );
+    }
+
+    #[test]
+    fn each_type_needs_the_features_that_reach_it() {
+        let api = shop();
         // Through fields, array items, parameters, request bodies and webhook payloads.
         let all_three = Some(vec!["pets", "stores", "webhook-events"]);
         assert_eq!(features(&api, "Pet"), all_three);

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use crate::config::WaiterConfig;
 use crate::ident;
 use crate::ir::{
-    Diagnostic, DiagnosticKind, Resource, ResponseShape, TypeDef, TypeKind, TypeRef, Waiter,
+    Diagnostic, DiagnosticKind, Enum, Field, Operation, Resource, ResponseShape, TypeDef, TypeKind,
+    TypeRef, Waiter,
 };
 
 /// The waiters `config` declares, sorted by resource; what does not fit the spec is a config
@@ -36,58 +37,15 @@ fn lower_one(
     types: &[TypeDef],
     resources: &[Resource],
 ) -> Result<Waiter, String> {
-    let resource = resources
-        .iter()
-        .find(|r| ident::unraw(&r.name) == resource_name)
-        .ok_or_else(|| format!("no resource `{resource_name}`; waiter left out"))?;
-    let (op_resource, op_method) = config
-        .operation
-        .split_once('.')
-        .ok_or_else(|| format!("operation `{}` is not `resource.method`", config.operation))?;
-    if op_resource != resource_name {
-        return Err(format!(
-            "operation `{}` is not an operation of `{resource_name}`",
-            config.operation
-        ));
-    }
-    let op = resource
-        .operations
-        .iter()
-        .find(|o| ident::unraw(&o.method_name) == op_method)
-        .ok_or_else(|| format!("no operation `{}`; waiter left out", config.operation))?;
+    let (resource, op) = polled_operation(resource_name, config, resources)?;
     let ResponseShape::Json(response @ TypeRef::Named(model)) = &op.response else {
         return Err(format!(
             "`{}` does not answer a JSON model",
             config.operation
         ));
     };
-    let find = |name: &str| types.iter().find(|t| t.name == name);
-    let Some(TypeKind::Struct(s)) = find(model).map(|t| &t.kind) else {
-        return Err(format!("`{}` does not answer an object", config.operation));
-    };
-    let field = s
-        .fields
-        .iter()
-        .find(|f| f.wire == config.field)
-        .ok_or_else(|| format!("`{model}` has no field `{}`", config.field))?;
-    let TypeRef::Named(status) = &field.ty else {
-        return Err(format!("`{model}.{}` is not an enum", config.field));
-    };
-    let Some(TypeKind::Enum(e)) = find(status).map(|t| &t.kind) else {
-        return Err(format!("`{model}.{}` is not an enum", config.field));
-    };
-    let mut terminal = Vec::new();
-    for value in &config.terminal {
-        let variant = e
-            .variants
-            .iter()
-            .find(|v| v.wire == *value)
-            .ok_or_else(|| format!("`{status}` has no value `{value}`"))?;
-        terminal.push(variant.name.clone());
-    }
-    if terminal.is_empty() {
-        return Err("`terminal` lists no value".to_owned());
-    }
+    let (field, status, e) = status_field(config, types, model)?;
+    let terminal = terminal_variants(config, status, e)?;
     let method_name = ident::snake(config.method.as_deref().unwrap_or("wait_until_done"));
     if resource
         .operations
@@ -116,10 +74,79 @@ fn lower_one(
     })
 }
 
+/// The resource and the operation (`resource.method`) the waiter polls.
+fn polled_operation<'r>(
+    resource_name: &str,
+    config: &WaiterConfig,
+    resources: &'r [Resource],
+) -> Result<(&'r Resource, &'r Operation), String> {
+    let resource = resources
+        .iter()
+        .find(|r| ident::unraw(&r.name) == resource_name)
+        .ok_or_else(|| format!("no resource `{resource_name}`; waiter left out"))?;
+    let (op_resource, op_method) = config
+        .operation
+        .split_once('.')
+        .ok_or_else(|| format!("operation `{}` is not `resource.method`", config.operation))?;
+    if op_resource != resource_name {
+        return Err(format!(
+            "operation `{}` is not an operation of `{resource_name}`",
+            config.operation
+        ));
+    }
+    let op = resource
+        .operations
+        .iter()
+        .find(|o| ident::unraw(&o.method_name) == op_method)
+        .ok_or_else(|| format!("no operation `{}`; waiter left out", config.operation))?;
+    Ok((resource, op))
+}
+
+/// The status field of the answered model `model`: the field, the name of its enum, and the enum.
+fn status_field<'t>(
+    config: &WaiterConfig,
+    types: &'t [TypeDef],
+    model: &str,
+) -> Result<(&'t Field, &'t String, &'t Enum), String> {
+    let find = |name: &str| types.iter().find(|t| t.name == name);
+    let Some(TypeKind::Struct(s)) = find(model).map(|t| &t.kind) else {
+        return Err(format!("`{}` does not answer an object", config.operation));
+    };
+    let field = s
+        .fields
+        .iter()
+        .find(|f| f.wire == config.field)
+        .ok_or_else(|| format!("`{model}` has no field `{}`", config.field))?;
+    let TypeRef::Named(status) = &field.ty else {
+        return Err(format!("`{model}.{}` is not an enum", config.field));
+    };
+    let Some(TypeKind::Enum(e)) = find(status).map(|t| &t.kind) else {
+        return Err(format!("`{model}.{}` is not an enum", config.field));
+    };
+    Ok((field, status, e))
+}
+
+/// The variant names of the terminal values, each of which the status enum `status` must have.
+fn terminal_variants(config: &WaiterConfig, status: &str, e: &Enum) -> Result<Vec<String>, String> {
+    let mut terminal = Vec::new();
+    for value in &config.terminal {
+        let variant = e
+            .variants
+            .iter()
+            .find(|v| v.wire == *value)
+            .ok_or_else(|| format!("`{status}` has no value `{value}`"))?;
+        terminal.push(variant.name.clone());
+    }
+    if terminal.is_empty() {
+        return Err("`terminal` lists no value".to_owned());
+    }
+    Ok(terminal)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{Enum, EnumVariant, Field, Operation, Presence, Struct, Transport, Usage};
+    use crate::ir::{EnumVariant, Presence, Struct, Transport, Usage};
 
     fn def(name: &str, kind: TypeKind) -> TypeDef {
         TypeDef {
