@@ -250,7 +250,7 @@ pub enum TypeRef {
     Base64,
     /// A UUID (`format: uuid`): `uuid::Uuid`, re-exported by the runtime's `uuid` feature.
     Uuid,
-    /// A resource id newtype over a string (`crate::types::TaskId`), one of [`Api::ids`]:
+    /// A resource id newtype over a string (`crate::types::TaskId`), one of [`Api::ids`](super::Api::ids):
     /// arguments and setters take `impl Into<TaskId>`, so a `&str` still does.
     Id(String),
     /// `Vec<T>`.
