@@ -2,6 +2,7 @@
 //! prettyplease, each with an `@generated` header. Emitters read only the IR.
 
 pub mod docs;
+mod enums;
 pub(crate) mod events;
 mod examples;
 mod inline_runtime;
