@@ -8,6 +8,7 @@ mod check;
 mod docs;
 mod expected;
 mod generate;
+mod summary;
 mod table;
 
 use std::collections::BTreeMap;
