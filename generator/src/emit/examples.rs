@@ -379,7 +379,7 @@ pub fn returns(op: &Operation) -> String {
     out
 }
 
-/// A type as prose with a link: [`Task`](crate::types::Task), a `Vec` of …
+/// A type as prose with a link (`` [`Task`](crate::types::Task) `` in the generated crate), a `Vec` of …
 fn type_phrase(ty: &TypeRef) -> String {
     match ty {
         TypeRef::Named(n) | TypeRef::Id(n) => format!("[`{n}`](crate::types::{n})"),
