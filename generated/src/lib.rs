@@ -86,6 +86,11 @@
 //! - `webhook-events`: the `webhooks` module and its payload models
 //! - `websocket`: the WebSocket operations and their event streams
 //! - `webhook-verify`: `webhooks::Webhook`, signature verification of deliveries (turns on `webhook-events`)
+//!
+//! Off by default:
+//!
+//! - `full-serde`: `Serialize` on the models the API only sends back and `Deserialize` on those it only receives (by default each model derives the direction the API uses), for storing or forwarding them
+//! - `mock`: `mock::MockTransport`, for testing code that uses this crate (turns on `full-serde`)
 #![cfg_attr(feature = "billing", doc = "")]
 #![cfg_attr(feature = "billing", doc = " ## Testing your code")]
 #![cfg_attr(feature = "billing", doc = "")]

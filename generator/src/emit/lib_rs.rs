@@ -87,7 +87,7 @@ fn testing_section(api: &Api) -> String {
 }
 
 /// The features section of the crate docs and README.
-pub(super) fn features_doc(api: &Api) -> String {
+pub(super) fn features_doc(api: &Api, runtime: &Runtime) -> String {
     let mut out = String::from(
         "## Cargo features\n\nEvery feature is on by default. Each compiles one resource with the models its \
          operations reach (a model shared by several compiles when any of them is on); models no operation or \
@@ -129,6 +129,16 @@ pub(super) fn features_doc(api: &Api) -> String {
     if let Some(feature) = &f.multipart {
         out.push_str(&format!(
             "- `{feature}`: the operations with `multipart/form-data` bodies\n"
+        ));
+    }
+    if matches!(runtime, Runtime::Crate { .. }) {
+        out.push_str(&format!(
+            "\nOff by default:\n\n\
+             - `{full_serde}`: `Serialize` on the models the API only sends back and `Deserialize` on those it \
+             only receives (by default each model derives the direction the API uses), for storing or forwarding \
+             them\n\
+             - `mock`: `mock::MockTransport`, for testing code that uses this crate (turns on `{full_serde}`)\n",
+            full_serde = crate::emit::types::FULL_SERDE_FEATURE
         ));
     }
     out
@@ -192,7 +202,7 @@ fn crate_docs(api: &Api, runtime: &Runtime) -> TokenStream {
     let after = format!(
         "\n{}\n{}",
         errors_doc(&krate, &api.meta.env_prefix),
-        features_doc(api)
+        features_doc(api, runtime)
     );
     // The testing example calls the example operation, so it has that operation's gate.
     let testing_gate = example_operation(api)

@@ -1,6 +1,7 @@
 //! `README.md` of a generated crate: the tour, configuration, features and a table of the
 //! operations.
 
+use crate::emit::Runtime;
 use crate::emit::lib_rs::features_doc;
 use crate::ir::Api;
 
@@ -15,7 +16,7 @@ fn readme_code(doctest: &[String]) -> String {
 }
 
 /// `README.md` of the generated crate.
-pub fn readme(api: &Api) -> String {
+pub fn readme(api: &Api, runtime: &Runtime) -> String {
     let m = &api.meta;
     let krate = m.crate_name.replace('-', "_");
     let mut out = format!(
@@ -30,7 +31,7 @@ pub fn readme(api: &Api) -> String {
         "The client reads `{0}_API_KEY` (and `{0}_BASE_URL`, when set) from the environment; `Client::builder()` sets them in code.\n\n",
         m.env_prefix
     ));
-    out.push_str(&features_doc(api));
+    out.push_str(&features_doc(api, runtime));
     out.push_str("\n## Operations\n\n| call | HTTP |\n|---|---|\n");
     for r in &api.resources {
         for o in &r.operations {
