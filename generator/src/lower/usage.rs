@@ -63,11 +63,17 @@ pub fn apply_usage(types: &mut [TypeDef], resources: &[Resource], webhooks: &[We
     }
 }
 
-/// Roots of what requests carry: parameters, JSON and form bodies, multipart value parts.
+/// Roots of what requests carry: path and other parameters, JSON and form bodies, multipart value
+/// parts.
 fn request_roots(resources: &[Resource]) -> Vec<TypeRef> {
     let mut roots = Vec::new();
     for op in resources.iter().flat_map(|r| &r.operations) {
-        roots.extend(op.params.iter().map(|p| p.ty.clone()));
+        roots.extend(
+            op.path_params
+                .iter()
+                .chain(&op.params)
+                .map(|p| p.ty.clone()),
+        );
         match op.body.as_ref().map(|b| &b.encoding) {
             Some(BodyEncoding::Json(ty, _) | BodyEncoding::Form(ty)) => roots.push(ty.clone()),
             Some(BodyEncoding::Multipart(parts)) => {
