@@ -344,10 +344,9 @@ fn bare<P>(value: P) -> Response<P> {
 }
 
 /// Items of an offset-paginated list: [`offset_pages`] flattened, for a `fetch` that gives the page value
-/// rather than its response. `page_size` is unused (the offset advances by the items received).
+/// rather than its response; the offset advances by the items received.
 pub fn offset_stream<P, Item, F, Fut, S>(
     start: u64,
-    page_size: u64,
     mut fetch: F,
     split: S,
 ) -> impl futures_core::Stream<Item = Result<Item, Error>>
@@ -356,7 +355,6 @@ where
     Fut: Future<Output = Result<P, Error>>,
     S: Fn(P) -> (Vec<Item>, Option<u64>),
 {
-    let _ = page_size;
     flatten(offset_pages(
         start,
         move |offset| {
@@ -398,7 +396,6 @@ mod tests {
         let mut pages = pages.into_iter();
         let mut stream = ItemStream::new(offset_stream(
             0,
-            2,
             move |_| {
                 let page = pages.next().unwrap_or(Ok(Vec::new()));
                 async move { page }
@@ -431,7 +428,6 @@ mod tests {
             block_on(
                 offset_stream(
                     0,
-                    10,
                     |offset| {
                         calls.borrow_mut().push(offset);
                         // The server caps pages at 4 items.
@@ -453,7 +449,6 @@ mod tests {
         let items: Vec<u64> = block_on(
             offset_stream(
                 5,
-                3,
                 |offset| async move {
                     Ok::<_, Error>((offset..(offset + 3).min(11)).collect::<Vec<u64>>())
                 },
@@ -470,7 +465,6 @@ mod tests {
         let results: Vec<Result<u64, Error>> = block_on(
             offset_stream(
                 0,
-                2,
                 |offset| async move {
                     if offset == 0 {
                         Ok(vec![0, 1])

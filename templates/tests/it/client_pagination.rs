@@ -53,7 +53,6 @@ async fn list_server() -> TestServer {
 fn items(client: &Client) -> impl futures_core::Stream<Item = Result<u64, Error>> + '_ {
     offset_stream(
         0,
-        50,
         move |offset| async move {
             let mut request = client.request(Method::GET, "/items");
             request.query("offset", &offset).query("limit", &50);
