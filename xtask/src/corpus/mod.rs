@@ -97,42 +97,11 @@ pub fn run(args: &Args) -> Result<()> {
     }
     let root = repo_root();
     let in_ci = std::env::var("CI").is_ok_and(|v| v == "true");
-    let (set, mut docs) = if args.directory {
-        let api = args
-            .api_dir
-            .clone()
-            .unwrap_or_else(|| root.join(DIRECTORY_API));
-        if !api.is_dir() {
-            let message = format!(
-                "no directory corpus at {}: install it with scripts/install-corpus.sh ({DIRECTORY_PACKAGE}, pinned in corpus/directory/package-lock.json)",
-                api.display()
-            );
-            return missing(&message, in_ci);
-        }
-        ("directory", docs::directory(&api, DIRECTORY_PACKAGE)?)
-    } else {
-        let specs = args
-            .specs
-            .clone()
-            .unwrap_or_else(|| root.join("../shared/specs"));
-        if !specs.is_dir() {
-            let message = format!(
-                "no spec corpus at {}: the corpus needs ../shared/specs beside the repository",
-                specs.display()
-            );
-            return missing(&message, in_ci);
-        }
-        ("specs", docs::shared_specs(&specs)?)
+    let (set, docs) = match select(args, &root) {
+        Ok(chosen) => chosen,
+        Err(Selection::Missing(message)) => return missing(&message, in_ci),
+        Err(Selection::Failed(e)) => return Err(e),
     };
-    if !args.only.is_empty() {
-        docs.retain(|d| args.only.iter().any(|o| d.id.contains(o.as_str())));
-    }
-    if let Some(n) = args.sample {
-        docs = docs::sample(&docs, n, args.seed);
-    }
-    if docs.is_empty() {
-        bail!("no document matches the selection");
-    }
     let jobs = args.jobs.unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
     });
@@ -156,13 +125,147 @@ pub fn run(args: &Args) -> Result<()> {
         row.listed_failure = known.get(&row.id).cloned();
     }
 
-    // Which crates to check.
     let checking = if args.directory {
         args.check
     } else {
         !args.no_check
     };
     if checking {
+        let checker = Checker {
+            args,
+            work: &work,
+            root: &root,
+            target: corpus.join("target"),
+            jobs,
+        };
+        checker.run(&docs, &mut rows, &mut times)?;
+    }
+    if args.directory && !args.keep_crates {
+        remove_unchecked(&rows, &layout)?;
+    }
+    report(args, set, jobs, &work, &rows, &times)?;
+    gate(&rows)
+}
+
+/// Why no documents were selected.
+enum Selection {
+    /// The corpus is not installed: says how to get it.
+    Missing(String),
+    /// Anything else (an unreadable corpus, a selection that matches nothing).
+    Failed(anyhow::Error),
+}
+
+impl From<anyhow::Error> for Selection {
+    fn from(e: anyhow::Error) -> Self {
+        Selection::Failed(e)
+    }
+}
+
+/// The corpus chosen by the arguments (its name and documents), narrowed by `--only` and
+/// `--sample`.
+fn select(args: &Args, root: &std::path::Path) -> Result<(&'static str, Vec<Doc>), Selection> {
+    let (set, mut docs) = if args.directory {
+        let api = args
+            .api_dir
+            .clone()
+            .unwrap_or_else(|| root.join(DIRECTORY_API));
+        if !api.is_dir() {
+            return Err(Selection::Missing(format!(
+                "no directory corpus at {}: install it with scripts/install-corpus.sh ({DIRECTORY_PACKAGE}, pinned in corpus/directory/package-lock.json)",
+                api.display()
+            )));
+        }
+        ("directory", docs::directory(&api, DIRECTORY_PACKAGE)?)
+    } else {
+        let specs = args
+            .specs
+            .clone()
+            .unwrap_or_else(|| root.join("../shared/specs"));
+        if !specs.is_dir() {
+            return Err(Selection::Missing(format!(
+                "no spec corpus at {}: the corpus needs ../shared/specs beside the repository",
+                specs.display()
+            )));
+        }
+        ("specs", docs::shared_specs(&specs)?)
+    };
+    if !args.only.is_empty() {
+        docs.retain(|d| args.only.iter().any(|o| d.id.contains(o.as_str())));
+    }
+    if let Some(n) = args.sample {
+        docs = docs::sample(&docs, n, args.seed);
+    }
+    if docs.is_empty() {
+        return Err(Selection::Failed(anyhow::anyhow!(
+            "no document matches the selection"
+        )));
+    }
+    Ok((set, docs))
+}
+
+/// Type-checks (and optionally lints) the generated crates in one corpus workspace.
+struct Checker<'a> {
+    args: &'a Args,
+    work: &'a std::path::Path,
+    root: &'a std::path::Path,
+    target: PathBuf,
+    jobs: usize,
+}
+
+impl Checker<'_> {
+    /// Picks the crates to check, checks them, then runs clippy on clean ones if asked.
+    fn run(
+        &self,
+        docs: &[Doc],
+        rows: &mut [Row],
+        times: &mut Vec<(&'static str, Duration)>,
+    ) -> Result<()> {
+        self.choose(docs, rows);
+        let members: Vec<String> = rows
+            .iter()
+            .filter(|r| r.stratum.is_some())
+            .map(|r| format!("crates/{}", r.crate_name))
+            .collect();
+        check::write_workspace(self.work, self.root, &members)?;
+        let packages: Vec<String> = rows
+            .iter()
+            .filter(|r| r.stratum.is_some())
+            .map(|r| r.package().to_owned())
+            .collect();
+        eprintln!("checking {} crates", packages.len());
+        let started = Instant::now();
+        let mut results = self.cargo("check", &packages)?;
+        times.push(("check", started.elapsed()));
+        for row in rows.iter_mut() {
+            row.check = results.remove(row.package());
+        }
+        if !self.args.clippy {
+            return Ok(());
+        }
+        let clean: Vec<String> = rows
+            .iter()
+            .filter(|r| r.check.as_ref().is_some_and(Check::clean))
+            .map(|r| r.package().to_owned())
+            .collect();
+        let picked = if self.args.directory {
+            docs::sample(&clean, self.args.clippy_sample, self.args.seed)
+        } else {
+            clean
+        };
+        eprintln!("clippy on {} crates", picked.len());
+        let started = Instant::now();
+        let mut results = self.cargo("clippy", &picked)?;
+        times.push(("clippy", started.elapsed()));
+        for row in rows.iter_mut() {
+            row.clippy = results.remove(row.package());
+        }
+        Ok(())
+    }
+
+    /// Marks the rows to check with their stratum: every generated crate, or the stratified
+    /// `--check-sample`.
+    fn choose(&self, docs: &[Doc], rows: &mut [Row]) {
+        let args = self.args;
         let by_id: BTreeMap<&str, &Doc> = docs.iter().map(|d| (d.id.as_str(), d)).collect();
         let generated: Vec<&Doc> = rows
             .iter()
@@ -179,59 +282,52 @@ pub fn run(args: &Args) -> Result<()> {
             ),
             None => generated.iter().map(|d| (d.id.clone(), "all")).collect(),
         };
-        for row in &mut rows {
+        for row in rows.iter_mut() {
             row.stratum = chosen.get(&row.id).copied();
-        }
-        let members: Vec<String> = rows
-            .iter()
-            .filter(|r| r.stratum.is_some())
-            .map(|r| format!("crates/{}", r.crate_name))
-            .collect();
-        check::write_workspace(&work, &root, &members)?;
-        let target = corpus.join("target");
-        let packages: Vec<String> = rows
-            .iter()
-            .filter(|r| r.stratum.is_some())
-            .map(|r| r.package().to_owned())
-            .collect();
-        let batch = if args.directory { args.batch } else { 1 };
-        eprintln!("checking {} crates", packages.len());
-        let started = Instant::now();
-        let mut results = check::check_packages(&work, &target, "check", &packages, batch, jobs)?;
-        times.push(("check", started.elapsed()));
-        for row in &mut rows {
-            row.check = results.remove(row.package());
-        }
-        if args.clippy {
-            let clean: Vec<String> = rows
-                .iter()
-                .filter(|r| r.check.as_ref().is_some_and(Check::clean))
-                .map(|r| r.package().to_owned())
-                .collect();
-            let picked = if args.directory {
-                docs::sample(&clean, args.clippy_sample, args.seed)
-            } else {
-                clean
-            };
-            eprintln!("clippy on {} crates", picked.len());
-            let started = Instant::now();
-            let mut results =
-                check::check_packages(&work, &target, "clippy", &picked, batch, jobs)?;
-            times.push(("clippy", started.elapsed()));
-            for row in &mut rows {
-                row.clippy = results.remove(row.package());
-            }
-        }
-    }
-    if args.directory && !args.keep_crates {
-        for row in rows.iter().filter(|r| r.stratum.is_none()) {
-            let dir = layout.crates.join(&row.crate_name);
-            if dir.is_dir() {
-                std::fs::remove_dir_all(&dir)?;
-            }
         }
     }
 
+    /// `cargo check` or `cargo clippy` over the packages, in batches (one each for the shared
+    /// specs, to time them).
+    fn cargo(&self, tool: &str, packages: &[String]) -> Result<BTreeMap<String, Check>> {
+        let batch = if self.args.directory {
+            self.args.batch
+        } else {
+            1
+        };
+        check::check_packages(self.work, &self.target, tool, packages, batch, self.jobs)
+    }
+}
+
+/// Deletes the generated directory crates that were not checked (they are large and many).
+fn remove_unchecked(rows: &[Row], layout: &generate::Layout) -> Result<()> {
+    for row in rows.iter().filter(|r| r.stratum.is_none()) {
+        let dir = layout.crates.join(&row.crate_name);
+        if dir.is_dir() {
+            std::fs::remove_dir_all(&dir)?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes the table files and prints the table (when short), the summary and the timings.
+fn report(
+    args: &Args,
+    set: &str,
+    jobs: usize,
+    work: &std::path::Path,
+    rows: &[Row],
+    times: &[(&str, Duration)],
+) -> Result<()> {
+    let seconds: serde_json::Map<_, _> = times
+        .iter()
+        .map(|(k, t)| {
+            (
+                k.to_string(),
+                json!((t.as_secs_f64() * 10.0).round() / 10.0),
+            )
+        })
+        .collect();
     let run_info = json!({
         "corpus": set,
         "jobs": jobs,
@@ -239,15 +335,15 @@ pub fn run(args: &Args) -> Result<()> {
         "seed": args.seed,
         "sample": args.sample,
         "check_sample": args.check_sample,
-        "seconds": times.iter().map(|(k, t)| (k.to_string(), json!((t.as_secs_f64() * 10.0).round() / 10.0))).collect::<serde_json::Map<_, _>>(),
+        "seconds": seconds,
     });
-    let summary = table::summary(&rows, run_info);
-    table::write_all(&work, &rows, &summary)?;
+    let summary = table::summary(rows, run_info);
+    table::write_all(work, rows, &summary)?;
     if rows.len() <= 50 {
-        println!("\n{}", table::markdown(&rows));
+        println!("\n{}", table::markdown(rows));
     }
     println!("{}", table::summary_text(&summary));
-    for (part, t) in &times {
+    for (part, t) in times {
         println!("{part}: {:.1} s", t.as_secs_f64());
     }
     println!(
@@ -256,7 +352,7 @@ pub fn run(args: &Args) -> Result<()> {
         work.display(),
         work.display()
     );
-    gate(&rows)
+    Ok(())
 }
 
 /// Without the corpus: say how to get it; an error only in CI.
