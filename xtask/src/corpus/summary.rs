@@ -34,45 +34,92 @@ pub fn summary(rows: &[Row], extra: Value) -> Value {
         .iter()
         .filter(|r| matches!(r.generation, Generation::Ok))
         .collect();
-    let row_brief = |r: &Row| {
-        json!({
-            "document": r.id,
-            "KiB": r.bytes / 1024,
-            "operations": r.operations,
-            "types": r.types,
-            "generate_seconds": (r.generate_time.as_secs_f64() * 100.0).round() / 100.0,
-            "peak_rss_mib": r.peak_rss_kb.map(|k| k / 1024),
-            "result": r.generation.name(),
-        })
-    };
-    let mut slowest: Vec<&Row> = rows.iter().collect();
-    slowest.sort_by(|a, b| {
-        b.generate_time
-            .cmp(&a.generate_time)
-            .then_with(|| a.id.cmp(&b.id))
+    let generation_classes = class_json(classes(rows.iter().filter_map(|r| {
+        r.generation
+            .message()
+            .map(|m| (r, format!("{}: {m}", r.generation.name())))
+    })));
+    let untyped: (usize, usize) = ok
+        .iter()
+        .filter_map(|r| r.untyped)
+        .fold((0, 0), |(a, b), (u, all)| (a + u, b + all));
+    let named: Vec<(&Row, &Naming)> = ok
+        .iter()
+        .filter_map(|r| Some((*r, r.naming.as_ref()?)))
+        .filter(|(_, n)| n.methods > 0)
+        .collect();
+    let mut out = json!({
+        "documents": rows.len(),
+        "results": results,
+        "operations": ok.iter().map(|r| r.operations).sum::<usize>(),
+        "types": ok.iter().map(|r| r.types).sum::<usize>(),
+        "generate_seconds_total": (rows.iter().map(|r| r.generate_time.as_secs_f64()).sum::<f64>() * 10.0).round() / 10.0,
+        "diagnostics": ok.iter().map(|r| r.diagnostics).sum::<usize>(),
+        "documents_with_diagnostics": ok.iter().filter(|r| r.diagnostics > 0).count(),
+        "diagnostic_kinds": diagnostic_kinds(&ok),
+        "untyped_fields": if untyped.1 > 0 { json!({"untyped": untyped.0, "fields": untyped.1}) } else { Value::Null },
+        "naming": naming_summary(&named),
+        "generation_failure_classes": generation_classes,
+        "slowest": ranking(rows, |a, b| b.generate_time.cmp(&a.generate_time)),
+        "largest": ranking(rows, |a, b| b.bytes.cmp(&a.bytes)),
+        "run": extra,
     });
-    let mut largest: Vec<&Row> = rows.iter().collect();
-    largest.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.id.cmp(&b.id)));
+    if let (Value::Object(out), Value::Object(checks)) = (&mut out, check_summary(rows)) {
+        out.extend(checks);
+    }
+    out
+}
+
+/// Failure classes as JSON objects.
+fn class_json(cs: Vec<(String, usize, String, String)>) -> Vec<Value> {
+    cs.into_iter()
+        .map(|(class, n, doc, message)| {
+            json!({"class": class, "count": n, "example": doc, "message": message})
+        })
+        .collect()
+}
+
+/// Diagnostic kinds over the generated documents: the count, how many documents, an example.
+fn diagnostic_kinds(ok: &[&Row]) -> Vec<Value> {
     let mut kinds: BTreeMap<&str, (usize, usize, &str)> = BTreeMap::new();
-    for r in &ok {
+    for r in ok {
         for (k, (n, example)) in &r.kinds {
             let e = kinds.entry(k).or_insert((0, 0, example));
             e.0 += n;
             e.1 += 1;
         }
     }
-    let class_json = |cs: Vec<(String, usize, String, String)>| {
-        cs.into_iter()
-            .map(|(class, n, doc, message)| {
-                json!({"class": class, "count": n, "example": doc, "message": message})
+    kinds
+        .into_iter()
+        .map(|(k, (n, docs, example))| {
+            json!({"kind": k, "count": n, "documents": docs, "example": example})
+        })
+        .collect()
+}
+
+/// The ten first rows in `order` (ties by document id), briefly.
+fn ranking(rows: &[Row], order: impl Fn(&Row, &Row) -> std::cmp::Ordering) -> Vec<Value> {
+    let mut sorted: Vec<&Row> = rows.iter().collect();
+    sorted.sort_by(|a, b| order(a, b).then_with(|| a.id.cmp(&b.id)));
+    sorted
+        .into_iter()
+        .take(10)
+        .map(|r| {
+            json!({
+                "document": r.id,
+                "KiB": r.bytes / 1024,
+                "operations": r.operations,
+                "types": r.types,
+                "generate_seconds": (r.generate_time.as_secs_f64() * 100.0).round() / 100.0,
+                "peak_rss_mib": r.peak_rss_kb.map(|k| k / 1024),
+                "result": r.generation.name(),
             })
-            .collect::<Vec<_>>()
-    };
-    let generation_classes = class_json(classes(rows.iter().filter_map(|r| {
-        r.generation
-            .message()
-            .map(|m| (r, format!("{}: {m}", r.generation.name())))
-    })));
+        })
+        .collect()
+}
+
+/// The check and clippy figures: how many, results by name, failure classes, clippy clean.
+fn check_summary(rows: &[Row]) -> Value {
     let checked: Vec<&Row> = rows.iter().filter(|r| r.check.is_some()).collect();
     let mut check_results: BTreeMap<&str, usize> = BTreeMap::new();
     for r in &checked {
@@ -88,35 +135,12 @@ pub fn summary(rows: &[Row], extra: Value) -> Value {
             .map(|c| (r, c.first.clone().unwrap_or_else(|| c.name().to_owned())))
     })));
     let clippy: Vec<&Row> = rows.iter().filter(|r| r.clippy.is_some()).collect();
-    let untyped: (usize, usize) = ok
-        .iter()
-        .filter_map(|r| r.untyped)
-        .fold((0, 0), |(a, b), (u, all)| (a + u, b + all));
-    let named: Vec<(&Row, &Naming)> = ok
-        .iter()
-        .filter_map(|r| Some((*r, r.naming.as_ref()?)))
-        .filter(|(_, n)| n.methods > 0)
-        .collect();
     json!({
-        "documents": rows.len(),
-        "results": results,
-        "operations": ok.iter().map(|r| r.operations).sum::<usize>(),
-        "types": ok.iter().map(|r| r.types).sum::<usize>(),
-        "generate_seconds_total": (rows.iter().map(|r| r.generate_time.as_secs_f64()).sum::<f64>() * 10.0).round() / 10.0,
-        "diagnostics": ok.iter().map(|r| r.diagnostics).sum::<usize>(),
-        "documents_with_diagnostics": ok.iter().filter(|r| r.diagnostics > 0).count(),
-        "diagnostic_kinds": kinds.into_iter().map(|(k, (n, docs, example))| json!({"kind": k, "count": n, "documents": docs, "example": example})).collect::<Vec<_>>(),
-        "untyped_fields": if untyped.1 > 0 { json!({"untyped": untyped.0, "fields": untyped.1}) } else { Value::Null },
-        "naming": naming_summary(&named),
-        "generation_failure_classes": generation_classes,
         "checked": checked.len(),
         "check_results": check_results,
         "check_failure_classes": check_classes,
         "clippy_checked": clippy.len(),
         "clippy_clean": clippy.iter().filter(|r| r.clippy.as_ref().is_some_and(Check::clean)).count(),
-        "slowest": slowest.into_iter().take(10).map(&row_brief).collect::<Vec<_>>(),
-        "largest": largest.into_iter().take(10).map(&row_brief).collect::<Vec<_>>(),
-        "run": extra,
     })
 }
 
@@ -168,21 +192,7 @@ pub fn summary_text(summary: &Value) -> String {
             summary["clippy_clean"]
         );
     }
-    let naming = &summary["naming"];
-    if !naming.is_null() {
-        let _ = writeln!(
-            out,
-            "method names: {} of {} numbered ({}%), {} dangling; median crate {} (median {} characters); longest {} ({} characters)",
-            naming["numbered"],
-            naming["methods"],
-            naming["numbered_percent"],
-            naming["dangling"],
-            naming["median_crate"]["document"].as_str().unwrap_or(""),
-            naming["median_crate"]["median_length"],
-            naming["longest"]["method"].as_str().unwrap_or(""),
-            naming["longest"]["length"],
-        );
-    }
+    naming_text(&mut out, &summary["naming"]);
     if let Some(untyped) = summary["untyped_fields"].as_object() {
         let (u, all) = (
             untyped["untyped"].as_u64().unwrap_or(0),
@@ -194,29 +204,16 @@ pub fn summary_text(summary: &Value) -> String {
             100.0 * u as f64 / all.max(1) as f64
         );
     }
-    let list = |out: &mut String, title: &str, key: &str| {
-        let items = summary[key].as_array().cloned().unwrap_or_default();
-        if items.is_empty() {
-            return;
-        }
-        let _ = writeln!(out, "{title}:");
-        for c in items {
-            let _ = writeln!(
-                out,
-                "  {:>4} × {}\n         e.g. {}: {}",
-                c["count"],
-                c["class"].as_str().unwrap_or(""),
-                c["example"].as_str().unwrap_or(""),
-                c["message"].as_str().unwrap_or("")
-            );
-        }
-    };
-    list(
+    classes_text(
         &mut out,
         "generation failures by class",
-        "generation_failure_classes",
+        &summary["generation_failure_classes"],
     );
-    list(&mut out, "check failures by class", "check_failure_classes");
+    classes_text(
+        &mut out,
+        "check failures by class",
+        &summary["check_failure_classes"],
+    );
     let _ = writeln!(out, "slowest:");
     for r in summary["slowest"].as_array().into_iter().flatten().take(5) {
         let _ = writeln!(
@@ -229,4 +226,42 @@ pub fn summary_text(summary: &Value) -> String {
         );
     }
     out
+}
+
+/// The naming line of the summary text (nothing when no crate has methods).
+fn naming_text(out: &mut String, naming: &Value) {
+    if naming.is_null() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "method names: {} of {} numbered ({}%), {} dangling; median crate {} (median {} characters); longest {} ({} characters)",
+        naming["numbered"],
+        naming["methods"],
+        naming["numbered_percent"],
+        naming["dangling"],
+        naming["median_crate"]["document"].as_str().unwrap_or(""),
+        naming["median_crate"]["median_length"],
+        naming["longest"]["method"].as_str().unwrap_or(""),
+        naming["longest"]["length"],
+    );
+}
+
+/// A titled list of failure classes, each with its count and an example (nothing when empty).
+fn classes_text(out: &mut String, title: &str, classes: &Value) {
+    let items = classes.as_array().cloned().unwrap_or_default();
+    if items.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "{title}:");
+    for c in items {
+        let _ = writeln!(
+            out,
+            "  {:>4} × {}\n         e.g. {}: {}",
+            c["count"],
+            c["class"].as_str().unwrap_or(""),
+            c["example"].as_str().unwrap_or(""),
+            c["message"].as_str().unwrap_or("")
+        );
+    }
 }
