@@ -88,7 +88,7 @@ impl<'a> Values<'a> {
         let def = self.api.types.iter().find(|t| t.name == name)?;
         let path = self.path(name);
         match &def.kind {
-            TypeKind::Struct(s) if def.usage.is_sent() && s.has_required_values => {
+            TypeKind::Struct(s) if s.has_new() => {
                 let args: Option<Vec<String>> = s
                     .fields
                     .iter()

@@ -59,9 +59,18 @@ pub struct Struct {
     pub additional: Option<TypeRef>,
     /// No field is required, so `Default` is derived.
     pub derive_default: bool,
-    /// Some required field takes a value from the caller (it has no fixed value), so sent types get
-    /// a `new(…)` taking those values.
+    /// Some required field takes a value from the caller (it has no fixed value), so `new(…)`
+    /// takes those values.
     pub has_required_values: bool,
+}
+
+impl Struct {
+    /// The struct has `new(…)`: it is `#[non_exhaustive]`, so a caller outside the crate builds it
+    /// with `new` and setters unless it derives `Default` (a struct whose required fields all have
+    /// fixed values gets an argument-less `new()`).
+    pub fn has_new(&self) -> bool {
+        self.has_required_values || !self.derive_default
+    }
 }
 
 /// A struct field.
