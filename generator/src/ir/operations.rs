@@ -167,6 +167,9 @@ pub struct Param {
     pub style: QueryStyle,
     /// Doc text.
     pub docs: Option<String>,
+    /// An example value from the spec: the parameter's `example`, else the first of its
+    /// `examples`, else its schema's; as written, used only where it fits the Rust type.
+    pub example: Option<serde_json::Value>,
 }
 
 /// A request body.

@@ -15,6 +15,9 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// Whether clients send it, receive it, or both.
     pub usage: Usage,
+    /// The schema's `example` (or the first of its 3.1 `examples`), as written in the spec: a
+    /// value for doc examples, used only where it fits the Rust type.
+    pub example: Option<Value>,
 }
 
 /// How a client uses a named type: what it is reachable from.
@@ -99,6 +102,9 @@ pub struct Field {
     pub write_only: bool,
     /// Deprecated.
     pub deprecated: bool,
+    /// The property's own `example` (or the first of its 3.1 `examples`), as written in the
+    /// spec; the example of the object that holds it, or of the field's type, may give one too.
+    pub example: Option<Value>,
 }
 
 /// Whether a field may be absent from the JSON object, or null.
