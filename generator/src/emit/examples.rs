@@ -243,9 +243,10 @@ impl<'a> Values<'a> {
             args.push(self.value(&p.ty, &hint, Place::Argument, 0, p.example.as_ref())?);
         }
         if let Some(encoding) = op.body_argument() {
+            let example = op.body.as_ref().and_then(|b| b.example.as_ref());
             args.push(match encoding {
                 BodyEncoding::Json(ty, _) | BodyEncoding::Form(ty) => {
-                    self.value(ty, "body", Place::Exact, 0, None)?
+                    self.value(ty, "body", Place::Exact, 0, example)?
                 }
                 BodyEncoding::Bytes(_) => "b\"contents\".to_vec()".to_owned(),
                 BodyEncoding::Text(_) => "\"contents\"".to_owned(),

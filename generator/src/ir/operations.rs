@@ -181,6 +181,9 @@ pub struct RequestBody {
     pub encoding: BodyEncoding,
     /// Doc text.
     pub docs: Option<String>,
+    /// The media type's `example`, else the first of its `examples`, as written in the spec;
+    /// used only where it fits the body's Rust type.
+    pub example: Option<serde_json::Value>,
 }
 
 /// Request body encodings.
