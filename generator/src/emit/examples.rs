@@ -308,38 +308,39 @@ fn is_rfc3339(s: &str) -> bool {
     let Some((date, time)) = s.split_once(['T', 't']) else {
         return false;
     };
-    if calendar_date(date).is_none() {
-        return false;
-    }
-    let (clock, offset) = match time.find(['Z', 'z', '+', '-']) {
-        Some(at) => time.split_at(at),
-        None => return false,
-    };
-    let clock = clock.split_once('.').map_or(Some(clock), |(c, fraction)| {
-        (!fraction.is_empty() && fraction.bytes().all(|b| b.is_ascii_digit())).then_some(c)
-    });
-    let fields = |text: &str, n: usize| -> Option<Vec<u32>> {
-        let parts: Vec<&str> = text.split(':').collect();
-        (parts.len() == n
-            && parts
-                .iter()
-                .all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit())))
-        .then(|| parts.iter().filter_map(|p| p.parse().ok()).collect())
-    };
-    let Some([h, m, sec]) = clock
-        .and_then(|c| fields(c, 3))
-        .as_deref()
-        .map(|v| [v[0], v[1], v[2]])
-    else {
+    let Some(at) = time.find(['Z', 'z', '+', '-']) else {
         return false;
     };
-    if h > 23 || m > 59 || sec > 60 {
-        return false;
-    }
-    match offset {
+    let (clock, offset) = time.split_at(at);
+    let clock = match clock.split_once('.') {
+        Some((c, fraction))
+            if !fraction.is_empty() && fraction.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            c
+        }
+        Some(_) => return false,
+        None => clock,
+    };
+    let offset_ok = match offset {
         "Z" | "z" => true,
-        _ => fields(&offset[1..], 2).is_some_and(|v| v[0] <= 23 && v[1] <= 59),
-    }
+        _ => two_digit_fields(&offset[1..])
+            .is_some_and(|v| matches!(v[..], [h, m] if h <= 23 && m <= 59)),
+    };
+    calendar_date(date).is_some()
+        && offset_ok
+        && two_digit_fields(clock)
+            .is_some_and(|v| matches!(v[..], [h, m, s] if h <= 23 && m <= 59 && s <= 60))
+}
+
+/// The numbers of `HH:MM` or `HH:MM:SS`: two digits each, `:` between.
+fn two_digit_fields(text: &str) -> Option<Vec<u32>> {
+    text.split(':')
+        .map(|p| {
+            (p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| p.parse().ok())
+                .flatten()
+        })
+        .collect()
 }
 
 /// `YYYY-MM-DD` of a real calendar day, as numbers.
