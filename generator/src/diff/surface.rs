@@ -132,7 +132,7 @@ pub enum TypeShape {
 pub struct StructSurface {
     /// Fields by Rust name.
     pub fields: BTreeMap<String, FieldSurface>,
-    /// It derives `Default`.
+    /// It implements `Default` (derived, or as its argument-less `new()`).
     pub default: bool,
     /// The arguments of `new()` in order (name and type), when it has one.
     pub new_args: Option<Vec<(String, String)>>,
@@ -248,7 +248,7 @@ fn structure(def: &TypeDef, s: &Struct, usage: &Usage) -> StructSurface {
     });
     StructSurface {
         fields,
-        default: derives_default(s),
+        default: s.has_default(),
         new_args,
     }
 }
@@ -582,11 +582,6 @@ fn field_type(f: &Field, _only_sent: bool) -> String {
         Presence::Optional | Presence::Nullable => format!("Option<{inner}>"),
         Presence::AbsentOrNull => format!("Option<Option<{inner}>>"),
     }
-}
-
-/// The struct derives `Default`.
-fn derives_default(s: &Struct) -> bool {
-    s.derive_default
 }
 
 /// The discriminating property and the catch-all variant of a tagged union.

@@ -327,11 +327,22 @@ fn constructor(name: &Ident, s: &Struct, paths: &TypePaths) -> TokenStream {
             }
         }
     });
+    // An argument-less `new()` (every required field has a fixed value) is also `Default`.
+    let default_impl = (!s.derive_default && s.has_default()).then(|| {
+        quote! {
+            impl ::std::default::Default for #name {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+        }
+    });
     quote! {
         impl #name {
             #new_fn
             #(#setters)*
         }
+        #default_impl
     }
 }
 

@@ -74,6 +74,12 @@ impl Struct {
     pub fn has_new(&self) -> bool {
         self.has_required_values || !self.derive_default
     }
+
+    /// The struct implements `Default`: derived when no field is required, else (every required
+    /// field has a fixed value) as its argument-less `new()`.
+    pub fn has_default(&self) -> bool {
+        !self.has_required_values
+    }
 }
 
 /// A struct field.
