@@ -155,6 +155,15 @@ fn filled_without(body: &syn::Block, args: &[String]) -> BTreeSet<String> {
         .collect()
 }
 
+/// The setter of a field: its name, but `set_new` and `set_default` (a method `new` or `default`
+/// would hide the constructor and `Default::default`).
+fn setter_name(field: &str) -> String {
+    match field {
+        "new" | "default" => format!("set_{field}"),
+        _ => field.to_owned(),
+    }
+}
+
 /// `Option<…>`: a field a caller may leave unset.
 fn is_option(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Path(p)
@@ -206,7 +215,10 @@ fn unconstructible(file: &syn::File) -> Vec<String> {
                 problems.push(format!(
                     "{name}.{field_name}: required, not an argument of new()"
                 ));
-            } else if is_option(&field.ty) && !in_new && !setters.contains(&field_name) {
+            } else if is_option(&field.ty)
+                && !in_new
+                && !setters.contains(&setter_name(&field_name))
+            {
                 problems.push(format!("{name}.{field_name}: optional, without a setter"));
             }
         }

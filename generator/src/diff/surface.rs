@@ -149,8 +149,10 @@ pub struct FieldSurface {
     pub required: bool,
     /// The schema allows null.
     pub nullable: bool,
-    /// The argument type of its chainable setter, when the struct has setters and the field one.
+    /// The argument type of its chainable setter, when the field has one (it is optional).
     pub setter: Option<String>,
+    /// The name of that setter (`set_default` for a field `default`).
+    pub setter_name: String,
 }
 
 /// A forward-compatible enum.
@@ -235,6 +237,7 @@ fn structure(def: &TypeDef, s: &Struct, usage: &Usage) -> StructSurface {
                 required: true,
                 nullable: false,
                 setter: None,
+                setter_name: String::new(),
             };
             ("additional_properties".to_owned(), field)
         }))
@@ -262,6 +265,7 @@ fn field(f: &Field, only_sent: bool) -> FieldSurface {
         required: required(f),
         nullable: nullable(f),
         setter,
+        setter_name: f.setter_name(),
     }
 }
 

@@ -385,6 +385,7 @@ fn field_init(f: &Field, paths: &TypePaths) -> TokenStream {
 /// which sends an explicit null.
 fn optional_setter(f: &Field, paths: &TypePaths) -> TokenStream {
     let fname = ident(&f.name);
+    let setter = ident(&f.setter_name());
     let (ty, convert) = setter_type(f, paths);
     let mut value = quote!(value #convert);
     if f.boxed {
@@ -405,7 +406,7 @@ fn optional_setter(f: &Field, paths: &TypePaths) -> TokenStream {
         return quote! {
             #[doc = #doc]
             #deprecated
-            pub fn #fname(mut self, value: #ty) -> Self {
+            pub fn #setter(mut self, value: #ty) -> Self {
                 self.#fname = Some(#value);
                 self
             }
@@ -429,7 +430,7 @@ fn optional_setter(f: &Field, paths: &TypePaths) -> TokenStream {
     quote! {
         #[doc = #doc]
         #deprecated
-        pub fn #fname(mut self, value: #ty) -> Self {
+        pub fn #setter(mut self, value: #ty) -> Self {
             self.#fname = Some(Some(#value));
             self
         }

@@ -113,6 +113,18 @@ pub struct Field {
     pub example: Option<Value>,
 }
 
+impl Field {
+    /// The name of the field's chainable setter: the field's own, except `new` and `default`,
+    /// which would hide the constructor and `Default::default` (`Type::default()` finds an
+    /// inherent method first): those are `set_new` and `set_default`.
+    pub fn setter_name(&self) -> String {
+        match crate::ident::unraw(&self.name) {
+            "new" | "default" => format!("set_{}", crate::ident::unraw(&self.name)),
+            _ => self.name.clone(),
+        }
+    }
+}
+
 /// Whether a field may be absent from the JSON object, or null.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Presence {

@@ -272,7 +272,7 @@ fn field(
     }
     let n = unraw(name);
     let arg = constructor_argument(new_arg, n);
-    let setter = setter_change(setters, n);
+    let setter = setter_change(setters, unraw(&g.setter_name));
     let presence_changed = f.required != g.required || f.nullable != g.nullable;
     if presence_changed || f.ty != g.ty {
         // One change for the field, with every way it breaks callers.
