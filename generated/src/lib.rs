@@ -16,7 +16,7 @@
 #![cfg_attr(feature = "deployments", doc = " // POST /deployments")]
 #![cfg_attr(
     feature = "deployments",
-    doc = " let created = client.deployments().create(miteos::types::DeploymentCreate::new(\"workspace_123\", miteos::types::DeployTarget::Vercel, \"config_123\")).send().await?;"
+    doc = " let created = client.deployments().create(miteos::types::DeploymentCreate::new(\"ws_4fT9aQ2c\", miteos::types::DeployTarget::Vercel, \"cfg_1Bx5hJ7w\")).send().await?;"
 )]
 #![cfg_attr(
     feature = "deployments",
@@ -38,7 +38,7 @@
 #![cfg_attr(feature = "deployments", doc = " }")]
 #![cfg_attr(
     feature = "deployments",
-    doc = " match client.deployments().get(\"deployment_123\").send().await {"
+    doc = " match client.deployments().get(\"dep_6Yc1rN7k\").send().await {"
 )]
 #![cfg_attr(feature = "deployments", doc = "     Ok(_) => {}")]
 #![cfg_attr(

@@ -979,6 +979,7 @@ impl ::std::cmp::PartialEq<String> for WorkspaceId {
 /// Data of `agent.action`: an agent calls a tool.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct AgentActionData {
     pub agent_id: AgentId,
     pub task_id: TaskId,
@@ -995,9 +996,49 @@ pub struct AgentActionData {
     pub progress: Option<i64>,
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
+impl AgentActionData {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        agent_id: impl Into<AgentId>,
+        task_id: impl Into<TaskId>,
+        tool: impl Into<String>,
+    ) -> Self {
+        Self {
+            agent_id: agent_id.into(),
+            task_id: task_id.into(),
+            agent_type: None,
+            status: None,
+            tool: tool.into(),
+            summary: None,
+            progress: None,
+        }
+    }
+    /// Sets `agent_type`.
+    pub fn agent_type(mut self, value: AgentType) -> Self {
+        self.agent_type = Some(value);
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, value: AgentStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+    /// Sets `summary`.
+    pub fn summary(mut self, value: impl Into<String>) -> Self {
+        self.summary = Some(value.into());
+        self
+    }
+    /// Sets `progress`.
+    pub fn progress(mut self, value: i64) -> Self {
+        self.progress = Some(value);
+        self
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `agent.action`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct AgentActionEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
@@ -1010,9 +1051,38 @@ pub struct AgentActionEvent {
     pub data: AgentActionData,
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
+impl AgentActionEvent {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        id: impl Into<String>,
+        created_at: crate::Timestamp,
+        data: AgentActionData,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            r#type: "agent.action".to_owned(),
+            created_at,
+            task_id: None,
+            agent_id: None,
+            data,
+        }
+    }
+    /// Sets `task_id`.
+    pub fn task_id(mut self, value: impl Into<TaskId>) -> Self {
+        self.task_id = Some(value.into());
+        self
+    }
+    /// Sets `agent_id`.
+    pub fn agent_id(mut self, value: impl Into<AgentId>) -> Self {
+        self.agent_id = Some(value.into());
+        self
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `agent.error`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct AgentErrorData {
     pub agent_id: AgentId,
     pub task_id: TaskId,
@@ -1023,9 +1093,37 @@ pub struct AgentErrorData {
     pub tool: Option<String>,
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
+impl AgentErrorData {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        agent_id: impl Into<AgentId>,
+        task_id: impl Into<TaskId>,
+        error: impl Into<String>,
+    ) -> Self {
+        Self {
+            agent_id: agent_id.into(),
+            task_id: task_id.into(),
+            status: None,
+            error: error.into(),
+            tool: None,
+        }
+    }
+    /// Sets `status`.
+    pub fn status(mut self, value: AgentStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+    /// Sets `tool`.
+    pub fn tool(mut self, value: impl Into<String>) -> Self {
+        self.tool = Some(value.into());
+        self
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `agent.error`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct AgentErrorEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
@@ -1037,10 +1135,39 @@ pub struct AgentErrorEvent {
     pub agent_id: Option<AgentId>,
     pub data: AgentErrorData,
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl AgentErrorEvent {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        id: impl Into<String>,
+        created_at: crate::Timestamp,
+        data: AgentErrorData,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            r#type: "agent.error".to_owned(),
+            created_at,
+            task_id: None,
+            agent_id: None,
+            data,
+        }
+    }
+    /// Sets `task_id`.
+    pub fn task_id(mut self, value: impl Into<TaskId>) -> Self {
+        self.task_id = Some(value.into());
+        self
+    }
+    /// Sets `agent_id`.
+    pub fn agent_id(mut self, value: impl Into<AgentId>) -> Self {
+        self.agent_id = Some(value.into());
+        self
+    }
+}
 #[cfg(any(feature = "agents", feature = "tasks"))]
 /// An agent working on a task.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct AgentResponse {
     /// Agent id (`agnt_…`).
     pub id: AgentId,
@@ -1052,6 +1179,27 @@ pub struct AgentResponse {
     pub current_tool: Option<String>,
     /// Percent done.
     pub progress: i64,
+}
+#[cfg(any(feature = "agents", feature = "tasks"))]
+impl AgentResponse {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        id: impl Into<AgentId>,
+        task_id: impl Into<TaskId>,
+        r#type: AgentType,
+        status: AgentStatus,
+        current_tool: impl Into<String>,
+        progress: i64,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            task_id: task_id.into(),
+            r#type,
+            status,
+            current_tool: Some(current_tool.into()),
+            progress,
+        }
+    }
 }
 #[cfg(
     any(
@@ -1182,6 +1330,7 @@ impl<'de> ::serde::Deserialize<'de> for AgentStatus {
 /// Data of `agent.thinking`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct AgentThinkingData {
     pub agent_id: AgentId,
     pub task_id: TaskId,
@@ -1192,9 +1341,32 @@ pub struct AgentThinkingData {
     pub message: Option<String>,
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
+impl AgentThinkingData {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(agent_id: impl Into<AgentId>, task_id: impl Into<TaskId>) -> Self {
+        Self {
+            agent_id: agent_id.into(),
+            task_id: task_id.into(),
+            status: None,
+            message: None,
+        }
+    }
+    /// Sets `status`.
+    pub fn status(mut self, value: AgentStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+    /// Sets `message`.
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `agent.thinking`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct AgentThinkingEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
@@ -1205,6 +1377,34 @@ pub struct AgentThinkingEvent {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_id: Option<AgentId>,
     pub data: AgentThinkingData,
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl AgentThinkingEvent {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        id: impl Into<String>,
+        created_at: crate::Timestamp,
+        data: AgentThinkingData,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            r#type: "agent.thinking".to_owned(),
+            created_at,
+            task_id: None,
+            agent_id: None,
+            data,
+        }
+    }
+    /// Sets `task_id`.
+    pub fn task_id(mut self, value: impl Into<TaskId>) -> Self {
+        self.task_id = Some(value.into());
+        self
+    }
+    /// Sets `agent_id`.
+    pub fn agent_id(mut self, value: impl Into<AgentId>) -> Self {
+        self.agent_id = Some(value.into());
+        self
+    }
 }
 #[cfg(
     any(
@@ -1327,6 +1527,7 @@ impl<'de> ::serde::Deserialize<'de> for AgentType {
 /// Body of `POST /agents/{agent_id}/approve/{approval_id}`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[non_exhaustive]
 pub struct ApprovalRequest {
     /// True approves the action, false rejects it.
     pub approved: bool,
@@ -1358,6 +1559,7 @@ impl ApprovalRequest {
 /// Data of `approval.required`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct ApprovalRequiredData {
     /// Pass it to `POST /agents/{agent_id}/approve/{approval_id}`.
     pub approval_id: ApprovalId,
@@ -1367,9 +1569,27 @@ pub struct ApprovalRequiredData {
     pub risk: RiskLevel,
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
+impl ApprovalRequiredData {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        approval_id: impl Into<ApprovalId>,
+        agent_id: impl Into<AgentId>,
+        action: impl Into<String>,
+        risk: RiskLevel,
+    ) -> Self {
+        Self {
+            approval_id: approval_id.into(),
+            agent_id: agent_id.into(),
+            action: action.into(),
+            risk,
+        }
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `approval.required`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct ApprovalRequiredEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
@@ -1381,10 +1601,39 @@ pub struct ApprovalRequiredEvent {
     pub agent_id: Option<AgentId>,
     pub data: ApprovalRequiredData,
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl ApprovalRequiredEvent {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        id: impl Into<String>,
+        created_at: crate::Timestamp,
+        data: ApprovalRequiredData,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            r#type: "approval.required".to_owned(),
+            created_at,
+            task_id: None,
+            agent_id: None,
+            data,
+        }
+    }
+    /// Sets `task_id`.
+    pub fn task_id(mut self, value: impl Into<TaskId>) -> Self {
+        self.task_id = Some(value.into());
+        self
+    }
+    /// Sets `agent_id`.
+    pub fn agent_id(mut self, value: impl Into<AgentId>) -> Self {
+        self.agent_id = Some(value.into());
+        self
+    }
+}
 #[cfg(feature = "agents")]
 /// The decision recorded for a gated action.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct ApprovalResponse {
     pub approval_id: ApprovalId,
     pub agent_id: AgentId,
@@ -1393,10 +1642,34 @@ pub struct ApprovalResponse {
     pub reason: Option<String>,
     pub decided_at: crate::Timestamp,
 }
+#[cfg(feature = "agents")]
+impl ApprovalResponse {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        approval_id: impl Into<ApprovalId>,
+        agent_id: impl Into<AgentId>,
+        approved: bool,
+        decided_at: crate::Timestamp,
+    ) -> Self {
+        Self {
+            approval_id: approval_id.into(),
+            agent_id: agent_id.into(),
+            approved,
+            reason: None,
+            decided_at,
+        }
+    }
+    /// Sets `reason`.
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
+        self
+    }
+}
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `billing.credit_low`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct BillingCreditLowEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
@@ -1407,6 +1680,34 @@ pub struct BillingCreditLowEvent {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_id: Option<AgentId>,
     pub data: CreditLowData,
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl BillingCreditLowEvent {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        id: impl Into<String>,
+        created_at: crate::Timestamp,
+        data: CreditLowData,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            r#type: "billing.credit_low".to_owned(),
+            created_at,
+            task_id: None,
+            agent_id: None,
+            data,
+        }
+    }
+    /// Sets `task_id`.
+    pub fn task_id(mut self, value: impl Into<TaskId>) -> Self {
+        self.task_id = Some(value.into());
+        self
+    }
+    /// Sets `agent_id`.
+    pub fn agent_id(mut self, value: impl Into<AgentId>) -> Self {
+        self.agent_id = Some(value.into());
+        self
+    }
 }
 #[cfg(any(feature = "billing", feature = "events", feature = "webhook-events"))]
 /// Billing plan; `enterprise` is the plan with custom limits. New values may be added: clients must accept values not listed here.
@@ -1479,6 +1780,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingPlan {
 /// Plan and usage of the current billing period.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct BillingResponse {
     pub plan: BillingPlan,
     pub billing_period_start: crate::Date,
@@ -1489,10 +1791,34 @@ pub struct BillingResponse {
     pub agents_minutes: f64,
     pub credits_remaining: f64,
 }
+#[cfg(feature = "billing")]
+impl BillingResponse {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        plan: BillingPlan,
+        billing_period_start: crate::Date,
+        billing_period_end: crate::Date,
+        tasks_used: i64,
+        tasks_limit: i64,
+        agents_minutes: f64,
+        credits_remaining: f64,
+    ) -> Self {
+        Self {
+            plan,
+            billing_period_start,
+            billing_period_end,
+            tasks_used,
+            tasks_limit,
+            agents_minutes,
+            credits_remaining,
+        }
+    }
+}
 #[cfg(feature = "trading")]
 /// Body of `POST /trading/brokers`.
 #[derive(Clone, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[non_exhaustive]
 pub struct BrokerConnect {
     pub broker_name: BrokerName,
     /// Broker API credentials (e.g. `api_key`, `api_secret`); never returned.
@@ -1521,8 +1847,16 @@ impl BrokerConnect {
 /// Broker connections.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct BrokerListResponse {
     pub data: Vec<BrokerResponse>,
+}
+#[cfg(feature = "trading")]
+impl BrokerListResponse {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(data: Vec<BrokerResponse>) -> Self {
+        Self { data }
+    }
 }
 #[cfg(feature = "trading")]
 /// Supported broker. New values may be added: clients must accept values not listed here.
@@ -1587,6 +1921,7 @@ impl<'de> ::serde::Deserialize<'de> for BrokerName {
 /// A broker connection.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct BrokerResponse {
     /// Broker connection id (`brk_…`).
     pub id: BrokerId,
@@ -1597,10 +1932,30 @@ pub struct BrokerResponse {
     pub mode: String,
     pub connected_at: crate::Timestamp,
 }
+#[cfg(feature = "trading")]
+impl BrokerResponse {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        id: impl Into<BrokerId>,
+        broker_name: BrokerName,
+        status: impl Into<String>,
+        mode: impl Into<String>,
+        connected_at: crate::Timestamp,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            broker_name,
+            status: status.into(),
+            mode: mode.into(),
+            connected_at,
+        }
+    }
+}
 #[cfg(feature = "commerce")]
 /// Body of `POST /commerce/cards`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[non_exhaustive]
 pub struct CardCreate {
     pub name: String,
     /// In currency units, not cents.
@@ -1620,13 +1975,22 @@ impl CardCreate {
 /// Virtual cards.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct CardListResponse {
     pub data: Vec<CardResponse>,
+}
+#[cfg(feature = "commerce")]
+impl CardListResponse {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(data: Vec<CardResponse>) -> Self {
+        Self { data }
+    }
 }
 #[cfg(feature = "commerce")]
 /// A virtual card. The full number, CVV and expiry are shown once, when the card is issued.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct CardResponse {
     /// Card id (`crd_…`).
     pub id: CardId,
@@ -1651,6 +2015,53 @@ pub struct CardResponse {
     /// Only in the answer that issues the card.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub exp_year: Option<i64>,
+}
+#[cfg(feature = "commerce")]
+impl CardResponse {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        id: impl Into<CardId>,
+        name: impl Into<String>,
+        last4: impl Into<String>,
+        spend_limit: f64,
+        spent: f64,
+        currency: impl Into<String>,
+        status: CardStatus,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            last4: last4.into(),
+            spend_limit,
+            spent,
+            currency: currency.into(),
+            status,
+            number: None,
+            cvv: None,
+            exp_month: None,
+            exp_year: None,
+        }
+    }
+    /// Sets `number`.
+    pub fn number(mut self, value: impl Into<String>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// Sets `cvv`.
+    pub fn cvv(mut self, value: impl Into<String>) -> Self {
+        self.cvv = Some(value.into());
+        self
+    }
+    /// Sets `exp_month`.
+    pub fn exp_month(mut self, value: i64) -> Self {
+        self.exp_month = Some(value);
+        self
+    }
+    /// Sets `exp_year`.
+    pub fn exp_year(mut self, value: i64) -> Self {
+        self.exp_year = Some(value);
+        self
+    }
 }
 #[cfg(feature = "commerce")]
 /// Status of a virtual card. New values may be added: clients must accept values not listed here.
@@ -1715,6 +2126,7 @@ impl<'de> ::serde::Deserialize<'de> for CardStatus {
 /// Data of `billing.credit_low`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct CreditLowData {
     pub credits_remaining: f64,
     /// Level under which the event fires.
@@ -1723,10 +2135,32 @@ pub struct CreditLowData {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub plan: Option<BillingPlan>,
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl CreditLowData {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(credits_remaining: f64) -> Self {
+        Self {
+            credits_remaining,
+            threshold: None,
+            plan: None,
+        }
+    }
+    /// Sets `threshold`.
+    pub fn threshold(mut self, value: f64) -> Self {
+        self.threshold = Some(value);
+        self
+    }
+    /// Sets `plan`.
+    pub fn plan(mut self, value: BillingPlan) -> Self {
+        self.plan = Some(value);
+        self
+    }
+}
 #[cfg(feature = "tasks")]
 /// A file produced by a task. `id` and `download_url` are always present; the other fields may be absent.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct DeliverableResponse {
     /// Deliverable id (`dlvr_…`).
     pub id: DeliverableId,
@@ -1742,6 +2176,46 @@ pub struct DeliverableResponse {
     pub download_url: String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: Option<crate::Timestamp>,
+}
+#[cfg(feature = "tasks")]
+impl DeliverableResponse {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(id: impl Into<DeliverableId>, download_url: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            task_id: None,
+            name: None,
+            content_type: None,
+            size_bytes: None,
+            download_url: download_url.into(),
+            created_at: None,
+        }
+    }
+    /// Sets `task_id`.
+    pub fn task_id(mut self, value: impl Into<TaskId>) -> Self {
+        self.task_id = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `content_type`.
+    pub fn content_type(mut self, value: impl Into<String>) -> Self {
+        self.content_type = Some(value.into());
+        self
+    }
+    /// Sets `size_bytes`.
+    pub fn size_bytes(mut self, value: i64) -> Self {
+        self.size_bytes = Some(value);
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: crate::Timestamp) -> Self {
+        self.created_at = Some(value);
+        self
+    }
 }
 #[cfg(
     any(
@@ -1852,6 +2326,7 @@ impl<'de> ::serde::Deserialize<'de> for DeployTarget {
 /// Body of `POST /deployments`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[non_exhaustive]
 pub struct DeploymentCreate {
     pub workspace_id: WorkspaceId,
     pub target: DeployTarget,
@@ -1877,6 +2352,7 @@ impl DeploymentCreate {
 /// Data of `deployment.started`, `deployment.live` and `deployment.failed`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct DeploymentEventData {
     pub deployment_id: DeploymentId,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1892,9 +2368,43 @@ pub struct DeploymentEventData {
     pub error: Option<String>,
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
+impl DeploymentEventData {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        deployment_id: impl Into<DeploymentId>,
+        status: DeploymentStatus,
+        url: impl Into<String>,
+    ) -> Self {
+        Self {
+            deployment_id: deployment_id.into(),
+            workspace_id: None,
+            target: None,
+            status,
+            url: Some(url.into()),
+            error: None,
+        }
+    }
+    /// Sets `workspace_id`.
+    pub fn workspace_id(mut self, value: impl Into<WorkspaceId>) -> Self {
+        self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets `target`.
+    pub fn target(mut self, value: DeployTarget) -> Self {
+        self.target = Some(value);
+        self
+    }
+    /// Sets `error`.
+    pub fn error(mut self, value: impl Into<String>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `deployment.failed`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct DeploymentFailedEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
@@ -1906,18 +2416,55 @@ pub struct DeploymentFailedEvent {
     pub agent_id: Option<AgentId>,
     pub data: DeploymentEventData,
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl DeploymentFailedEvent {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        id: impl Into<String>,
+        created_at: crate::Timestamp,
+        data: DeploymentEventData,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            r#type: "deployment.failed".to_owned(),
+            created_at,
+            task_id: None,
+            agent_id: None,
+            data,
+        }
+    }
+    /// Sets `task_id`.
+    pub fn task_id(mut self, value: impl Into<TaskId>) -> Self {
+        self.task_id = Some(value.into());
+        self
+    }
+    /// Sets `agent_id`.
+    pub fn agent_id(mut self, value: impl Into<AgentId>) -> Self {
+        self.agent_id = Some(value.into());
+        self
+    }
+}
 #[cfg(feature = "deployments")]
 /// A page of deployments, newest first.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct DeploymentListResponse {
     pub deployments: Vec<DeploymentResponse>,
     pub total: i64,
+}
+#[cfg(feature = "deployments")]
+impl DeploymentListResponse {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(deployments: Vec<DeploymentResponse>, total: i64) -> Self {
+        Self { deployments, total }
+    }
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `deployment.live`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct DeploymentLiveEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
@@ -1929,10 +2476,39 @@ pub struct DeploymentLiveEvent {
     pub agent_id: Option<AgentId>,
     pub data: DeploymentEventData,
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl DeploymentLiveEvent {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        id: impl Into<String>,
+        created_at: crate::Timestamp,
+        data: DeploymentEventData,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            r#type: "deployment.live".to_owned(),
+            created_at,
+            task_id: None,
+            agent_id: None,
+            data,
+        }
+    }
+    /// Sets `task_id`.
+    pub fn task_id(mut self, value: impl Into<TaskId>) -> Self {
+        self.task_id = Some(value.into());
+        self
+    }
+    /// Sets `agent_id`.
+    pub fn agent_id(mut self, value: impl Into<AgentId>) -> Self {
+        self.agent_id = Some(value.into());
+        self
+    }
+}
 #[cfg(feature = "deployments")]
 /// A deployment.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct DeploymentResponse {
     /// Deployment id (`dep_…`).
     pub id: DeploymentId,
@@ -1947,10 +2523,34 @@ pub struct DeploymentResponse {
     #[serde(default)]
     pub completed_at: Option<crate::Timestamp>,
 }
+#[cfg(feature = "deployments")]
+impl DeploymentResponse {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        id: impl Into<DeploymentId>,
+        workspace_id: impl Into<WorkspaceId>,
+        target: DeployTarget,
+        status: DeploymentStatus,
+        url: impl Into<String>,
+        created_at: crate::Timestamp,
+        completed_at: crate::Timestamp,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            workspace_id: workspace_id.into(),
+            target,
+            status,
+            url: Some(url.into()),
+            created_at,
+            completed_at: Some(completed_at),
+        }
+    }
+}
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `deployment.started`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct DeploymentStartedEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
@@ -1961,6 +2561,34 @@ pub struct DeploymentStartedEvent {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_id: Option<AgentId>,
     pub data: DeploymentEventData,
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl DeploymentStartedEvent {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        id: impl Into<String>,
+        created_at: crate::Timestamp,
+        data: DeploymentEventData,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            r#type: "deployment.started".to_owned(),
+            created_at,
+            task_id: None,
+            agent_id: None,
+            data,
+        }
+    }
+    /// Sets `task_id`.
+    pub fn task_id(mut self, value: impl Into<TaskId>) -> Self {
+        self.task_id = Some(value.into());
+        self
+    }
+    /// Sets `agent_id`.
+    pub fn agent_id(mut self, value: impl Into<AgentId>) -> Self {
+        self.agent_id = Some(value.into());
+        self
+    }
 }
 #[cfg(any(feature = "deployments", feature = "events", feature = "webhook-events"))]
 /// Status of a deployment. New values may be added: clients must accept values not listed here.
@@ -2032,9 +2660,16 @@ impl<'de> ::serde::Deserialize<'de> for DeploymentStatus {
 /// Error body of every non-2xx answer except FastAPI's request validation (422, see `HTTPValidationError`).
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct ErrorResponse {
     /// Human-readable message.
     pub detail: String,
+}
+impl ErrorResponse {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(detail: impl Into<String>) -> Self {
+        Self { detail: detail.into() }
+    }
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Envelope of every event, on webhooks and on the WebSocket stream, discriminated by `type`. New event types may be added: clients must keep events of a type they do not know instead of failing.
@@ -2424,6 +3059,7 @@ impl<'de> ::serde::Deserialize<'de> for EventType {
 /// Body of `POST /agents/{agent_id}/guide`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[non_exhaustive]
 pub struct GuideRequest {
     /// Text injected into the agent's context.
     pub instructions: String,
@@ -2439,14 +3075,23 @@ impl GuideRequest {
 }
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct HttpValidationError {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub detail: Option<Vec<ValidationError>>,
+}
+impl HttpValidationError {
+    /// Sets `detail`.
+    pub fn detail(mut self, value: Vec<ValidationError>) -> Self {
+        self.detail = Some(value);
+        self
+    }
 }
 #[cfg(feature = "integrations")]
 /// A connected integration.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct IntegrationResponse {
     /// Integration id (`int_…`).
     pub id: IntegrationId,
@@ -2455,6 +3100,25 @@ pub struct IntegrationResponse {
     pub connected_at: crate::Timestamp,
     /// Tools the integration gives agents.
     pub available_tools: Vec<String>,
+}
+#[cfg(feature = "integrations")]
+impl IntegrationResponse {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        id: impl Into<IntegrationId>,
+        service: IntegrationService,
+        status: impl Into<String>,
+        connected_at: crate::Timestamp,
+        available_tools: Vec<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            service,
+            status: status.into(),
+            connected_at,
+            available_tools,
+        }
+    }
 }
 #[cfg(feature = "integrations")]
 /// Service of an integration. New values may be added: clients must accept values not listed here.
@@ -2535,13 +3199,22 @@ impl<'de> ::serde::Deserialize<'de> for IntegrationService {
 /// All memories.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct MemoryListResponse {
     pub memories: Vec<MemoryResponse>,
+}
+#[cfg(feature = "memory")]
+impl MemoryListResponse {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(memories: Vec<MemoryResponse>) -> Self {
+        Self { memories }
+    }
 }
 #[cfg(feature = "memory")]
 /// A memory.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct MemoryResponse {
     /// Memory id (`mem_…`).
     pub id: MemoryId,
@@ -2554,9 +3227,31 @@ pub struct MemoryResponse {
     pub confidence: f64,
 }
 #[cfg(feature = "memory")]
+impl MemoryResponse {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        id: impl Into<MemoryId>,
+        layer: impl Into<String>,
+        key: impl Into<String>,
+        value: impl Into<String>,
+        source: impl Into<String>,
+        confidence: f64,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            layer: layer.into(),
+            key: key.into(),
+            value: value.into(),
+            source: source.into(),
+            confidence,
+        }
+    }
+}
+#[cfg(feature = "memory")]
 /// Body of `PUT /memory/{memory_id}`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[non_exhaustive]
 pub struct MemoryUpdate {
     pub value: String,
 }
@@ -2689,6 +3384,7 @@ impl<'de> ::serde::Deserialize<'de> for RiskLevel {
 /// Body of `POST /skills/compile`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[non_exhaustive]
 pub struct SkillCompileRequest {
     /// Successful tasks to learn from.
     pub task_ids: Vec<TaskId>,
@@ -2704,15 +3400,32 @@ impl SkillCompileRequest {
 /// A skill draft.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct SkillCompileResponse {
     pub steps: Vec<SkillStep>,
     pub suggested_name: String,
     pub suggested_description: String,
 }
 #[cfg(feature = "skills")]
+impl SkillCompileResponse {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        steps: Vec<SkillStep>,
+        suggested_name: impl Into<String>,
+        suggested_description: impl Into<String>,
+    ) -> Self {
+        Self {
+            steps,
+            suggested_name: suggested_name.into(),
+            suggested_description: suggested_description.into(),
+        }
+    }
+}
+#[cfg(feature = "skills")]
 /// Body of `POST /skills`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[non_exhaustive]
 pub struct SkillCreate {
     pub name: String,
     pub description: String,
@@ -2746,6 +3459,7 @@ impl SkillCreate {
 /// A saved skill: the fields it was saved with, and its `id`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct SkillResponse {
     /// Skill id (`skl_…`).
     pub id: SkillId,
@@ -2757,8 +3471,34 @@ pub struct SkillResponse {
     pub created_at: Option<crate::Timestamp>,
 }
 #[cfg(feature = "skills")]
+impl SkillResponse {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        id: impl Into<SkillId>,
+        name: impl Into<String>,
+        description: impl Into<String>,
+        steps: Vec<SkillStep>,
+        published: bool,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            description: description.into(),
+            steps,
+            published,
+            created_at: None,
+        }
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: crate::Timestamp) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+}
+#[cfg(feature = "skills")]
 /// One step of a skill.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SkillStep {
     pub id: String,
     /// Tool the step calls.
@@ -2793,6 +3533,7 @@ impl SkillStep {
 /// One unit of work of a task, run by one agent.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct SubTaskResponse {
     /// Subtask id.
     pub id: SubtaskId,
@@ -2806,10 +3547,40 @@ pub struct SubTaskResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub model_used: Option<String>,
 }
+#[cfg(feature = "tasks")]
+impl SubTaskResponse {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        id: impl Into<SubtaskId>,
+        agent_type: AgentType,
+        prompt: impl Into<String>,
+        status: TaskStatus,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            agent_type,
+            prompt: prompt.into(),
+            status,
+            tokens_used: None,
+            model_used: None,
+        }
+    }
+    /// Sets `tokens_used`.
+    pub fn tokens_used(mut self, value: i64) -> Self {
+        self.tokens_used = Some(value);
+        self
+    }
+    /// Sets `model_used`.
+    pub fn model_used(mut self, value: impl Into<String>) -> Self {
+        self.model_used = Some(value.into());
+        self
+    }
+}
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `task.complete`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct TaskCompleteData {
     pub task_id: TaskId,
     pub status: TaskStatus,
@@ -2822,9 +3593,43 @@ pub struct TaskCompleteData {
     pub deliverable_ids: Option<Vec<DeliverableId>>,
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
+impl TaskCompleteData {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        task_id: impl Into<TaskId>,
+        status: TaskStatus,
+        completed_at: crate::Timestamp,
+    ) -> Self {
+        Self {
+            task_id: task_id.into(),
+            status,
+            completed_at,
+            total_tokens_used: None,
+            total_cost_cents: None,
+            deliverable_ids: None,
+        }
+    }
+    /// Sets `total_tokens_used`.
+    pub fn total_tokens_used(mut self, value: i64) -> Self {
+        self.total_tokens_used = Some(value);
+        self
+    }
+    /// Sets `total_cost_cents`.
+    pub fn total_cost_cents(mut self, value: i64) -> Self {
+        self.total_cost_cents = Some(value);
+        self
+    }
+    /// Sets `deliverable_ids`.
+    pub fn deliverable_ids(mut self, value: Vec<DeliverableId>) -> Self {
+        self.deliverable_ids = Some(value);
+        self
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `task.complete`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct TaskCompleteEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
@@ -2836,9 +3641,38 @@ pub struct TaskCompleteEvent {
     pub agent_id: Option<AgentId>,
     pub data: TaskCompleteData,
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl TaskCompleteEvent {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        id: impl Into<String>,
+        created_at: crate::Timestamp,
+        data: TaskCompleteData,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            r#type: "task.complete".to_owned(),
+            created_at,
+            task_id: None,
+            agent_id: None,
+            data,
+        }
+    }
+    /// Sets `task_id`.
+    pub fn task_id(mut self, value: impl Into<TaskId>) -> Self {
+        self.task_id = Some(value.into());
+        self
+    }
+    /// Sets `agent_id`.
+    pub fn agent_id(mut self, value: impl Into<AgentId>) -> Self {
+        self.agent_id = Some(value.into());
+        self
+    }
+}
 #[cfg(feature = "tasks")]
 /// Options of a task; echoed back on the task.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TaskConfig {
     /// Most agents the orchestrator may run at once for this task.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -2880,6 +3714,7 @@ impl TaskConfig {
 /// Body of `POST /tasks`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[non_exhaustive]
 pub struct TaskCreate {
     /// What to do, in natural language.
     pub prompt: String,
@@ -2932,6 +3767,7 @@ impl TaskCreate {
 /// Data of `task.created`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct TaskCreatedData {
     pub task_id: TaskId,
     pub status: TaskStatus,
@@ -2940,9 +3776,31 @@ pub struct TaskCreatedData {
     pub workspace_id: Option<WorkspaceId>,
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
+impl TaskCreatedData {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        task_id: impl Into<TaskId>,
+        status: TaskStatus,
+        prompt: impl Into<String>,
+    ) -> Self {
+        Self {
+            task_id: task_id.into(),
+            status,
+            prompt: prompt.into(),
+            workspace_id: None,
+        }
+    }
+    /// Sets `workspace_id`.
+    pub fn workspace_id(mut self, value: impl Into<WorkspaceId>) -> Self {
+        self.workspace_id = Some(value.into());
+        self
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `task.created`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct TaskCreatedEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
@@ -2955,9 +3813,38 @@ pub struct TaskCreatedEvent {
     pub data: TaskCreatedData,
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
+impl TaskCreatedEvent {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        id: impl Into<String>,
+        created_at: crate::Timestamp,
+        data: TaskCreatedData,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            r#type: "task.created".to_owned(),
+            created_at,
+            task_id: None,
+            agent_id: None,
+            data,
+        }
+    }
+    /// Sets `task_id`.
+    pub fn task_id(mut self, value: impl Into<TaskId>) -> Self {
+        self.task_id = Some(value.into());
+        self
+    }
+    /// Sets `agent_id`.
+    pub fn agent_id(mut self, value: impl Into<AgentId>) -> Self {
+        self.agent_id = Some(value.into());
+        self
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `task.failed`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct TaskFailedData {
     pub task_id: TaskId,
     pub status: TaskStatus,
@@ -2965,9 +3852,25 @@ pub struct TaskFailedData {
     pub error: String,
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
+impl TaskFailedData {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        task_id: impl Into<TaskId>,
+        status: TaskStatus,
+        error: impl Into<String>,
+    ) -> Self {
+        Self {
+            task_id: task_id.into(),
+            status,
+            error: error.into(),
+        }
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `task.failed`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct TaskFailedEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
@@ -2979,19 +3882,56 @@ pub struct TaskFailedEvent {
     pub agent_id: Option<AgentId>,
     pub data: TaskFailedData,
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl TaskFailedEvent {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        id: impl Into<String>,
+        created_at: crate::Timestamp,
+        data: TaskFailedData,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            r#type: "task.failed".to_owned(),
+            created_at,
+            task_id: None,
+            agent_id: None,
+            data,
+        }
+    }
+    /// Sets `task_id`.
+    pub fn task_id(mut self, value: impl Into<TaskId>) -> Self {
+        self.task_id = Some(value.into());
+        self
+    }
+    /// Sets `agent_id`.
+    pub fn agent_id(mut self, value: impl Into<AgentId>) -> Self {
+        self.agent_id = Some(value.into());
+        self
+    }
+}
 #[cfg(feature = "tasks")]
 /// A page of tasks.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct TaskListResponse {
     pub tasks: Vec<TaskResponse>,
     /// Number of tasks matching the filter, over all pages.
     pub total: i64,
 }
+#[cfg(feature = "tasks")]
+impl TaskListResponse {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(tasks: Vec<TaskResponse>, total: i64) -> Self {
+        Self { tasks, total }
+    }
+}
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `task.planning`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct TaskPlanningEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
@@ -3003,10 +3943,39 @@ pub struct TaskPlanningEvent {
     pub agent_id: Option<AgentId>,
     pub data: TaskStatusData,
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl TaskPlanningEvent {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        id: impl Into<String>,
+        created_at: crate::Timestamp,
+        data: TaskStatusData,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            r#type: "task.planning".to_owned(),
+            created_at,
+            task_id: None,
+            agent_id: None,
+            data,
+        }
+    }
+    /// Sets `task_id`.
+    pub fn task_id(mut self, value: impl Into<TaskId>) -> Self {
+        self.task_id = Some(value.into());
+        self
+    }
+    /// Sets `agent_id`.
+    pub fn agent_id(mut self, value: impl Into<AgentId>) -> Self {
+        self.agent_id = Some(value.into());
+        self
+    }
+}
 #[cfg(feature = "tasks")]
 /// A task. `id`, `prompt`, `status` and `created_at` are always present; the other fields may be absent.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct TaskResponse {
     /// Task id (`task_…`).
     pub id: TaskId,
@@ -3031,10 +4000,70 @@ pub struct TaskResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub agents: Option<Vec<AgentResponse>>,
 }
+#[cfg(feature = "tasks")]
+impl TaskResponse {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        id: impl Into<TaskId>,
+        prompt: impl Into<String>,
+        status: TaskStatus,
+        created_at: crate::Timestamp,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            prompt: prompt.into(),
+            status,
+            created_at,
+            config: None,
+            workspace_id: None,
+            total_tokens_used: None,
+            total_cost_cents: None,
+            completed_at: None,
+            subtasks: None,
+            agents: None,
+        }
+    }
+    /// Sets `config`.
+    pub fn config(mut self, value: TaskConfig) -> Self {
+        self.config = Some(value);
+        self
+    }
+    /// Sets `workspace_id`.
+    pub fn workspace_id(mut self, value: impl Into<WorkspaceId>) -> Self {
+        self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets `total_tokens_used`.
+    pub fn total_tokens_used(mut self, value: i64) -> Self {
+        self.total_tokens_used = Some(value);
+        self
+    }
+    /// Sets `total_cost_cents`.
+    pub fn total_cost_cents(mut self, value: i64) -> Self {
+        self.total_cost_cents = Some(value);
+        self
+    }
+    /// Sets `completed_at`.
+    pub fn completed_at(mut self, value: crate::Timestamp) -> Self {
+        self.completed_at = Some(value);
+        self
+    }
+    /// Sets `subtasks`.
+    pub fn subtasks(mut self, value: Vec<SubTaskResponse>) -> Self {
+        self.subtasks = Some(value);
+        self
+    }
+    /// Sets `agents`.
+    pub fn agents(mut self, value: Vec<AgentResponse>) -> Self {
+        self.agents = Some(value);
+        self
+    }
+}
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `task.running`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct TaskRunningEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
@@ -3045,6 +4074,34 @@ pub struct TaskRunningEvent {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub agent_id: Option<AgentId>,
     pub data: TaskStatusData,
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl TaskRunningEvent {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        id: impl Into<String>,
+        created_at: crate::Timestamp,
+        data: TaskStatusData,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            r#type: "task.running".to_owned(),
+            created_at,
+            task_id: None,
+            agent_id: None,
+            data,
+        }
+    }
+    /// Sets `task_id`.
+    pub fn task_id(mut self, value: impl Into<TaskId>) -> Self {
+        self.task_id = Some(value.into());
+        self
+    }
+    /// Sets `agent_id`.
+    pub fn agent_id(mut self, value: impl Into<AgentId>) -> Self {
+        self.agent_id = Some(value.into());
+        self
+    }
 }
 #[cfg(any(feature = "events", feature = "tasks", feature = "webhook-events"))]
 /// Status of a task or subtask. Both `complete` and `completed` mean the task finished. New values may be added: clients must accept values not listed here.
@@ -3129,6 +4186,7 @@ impl<'de> ::serde::Deserialize<'de> for TaskStatus {
 /// Data of `task.planning` and `task.running`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct TaskStatusData {
     pub task_id: TaskId,
     pub status: TaskStatus,
@@ -3136,9 +4194,26 @@ pub struct TaskStatusData {
     pub previous_status: Option<TaskStatus>,
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
+impl TaskStatusData {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(task_id: impl Into<TaskId>, status: TaskStatus) -> Self {
+        Self {
+            task_id: task_id.into(),
+            status,
+            previous_status: None,
+        }
+    }
+    /// Sets `previous_status`.
+    pub fn previous_status(mut self, value: TaskStatus) -> Self {
+        self.previous_status = Some(value);
+        self
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `trading.kill_triggered`: the kill switch stopped an agent's trading.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct TradingKillData {
     /// Why trading was stopped (e.g. a loss limit).
     pub reason: String,
@@ -3148,9 +4223,31 @@ pub struct TradingKillData {
     pub orders_cancelled: Option<i64>,
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
+impl TradingKillData {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(reason: impl Into<String>) -> Self {
+        Self {
+            reason: reason.into(),
+            broker_id: None,
+            orders_cancelled: None,
+        }
+    }
+    /// Sets `broker_id`.
+    pub fn broker_id(mut self, value: impl Into<BrokerId>) -> Self {
+        self.broker_id = Some(value.into());
+        self
+    }
+    /// Sets `orders_cancelled`.
+    pub fn orders_cancelled(mut self, value: i64) -> Self {
+        self.orders_cancelled = Some(value);
+        self
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `trading.kill_triggered`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct TradingKillTriggeredEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
@@ -3163,9 +4260,38 @@ pub struct TradingKillTriggeredEvent {
     pub data: TradingKillData,
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
+impl TradingKillTriggeredEvent {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        id: impl Into<String>,
+        created_at: crate::Timestamp,
+        data: TradingKillData,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            r#type: "trading.kill_triggered".to_owned(),
+            created_at,
+            task_id: None,
+            agent_id: None,
+            data,
+        }
+    }
+    /// Sets `task_id`.
+    pub fn task_id(mut self, value: impl Into<TaskId>) -> Self {
+        self.task_id = Some(value.into());
+        self
+    }
+    /// Sets `agent_id`.
+    pub fn agent_id(mut self, value: impl Into<AgentId>) -> Self {
+        self.agent_id = Some(value.into());
+        self
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `trading.order_placed`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct TradingOrderData {
     pub broker_id: BrokerId,
     pub order_id: String,
@@ -3182,9 +4308,47 @@ pub struct TradingOrderData {
     pub mode: Option<String>,
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
+impl TradingOrderData {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        broker_id: impl Into<BrokerId>,
+        order_id: impl Into<String>,
+        symbol: impl Into<String>,
+        side: OrderSide,
+        quantity: f64,
+    ) -> Self {
+        Self {
+            broker_id: broker_id.into(),
+            order_id: order_id.into(),
+            symbol: symbol.into(),
+            side,
+            quantity,
+            order_type: None,
+            limit_price: None,
+            mode: None,
+        }
+    }
+    /// Sets `order_type`.
+    pub fn order_type(mut self, value: impl Into<String>) -> Self {
+        self.order_type = Some(value.into());
+        self
+    }
+    /// Sets `limit_price`.
+    pub fn limit_price(mut self, value: f64) -> Self {
+        self.limit_price = Some(value);
+        self
+    }
+    /// Sets `mode`.
+    pub fn mode(mut self, value: impl Into<String>) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `trading.order_placed`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct TradingOrderPlacedEvent {
     /// Unique event id (`evt_…`); delivery is at least once, de-duplicate on it.
     pub id: String,
@@ -3196,8 +4360,37 @@ pub struct TradingOrderPlacedEvent {
     pub agent_id: Option<AgentId>,
     pub data: TradingOrderData,
 }
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl TradingOrderPlacedEvent {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        id: impl Into<String>,
+        created_at: crate::Timestamp,
+        data: TradingOrderData,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            r#type: "trading.order_placed".to_owned(),
+            created_at,
+            task_id: None,
+            agent_id: None,
+            data,
+        }
+    }
+    /// Sets `task_id`.
+    pub fn task_id(mut self, value: impl Into<TaskId>) -> Self {
+        self.task_id = Some(value.into());
+        self
+    }
+    /// Sets `agent_id`.
+    pub fn agent_id(mut self, value: impl Into<AgentId>) -> Self {
+        self.agent_id = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct ValidationError {
     /// Location
     pub loc: Vec<ValidationErrorLocItem>,
@@ -3205,6 +4398,20 @@ pub struct ValidationError {
     pub msg: String,
     /// Error Type
     pub r#type: String,
+}
+impl ValidationError {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        loc: Vec<ValidationErrorLocItem>,
+        msg: impl Into<String>,
+        r#type: impl Into<String>,
+    ) -> Self {
+        Self {
+            loc,
+            msg: msg.into(),
+            r#type: r#type.into(),
+        }
+    }
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
@@ -3219,6 +4426,7 @@ pub enum ValidationErrorLocItem {
 /// Body of `POST /webhooks`.
 #[derive(Clone, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[non_exhaustive]
 pub struct WebhookCreate {
     /// HTTPS endpoint that receives one POST per event.
     pub url: String,
@@ -3267,6 +4475,7 @@ impl WebhookCreate {
 /// A webhook endpoint.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct WebhookResponse {
     /// Webhook endpoint id (`whk_…`).
     pub id: WebhookId,
@@ -3277,10 +4486,34 @@ pub struct WebhookResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: Option<String>,
 }
+#[cfg(feature = "webhooks")]
+impl WebhookResponse {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        id: impl Into<WebhookId>,
+        url: impl Into<String>,
+        events: Vec<EventType>,
+        created_at: crate::Timestamp,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            url: url.into(),
+            events,
+            created_at,
+            secret: None,
+        }
+    }
+    /// Sets `secret`.
+    pub fn secret(mut self, value: impl Into<String>) -> Self {
+        self.secret = Some(value.into());
+        self
+    }
+}
 #[cfg(feature = "workspaces")]
 /// Body of `POST /workspaces`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[non_exhaustive]
 pub struct WorkspaceCreate {
     /// Unique among your workspaces.
     pub name: String,
@@ -3315,6 +4548,7 @@ impl WorkspaceCreate {
 /// A workspace.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct WorkspaceResponse {
     /// Workspace id (`ws_…`).
     pub id: WorkspaceId,
@@ -3325,6 +4559,27 @@ pub struct WorkspaceResponse {
     pub status: String,
     pub file_count: i64,
     pub created_at: crate::Timestamp,
+}
+#[cfg(feature = "workspaces")]
+impl WorkspaceResponse {
+    /// Creates a value with the required fields; optional ones start unset.
+    pub fn new(
+        id: impl Into<WorkspaceId>,
+        name: impl Into<String>,
+        description: impl Into<String>,
+        status: impl Into<String>,
+        file_count: i64,
+        created_at: crate::Timestamp,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            description: Some(description.into()),
+            status: status.into(),
+            file_count,
+            created_at,
+        }
+    }
 }
 #[cfg(all(feature = "websocket", any(feature = "events", feature = "webhook-events")))]
 impl crate::runtime::websocket::StreamEvent for Event {

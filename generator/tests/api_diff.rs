@@ -283,7 +283,7 @@ fn swagger_generator_2_4_2_to_2_4_31() {
         &report,
         "field_added",
         "types::GeneratorInput.using_flatten_spec",
-        true
+        false
     ));
     assert!(has(
         &report,

@@ -104,6 +104,11 @@ fn enums() {
 }
 
 #[test]
+fn examples() {
+    check("examples");
+}
+
+#[test]
 fn ids() {
     check("ids");
 }

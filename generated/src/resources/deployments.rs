@@ -53,7 +53,7 @@ impl<'a> Deployments<'a> {
     /// ```no_run
     /// # async fn run() -> Result<(), miteos::Error> {
     /// let client = miteos::Client::from_env()?;
-    /// let deployment = client.deployments().wait_until_done("deployment_123")
+    /// let deployment = client.deployments().wait_until_done("dep_6Yc1rN7k")
     ///     .deadline(std::time::Duration::from_secs(600))
     ///     .send()
     ///     .await?;

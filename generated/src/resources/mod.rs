@@ -43,7 +43,7 @@ impl crate::Client {
     /// ```no_run
     /// # async fn run() -> Result<(), miteos::Error> {
     /// let client = miteos::Client::from_env()?;
-    /// let approval = client.agents().approve("agent_123", "approval_123", miteos::types::ApprovalRequest::new(true)).send().await?;
+    /// let approval = client.agents().approve("agnt_7hQ2mZp1", "apr_4Nc8vK2d", miteos::types::ApprovalRequest::new(true)).send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -152,7 +152,7 @@ impl crate::Client {
     /// ```no_run
     /// # async fn run() -> Result<(), miteos::Error> {
     /// let client = miteos::Client::from_env()?;
-    /// let skill_compile = client.skills().compile(miteos::types::SkillCompileRequest::new(vec![miteos::types::TaskId::from("task_123")])).send().await?;
+    /// let skill_compile = client.skills().compile(miteos::types::SkillCompileRequest::new(vec![miteos::types::TaskId::from("task_2x8KqLmN4pR7"), miteos::types::TaskId::from("task_9Vb3sWq1Lm0Z")])).send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -197,7 +197,7 @@ impl crate::Client {
     /// ```no_run
     /// # async fn run() -> Result<(), miteos::Error> {
     /// let client = miteos::Client::from_env()?;
-    /// let webhook = client.webhooks().get("webhook_123").send().await?;
+    /// let webhook = client.webhooks().get("whk_8Tg3mQ1s").send().await?;
     /// # Ok(())
     /// # }
     /// ```

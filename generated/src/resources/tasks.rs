@@ -98,7 +98,7 @@ impl<'a> Tasks<'a> {
     /// ```no_run
     /// # async fn run() -> Result<(), miteos::Error> {
     /// let client = miteos::Client::from_env()?;
-    /// let task = client.tasks().wait_until_done("task_123")
+    /// let task = client.tasks().wait_until_done("task_2x8KqLmN4pR7")
     ///     .deadline(std::time::Duration::from_secs(600))
     ///     .send()
     ///     .await?;

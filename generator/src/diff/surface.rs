@@ -132,12 +132,8 @@ pub enum TypeShape {
 pub struct StructSurface {
     /// Fields by Rust name.
     pub fields: BTreeMap<String, FieldSurface>,
-    /// A struct literal can build it (public fields, not `#[non_exhaustive]`).
-    pub literal: bool,
-    /// It derives `Default`.
+    /// It implements `Default` (derived, or as its argument-less `new()`).
     pub default: bool,
-    /// Requests carry it: it has a setter per optional field (and `new()` if `new_args`).
-    pub sent: bool,
     /// The arguments of `new()` in order (name and type), when it has one.
     pub new_args: Option<Vec<(String, String)>>,
 }
@@ -153,8 +149,10 @@ pub struct FieldSurface {
     pub required: bool,
     /// The schema allows null.
     pub nullable: bool,
-    /// The argument type of its chainable setter, when the struct has setters and the field one.
+    /// The argument type of its chainable setter, when the field has one (it is optional).
     pub setter: Option<String>,
+    /// The name of that setter (`set_default` for a field `default`).
+    pub setter_name: String,
 }
 
 /// A forward-compatible enum.
@@ -227,12 +225,11 @@ fn type_shape(def: &TypeDef, usage: &Usage) -> TypeShape {
 
 /// A struct's fields, setters and constructor.
 fn structure(def: &TypeDef, s: &Struct, usage: &Usage) -> StructSurface {
-    let sent = usage.sent(def);
     let only_sent = usage.only_sent(def);
     let fields = s
         .fields
         .iter()
-        .map(|f| (f.name.clone(), field(f, sent, only_sent)))
+        .map(|f| (f.name.clone(), field(f, only_sent)))
         .chain(s.additional.as_ref().map(|ty| {
             let field = FieldSurface {
                 wire: "(additional properties)".to_owned(),
@@ -240,11 +237,12 @@ fn structure(def: &TypeDef, s: &Struct, usage: &Usage) -> StructSurface {
                 required: true,
                 nullable: false,
                 setter: None,
+                setter_name: String::new(),
             };
             ("additional_properties".to_owned(), field)
         }))
         .collect();
-    let new_args = (sent && has_new(s)).then(|| {
+    let new_args = s.has_new().then(|| {
         s.fields
             .iter()
             .filter(|f| required(f) && f.constant.is_none())
@@ -253,22 +251,21 @@ fn structure(def: &TypeDef, s: &Struct, usage: &Usage) -> StructSurface {
     });
     StructSurface {
         fields,
-        literal: true,
-        default: derives_default(s),
-        sent,
+        default: s.has_default(),
         new_args,
     }
 }
 
-/// One field of a struct; `sent` structs have a setter per optional field that can be written.
-fn field(f: &Field, sent: bool, only_sent: bool) -> FieldSurface {
-    let setter = (sent && !required(f) && !f.read_only).then(|| setter_type(&f.ty));
+/// One field of a struct; every struct has a setter per optional field.
+fn field(f: &Field, only_sent: bool) -> FieldSurface {
+    let setter = (!required(f)).then(|| setter_type(&f.ty));
     FieldSurface {
         wire: f.wire.clone(),
         ty: field_type(f, only_sent),
         required: required(f),
         nullable: nullable(f),
         setter,
+        setter_name: f.setter_name(),
     }
 }
 
@@ -560,11 +557,6 @@ impl Usage {
         Usage
     }
 
-    /// Requests carry it: it gets `new()` and setters.
-    fn sent(&self, def: &TypeDef) -> bool {
-        def.usage.is_sent()
-    }
-
     /// Only requests carry it: optional nullable fields keep absent apart from null.
     fn only_sent(&self, def: &TypeDef) -> bool {
         def.usage == crate::ir::Usage::RequestOnly
@@ -594,16 +586,6 @@ fn field_type(f: &Field, _only_sent: bool) -> String {
         Presence::Optional | Presence::Nullable => format!("Option<{inner}>"),
         Presence::AbsentOrNull => format!("Option<Option<{inner}>>"),
     }
-}
-
-/// A sent struct has `new()` (some required field takes a value from the caller).
-fn has_new(s: &Struct) -> bool {
-    s.has_required_values
-}
-
-/// The struct derives `Default`.
-fn derives_default(s: &Struct) -> bool {
-    s.derive_default
 }
 
 /// The discriminating property and the catch-all variant of a tagged union.

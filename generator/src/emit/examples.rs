@@ -2,6 +2,8 @@
 //! representative operation, with its required arguments filled in by values that type-check), a
 //! tour for the crate docs and README, and what each builder's `send()` returns.
 
+use serde_json::Value;
+
 use crate::ir::{
     Api, BodyEncoding, Operation, Pagination, Resource, ResponseShape, Transport, TypeKind, TypeRef,
 };
@@ -35,10 +37,22 @@ impl<'a> Values<'a> {
         format!("{}::types::{name}", self.krate)
     }
 
-    /// An expression of type `ty` for a value named `hint`, or `None` when none reads well.
-    fn value(&self, ty: &TypeRef, hint: &str, place: Place, depth: usize) -> Option<String> {
+    /// An expression of type `ty` for a value named `hint`, or `None` when none reads well. The
+    /// spec's `example`, when there is one and it fits the type (see [`fitting`]), gives the
+    /// value; otherwise one is made up from the type and the hint.
+    fn value(
+        &self,
+        ty: &TypeRef,
+        hint: &str,
+        place: Place,
+        depth: usize,
+        example: Option<&Value>,
+    ) -> Option<String> {
         if depth > MAX_DEPTH {
             return None;
+        }
+        if let Some(value) = example.and_then(|e| self.fitting(ty, place, depth, e)) {
+            return Some(value);
         }
         let text = |literal: String| match place {
             Place::Argument => format!("{literal:?}"),
@@ -46,65 +60,166 @@ impl<'a> Values<'a> {
         };
         Some(match ty {
             TypeRef::String => text(string_literal(hint)),
-            TypeRef::Id(id) => {
-                let literal = id_literal(id);
-                match place {
-                    Place::Argument => format!("{literal:?}"),
-                    Place::Exact => format!("{}::from({literal:?})", self.path(id)),
-                }
-            }
+            TypeRef::Id(id) => self.id(id, &id_literal(id), place),
             TypeRef::Bool => "true".to_owned(),
             TypeRef::I32 | TypeRef::I64 | TypeRef::U64 => "10".to_owned(),
             TypeRef::F32 | TypeRef::F64 => "10.0".to_owned(),
             TypeRef::Vec(inner) => format!(
                 "vec![{}]",
-                self.value(inner, hint, Place::Exact, depth + 1)?
+                self.value(inner, hint, Place::Exact, depth + 1, None)?
             ),
             TypeRef::Map(_) => "Default::default()".to_owned(),
             TypeRef::Option(_) => "None".to_owned(),
-            TypeRef::Named(name) => self.named(name, place, depth)?,
+            TypeRef::Named(name) => self.named(name, place, depth, None)?,
             TypeRef::Json => "serde_json::json!({})".to_owned(),
             TypeRef::Bytes if place == Place::Argument => "b\"contents\".to_vec()".to_owned(),
             TypeRef::Bytes => return None,
-            TypeRef::Timestamp => format!(
-                "\"2025-01-15T10:23:44Z\".parse::<{}::Timestamp>().expect(\"an RFC 3339 time\")",
-                self.krate
-            ),
-            TypeRef::Date => format!(
-                "{}::Date::new(2025, 1, 15).expect(\"a valid date\")",
-                self.krate
-            ),
+            TypeRef::Timestamp => self.timestamp("2025-01-15T10:23:44Z"),
+            TypeRef::Date => self.date(2025, 1, 15),
             TypeRef::Base64 => format!("{}::Base64Bytes::new(b\"contents\".to_vec())", self.krate),
-            TypeRef::Uuid => format!(
-                "{}::Uuid::from_u128(0x67e5_5044_10b1_426f_9247_bb68_0e5f_e0c8)",
-                self.krate
-            ),
+            TypeRef::Uuid => self.uuid(0x67e5_5044_10b1_426f_9247_bb68_0e5f_e0c8),
         })
     }
 
+    /// The spec's example `e` written as a value of `ty`, or `None` when it does not fit: a
+    /// string for a string or an id, an integer in the type's range, a finite number, a boolean,
+    /// an RFC 3339 time, a calendar date, a UUID, a value of the enum, an object for a struct
+    /// (its fields' values taken from it), an array of fitting items, any JSON for a JSON value.
+    /// Whatever the example holds, the expression compiles.
+    fn fitting(&self, ty: &TypeRef, place: Place, depth: usize, e: &Value) -> Option<String> {
+        match (ty, e) {
+            (TypeRef::String, Value::String(s)) if readable(s) => Some(match place {
+                Place::Argument => format!("{s:?}"),
+                Place::Exact => format!("{s:?}.to_owned()"),
+            }),
+            (TypeRef::Id(id), Value::String(s)) if readable(s) => Some(self.id(id, s, place)),
+            (TypeRef::Bool, Value::Bool(b)) => Some(b.to_string()),
+            (TypeRef::I32, Value::Number(n)) => n
+                .as_i64()
+                .filter(|n| i32::try_from(*n).is_ok())
+                .map(|n| n.to_string()),
+            (TypeRef::I64, Value::Number(n)) => n.as_i64().map(|n| n.to_string()),
+            (TypeRef::U64, Value::Number(n)) => n.as_u64().map(|n| n.to_string()),
+            (TypeRef::F64, Value::Number(n)) => n.as_f64().and_then(float_literal),
+            (TypeRef::F32, Value::Number(n)) => n
+                .as_f64()
+                .filter(|f| f.abs() <= f64::from(f32::MAX))
+                .and_then(|f| float_literal(f64::from(f as f32))),
+            (TypeRef::Timestamp, Value::String(s)) if is_rfc3339(s) => Some(self.timestamp(s)),
+            (TypeRef::Date, Value::String(s)) => {
+                let (y, m, d) = calendar_date(s)?;
+                Some(self.date(y, m, d))
+            }
+            (TypeRef::Uuid, Value::String(s)) => uuid_value(s).map(|u| self.uuid(u)),
+            (TypeRef::Vec(inner), Value::Array(items)) if !items.is_empty() => {
+                let items: Option<Vec<String>> = items
+                    .iter()
+                    .take(3)
+                    .map(|item| self.fitting(inner, Place::Exact, depth + 1, item))
+                    .collect();
+                Some(format!("vec![{}]", items?.join(", ")))
+            }
+            (TypeRef::Json, e) => {
+                let tokens = json_tokens(e);
+                (tokens.chars().count() <= 2 * MAX_EXAMPLE_CHARS && !tokens.contains("```"))
+                    .then(|| format!("serde_json::json!({tokens})"))
+            }
+            (TypeRef::Named(name), e) => self.named(name, place, depth, Some(e)),
+            _ => None,
+        }
+    }
+
+    /// An id of type `id` with the text `literal`.
+    fn id(&self, id: &str, literal: &str, place: Place) -> String {
+        match place {
+            Place::Argument => format!("{literal:?}"),
+            Place::Exact => format!("{}::from({literal:?})", self.path(id)),
+        }
+    }
+
+    /// A `Timestamp` parsed from `text` (an RFC 3339 time).
+    fn timestamp(&self, text: &str) -> String {
+        format!(
+            "{text:?}.parse::<{}::Timestamp>().expect(\"an RFC 3339 time\")",
+            self.krate
+        )
+    }
+
+    /// A `Date` of a valid calendar day.
+    fn date(&self, year: u32, month: u32, day: u32) -> String {
+        format!(
+            "{}::Date::new({year}, {month}, {day}).expect(\"a valid date\")",
+            self.krate
+        )
+    }
+
+    /// A `Uuid` from its 128 bits.
+    fn uuid(&self, bits: u128) -> String {
+        let hex = format!("{bits:032x}");
+        let groups: Vec<&str> = (0..8).map(|i| &hex[i * 4..i * 4 + 4]).collect();
+        format!("{}::Uuid::from_u128(0x{})", self.krate, groups.join("_"))
+    }
+
     /// A value of a named type: `new(required…)`, `default()`, an enum's first value, a union's
-    /// first variant that can be built.
-    fn named(&self, name: &str, place: Place, depth: usize) -> Option<String> {
+    /// first variant that can be built. With an example (the spec's, of the use site): the enum
+    /// value it names, a struct whose `new` arguments come from its properties; `None` when the
+    /// example does not fit. Without one, the type's own example is tried first.
+    fn named(
+        &self,
+        name: &str,
+        place: Place,
+        depth: usize,
+        example: Option<&Value>,
+    ) -> Option<String> {
         let def = self.api.types.iter().find(|t| t.name == name)?;
         let path = self.path(name);
+        if example.is_none() {
+            if let Some(own) = def.example.as_ref() {
+                if let Some(value) = self.named(name, place, depth, Some(own)) {
+                    return Some(value);
+                }
+            }
+        }
         match &def.kind {
-            TypeKind::Struct(s) if def.usage.is_sent() && s.has_required_values => {
+            TypeKind::Struct(s) if s.has_new() => {
+                let object = match example {
+                    Some(Value::Object(object)) => Some(object),
+                    Some(_) => return None,
+                    None => None,
+                };
                 let args: Option<Vec<String>> = s
                     .fields
                     .iter()
                     .filter(|f| f.presence.is_required() && f.constant.is_none())
                     .map(|f| {
                         let hint = crate::ident::unraw(&f.name);
-                        self.value(&f.ty, hint, Place::Argument, depth + 1)
+                        let example = object.and_then(|o| o.get(&f.wire)).or(f.example.as_ref());
+                        self.value(&f.ty, hint, Place::Argument, depth + 1, example)
                     })
                     .collect();
                 Some(format!("{path}::new({})", args?.join(", ")))
             }
-            TypeKind::Struct(s) if s.derive_default => Some(format!("{path}::default()")),
+            TypeKind::Struct(s) if s.derive_default && example.is_none() => {
+                Some(format!("{path}::default()"))
+            }
             TypeKind::Struct(_) => None,
-            TypeKind::Enum(e) => e.variants.first().map(|v| format!("{path}::{}", v.name)),
+            TypeKind::Enum(e) => {
+                let variant = match example {
+                    None => e.variants.first(),
+                    Some(value) => {
+                        let wire = match value {
+                            Value::String(s) if !e.integer => s.clone(),
+                            Value::Number(n) if e.integer => n.to_string(),
+                            _ => return None,
+                        };
+                        Some(e.variants.iter().find(|v| v.wire == wire)?)
+                    }
+                };
+                variant.map(|v| format!("{path}::{}", v.name))
+            }
+            TypeKind::Union(_) if example.is_some() => None,
             TypeKind::Union(u) => u.variants.iter().find_map(|v| {
-                let inner = self.value(&v.ty, &v.name, Place::Exact, depth + 1)?;
+                let inner = self.value(&v.ty, &v.name, Place::Exact, depth + 1, None)?;
                 let inner = if v.boxed {
                     format!("Box::new({inner})")
                 } else {
@@ -112,7 +227,10 @@ impl<'a> Values<'a> {
                 };
                 Some(format!("{path}::{}({inner})", v.name))
             }),
-            TypeKind::Alias(ty) => self.value(ty, name, place, depth + 1),
+            TypeKind::Alias(ty) => match example {
+                Some(e) => self.fitting(ty, place, depth + 1, e),
+                None => self.value(ty, name, place, depth + 1, None),
+            },
         }
     }
 
@@ -122,12 +240,13 @@ impl<'a> Values<'a> {
         let mut args = Vec::new();
         for p in &op.path_params {
             let hint = path_hint(crate::ident::unraw(&p.name), resource);
-            args.push(self.value(&p.ty, &hint, Place::Argument, 0)?);
+            args.push(self.value(&p.ty, &hint, Place::Argument, 0, p.example.as_ref())?);
         }
         if let Some(encoding) = op.body_argument() {
+            let example = op.body.as_ref().and_then(|b| b.example.as_ref());
             args.push(match encoding {
                 BodyEncoding::Json(ty, _) | BodyEncoding::Form(ty) => {
-                    self.value(ty, "body", Place::Exact, 0)?
+                    self.value(ty, "body", Place::Exact, 0, example)?
                 }
                 BodyEncoding::Bytes(_) => "b\"contents\".to_vec()".to_owned(),
                 BodyEncoding::Text(_) => "\"contents\"".to_owned(),
@@ -147,17 +266,141 @@ impl<'a> Values<'a> {
                     "\"report.pdf\", b\"contents\".to_vec()".to_owned()
                 } else {
                     let hint = crate::ident::unraw(&part.name);
-                    self.value(&part.ty, hint, Place::Argument, 0)?
+                    self.value(&part.ty, hint, Place::Argument, 0, None)?
                 };
                 call.push_str(&format!(".{}({value})", part.name));
             }
         }
         for p in op.params.iter().filter(|p| p.required) {
             let hint = crate::ident::unraw(&p.name);
-            let value = self.value(&p.ty, hint, Place::Argument, 0)?;
+            let value = self.value(&p.ty, hint, Place::Argument, 0, p.example.as_ref())?;
             call.push_str(&format!(".{}({value})", p.name));
         }
         Some(call)
+    }
+}
+
+/// The longest example string written into a doc example.
+const MAX_EXAMPLE_CHARS: usize = 100;
+
+/// A string example short enough for a line of example code, on one line, and unable to close
+/// the doc comment's code fence.
+fn readable(s: &str) -> bool {
+    s.chars().count() <= MAX_EXAMPLE_CHARS && !s.contains(['\n', '\r']) && !s.contains("```")
+}
+
+/// A Rust float literal for a finite number (`100.0`, `0.25`, `1e21`).
+fn float_literal(f: f64) -> Option<String> {
+    if !f.is_finite() {
+        return None;
+    }
+    let text = format!("{f:?}");
+    Some(if text.contains(['.', 'e', 'E']) {
+        text
+    } else {
+        format!("{text}.0")
+    })
+}
+
+/// Whether `s` is an RFC 3339 date-time: `YYYY-MM-DDTHH:MM:SS`, optional fraction, then `Z` or
+/// an offset `±HH:MM`; the date a real calendar day, the time in range (a leap second allowed).
+fn is_rfc3339(s: &str) -> bool {
+    let Some((date, time)) = s.split_once(['T', 't']) else {
+        return false;
+    };
+    let Some(at) = time.find(['Z', 'z', '+', '-']) else {
+        return false;
+    };
+    let (clock, offset) = time.split_at(at);
+    let clock = match clock.split_once('.') {
+        Some((c, fraction))
+            if !fraction.is_empty() && fraction.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            c
+        }
+        Some(_) => return false,
+        None => clock,
+    };
+    let offset_ok = match offset {
+        "Z" | "z" => true,
+        _ => two_digit_fields(&offset[1..])
+            .is_some_and(|v| matches!(v[..], [h, m] if h <= 23 && m <= 59)),
+    };
+    calendar_date(date).is_some()
+        && offset_ok
+        && two_digit_fields(clock)
+            .is_some_and(|v| matches!(v[..], [h, m, s] if h <= 23 && m <= 59 && s <= 60))
+}
+
+/// The numbers of `HH:MM` or `HH:MM:SS`: two digits each, `:` between.
+fn two_digit_fields(text: &str) -> Option<Vec<u32>> {
+    text.split(':')
+        .map(|p| {
+            (p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| p.parse().ok())
+                .flatten()
+        })
+        .collect()
+}
+
+/// `YYYY-MM-DD` of a real calendar day, as numbers.
+fn calendar_date(s: &str) -> Option<(u32, u32, u32)> {
+    let parts: Vec<&str> = s.split('-').collect();
+    let [y, m, d] = parts[..] else { return None };
+    let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+    if !(digits(y, 4) && digits(m, 2) && digits(d, 2)) {
+        return None;
+    }
+    let (y, m, d): (u32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (1..=days).contains(&d).then_some((y, m, d))
+}
+
+/// The 128 bits of a UUID written `8-4-4-4-12` in hex.
+fn uuid_value(s: &str) -> Option<u128> {
+    let groups: Vec<&str> = s.split('-').collect();
+    let lengths: Vec<usize> = groups.iter().map(|g| g.len()).collect();
+    if lengths != [8, 4, 4, 4, 12]
+        || !groups
+            .iter()
+            .all(|g| g.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        return None;
+    }
+    u128::from_str_radix(&groups.concat(), 16).ok()
+}
+
+/// A JSON value as the tokens of `serde_json::json!`: strings as Rust literals (JSON's `\u0003`
+/// escapes are not Rust's), numbers as JSON writes them, arrays and objects item by item.
+fn json_tokens(value: &Value) -> String {
+    match value {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if !n.is_i64() && !n.is_u64() => {
+                float_literal(f).unwrap_or_else(|| "null".to_owned())
+            }
+            _ => n.to_string(),
+        },
+        Value::String(s) => format!("{s:?}"),
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(json_tokens).collect::<Vec<_>>().join(", ")
+        ),
+        Value::Object(map) => format!(
+            "{{{}}}",
+            map.iter()
+                .map(|(k, v)| format!("{k:?}: {}", json_tokens(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }
 
@@ -500,4 +743,54 @@ pub fn tour_resources(api: &Api) -> Vec<String> {
         .filter(|r| lines.contains(&format!("client.{}()", r.name)))
         .map(|r| r.name.clone())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn times_and_dates_are_checked_before_they_are_written() {
+        assert!(is_rfc3339("2025-01-15T10:23:44Z"));
+        assert!(is_rfc3339("2024-02-29T23:59:60.5+05:30"));
+        assert!(is_rfc3339("2025-01-15t10:23:44.123-08:00"));
+        for bad in [
+            "2025-13-01T00:00:00Z",
+            "2023-02-29T00:00:00Z",
+            "2025-01-15T24:00:00Z",
+            "2025-01-15T10:23:44",
+            "2025-01-15T10:23:44.Z",
+            "2025-01-15T10:23Z",
+            "2025-01-15T10:23:44+5:30",
+            "yesterday",
+        ] {
+            assert!(!is_rfc3339(bad), "{bad}");
+        }
+        assert_eq!(calendar_date("2024-02-29"), Some((2024, 2, 29)));
+        assert_eq!(calendar_date("1900-02-29"), None);
+        assert_eq!(calendar_date("2025-1-15"), None);
+    }
+
+    #[test]
+    fn uuids_floats_and_json_become_rust_literals() {
+        assert_eq!(
+            uuid_value("0b9c4f3e-8d1a-4c2b-9e7f-1a2b3c4d5e6f"),
+            Some(0x0b9c_4f3e_8d1a_4c2b_9e7f_1a2b_3c4d_5e6f)
+        );
+        assert_eq!(uuid_value("0b9c4f3e8d1a4c2b9e7f1a2b3c4d5e6f"), None);
+        assert_eq!(uuid_value("zb9c4f3e-8d1a-4c2b-9e7f-1a2b3c4d5e6f"), None);
+        assert_eq!(float_literal(3.0).as_deref(), Some("3.0"));
+        assert_eq!(float_literal(0.25).as_deref(), Some("0.25"));
+        assert_eq!(float_literal(1e21).as_deref(), Some("1e21"));
+        assert_eq!(float_literal(f64::INFINITY), None);
+        assert_eq!(
+            json_tokens(&json!({"a": "PK\u{3}", "b": [1, -2, 2.5, null, "\"q\""]})),
+            r#"{"a": "PK\u{3}", "b": [1, -2, 2.5, null, "\"q\""]}"#
+        );
+        assert!(readable("Build a landing page"));
+        assert!(!readable("two\nlines"));
+        assert!(!readable("``` fence"));
+        assert!(!readable(&"x".repeat(MAX_EXAMPLE_CHARS + 1)));
+    }
 }

@@ -31,6 +31,9 @@ pub fn readme(api: &Api, runtime: &Runtime) -> String {
         "The client reads `{0}_API_KEY` (and `{0}_BASE_URL`, when set) from the environment; `Client::builder()` sets them in code.\n\n",
         m.env_prefix
     ));
+    out.push_str(
+        "Models (`types`) are `#[non_exhaustive]`, so that a field the API adds later does not break your code: build one with `new(…)`, which takes its required fields (or `Default` when it has none), and a chainable setter per optional field; the fields are public to read and to assign.\n\n",
+    );
     out.push_str(&features_doc(api, runtime));
     out.push_str("\n## Operations\n\n| call | HTTP |\n|---|---|\n");
     for r in &api.resources {

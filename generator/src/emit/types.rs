@@ -196,11 +196,7 @@ fn emit_struct(
     let default = s.derive_default.then(|| quote!(Default,));
     let any_deprecated = s.fields.iter().any(|f| f.deprecated);
     let allow_deprecated = any_deprecated.then(|| quote!(#[allow(deprecated)]));
-    let constructor = if usage.is_sent() {
-        constructor(name, s, paths)
-    } else {
-        TokenStream::new()
-    };
+    let constructor = constructor(name, s, paths);
     // Write-only fields are secrets sent to the API (credentials, signing secrets): `Debug`
     // shows that they are set, never their value.
     let secret = s.fields.iter().any(|f| f.write_only);
@@ -218,6 +214,7 @@ fn emit_struct(
         #allow_deprecated
         #[derive(#debug_derive Clone, PartialEq, #default #serde)]
         #serialize_attr
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #additional
@@ -292,7 +289,9 @@ fn redacted_debug(name: &Ident, s: &Struct, allow_deprecated: &Option<TokenStrea
     }
 }
 
-/// `new(required…)` plus a chainable setter per optional field, for request types.
+/// `new(required…)` plus a chainable setter per optional field. Every model has them, request or
+/// response: the struct is `#[non_exhaustive]` (a field the spec adds later must not break a
+/// caller's code), so they are how a caller builds one, a request body or a canned answer in a test.
 fn constructor(name: &Ident, s: &Struct, paths: &TypePaths) -> TokenStream {
     let required: Vec<&Field> = s
         .fields
@@ -312,9 +311,9 @@ fn constructor(name: &Ident, s: &Struct, paths: &TypePaths) -> TokenStream {
     let setters = s
         .fields
         .iter()
-        .filter(|f| !f.presence.is_required() && !f.read_only)
+        .filter(|f| !f.presence.is_required())
         .map(|f| optional_setter(f, paths));
-    let new_fn = s.has_required_values.then(|| {
+    let new_fn = s.has_new().then(|| {
         let any_deprecated = s
             .fields
             .iter()
@@ -328,11 +327,22 @@ fn constructor(name: &Ident, s: &Struct, paths: &TypePaths) -> TokenStream {
             }
         }
     });
+    // An argument-less `new()` (every required field has a fixed value) is also `Default`.
+    let default_impl = (!s.derive_default && s.has_default()).then(|| {
+        quote! {
+            impl ::std::default::Default for #name {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+        }
+    });
     quote! {
         impl #name {
             #new_fn
             #(#setters)*
         }
+        #default_impl
     }
 }
 
@@ -375,12 +385,20 @@ fn field_init(f: &Field, paths: &TypePaths) -> TokenStream {
 /// which sends an explicit null.
 fn optional_setter(f: &Field, paths: &TypePaths) -> TokenStream {
     let fname = ident(&f.name);
+    let setter = ident(&f.setter_name());
     let (ty, convert) = setter_type(f, paths);
     let mut value = quote!(value #convert);
     if f.boxed {
         value = quote!(::std::boxed::Box::new(#value));
     }
-    let doc = format!(" Sets `{}`.", f.wire);
+    let doc = if f.read_only {
+        format!(
+            " Sets `{}`, which the server sets: for a value built by hand, such as a canned answer in a test.",
+            f.wire
+        )
+    } else {
+        format!(" Sets `{}`.", f.wire)
+    };
     let deprecated = f
         .deprecated
         .then(|| quote!(#[deprecated] #[allow(deprecated)]));
@@ -388,7 +406,7 @@ fn optional_setter(f: &Field, paths: &TypePaths) -> TokenStream {
         return quote! {
             #[doc = #doc]
             #deprecated
-            pub fn #fname(mut self, value: #ty) -> Self {
+            pub fn #setter(mut self, value: #ty) -> Self {
                 self.#fname = Some(#value);
                 self
             }
@@ -412,7 +430,7 @@ fn optional_setter(f: &Field, paths: &TypePaths) -> TokenStream {
     quote! {
         #[doc = #doc]
         #deprecated
-        pub fn #fname(mut self, value: #ty) -> Self {
+        pub fn #setter(mut self, value: #ty) -> Self {
             self.#fname = Some(Some(#value));
             self
         }

@@ -167,6 +167,9 @@ pub struct Param {
     pub style: QueryStyle,
     /// Doc text.
     pub docs: Option<String>,
+    /// An example value from the spec: the parameter's `example`, else the first of its
+    /// `examples`, else its schema's; as written, used only where it fits the Rust type.
+    pub example: Option<serde_json::Value>,
 }
 
 /// A request body.
@@ -178,6 +181,9 @@ pub struct RequestBody {
     pub encoding: BodyEncoding,
     /// Doc text.
     pub docs: Option<String>,
+    /// The media type's `example`, else the first of its `examples`, as written in the spec;
+    /// used only where it fits the body's Rust type.
+    pub example: Option<serde_json::Value>,
 }
 
 /// Request body encodings.

@@ -15,6 +15,9 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// Whether clients send it, receive it, or both.
     pub usage: Usage,
+    /// The schema's `example` (or the first of its 3.1 `examples`), as written in the spec: a
+    /// value for doc examples, used only where it fits the Rust type.
+    pub example: Option<Value>,
 }
 
 /// How a client uses a named type: what it is reachable from.
@@ -59,9 +62,24 @@ pub struct Struct {
     pub additional: Option<TypeRef>,
     /// No field is required, so `Default` is derived.
     pub derive_default: bool,
-    /// Some required field takes a value from the caller (it has no fixed value), so sent types get
-    /// a `new(…)` taking those values.
+    /// Some required field takes a value from the caller (it has no fixed value), so `new(…)`
+    /// takes those values.
     pub has_required_values: bool,
+}
+
+impl Struct {
+    /// The struct has `new(…)`: it is `#[non_exhaustive]`, so a caller outside the crate builds it
+    /// with `new` and setters unless it derives `Default` (a struct whose required fields all have
+    /// fixed values gets an argument-less `new()`).
+    pub fn has_new(&self) -> bool {
+        self.has_required_values || !self.derive_default
+    }
+
+    /// The struct implements `Default`: derived when no field is required, else (every required
+    /// field has a fixed value) as its argument-less `new()`.
+    pub fn has_default(&self) -> bool {
+        !self.has_required_values
+    }
 }
 
 /// A struct field.
@@ -90,6 +108,21 @@ pub struct Field {
     pub write_only: bool,
     /// Deprecated.
     pub deprecated: bool,
+    /// The property's own `example` (or the first of its 3.1 `examples`), as written in the
+    /// spec; the example of the object that holds it, or of the field's type, may give one too.
+    pub example: Option<Value>,
+}
+
+impl Field {
+    /// The name of the field's chainable setter: the field's own, except `new` and `default`,
+    /// which would hide the constructor and `Default::default` (`Type::default()` finds an
+    /// inherent method first): those are `set_new` and `set_default`.
+    pub fn setter_name(&self) -> String {
+        match crate::ident::unraw(&self.name) {
+            "new" | "default" => format!("set_{}", crate::ident::unraw(&self.name)),
+            _ => self.name.clone(),
+        }
+    }
 }
 
 /// Whether a field may be absent from the JSON object, or null.

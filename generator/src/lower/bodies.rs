@@ -85,10 +85,19 @@ pub(super) fn lower_body(
     } else {
         BodyEncoding::Bytes(media.clone())
     };
+    // The media type's example, else the first of its named examples (a `$ref` to a shared one
+    // is left to the schema's example).
+    let example = content.example.clone().or_else(|| {
+        content.examples.values().find_map(|e| match e {
+            openapiv3::ReferenceOr::Item(e) => e.value.clone(),
+            openapiv3::ReferenceOr::Reference { .. } => None,
+        })
+    });
     Ok(Some(RequestBody {
         required: body.required,
         encoding,
         docs: body.description.clone(),
+        example,
     }))
 }
 

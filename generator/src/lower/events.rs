@@ -313,6 +313,7 @@ fn new_tag_enum(
             unknown: names.claim("Unknown"),
         }),
         usage: union.usage,
+        example: None,
     })
 }
 

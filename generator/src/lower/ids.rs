@@ -113,6 +113,7 @@ mod tests {
             write_only: false,
             deprecated: false,
             null_setter: None,
+            example: None,
         }
     }
 
@@ -128,6 +129,7 @@ mod tests {
                 has_required_values: true,
             }),
             usage: Usage::Both,
+            example: None,
         }
     }
 

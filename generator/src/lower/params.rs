@@ -66,6 +66,7 @@ pub(super) fn lower_params(
             required: data.required || location == ParamLocation::Path,
             style: query_style(p),
             docs: data.description.clone(),
+            example: param_example(data, schema),
         };
         match location {
             ParamLocation::Path => out.path.push(param),
@@ -88,10 +89,33 @@ pub(super) fn lower_params(
                 required: true,
                 style: QueryStyle::Form { explode: true },
                 docs: None,
+                example: None,
             });
         }
     }
     Ok(out)
+}
+
+/// A parameter's example: its `example`, else the first of its `examples` (3.0 and 3.1 alike:
+/// a map of Example objects, each with a `value`; `$ref`s to shared examples are left to the
+/// schema's), else its schema's `example` (3.1 `examples` arrays are folded into it when the
+/// document is normalised).
+fn param_example(
+    data: &openapiv3::ParameterData,
+    schema: Option<&openapiv3::ReferenceOr<openapiv3::Schema>>,
+) -> Option<serde_json::Value> {
+    data.example
+        .clone()
+        .or_else(|| {
+            data.examples.values().find_map(|e| match e {
+                openapiv3::ReferenceOr::Item(e) => e.value.clone(),
+                openapiv3::ReferenceOr::Reference { .. } => None,
+            })
+        })
+        .or_else(|| match schema {
+            Some(openapiv3::ReferenceOr::Item(s)) => s.schema_data.example.clone(),
+            _ => None,
+        })
 }
 
 /// The `{names}` of a path template, in order.

@@ -85,6 +85,7 @@ impl<'a> TypeSpace<'a> {
                         docs: None,
                         kind: TypeKind::Alias(target.ty),
                         usage: Usage::Unused,
+                        example: None,
                     });
                     continue;
                 }
@@ -224,6 +225,7 @@ impl<'a> TypeSpace<'a> {
             docs,
             kind,
             usage: Usage::Unused,
+            example: schema.schema_data.example.clone(),
         });
         Ok(())
     }
@@ -268,6 +270,7 @@ impl<'a> TypeSpace<'a> {
                     docs: docs_of(schema),
                     kind,
                     usage: Usage::Unused,
+                    example: schema.schema_data.example.clone(),
                 });
                 Ok(Lowered {
                     ty: TypeRef::Named(name),

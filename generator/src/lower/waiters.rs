@@ -155,6 +155,7 @@ mod tests {
             docs: None,
             kind,
             usage: Usage::ResponseOnly,
+            example: None,
         }
     }
 
@@ -182,6 +183,7 @@ mod tests {
                 write_only: false,
                 deprecated: false,
                 null_setter: None,
+                example: None,
             }],
             additional: None,
             derive_default: false,

@@ -268,6 +268,39 @@ pub fn cases() -> Vec<Case> {
             "#,
             fails_at_run_time: None,
         },
+        Case {
+            name: "new-optional-response-field",
+            plant: |s| {
+                object(at(s, "/components/schemas/ApprovalResponse/properties"))
+                    .insert("note".into(), json!({"type": "string"}));
+            },
+            changes: &[("field_added", "types::ApprovalResponse.note", false)],
+            caller: r#"
+                // A test double, built as a `#[non_exhaustive]` model is: `new` and setters.
+                let decided_at: miteos::Timestamp = "2026-01-01T00:00:00Z".parse().expect("a timestamp");
+                let decision = miteos::types::ApprovalResponse::new("apr_1", "agt_1", true, decided_at)
+                    .reason("looks right");
+                let _ = (client, decision);
+                Ok(())
+            "#,
+            fails_at_run_time: None,
+        },
+        Case {
+            name: "new-optional-request-field",
+            plant: |s| {
+                object(at(s, "/components/schemas/TaskCreate/properties")).insert(
+                    "tags".into(),
+                    json!({"type": "array", "items": {"type": "string"}}),
+                );
+            },
+            changes: &[("field_added", "types::TaskCreate.tags", false)],
+            caller: r#"
+                let body = miteos::types::TaskCreate::new("Build a landing page");
+                let _ = client.tasks().create(body).send().await?;
+                Ok(())
+            "#,
+            fails_at_run_time: None,
+        },
         // Breaking.
         Case {
             name: "new-enum-value",
@@ -310,27 +343,6 @@ pub fn cases() -> Vec<Case> {
             caller: r#"
                 let body = miteos::types::TaskCreate::new("Build a landing page");
                 let _ = client.tasks().create(body).send().await?;
-                Ok(())
-            "#,
-            fails_at_run_time: None,
-        },
-        Case {
-            name: "new-optional-response-field",
-            plant: |s| {
-                object(at(s, "/components/schemas/ApprovalResponse/properties"))
-                    .insert("note".into(), json!({"type": "string"}));
-            },
-            changes: &[("field_added", "types::ApprovalResponse.note", true)],
-            caller: r#"
-                // A test double built with a struct literal.
-                let decision = miteos::types::ApprovalResponse {
-                    approval_id: "apr_1".into(),
-                    agent_id: "agt_1".into(),
-                    approved: true,
-                    reason: None,
-                    decided_at: "2026-01-01T00:00:00Z".parse().expect("a timestamp"),
-                };
-                let _ = (client, decision);
                 Ok(())
             "#,
             fails_at_run_time: None,
@@ -559,26 +571,6 @@ pub fn cases() -> Vec<Case> {
             caller: r#"
                 let task = client.tasks().get("task_1").send().await?;
                 let _: Option<miteos::types::WorkspaceId> = task.workspace_id;
-                Ok(())
-            "#,
-            fails_at_run_time: None,
-        },
-        Case {
-            name: "new-optional-request-field",
-            plant: |s| {
-                object(at(s, "/components/schemas/TaskCreate/properties")).insert(
-                    "tags".into(),
-                    json!({"type": "array", "items": {"type": "string"}}),
-                );
-            },
-            changes: &[("field_added", "types::TaskCreate.tags", true)],
-            caller: r#"
-                let body = miteos::types::TaskCreate {
-                    prompt: "Build a landing page".into(),
-                    workspace_id: None,
-                    config: None,
-                };
-                let _ = client.tasks().create(body).send().await?;
                 Ok(())
             "#,
             fails_at_run_time: None,

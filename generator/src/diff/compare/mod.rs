@@ -1,8 +1,8 @@
 //! Compares two API surfaces and classifies each change for a Rust caller of the generated crate.
 //!
-//! The rules follow what the emitters write: structs have public fields and no
-//! `#[non_exhaustive]` (a caller may build one with a literal or destructure it without `..`),
-//! enums and unions are matched exhaustively, query parameters are builder setters whose
+//! The rules follow what the emitters write: structs have public fields but are
+//! `#[non_exhaustive]` (a caller builds one with `new()` or `Default` and setters, so only a new
+//! argument of `new()` breaks it), enums and unions are matched exhaustively, query parameters are builder setters whose
 //! required ones `send()` checks, path parameters are arguments of the resource method.
 //!
 //! One sub-module per part compared: `operations` compares the client, its resources and their

@@ -96,18 +96,6 @@ fn named_type(at: &str, a: &TypeSurface, b: &TypeSurface, out: &mut Changes) {
     }
 }
 
-/// Why a new field breaks callers of a struct.
-fn literal_reason(s: &StructSurface, name: &str) -> String {
-    if s.literal {
-        format!(
-            "a struct literal or a pattern without `..` that omits `{}` no longer compiles (the \
-             fields are public and the struct is not `#[non_exhaustive]`)",
-            unraw(name)
-        )
-    } else {
-        String::new()
-    }
-}
 fn structure(at: &str, x: &StructSurface, y: &StructSurface, out: &mut Changes) {
     fields(at, x, y, out);
     constructor(at, x, y, out);
@@ -129,42 +117,26 @@ fn fields(at: &str, x: &StructSurface, y: &StructSurface, out: &mut Changes) {
     for (name, side) in pair(&x.fields, &y.fields) {
         let at = format!("{at}.{}", unraw(name));
         match side {
-            Side::Added(f) => field_added(&at, name, f, y, in_new(both_new, y, name), out),
+            Side::Added(f) => field_added(&at, name, f, in_new(both_new, y, name), out),
             Side::Removed(f) => field_removed(&at, name, f, in_new(both_new, x, name), out),
             Side::Both(f, g) => {
                 let new_arg = (in_new(both_new, x, name), in_new(both_new, y, name));
-                let setters = if x.sent && y.sent {
-                    (f.setter.as_deref(), g.setter.as_deref())
-                } else {
-                    (None, None)
-                };
+                let setters = (f.setter.as_deref(), g.setter.as_deref());
                 field(&at, name, f, g, new_arg, setters, out);
             }
         }
     }
 }
 
-fn field_added(
-    at: &str,
-    name: &str,
-    f: &FieldSurface,
-    y: &StructSurface,
-    new_arg: bool,
-    out: &mut Changes,
-) {
-    let mut why = Vec::new();
-    if new_arg {
-        why.push(format!("`new()` gains the argument `{}`", unraw(name)));
-    }
-    let literal = literal_reason(y, name);
-    if !literal.is_empty() {
-        why.push(literal);
-    }
-    let breaking = !why.is_empty();
+fn field_added(at: &str, name: &str, f: &FieldSurface, new_arg: bool, out: &mut Changes) {
+    // The struct is `#[non_exhaustive]`: no caller builds it with a literal or destructures it
+    // without `..`, so only an argument of `new()` breaks them.
+    let breaking = new_arg;
     let why = if breaking {
-        format!("breaking: {}", why.join("; "))
+        format!("breaking: `new()` gains the argument `{}`", unraw(name))
     } else {
-        "compatible: callers cannot build the struct field by field".to_owned()
+        "compatible: the struct is `#[non_exhaustive]`, built with `new()` or `Default` and setters"
+            .to_owned()
     };
     out.push(
         &Group::Types,
@@ -200,22 +172,16 @@ fn field_removed(at: &str, name: &str, f: &FieldSurface, new_arg: bool, out: &mu
 /// `new()` and the setters appearing or going, and the arguments of `new()` changing order.
 fn constructor(at: &str, x: &StructSurface, y: &StructSurface, out: &mut Changes) {
     let group = Group::Types;
-    let gained = y.sent && (!x.sent || (x.new_args.is_none() && y.new_args.is_some()));
-    let lost = x.sent && (!y.sent || (x.new_args.is_some() && y.new_args.is_none()));
-    let builds = |s: &StructSurface| {
-        if s.new_args.is_some() {
-            "`new()` with its required fields and a setter per optional field"
-        } else {
-            "a setter per optional field"
-        }
-    };
+    let gained = x.new_args.is_none() && y.new_args.is_some();
+    let lost = x.new_args.is_some() && y.new_args.is_none();
+    let builds = "`new()` with its required fields";
     if gained {
         out.push(
             &group,
             at,
             "constructor_added",
             false,
-            format!("gains {}; compatible", builds(y)),
+            format!("gains {builds}; compatible"),
         );
     }
     if lost {
@@ -224,10 +190,7 @@ fn constructor(at: &str, x: &StructSurface, y: &StructSurface, out: &mut Changes
             at,
             "constructor_removed",
             true,
-            format!(
-                "loses {}; breaking: calls to them no longer compile",
-                builds(x)
-            ),
+            format!("loses {}; breaking: calls to it no longer compile", builds),
         );
     }
     if let (Some(a), Some(b)) = (&x.new_args, &y.new_args) {
@@ -309,7 +272,7 @@ fn field(
     }
     let n = unraw(name);
     let arg = constructor_argument(new_arg, n);
-    let setter = setter_change(setters, n);
+    let setter = setter_change(setters, unraw(&g.setter_name));
     let presence_changed = f.required != g.required || f.nullable != g.nullable;
     if presence_changed || f.ty != g.ty {
         // One change for the field, with every way it breaks callers.

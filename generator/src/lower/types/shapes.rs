@@ -166,6 +166,11 @@ impl TypeSpace<'_> {
             read_only: data.is_some_and(|d| d.read_only),
             write_only: data.is_some_and(|d| d.write_only),
             deprecated: data.is_some_and(|d| d.deprecated),
+            // A `$ref` property's example is its type's (`TypeDef::example`).
+            example: match prop {
+                ReferenceOr::Item(s) => s.schema_data.example.clone(),
+                ReferenceOr::Reference { .. } => None,
+            },
         })
     }
 
