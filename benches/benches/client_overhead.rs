@@ -283,9 +283,11 @@ fn main() {
                 let cpu_before = sdk_benches::thread_cpu_ns();
                 let before = AllocCount::now();
                 let started = Instant::now();
+                sdk_benches::sdk_benches_boundary();
                 for _ in 0..calls {
                     black_box(call(*row, &sdk, &bare).await);
                 }
+                sdk_benches::sdk_benches_boundary();
                 let elapsed = started.elapsed();
                 let counted = AllocCount::since(before);
                 // Read after counting stops: reading the file allocates.

@@ -157,7 +157,9 @@ async fn measure<F: std::future::Future<Output = usize>>(events: usize, body: F)
     let rss_before = rss_kib();
     let before = AllocCount::now();
     let started = Instant::now();
+    sdk_benches::sdk_benches_boundary();
     let received = body.await;
+    sdk_benches::sdk_benches_boundary();
     let elapsed = started.elapsed();
     let counted = AllocCount::since(before);
     assert_eq!(received, events, "every event arrives, typed");

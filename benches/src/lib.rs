@@ -143,6 +143,16 @@ pub fn thread_cpu_ns() -> Option<u64> {
     stat.split_whitespace().next()?.parse().ok()
 }
 
+/// Marks the start of a measured stretch for `valgrind --tool=callgrind --dump-before=sdk_benches_boundary`:
+/// callgrind writes the counts gathered since the previous boundary each time this is called, so one run
+/// yields the instructions of every row, each thread on its own with `--separate-threads=yes`
+/// (`benches/callgrind.sh` runs it and prints instructions per call). Costs a call anywhere else.
+#[unsafe(no_mangle)]
+#[inline(never)]
+pub extern "C" fn sdk_benches_boundary() {
+    std::hint::black_box(());
+}
+
 /// KiB as MiB with one decimal, or `?` when unknown.
 pub fn mib(kib: Option<u64>) -> String {
     match kib {

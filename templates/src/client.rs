@@ -288,6 +288,9 @@ impl<C: From<Client>> ClientBuilder<C> {
 
     fn build_client(self) -> Result<Client, Error> {
         let (base_url, origin) = self.checked_base_url()?;
+        let base = reqwest::Url::parse(&base_url)
+            .map_err(|e| Error::config(format!("invalid base URL {base_url:?}: {e}")))?;
+        let base_path = base.path().trim_end_matches('/').to_owned();
         let mut headers = self.default_header_map()?;
         let (credential_header, auth_query) = self.credentials_into(&mut headers)?;
         let http = match self.http_client {
@@ -298,6 +301,8 @@ impl<C: From<Client>> ClientBuilder<C> {
             inner: Arc::new(ClientInner {
                 http,
                 base_url,
+                base,
+                base_path,
                 headers,
                 credential_header,
                 auth_query,
@@ -464,6 +469,12 @@ pub(crate) struct ClientInner {
     pub(crate) http: reqwest::Client,
     /// Without a trailing slash.
     pub(crate) base_url: String,
+    /// `base_url` parsed: request URLs are copies of it with their own path, so that its scheme and host are
+    /// parsed once per client rather than once per request.
+    pub(crate) base: reqwest::Url,
+    /// The path of `base_url` without a trailing slash (`/v1`; empty for the root), which operation paths
+    /// follow.
+    pub(crate) base_path: String,
     /// User agent, default headers and auth headers (marked sensitive).
     pub(crate) headers: http::HeaderMap,
     pub(crate) auth_query: Option<(&'static str, Secret)>,
@@ -507,14 +518,38 @@ impl Client {
     /// Base URL joined with an already expanded `path`. Does not add a query-string API key (see
     /// [`Client::apply_auth_query`]).
     pub(crate) fn endpoint_url(&self, path: &str) -> Result<reqwest::Url, Error> {
-        let sep = if path.starts_with('/') || path.is_empty() {
-            ""
-        } else {
-            "/"
-        };
-        let url = format!("{}{sep}{path}", self.inner.base_url);
-        reqwest::Url::parse(&url)
-            .map_err(|e| Error::config(format!("invalid request URL for path {path:?}: {e}")))
+        let mut full = self.path_start(path, path.len());
+        full.push_str(path);
+        self.url_with_path(&full)
+    }
+
+    /// The start of the full path of operation path `path` (the base URL's path, and a `/` if `path` does
+    /// not begin with one), with room for `more` bytes.
+    pub(crate) fn path_start(&self, path: &str, more: usize) -> String {
+        let prefix = &self.inner.base_path;
+        let mut full = String::with_capacity(prefix.len() + 1 + more);
+        full.push_str(prefix);
+        if !(path.starts_with('/') || path.is_empty()) {
+            full.push('/');
+        }
+        full
+    }
+
+    /// The base URL with `full_path` (from [`Client::path_start`], expanded) as its path. The scheme and
+    /// host are the base URL's, already parsed; only the path is. A path with a query or fragment part
+    /// (`/bucket?acl`) is parsed with the base URL as one URL, so its `?` and `#` keep their meaning.
+    pub(crate) fn url_with_path(&self, full_path: &str) -> Result<reqwest::Url, Error> {
+        let base = &self.inner.base;
+        if full_path.contains(['?', '#']) {
+            let serialized = base.as_str();
+            let origin = &serialized[..serialized.len() - base.path().len()];
+            return reqwest::Url::parse(&format!("{origin}{full_path}")).map_err(|e| {
+                Error::config(format!("invalid request URL for path {full_path:?}: {e}"))
+            });
+        }
+        let mut url = base.clone();
+        url.set_path(full_path);
+        Ok(url)
     }
 
     /// Adds the API key to `url` when the API takes it as a query parameter.
@@ -670,6 +705,49 @@ mod tests {
         assert_eq!(headers["authorization"], "Bearer k1");
         assert!(headers["authorization"].is_sensitive());
         assert_eq!(headers["user-agent"], "unit");
+    }
+
+    #[test]
+    fn endpoint_urls_match_parsing_the_joined_text() {
+        let paths = [
+            "/tasks/1",
+            "tasks",
+            "",
+            "/",
+            "/a/../b/./c",
+            "/x%2Fy/%E2%82%AC",
+            "/ünï code/and space",
+            "/a\\b",
+            "/bucket?acl",
+            "/q?a=1&b=2#frag",
+            "/trailing/",
+            "//double",
+        ];
+        for base in [
+            "http://h:1/api/",
+            "http://h:1",
+            "https://user:pw@Example.COM:443/v1//",
+            "http://127.0.0.1:8080/a b/",
+        ] {
+            let client = ClientBuilder::new(&DEFAULTS)
+                .base_url(base)
+                .build()
+                .unwrap();
+            for path in paths {
+                let sep = if path.starts_with('/') || path.is_empty() {
+                    ""
+                } else {
+                    "/"
+                };
+                let joined = format!("{}{sep}{path}", client.inner.base_url);
+                let expected = reqwest::Url::parse(&joined).unwrap();
+                assert_eq!(
+                    client.endpoint_url(path).unwrap(),
+                    expected,
+                    "{base} + {path}"
+                );
+            }
+        }
     }
 
     #[test]

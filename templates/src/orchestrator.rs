@@ -8,7 +8,9 @@
 use ::std::string::{String, ToString};
 use ::std::sync::atomic::{AtomicU32, Ordering};
 use ::std::time::{Duration, Instant};
+use ::std::vec::Vec;
 
+use futures_util::future::Either;
 use tracing::Instrument;
 
 use crate::request::{Body, api_error};
@@ -24,8 +26,17 @@ pub(crate) struct Prepared<'a> {
     pub(crate) client: &'a Client,
     pub(crate) method: http::Method,
     pub(crate) path: &'static str,
-    pub(crate) url: reqwest::Url,
-    pub(crate) headers: http::HeaderMap,
+    /// The path of the URL, the base URL's path included, expanded and encoded.
+    pub(crate) full_path: String,
+    pub(crate) query: Vec<(String, String)>,
+    /// Sent without the client's credentials.
+    pub(crate) anonymous: bool,
+    /// The headers the call adds to the client's (and that win over them).
+    pub(crate) own_headers: http::HeaderMap,
+    /// The URL and headers of the next attempt, if already resolved: `Request::prepare` resolves the
+    /// first attempt's (so that a URL that cannot be built fails before anything waits); later attempts
+    /// resolve their own, so that a call that needs one attempt copies nothing.
+    pub(crate) first: Option<(reqwest::Url, http::HeaderMap)>,
     pub(crate) body: Body,
     pub(crate) timeout: Duration,
     pub(crate) max_retries: u32,
@@ -118,19 +129,23 @@ impl<'a> Prepared<'a> {
     ///
     /// A call with a deadline ends with `Error::DeadlineExceeded` when the deadline passes, whatever it was
     /// doing, or as soon as the wait before the next attempt would outlast it.
-    pub(crate) async fn send(self, any_status: bool, buffered: bool) -> Result<Outcome<'a>, Error> {
+    pub(crate) async fn send(
+        mut self,
+        any_status: bool,
+        buffered: bool,
+    ) -> Result<Outcome<'a>, Error> {
         let attempts = AtomicU32::new(0);
+        // `run` borrows `self` rather than taking it: the request is not copied into another future.
         let Some(deadline) = self.deadline else {
             return self.run(any_status, buffered, None, &attempts).await;
         };
-        let (method, path) = (self.method.clone(), self.path);
         let ends = Instant::now() + deadline;
         let run = self.run(any_status, buffered, Some(ends), &attempts);
         match tokio::time::timeout_at(ends.into(), run).await {
             Ok(result) => result,
             Err(_elapsed) => Err(Error::DeadlineExceeded {
-                method,
-                path,
+                method: self.method.clone(),
+                path: self.path,
                 deadline,
                 attempts: attempts.load(Ordering::Relaxed),
             }),
@@ -139,7 +154,7 @@ impl<'a> Prepared<'a> {
 
     /// The attempts of [`Prepared::send`], counted in `attempts`.
     async fn run(
-        mut self,
+        &mut self,
         any_status: bool,
         buffered: bool,
         ends: Option<Instant>,
@@ -177,7 +192,7 @@ impl<'a> Prepared<'a> {
     async fn attempt(&mut self, attempt: u32, buffered: bool) -> Result<Attempt<'a>, Error> {
         let client = self.client;
         let permit = self.wait_for_turn().await?;
-        let mut request = self.build_request(attempt)?;
+        let mut request = self.build_request()?;
         let operation = Operation {
             method: &self.method,
             path: self.path,
@@ -247,8 +262,8 @@ impl<'a> Prepared<'a> {
         let started = Instant::now();
         let deadline = started + self.timeout;
         let sent = match &client.inner.transport {
-            Some(transport) => transport.send(operation, request),
-            None => Box::pin(client.inner.http.execute(request)),
+            Some(transport) => Either::Left(transport.send(operation, request)),
+            None => Either::Right(client.inner.http.execute(request)),
         };
         let result = tokio::time::timeout_at(deadline.into(), sent)
             .instrument(attempt_span.clone())
@@ -265,19 +280,46 @@ impl<'a> Prepared<'a> {
         }
     }
 
-    /// The HTTP request of attempt number `attempt` (a multipart body is rebuilt every time). The last
-    /// attempt the retry policy allows takes the headers instead of copying them.
-    fn build_request(&mut self, attempt: u32) -> Result<reqwest::Request, Error> {
-        let headers = if attempt > self.max_retries {
-            ::std::mem::take(&mut self.headers)
+    /// The URL (query and query-string credentials included) and the headers of one attempt: the client's
+    /// (without its credentials for an anonymous call), then the call's own, which win.
+    pub(crate) fn resolve(&self) -> Result<(reqwest::Url, http::HeaderMap), Error> {
+        let client = self.client;
+        let mut url = client.url_with_path(&self.full_path)?;
+        if !self.query.is_empty() {
+            url.query_pairs_mut()
+                .extend_pairs(self.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        }
+        if !self.anonymous {
+            client.apply_auth_query(&mut url);
+        }
+        let inner = &client.inner;
+        // One spare entry: reqwest adds `Accept: */*` where no `Accept` is set.
+        let mut headers = http::HeaderMap::with_capacity(
+            inner.headers.keys_len() + self.own_headers.keys_len() + 1,
+        );
+        let skipped = if self.anonymous {
+            inner.credential_header.as_ref()
         } else {
-            self.headers.clone()
+            None
         };
-        let mut builder = self
-            .client
-            .inner
-            .http
-            .request(self.method.clone(), self.url.clone());
+        for (name, value) in &inner.headers {
+            if Some(name) != skipped && !self.own_headers.contains_key(name) {
+                headers.append(name.clone(), value.clone());
+            }
+        }
+        for (name, value) in &self.own_headers {
+            headers.append(name.clone(), value.clone());
+        }
+        Ok((url, headers))
+    }
+
+    /// The HTTP request of the next attempt (a multipart body is rebuilt every time).
+    fn build_request(&mut self) -> Result<reqwest::Request, Error> {
+        let (url, headers) = match self.first.take() {
+            Some(first) => first,
+            None => self.resolve()?,
+        };
+        let mut builder = self.client.inner.http.request(self.method.clone(), url);
         match &mut self.body {
             // A POST, PUT or PATCH without a body still says `Content-Length: 0`
             // (RFC 9110 §8.6); some front ends answer 411 without it.
@@ -409,6 +451,39 @@ pub(crate) struct Dispatched<'a> {
     permit: tokio::sync::OwnedSemaphorePermit,
 }
 
+/// A body read chunk by chunk: a body that arrives in one chunk (most do) is kept as it came, without a copy.
+#[derive(Default)]
+struct BodyBuf {
+    first: bytes::Bytes,
+    /// The chunks after the first, the first copied in front of them.
+    joined: Option<bytes::BytesMut>,
+}
+
+impl BodyBuf {
+    fn len(&self) -> usize {
+        self.joined
+            .as_ref()
+            .map_or(self.first.len(), bytes::BytesMut::len)
+    }
+
+    fn push(&mut self, chunk: bytes::Bytes) {
+        if let Some(joined) = &mut self.joined {
+            joined.extend_from_slice(&chunk);
+        } else if self.first.is_empty() {
+            self.first = chunk;
+        } else {
+            let mut joined = bytes::BytesMut::with_capacity(self.first.len() + chunk.len());
+            joined.extend_from_slice(&self.first);
+            joined.extend_from_slice(&chunk);
+            self.joined = Some(joined);
+        }
+    }
+
+    fn freeze(self) -> bytes::Bytes {
+        self.joined.map_or(self.first, bytes::BytesMut::freeze)
+    }
+}
+
 enum BodyRead {
     Complete(bytes::Bytes),
     /// Reading stopped at the limit; the bytes read so far.
@@ -441,7 +516,7 @@ impl Dispatched<'_> {
         }
         let response = &mut self.response;
         let read = async {
-            let mut buf = bytes::BytesMut::new();
+            let mut buf = BodyBuf::default();
             while let Some(chunk) = response
                 .chunk()
                 .await
@@ -449,10 +524,10 @@ impl Dispatched<'_> {
             {
                 let room = limit.saturating_sub(buf.len() as u64) as usize;
                 if chunk.len() > room {
-                    buf.extend_from_slice(&chunk[..room]);
+                    buf.push(chunk.slice(..room));
                     return Ok(BodyRead::TooLarge(buf.freeze()));
                 }
-                buf.extend_from_slice(&chunk);
+                buf.push(chunk);
             }
             Ok(BodyRead::Complete(buf.freeze()))
         };

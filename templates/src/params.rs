@@ -31,7 +31,16 @@ impl Default for QueryStyle {
 /// Replaces every `{name}` in `template` with its percent-encoded value.
 pub(crate) fn expand_path(template: &str, params: &[(String, String)]) -> Result<String, String> {
     let mut out = String::with_capacity(template.len() + 16);
-    let mut used = vec![false; params.len()];
+    expand_path_into(template, params, &mut out)?;
+    Ok(out)
+}
+
+/// [`expand_path`], appending to `out`.
+pub(crate) fn expand_path_into(
+    template: &str,
+    params: &[(String, String)],
+    out: &mut String,
+) -> Result<(), String> {
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
@@ -40,33 +49,61 @@ pub(crate) fn expand_path(template: &str, params: &[(String, String)]) -> Result
             .find('}')
             .ok_or_else(|| format!("unclosed '{{' in path template {template:?}"))?;
         let name = &after[..close];
-        let index = params
+        let (_, value) = params
             .iter()
-            .position(|(n, _)| n == name)
+            .find(|(n, _)| n == name)
             .ok_or_else(|| format!("path parameter {name} is missing"))?;
-        used[index] = true;
-        encode_path_segment(&params[index].1, &mut out);
+        encode_path_segment(value, out);
         rest = &after[close + 1..];
     }
     out.push_str(rest);
-    if let Some(unused) = used.iter().position(|u| !u) {
+    if let Some((unused, _)) = params
+        .iter()
+        .find(|(name, _)| !has_placeholder(template, name))
+    {
         return Err(format!(
-            "path parameter {} is not in the path template",
-            params[unused].0
+            "path parameter {unused} is not in the path template"
         ));
     }
-    Ok(out)
+    Ok(())
+}
+
+/// Whether `template` has `{name}`.
+fn has_placeholder(template: &str, name: &str) -> bool {
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            return false;
+        };
+        if &after[..close] == name {
+            return true;
+        }
+        rest = &after[close + 1..];
+    }
+    false
 }
 
 /// Percent-encodes everything but RFC 3986 unreserved characters, so that `/`, `?`, `#` and `%` stay inside
 /// the segment.
 fn encode_path_segment(text: &str, out: &mut String) {
-    for &b in text.as_bytes() {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut start = 0;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
+            continue;
         }
+        // `start..i` is a run of ASCII bytes kept as they are, so both ends are char boundaries.
+        if start < i {
+            out.push_str(&text[start..i]);
+        }
+        out.push('%');
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0xf)]));
+        start = i + 1;
+    }
+    if start < text.len() {
+        out.push_str(&text[start..]);
     }
 }
 

@@ -2,6 +2,22 @@
 
 use ::std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use http::HeaderName;
+
+// Built once: looking a header up by a `&str` parses and validates the name on every call.
+static LIMIT: [HeaderName; 2] = [
+    HeaderName::from_static("x-ratelimit-limit"),
+    HeaderName::from_static("ratelimit-limit"),
+];
+static REMAINING: [HeaderName; 2] = [
+    HeaderName::from_static("x-ratelimit-remaining"),
+    HeaderName::from_static("ratelimit-remaining"),
+];
+static RESET: [HeaderName; 2] = [
+    HeaderName::from_static("x-ratelimit-reset"),
+    HeaderName::from_static("ratelimit-reset"),
+];
+
 /// What the server said about its rate limit, read from `X-RateLimit-Limit`, `X-RateLimit-Remaining` and
 /// `X-RateLimit-Reset` (or the unprefixed `RateLimit-*` names). Every field is `None` when its header is missing
 /// or unreadable.
@@ -20,12 +36,9 @@ pub struct RateLimit {
 impl RateLimit {
     /// Reads the rate-limit headers; `None` when neither limit, remaining nor reset is present.
     pub fn from_headers(headers: &http::HeaderMap) -> Option<RateLimit> {
-        let limit =
-            header_number(headers, &["x-ratelimit-limit", "ratelimit-limit"]).map(|v| v as u64);
-        let remaining = header_number(headers, &["x-ratelimit-remaining", "ratelimit-remaining"])
-            .map(|v| v as u64);
-        let reset = header_number(headers, &["x-ratelimit-reset", "ratelimit-reset"])
-            .map(reset_to_duration);
+        let limit = header_number(headers, &LIMIT).map(|v| v as u64);
+        let remaining = header_number(headers, &REMAINING).map(|v| v as u64);
+        let reset = header_number(headers, &RESET).map(reset_to_duration);
         if limit.is_none() && remaining.is_none() && reset.is_none() {
             return None;
         }
@@ -58,10 +71,14 @@ fn reset_to_duration(value: f64) -> Duration {
 }
 
 /// The first readable number among `names`. Takes the leading number of values such as `100, 100;w=60`.
-fn header_number(headers: &http::HeaderMap, names: &[&str]) -> Option<f64> {
+fn header_number(headers: &http::HeaderMap, names: &[HeaderName]) -> Option<f64> {
     names.iter().find_map(|name| {
-        let text = headers.get(*name)?.to_str().ok()?;
+        let text = headers.get(name)?.to_str().ok()?;
         let first = text.split([',', ';']).next()?.trim();
+        // Whole numbers, the usual case, without the float parser.
+        if let Ok(n) = first.parse::<u64>() {
+            return Some(n as f64);
+        }
         let n: f64 = first.parse().ok()?;
         (n.is_finite() && n >= 0.0).then_some(n)
     })

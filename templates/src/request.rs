@@ -19,7 +19,7 @@ use tracing::Instrument;
 use crate::error::{ApiError, ErrorDetail};
 use crate::orchestrator::Prepared;
 use crate::param_text::{Scalar, scalar};
-use crate::params::{QueryStyle, expand_path, form_urlencode, query_pairs, simple_text};
+use crate::params::{QueryStyle, expand_path_into, form_urlencode, query_pairs, simple_text};
 use crate::response::{ByteStream, ResponseHead};
 use crate::retry;
 use crate::{Client, Error, RawResponse, Response};
@@ -481,26 +481,15 @@ impl<'a> Request<'a> {
             return Err(error);
         }
         let invalid = |message: String| Error::build(&method, path, message);
-        let expanded = expand_path(path, &path_params).map_err(invalid)?;
-        let mut url = client.endpoint_url(&expanded)?;
-        if !query.is_empty() {
-            url.query_pairs_mut()
-                .extend_pairs(query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        }
-        let mut headers = client.auth_headers();
-        if anonymous {
-            if let Some(name) = &client.inner.credential_header {
-                headers.remove(name);
-            }
-        } else {
-            client.apply_auth_query(&mut url);
-        }
+        let more = path.len() + path_params.iter().map(|(_, v)| v.len() * 3).sum::<usize>();
+        let mut full_path = client.path_start(path, more);
+        expand_path_into(path, &path_params, &mut full_path).map_err(invalid)?;
+        // The call's own headers, which win over the client's: the body's type, the request's headers,
+        // the per-call ones, an idempotency key.
+        let mut own = request_headers;
         if let Body::Bytes(_, content_type) = &body {
-            headers.insert(http::header::CONTENT_TYPE, content_type.clone());
-        }
-        for (name, value) in request_headers {
-            if let Some(name) = name {
-                headers.insert(name, value);
+            if !own.contains_key(http::header::CONTENT_TYPE) {
+                own.insert(http::header::CONTENT_TYPE, content_type.clone());
             }
         }
         for (name, value) in &options.headers {
@@ -510,17 +499,17 @@ impl<'a> Request<'a> {
                 ))
             })?;
             header_value.set_sensitive(true);
-            headers.insert(header_name(name).map_err(invalid)?, header_value);
+            own.insert(header_name(name).map_err(invalid)?, header_value);
         }
         if let Some(name) = idempotency_header {
             let name = header_name(name).map_err(invalid)?;
-            if !headers.contains_key(&name) {
+            if !own.contains_key(&name) && !client.inner.headers.contains_key(&name) {
                 let key = http::HeaderValue::from_str(&new_idempotency_key())
                     .expect("hex digits and dashes");
-                headers.insert(name, key);
+                own.insert(name, key);
             }
         }
-        Ok(Prepared {
+        let mut prepared = Prepared {
             client,
             timeout: options.timeout.unwrap_or(client.inner.timeout),
             max_retries: options.max_retries.unwrap_or(client.inner.max_retries),
@@ -528,10 +517,15 @@ impl<'a> Request<'a> {
             has_idempotency_key: idempotency_header.is_some(),
             method,
             path,
-            url,
-            headers,
+            full_path,
+            query,
+            anonymous,
+            own_headers: own,
+            first: None,
             body,
-        })
+        };
+        prepared.first = Some(prepared.resolve()?);
+        Ok(prepared)
     }
 }
 

@@ -257,6 +257,12 @@ fn kept_value<'de, V: DeserializeSeed<'de>, E: de::Error>(
     key: &str,
     value: Value,
 ) -> Result<V::Value, E> {
+    if !matches!(value, Value::Array(_) | Value::Object(_)) {
+        // Nothing inside a scalar to name (an `id` before the tag, say): decoded as it is, without tracking.
+        return seed
+            .deserialize(value)
+            .map_err(|error| E::custom(format_args!("{key}: {error}")));
+    }
     let mut track = serde_path_to_error::Track::new();
     seed.deserialize(serde_path_to_error::Deserializer::new(value, &mut track))
         .map_err(|error| {
@@ -450,6 +456,14 @@ mod tests {
             assert!(named.contains("data.count"), "{named}");
             assert!(named.contains("invalid type"), "{named}");
         }
+        // A scalar read before the tag names its key too.
+        let scalar =
+            serde_json::from_str::<Message>(r#"{"id":7,"type":"ping","data":{"count":1}}"#);
+        let message = scalar.unwrap_err().to_string();
+        assert!(
+            message.starts_with("id: invalid type: integer `7`"),
+            "{message}"
+        );
         let missing = serde_json::from_str::<Message>(r#"{"type":"ping","id":"evt_1"}"#);
         assert!(
             missing

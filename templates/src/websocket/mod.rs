@@ -410,7 +410,12 @@ where
                 }
                 return None;
             }
-            Some(Ok(tungstenite::Message::Text(text))) => bytes::Bytes::from(text),
+            Some(Ok(tungstenite::Message::Text(text))) => {
+                self.attempts = 0;
+                return self
+                    .accept(Payload::Text(text.as_str()))
+                    .map(|item| Poll::Ready(Some(item)));
+            }
             Some(Ok(tungstenite::Message::Binary(bytes))) => bytes,
             // tungstenite answers pings itself while we read.
             Some(Ok(_)) => return None,
@@ -429,7 +434,8 @@ where
             }
         };
         self.attempts = 0;
-        self.accept(&payload).map(|item| Poll::Ready(Some(item)))
+        self.accept(Payload::Binary(&payload))
+            .map(|item| Poll::Ready(Some(item)))
     }
 
     /// Waits (up to the deadline) for the server to finish a close handshake, then ends the stream.
@@ -517,17 +523,22 @@ where
     T: serde::de::DeserializeOwned + StreamEvent,
 {
     /// Decodes one message; `None` for a duplicate.
-    fn accept(&mut self, payload: &[u8]) -> Option<::std::result::Result<T, StreamError>> {
-        let event: T = match serde_json::from_slice(payload) {
+    fn accept(&mut self, payload: Payload<'_>) -> Option<::std::result::Result<T, StreamError>> {
+        let decoded = match payload {
+            Payload::Text(text) => serde_json::from_str(text),
+            Payload::Binary(bytes) => serde_json::from_slice(bytes),
+        };
+        let event: T = match decoded {
             Ok(event) => event,
             Err(source) => {
-                return Some(Err(StreamError::Decode {
-                    excerpt: String::from_utf8_lossy(payload)
+                let excerpt = match payload {
+                    Payload::Text(text) => text.chars().take(EXCERPT_CHARS).collect(),
+                    Payload::Binary(bytes) => String::from_utf8_lossy(bytes)
                         .chars()
                         .take(EXCERPT_CHARS)
                         .collect(),
-                    source,
-                }));
+                };
+                return Some(Err(StreamError::Decode { excerpt, source }));
             }
         };
         if let Some(id) = event.event_id() {
@@ -570,6 +581,15 @@ impl<T> EventStream<T> {
         };
         None
     }
+}
+
+/// A message's payload as it arrived.
+#[derive(Clone, Copy)]
+enum Payload<'p> {
+    /// A text frame: tungstenite has checked it is UTF-8, so the JSON parser need not check every string
+    /// again.
+    Text(&'p str),
+    Binary(&'p [u8]),
 }
 
 /// One connection attempt: handshake with a timeout, classified for retrying.

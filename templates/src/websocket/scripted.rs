@@ -1,7 +1,8 @@
 //! Streams whose connections a transport scripts in place of a server (the mock's WebSocket answers).
 
 use super::{
-    Attempt, CloseOutcome, EventStream, ScriptedEnd, State, StreamError, StreamEvent, close_outcome,
+    Attempt, CloseOutcome, EventStream, Payload, ScriptedEnd, State, StreamError, StreamEvent,
+    close_outcome,
 };
 use tokio_tungstenite::tungstenite;
 
@@ -29,7 +30,7 @@ where
         };
         if let Some(payload) = connection.messages.pop_front() {
             self.attempts = 0;
-            return self.accept(&payload).map(Some);
+            return self.accept(Payload::Binary(&payload)).map(Some);
         }
         let end = ::std::mem::replace(&mut connection.end, ScriptedEnd::Drop);
         self.state = State::Done;
