@@ -166,7 +166,8 @@ pub mod webhooks;
 use sdkgen_runtime as runtime;
 pub use runtime::{
     ApiError, ByteStream, Error, ErrorDetail, Hook, Operation, RateLimit, RawResponse,
-    Request, RequestOptions, Response, Transport, TransportFuture, ValidationIssue,
+    Request, RequestOptions, Response, ResponseFuture, Transport, TransportFuture,
+    ValidationIssue, ValueFuture,
 };
 /// The HTTP types hooks and raw requests use, and the HTTP client underneath, as this crate uses them.
 pub use runtime::{http, reqwest};

@@ -52,7 +52,7 @@ pub use error::{ApiError, Error, ErrorDetail, ValidationIssue};
 pub use hook::{Hook, Operation, Transport, TransportFuture};
 pub use params::QueryStyle;
 pub use rate_limit::RateLimit;
-pub use request::{Request, RequestOptions};
+pub use request::{Request, RequestOptions, ResponseFuture, ValueFuture};
 pub use response::{ByteStream, RawResponse, Response};
 pub use secret::Secret;
 

@@ -9,7 +9,11 @@
 //!
 //! Retries follow the policy described in [`crate::retry`].
 
+use ::std::boxed::Box;
+use ::std::future::Future;
+use ::std::pin::Pin;
 use ::std::string::String;
+use ::std::task::{Context, Poll};
 use ::std::time::Duration;
 use ::std::vec::Vec;
 
@@ -395,60 +399,50 @@ impl<'a> Request<'a> {
     }
 
     /// Sends the request and decodes a 2xx JSON body as `T`. Other statuses become `Error::Api`.
-    pub async fn send_json<T: serde::de::DeserializeOwned>(mut self) -> Result<Response<T>, Error> {
+    pub fn send_json<T: serde::de::DeserializeOwned + 'a>(mut self) -> ResponseFuture<'a, T> {
         if !self.headers.contains_key(http::header::ACCEPT) {
             self.headers.insert(
                 http::header::ACCEPT,
                 http::HeaderValue::from_static("application/json"),
             );
         }
-        let span = self.span();
-        async move {
-            let raw = self.prepare()?.send(false, true).await?.into_body()?;
+        self.buffered(false, |raw| {
             let value = raw.json::<T>()?;
             Ok(raw.into_response(value))
-        }
-        .instrument(span)
-        .await
+        })
     }
 
     /// Sends the request and discards the body of a 2xx response.
-    pub async fn send_empty(self) -> Result<Response<()>, Error> {
-        let span = self.span();
-        async move {
-            let raw = self.prepare()?.send(false, true).await?.into_body()?;
-            Ok(raw.into_response(()))
-        }
-        .instrument(span)
-        .await
+    pub fn send_empty(self) -> ResponseFuture<'a, ()> {
+        self.buffered(false, |raw| Ok(raw.into_response(())))
     }
 
     /// Sends the request and returns a 2xx body as text (it must be UTF-8).
-    pub async fn send_text(self) -> Result<Response<String>, Error> {
-        let span = self.span();
-        async move {
-            let raw = self.prepare()?.send(false, true).await?.into_body()?;
+    pub fn send_text(self) -> ResponseFuture<'a, String> {
+        self.buffered(false, |raw| {
             let text = raw.text()?;
             Ok(raw.into_response(text))
-        }
-        .instrument(span)
-        .await
+        })
     }
 
     /// Sends the request and returns the body of a 2xx response as a stream. The timeout covers only the wait
     /// for the response headers; the body may take as long as it takes.
-    pub async fn send_stream(self) -> Result<Response<ByteStream>, Error> {
-        let span = self.span();
-        async move {
-            Ok(self
-                .prepare()?
-                .send(false, false)
-                .await?
-                .into_head()?
-                .into_stream())
-        }
-        .instrument(span)
-        .await
+    pub fn send_stream(self) -> ResponseFuture<'a, ByteStream> {
+        self.send_stream_as(::core::convert::identity)
+    }
+
+    /// Sends the request and returns the body of a 2xx response as a stream that `wrap` reads (a stream of
+    /// server-sent events, …). The timeout covers only the wait for the response headers.
+    pub fn send_stream_as<T: 'a>(self, wrap: fn(ByteStream) -> T) -> ResponseFuture<'a, T> {
+        ResponseFuture::new(async move {
+            let span = self.span();
+            async move {
+                let head = self.prepare()?.send(false, false).await?.into_head()?;
+                Ok(head.into_stream().map(wrap))
+            }
+            .instrument(span)
+            .await
+        })
     }
 
     /// Sends the request (with retries) and returns the final response whatever its status, body read (up to
@@ -458,6 +452,34 @@ impl<'a> Request<'a> {
         async move { self.prepare()?.send(true, true).await?.into_body() }
             .instrument(span)
             .await
+    }
+
+    /// Sends the request (with retries) and gives the final response, whatever its status, to `decode`: for
+    /// operations with several typed outcomes, whose `decode` matches the status and turns the statuses it does
+    /// not know into [`RawResponse::into_error`].
+    pub fn send_decoded<T: 'a>(
+        self,
+        decode: fn(RawResponse) -> Result<Response<T>, Error>,
+    ) -> ResponseFuture<'a, T> {
+        self.buffered(true, decode)
+    }
+
+    /// Sends the request, reads the body (up to the size limit) and decodes it with `decode`; with
+    /// `any_status` false, a status other than 2xx is `Error::Api`.
+    fn buffered<T: 'a>(
+        self,
+        any_status: bool,
+        decode: fn(RawResponse) -> Result<Response<T>, Error>,
+    ) -> ResponseFuture<'a, T> {
+        ResponseFuture::new(async move {
+            let span = self.span();
+            async move {
+                let raw = self.prepare()?.send(any_status, true).await?.into_body()?;
+                decode(raw)
+            }
+            .instrument(span)
+            .await
+        })
     }
 
     /// Checks what was assembled and resolves it into what every attempt sends: the URL with its query and
@@ -526,6 +548,66 @@ impl<'a> Request<'a> {
         };
         prepared.first = Some(prepared.resolve()?);
         Ok(prepared)
+    }
+}
+
+/// A request on its way: what `send_with_response()` of a generated builder returns. `.await` it for the
+/// response, a [`Response<T>`] (the decoded value with the status, headers and rate-limit figures), or the
+/// [`Error`] that ended the call. Nothing is sent before it is first polled, and dropping it cancels the call.
+/// It is `Send` and `Unpin`, so it can be spawned, boxed or stored like any future.
+#[must_use = "a request is sent only when its future is awaited"]
+pub struct ResponseFuture<'a, T> {
+    inner: Pin<Box<dyn Future<Output = Result<Response<T>, Error>> + Send + 'a>>,
+}
+
+impl<'a, T> ResponseFuture<'a, T> {
+    fn new(future: impl Future<Output = Result<Response<T>, Error>> + Send + 'a) -> Self {
+        ResponseFuture {
+            inner: Box::pin(future),
+        }
+    }
+
+    /// The same call, answering the decoded value alone (what `send()` of a generated builder returns).
+    pub fn into_value(self) -> ValueFuture<'a, T> {
+        ValueFuture { inner: self }
+    }
+}
+
+impl<T> Future for ResponseFuture<'_, T> {
+    type Output = Result<Response<T>, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.inner.as_mut().poll(cx)
+    }
+}
+
+impl<T> ::std::fmt::Debug for ResponseFuture<'_, T> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ResponseFuture").finish_non_exhaustive()
+    }
+}
+
+/// A request on its way: what `send()` of a generated builder returns. `.await` it for the decoded value `T`
+/// alone, or the [`Error`] that ended the call ([`ResponseFuture`] keeps the status and headers too). Nothing is
+/// sent before it is first polled, and dropping it cancels the call. It is `Send` and `Unpin`.
+#[must_use = "a request is sent only when its future is awaited"]
+pub struct ValueFuture<'a, T> {
+    inner: ResponseFuture<'a, T>,
+}
+
+impl<T> Future for ValueFuture<'_, T> {
+    type Output = Result<T, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        Pin::new(&mut self.inner)
+            .poll(cx)
+            .map(|result| result.map(Response::into_inner))
+    }
+}
+
+impl<T> ::std::fmt::Debug for ValueFuture<'_, T> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ValueFuture").finish_non_exhaustive()
     }
 }
 

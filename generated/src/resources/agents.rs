@@ -118,14 +118,15 @@ impl<'a> Approve<'a> {
         self.options.deadline = Some(deadline);
         self
     }
-    /// Sends the request; returns the decoded body.
-    pub async fn send(self) -> Result<crate::types::ApprovalResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request when awaited; returns the decoded body (a [`ValueFuture`](crate::ValueFuture)).
+    pub fn send(self) -> crate::ValueFuture<'a, crate::types::ApprovalResponse> {
+        self.send_with_response().into_value()
     }
-    /// Sends the request; returns the value with the status, headers and rate-limit figures.
-    pub async fn send_with_response(
+    /// Sends the request when awaited; returns the value with the status, headers and
+    /// rate-limit figures (a [`ResponseFuture`](crate::ResponseFuture)).
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::ApprovalResponse>, crate::Error> {
+    ) -> crate::ResponseFuture<'a, crate::types::ApprovalResponse> {
         let mut request = self
             .client
             .request(
@@ -137,7 +138,7 @@ impl<'a> Approve<'a> {
         let body = self.body;
         request.json(&body);
         request.options(self.options);
-        request.send_json::<crate::types::ApprovalResponse>().await
+        request.send_json()
     }
 }
 /// Builder for `POST /agents/{agent_id}/cancel`: set parameters, then call `send()`, which returns [`AgentResponse`](crate::types::AgentResponse).
@@ -172,20 +173,21 @@ impl<'a> Cancel<'a> {
         self.options.deadline = Some(deadline);
         self
     }
-    /// Sends the request; returns the decoded body.
-    pub async fn send(self) -> Result<crate::types::AgentResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request when awaited; returns the decoded body (a [`ValueFuture`](crate::ValueFuture)).
+    pub fn send(self) -> crate::ValueFuture<'a, crate::types::AgentResponse> {
+        self.send_with_response().into_value()
     }
-    /// Sends the request; returns the value with the status, headers and rate-limit figures.
-    pub async fn send_with_response(
+    /// Sends the request when awaited; returns the value with the status, headers and
+    /// rate-limit figures (a [`ResponseFuture`](crate::ResponseFuture)).
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::AgentResponse>, crate::Error> {
+    ) -> crate::ResponseFuture<'a, crate::types::AgentResponse> {
         let mut request = self
             .client
             .request(::reqwest::Method::POST, "/agents/{agent_id}/cancel");
         request.path_param("agent_id", &self.agent_id);
         request.options(self.options);
-        request.send_json::<crate::types::AgentResponse>().await
+        request.send_json()
     }
 }
 /// Builder for `POST /agents/{agent_id}/guide`: set parameters, then call `send()`, which returns [`AgentResponse`](crate::types::AgentResponse).
@@ -221,14 +223,15 @@ impl<'a> Guide<'a> {
         self.options.deadline = Some(deadline);
         self
     }
-    /// Sends the request; returns the decoded body.
-    pub async fn send(self) -> Result<crate::types::AgentResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request when awaited; returns the decoded body (a [`ValueFuture`](crate::ValueFuture)).
+    pub fn send(self) -> crate::ValueFuture<'a, crate::types::AgentResponse> {
+        self.send_with_response().into_value()
     }
-    /// Sends the request; returns the value with the status, headers and rate-limit figures.
-    pub async fn send_with_response(
+    /// Sends the request when awaited; returns the value with the status, headers and
+    /// rate-limit figures (a [`ResponseFuture`](crate::ResponseFuture)).
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::AgentResponse>, crate::Error> {
+    ) -> crate::ResponseFuture<'a, crate::types::AgentResponse> {
         let mut request = self
             .client
             .request(::reqwest::Method::POST, "/agents/{agent_id}/guide");
@@ -236,7 +239,7 @@ impl<'a> Guide<'a> {
         let body = self.body;
         request.json(&body);
         request.options(self.options);
-        request.send_json::<crate::types::AgentResponse>().await
+        request.send_json()
     }
 }
 /// Builder for `POST /agents/{agent_id}/pause`: set parameters, then call `send()`, which returns [`AgentResponse`](crate::types::AgentResponse).
@@ -271,20 +274,21 @@ impl<'a> Pause<'a> {
         self.options.deadline = Some(deadline);
         self
     }
-    /// Sends the request; returns the decoded body.
-    pub async fn send(self) -> Result<crate::types::AgentResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request when awaited; returns the decoded body (a [`ValueFuture`](crate::ValueFuture)).
+    pub fn send(self) -> crate::ValueFuture<'a, crate::types::AgentResponse> {
+        self.send_with_response().into_value()
     }
-    /// Sends the request; returns the value with the status, headers and rate-limit figures.
-    pub async fn send_with_response(
+    /// Sends the request when awaited; returns the value with the status, headers and
+    /// rate-limit figures (a [`ResponseFuture`](crate::ResponseFuture)).
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::AgentResponse>, crate::Error> {
+    ) -> crate::ResponseFuture<'a, crate::types::AgentResponse> {
         let mut request = self
             .client
             .request(::reqwest::Method::POST, "/agents/{agent_id}/pause");
         request.path_param("agent_id", &self.agent_id);
         request.options(self.options);
-        request.send_json::<crate::types::AgentResponse>().await
+        request.send_json()
     }
 }
 /// Builder for `POST /agents/{agent_id}/resume`: set parameters, then call `send()`, which returns [`AgentResponse`](crate::types::AgentResponse).
@@ -319,19 +323,20 @@ impl<'a> Resume<'a> {
         self.options.deadline = Some(deadline);
         self
     }
-    /// Sends the request; returns the decoded body.
-    pub async fn send(self) -> Result<crate::types::AgentResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request when awaited; returns the decoded body (a [`ValueFuture`](crate::ValueFuture)).
+    pub fn send(self) -> crate::ValueFuture<'a, crate::types::AgentResponse> {
+        self.send_with_response().into_value()
     }
-    /// Sends the request; returns the value with the status, headers and rate-limit figures.
-    pub async fn send_with_response(
+    /// Sends the request when awaited; returns the value with the status, headers and
+    /// rate-limit figures (a [`ResponseFuture`](crate::ResponseFuture)).
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::AgentResponse>, crate::Error> {
+    ) -> crate::ResponseFuture<'a, crate::types::AgentResponse> {
         let mut request = self
             .client
             .request(::reqwest::Method::POST, "/agents/{agent_id}/resume");
         request.path_param("agent_id", &self.agent_id);
         request.options(self.options);
-        request.send_json::<crate::types::AgentResponse>().await
+        request.send_json()
     }
 }

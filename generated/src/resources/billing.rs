@@ -50,16 +50,17 @@ impl<'a> Get<'a> {
         self.options.deadline = Some(deadline);
         self
     }
-    /// Sends the request; returns the decoded body.
-    pub async fn send(self) -> Result<crate::types::BillingResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request when awaited; returns the decoded body (a [`ValueFuture`](crate::ValueFuture)).
+    pub fn send(self) -> crate::ValueFuture<'a, crate::types::BillingResponse> {
+        self.send_with_response().into_value()
     }
-    /// Sends the request; returns the value with the status, headers and rate-limit figures.
-    pub async fn send_with_response(
+    /// Sends the request when awaited; returns the value with the status, headers and
+    /// rate-limit figures (a [`ResponseFuture`](crate::ResponseFuture)).
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::BillingResponse>, crate::Error> {
+    ) -> crate::ResponseFuture<'a, crate::types::BillingResponse> {
         let mut request = self.client.request(::reqwest::Method::GET, "/billing");
         request.options(self.options);
-        request.send_json::<crate::types::BillingResponse>().await
+        request.send_json()
     }
 }

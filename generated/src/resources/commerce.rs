@@ -65,21 +65,22 @@ impl<'a> CreateCard<'a> {
         self.options.deadline = Some(deadline);
         self
     }
-    /// Sends the request; returns the decoded body.
-    pub async fn send(self) -> Result<crate::types::CardResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request when awaited; returns the decoded body (a [`ValueFuture`](crate::ValueFuture)).
+    pub fn send(self) -> crate::ValueFuture<'a, crate::types::CardResponse> {
+        self.send_with_response().into_value()
     }
-    /// Sends the request; returns the value with the status, headers and rate-limit figures.
-    pub async fn send_with_response(
+    /// Sends the request when awaited; returns the value with the status, headers and
+    /// rate-limit figures (a [`ResponseFuture`](crate::ResponseFuture)).
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::CardResponse>, crate::Error> {
+    ) -> crate::ResponseFuture<'a, crate::types::CardResponse> {
         let mut request = self
             .client
             .request(::reqwest::Method::POST, "/commerce/cards");
         let body = self.body;
         request.json(&body);
         request.options(self.options);
-        request.send_json::<crate::types::CardResponse>().await
+        request.send_json()
     }
 }
 /// Builder for `GET /commerce/cards`: set parameters, then call `send()`, which returns [`CardListResponse`](crate::types::CardListResponse).
@@ -113,16 +114,17 @@ impl<'a> ListCards<'a> {
         self.options.deadline = Some(deadline);
         self
     }
-    /// Sends the request; returns the decoded body.
-    pub async fn send(self) -> Result<crate::types::CardListResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request when awaited; returns the decoded body (a [`ValueFuture`](crate::ValueFuture)).
+    pub fn send(self) -> crate::ValueFuture<'a, crate::types::CardListResponse> {
+        self.send_with_response().into_value()
     }
-    /// Sends the request; returns the value with the status, headers and rate-limit figures.
-    pub async fn send_with_response(
+    /// Sends the request when awaited; returns the value with the status, headers and
+    /// rate-limit figures (a [`ResponseFuture`](crate::ResponseFuture)).
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::CardListResponse>, crate::Error> {
+    ) -> crate::ResponseFuture<'a, crate::types::CardListResponse> {
         let mut request = self.client.request(::reqwest::Method::GET, "/commerce/cards");
         request.options(self.options);
-        request.send_json::<crate::types::CardListResponse>().await
+        request.send_json()
     }
 }

@@ -103,19 +103,20 @@ impl<'a> Create<'a> {
         self.options.deadline = Some(deadline);
         self
     }
-    /// Sends the request; returns the decoded body.
-    pub async fn send(self) -> Result<crate::types::DeploymentResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request when awaited; returns the decoded body (a [`ValueFuture`](crate::ValueFuture)).
+    pub fn send(self) -> crate::ValueFuture<'a, crate::types::DeploymentResponse> {
+        self.send_with_response().into_value()
     }
-    /// Sends the request; returns the value with the status, headers and rate-limit figures.
-    pub async fn send_with_response(
+    /// Sends the request when awaited; returns the value with the status, headers and
+    /// rate-limit figures (a [`ResponseFuture`](crate::ResponseFuture)).
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::DeploymentResponse>, crate::Error> {
+    ) -> crate::ResponseFuture<'a, crate::types::DeploymentResponse> {
         let mut request = self.client.request(::reqwest::Method::POST, "/deployments");
         let body = self.body;
         request.json(&body);
         request.options(self.options);
-        request.send_json::<crate::types::DeploymentResponse>().await
+        request.send_json()
     }
 }
 /// Builder for `GET /deployments/{deployment_id}`: set parameters, then call `send()`, which returns [`DeploymentResponse`](crate::types::DeploymentResponse).
@@ -150,20 +151,21 @@ impl<'a> Get<'a> {
         self.options.deadline = Some(deadline);
         self
     }
-    /// Sends the request; returns the decoded body.
-    pub async fn send(self) -> Result<crate::types::DeploymentResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request when awaited; returns the decoded body (a [`ValueFuture`](crate::ValueFuture)).
+    pub fn send(self) -> crate::ValueFuture<'a, crate::types::DeploymentResponse> {
+        self.send_with_response().into_value()
     }
-    /// Sends the request; returns the value with the status, headers and rate-limit figures.
-    pub async fn send_with_response(
+    /// Sends the request when awaited; returns the value with the status, headers and
+    /// rate-limit figures (a [`ResponseFuture`](crate::ResponseFuture)).
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::DeploymentResponse>, crate::Error> {
+    ) -> crate::ResponseFuture<'a, crate::types::DeploymentResponse> {
         let mut request = self
             .client
             .request(::reqwest::Method::GET, "/deployments/{deployment_id}");
         request.path_param("deployment_id", &self.deployment_id);
         request.options(self.options);
-        request.send_json::<crate::types::DeploymentResponse>().await
+        request.send_json()
     }
 }
 /// Builder for `GET /deployments`: set parameters, then call `send()`, which returns [`DeploymentListResponse`](crate::types::DeploymentListResponse) (one page); `into_stream()` yields every item of every page.
@@ -213,21 +215,20 @@ impl<'a> List<'a> {
         self.options.deadline = Some(deadline);
         self
     }
-    /// Sends the request; returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::types::DeploymentListResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request when awaited; returns the decoded body (a [`ValueFuture`](crate::ValueFuture)).
+    pub fn send(self) -> crate::ValueFuture<'a, crate::types::DeploymentListResponse> {
+        self.send_with_response().into_value()
     }
-    /// Sends the request; returns the value with the status, headers and rate-limit figures.
-    pub async fn send_with_response(
+    /// Sends the request when awaited; returns the value with the status, headers and
+    /// rate-limit figures (a [`ResponseFuture`](crate::ResponseFuture)).
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::DeploymentListResponse>, crate::Error> {
+    ) -> crate::ResponseFuture<'a, crate::types::DeploymentListResponse> {
         let mut request = self.client.request(::reqwest::Method::GET, "/deployments");
         request.query("limit", &self.limit);
         request.query("offset", &self.offset);
         request.options(self.options);
-        request.send_json::<crate::types::DeploymentListResponse>().await
+        request.send_json()
     }
     /// Every page, fetched lazily one after the other, each with its items, the total when the
     /// API reports one, where it starts, and its response's rate limit and request id. The

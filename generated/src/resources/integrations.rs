@@ -50,18 +50,17 @@ impl<'a> List<'a> {
         self.options.deadline = Some(deadline);
         self
     }
-    /// Sends the request; returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> Result<Vec<crate::types::IntegrationResponse>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request when awaited; returns the decoded body (a [`ValueFuture`](crate::ValueFuture)).
+    pub fn send(self) -> crate::ValueFuture<'a, Vec<crate::types::IntegrationResponse>> {
+        self.send_with_response().into_value()
     }
-    /// Sends the request; returns the value with the status, headers and rate-limit figures.
-    pub async fn send_with_response(
+    /// Sends the request when awaited; returns the value with the status, headers and
+    /// rate-limit figures (a [`ResponseFuture`](crate::ResponseFuture)).
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<Vec<crate::types::IntegrationResponse>>, crate::Error> {
+    ) -> crate::ResponseFuture<'a, Vec<crate::types::IntegrationResponse>> {
         let mut request = self.client.request(::reqwest::Method::GET, "/integrations");
         request.options(self.options);
-        request.send_json::<Vec<crate::types::IntegrationResponse>>().await
+        request.send_json()
     }
 }

@@ -82,18 +82,19 @@ impl<'a> Delete<'a> {
         self.options.deadline = Some(deadline);
         self
     }
-    /// Sends the request; returns the status only (the response has no body).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request when awaited; returns the status only (the response has no body) (a [`ValueFuture`](crate::ValueFuture)).
+    pub fn send(self) -> crate::ValueFuture<'a, ()> {
+        self.send_with_response().into_value()
     }
-    /// Sends the request; returns the value with the status, headers and rate-limit figures.
-    pub async fn send_with_response(self) -> Result<crate::Response<()>, crate::Error> {
+    /// Sends the request when awaited; returns the value with the status, headers and
+    /// rate-limit figures (a [`ResponseFuture`](crate::ResponseFuture)).
+    pub fn send_with_response(self) -> crate::ResponseFuture<'a, ()> {
         let mut request = self
             .client
             .request(::reqwest::Method::DELETE, "/memory/{memory_id}");
         request.path_param("memory_id", &self.memory_id);
         request.options(self.options);
-        request.send_empty().await
+        request.send_empty()
     }
 }
 /// Builder for `GET /memory`: set parameters, then call `send()`, which returns [`MemoryListResponse`](crate::types::MemoryListResponse).
@@ -127,17 +128,18 @@ impl<'a> List<'a> {
         self.options.deadline = Some(deadline);
         self
     }
-    /// Sends the request; returns the decoded body.
-    pub async fn send(self) -> Result<crate::types::MemoryListResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request when awaited; returns the decoded body (a [`ValueFuture`](crate::ValueFuture)).
+    pub fn send(self) -> crate::ValueFuture<'a, crate::types::MemoryListResponse> {
+        self.send_with_response().into_value()
     }
-    /// Sends the request; returns the value with the status, headers and rate-limit figures.
-    pub async fn send_with_response(
+    /// Sends the request when awaited; returns the value with the status, headers and
+    /// rate-limit figures (a [`ResponseFuture`](crate::ResponseFuture)).
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::MemoryListResponse>, crate::Error> {
+    ) -> crate::ResponseFuture<'a, crate::types::MemoryListResponse> {
         let mut request = self.client.request(::reqwest::Method::GET, "/memory");
         request.options(self.options);
-        request.send_json::<crate::types::MemoryListResponse>().await
+        request.send_json()
     }
 }
 /// Builder for `PUT /memory/{memory_id}`: set parameters, then call `send()`, which returns [`MemoryResponse`](crate::types::MemoryResponse).
@@ -173,14 +175,15 @@ impl<'a> Update<'a> {
         self.options.deadline = Some(deadline);
         self
     }
-    /// Sends the request; returns the decoded body.
-    pub async fn send(self) -> Result<crate::types::MemoryResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request when awaited; returns the decoded body (a [`ValueFuture`](crate::ValueFuture)).
+    pub fn send(self) -> crate::ValueFuture<'a, crate::types::MemoryResponse> {
+        self.send_with_response().into_value()
     }
-    /// Sends the request; returns the value with the status, headers and rate-limit figures.
-    pub async fn send_with_response(
+    /// Sends the request when awaited; returns the value with the status, headers and
+    /// rate-limit figures (a [`ResponseFuture`](crate::ResponseFuture)).
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::MemoryResponse>, crate::Error> {
+    ) -> crate::ResponseFuture<'a, crate::types::MemoryResponse> {
         let mut request = self
             .client
             .request(::reqwest::Method::PUT, "/memory/{memory_id}");
@@ -188,6 +191,6 @@ impl<'a> Update<'a> {
         let body = self.body;
         request.json(&body);
         request.options(self.options);
-        request.send_json::<crate::types::MemoryResponse>().await
+        request.send_json()
     }
 }

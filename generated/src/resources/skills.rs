@@ -68,21 +68,22 @@ impl<'a> Compile<'a> {
         self.options.deadline = Some(deadline);
         self
     }
-    /// Sends the request; returns the decoded body.
-    pub async fn send(self) -> Result<crate::types::SkillCompileResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request when awaited; returns the decoded body (a [`ValueFuture`](crate::ValueFuture)).
+    pub fn send(self) -> crate::ValueFuture<'a, crate::types::SkillCompileResponse> {
+        self.send_with_response().into_value()
     }
-    /// Sends the request; returns the value with the status, headers and rate-limit figures.
-    pub async fn send_with_response(
+    /// Sends the request when awaited; returns the value with the status, headers and
+    /// rate-limit figures (a [`ResponseFuture`](crate::ResponseFuture)).
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::SkillCompileResponse>, crate::Error> {
+    ) -> crate::ResponseFuture<'a, crate::types::SkillCompileResponse> {
         let mut request = self
             .client
             .request(::reqwest::Method::POST, "/skills/compile");
         let body = self.body;
         request.json(&body);
         request.options(self.options);
-        request.send_json::<crate::types::SkillCompileResponse>().await
+        request.send_json()
     }
 }
 /// Builder for `POST /skills`: set parameters, then call `send()`, which returns [`SkillResponse`](crate::types::SkillResponse).
@@ -117,18 +118,19 @@ impl<'a> Create<'a> {
         self.options.deadline = Some(deadline);
         self
     }
-    /// Sends the request; returns the decoded body.
-    pub async fn send(self) -> Result<crate::types::SkillResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request when awaited; returns the decoded body (a [`ValueFuture`](crate::ValueFuture)).
+    pub fn send(self) -> crate::ValueFuture<'a, crate::types::SkillResponse> {
+        self.send_with_response().into_value()
     }
-    /// Sends the request; returns the value with the status, headers and rate-limit figures.
-    pub async fn send_with_response(
+    /// Sends the request when awaited; returns the value with the status, headers and
+    /// rate-limit figures (a [`ResponseFuture`](crate::ResponseFuture)).
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::SkillResponse>, crate::Error> {
+    ) -> crate::ResponseFuture<'a, crate::types::SkillResponse> {
         let mut request = self.client.request(::reqwest::Method::POST, "/skills");
         let body = self.body;
         request.json(&body);
         request.options(self.options);
-        request.send_json::<crate::types::SkillResponse>().await
+        request.send_json()
     }
 }

@@ -148,20 +148,21 @@ impl<'a> Cancel<'a> {
         self.options.deadline = Some(deadline);
         self
     }
-    /// Sends the request; returns the decoded body.
-    pub async fn send(self) -> Result<crate::types::TaskResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request when awaited; returns the decoded body (a [`ValueFuture`](crate::ValueFuture)).
+    pub fn send(self) -> crate::ValueFuture<'a, crate::types::TaskResponse> {
+        self.send_with_response().into_value()
     }
-    /// Sends the request; returns the value with the status, headers and rate-limit figures.
-    pub async fn send_with_response(
+    /// Sends the request when awaited; returns the value with the status, headers and
+    /// rate-limit figures (a [`ResponseFuture`](crate::ResponseFuture)).
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::TaskResponse>, crate::Error> {
+    ) -> crate::ResponseFuture<'a, crate::types::TaskResponse> {
         let mut request = self
             .client
             .request(::reqwest::Method::POST, "/tasks/{task_id}/cancel");
         request.path_param("task_id", &self.task_id);
         request.options(self.options);
-        request.send_json::<crate::types::TaskResponse>().await
+        request.send_json()
     }
 }
 /// Builder for `POST /tasks`: set parameters, then call `send()`, which returns [`TaskResponse`](crate::types::TaskResponse).
@@ -196,19 +197,20 @@ impl<'a> Create<'a> {
         self.options.deadline = Some(deadline);
         self
     }
-    /// Sends the request; returns the decoded body.
-    pub async fn send(self) -> Result<crate::types::TaskResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request when awaited; returns the decoded body (a [`ValueFuture`](crate::ValueFuture)).
+    pub fn send(self) -> crate::ValueFuture<'a, crate::types::TaskResponse> {
+        self.send_with_response().into_value()
     }
-    /// Sends the request; returns the value with the status, headers and rate-limit figures.
-    pub async fn send_with_response(
+    /// Sends the request when awaited; returns the value with the status, headers and
+    /// rate-limit figures (a [`ResponseFuture`](crate::ResponseFuture)).
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::TaskResponse>, crate::Error> {
+    ) -> crate::ResponseFuture<'a, crate::types::TaskResponse> {
         let mut request = self.client.request(::reqwest::Method::POST, "/tasks");
         let body = self.body;
         request.json(&body);
         request.options(self.options);
-        request.send_json::<crate::types::TaskResponse>().await
+        request.send_json()
     }
 }
 /// Builder for `GET /tasks/{task_id}/deliverables`: set parameters, then call `send()`, which returns a `Vec` of [`DeliverableResponse`](crate::types::DeliverableResponse).
@@ -243,22 +245,21 @@ impl<'a> Deliverables<'a> {
         self.options.deadline = Some(deadline);
         self
     }
-    /// Sends the request; returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> Result<Vec<crate::types::DeliverableResponse>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request when awaited; returns the decoded body (a [`ValueFuture`](crate::ValueFuture)).
+    pub fn send(self) -> crate::ValueFuture<'a, Vec<crate::types::DeliverableResponse>> {
+        self.send_with_response().into_value()
     }
-    /// Sends the request; returns the value with the status, headers and rate-limit figures.
-    pub async fn send_with_response(
+    /// Sends the request when awaited; returns the value with the status, headers and
+    /// rate-limit figures (a [`ResponseFuture`](crate::ResponseFuture)).
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<Vec<crate::types::DeliverableResponse>>, crate::Error> {
+    ) -> crate::ResponseFuture<'a, Vec<crate::types::DeliverableResponse>> {
         let mut request = self
             .client
             .request(::reqwest::Method::GET, "/tasks/{task_id}/deliverables");
         request.path_param("task_id", &self.task_id);
         request.options(self.options);
-        request.send_json::<Vec<crate::types::DeliverableResponse>>().await
+        request.send_json()
     }
 }
 /// Builder for `GET /tasks/{task_id}/deliverables/{deliverable_id}/download`: set parameters, then call `send()`, which returns the body as a [`ByteStream`](crate::ByteStream), not buffered.
@@ -294,14 +295,13 @@ impl<'a> DownloadDeliverable<'a> {
         self.options.deadline = Some(deadline);
         self
     }
-    /// Sends the request; returns the body as a stream of bytes (not buffered).
-    pub async fn send(self) -> Result<crate::ByteStream, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request when awaited; returns the body as a stream of bytes (not buffered) (a [`ValueFuture`](crate::ValueFuture)).
+    pub fn send(self) -> crate::ValueFuture<'a, crate::ByteStream> {
+        self.send_with_response().into_value()
     }
-    /// Sends the request; returns the value with the status, headers and rate-limit figures.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::Response<crate::ByteStream>, crate::Error> {
+    /// Sends the request when awaited; returns the value with the status, headers and
+    /// rate-limit figures (a [`ResponseFuture`](crate::ResponseFuture)).
+    pub fn send_with_response(self) -> crate::ResponseFuture<'a, crate::ByteStream> {
         let mut request = self
             .client
             .request(
@@ -311,7 +311,7 @@ impl<'a> DownloadDeliverable<'a> {
         request.path_param("task_id", &self.task_id);
         request.path_param("deliverable_id", &self.deliverable_id);
         request.options(self.options);
-        request.send_stream().await
+        request.send_stream()
     }
 }
 /// Builder for `GET /tasks/{task_id}`: set parameters, then call `send()`, which returns [`TaskResponse`](crate::types::TaskResponse).
@@ -346,20 +346,21 @@ impl<'a> Get<'a> {
         self.options.deadline = Some(deadline);
         self
     }
-    /// Sends the request; returns the decoded body.
-    pub async fn send(self) -> Result<crate::types::TaskResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request when awaited; returns the decoded body (a [`ValueFuture`](crate::ValueFuture)).
+    pub fn send(self) -> crate::ValueFuture<'a, crate::types::TaskResponse> {
+        self.send_with_response().into_value()
     }
-    /// Sends the request; returns the value with the status, headers and rate-limit figures.
-    pub async fn send_with_response(
+    /// Sends the request when awaited; returns the value with the status, headers and
+    /// rate-limit figures (a [`ResponseFuture`](crate::ResponseFuture)).
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::TaskResponse>, crate::Error> {
+    ) -> crate::ResponseFuture<'a, crate::types::TaskResponse> {
         let mut request = self
             .client
             .request(::reqwest::Method::GET, "/tasks/{task_id}");
         request.path_param("task_id", &self.task_id);
         request.options(self.options);
-        request.send_json::<crate::types::TaskResponse>().await
+        request.send_json()
     }
 }
 /// Builder for `GET /tasks`: set parameters, then call `send()`, which returns [`TaskListResponse`](crate::types::TaskListResponse) (one page); `into_stream()` yields every item of every page.
@@ -417,20 +418,21 @@ impl<'a> List<'a> {
         self.options.deadline = Some(deadline);
         self
     }
-    /// Sends the request; returns the decoded body.
-    pub async fn send(self) -> Result<crate::types::TaskListResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request when awaited; returns the decoded body (a [`ValueFuture`](crate::ValueFuture)).
+    pub fn send(self) -> crate::ValueFuture<'a, crate::types::TaskListResponse> {
+        self.send_with_response().into_value()
     }
-    /// Sends the request; returns the value with the status, headers and rate-limit figures.
-    pub async fn send_with_response(
+    /// Sends the request when awaited; returns the value with the status, headers and
+    /// rate-limit figures (a [`ResponseFuture`](crate::ResponseFuture)).
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::TaskListResponse>, crate::Error> {
+    ) -> crate::ResponseFuture<'a, crate::types::TaskListResponse> {
         let mut request = self.client.request(::reqwest::Method::GET, "/tasks");
         request.query("limit", &self.limit);
         request.query("offset", &self.offset);
         request.query("status", &self.status);
         request.options(self.options);
-        request.send_json::<crate::types::TaskListResponse>().await
+        request.send_json()
     }
     /// Every page, fetched lazily one after the other, each with its items, the total when the
     /// API reports one, where it starts, and its response's rate limit and request id. The

@@ -68,21 +68,22 @@ impl<'a> ConnectBroker<'a> {
         self.options.deadline = Some(deadline);
         self
     }
-    /// Sends the request; returns the decoded body.
-    pub async fn send(self) -> Result<crate::types::BrokerResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request when awaited; returns the decoded body (a [`ValueFuture`](crate::ValueFuture)).
+    pub fn send(self) -> crate::ValueFuture<'a, crate::types::BrokerResponse> {
+        self.send_with_response().into_value()
     }
-    /// Sends the request; returns the value with the status, headers and rate-limit figures.
-    pub async fn send_with_response(
+    /// Sends the request when awaited; returns the value with the status, headers and
+    /// rate-limit figures (a [`ResponseFuture`](crate::ResponseFuture)).
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::BrokerResponse>, crate::Error> {
+    ) -> crate::ResponseFuture<'a, crate::types::BrokerResponse> {
         let mut request = self
             .client
             .request(::reqwest::Method::POST, "/trading/brokers");
         let body = self.body;
         request.json(&body);
         request.options(self.options);
-        request.send_json::<crate::types::BrokerResponse>().await
+        request.send_json()
     }
 }
 /// Builder for `GET /trading/brokers`: set parameters, then call `send()`, which returns [`BrokerListResponse`](crate::types::BrokerListResponse).
@@ -116,18 +117,19 @@ impl<'a> ListBrokers<'a> {
         self.options.deadline = Some(deadline);
         self
     }
-    /// Sends the request; returns the decoded body.
-    pub async fn send(self) -> Result<crate::types::BrokerListResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request when awaited; returns the decoded body (a [`ValueFuture`](crate::ValueFuture)).
+    pub fn send(self) -> crate::ValueFuture<'a, crate::types::BrokerListResponse> {
+        self.send_with_response().into_value()
     }
-    /// Sends the request; returns the value with the status, headers and rate-limit figures.
-    pub async fn send_with_response(
+    /// Sends the request when awaited; returns the value with the status, headers and
+    /// rate-limit figures (a [`ResponseFuture`](crate::ResponseFuture)).
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::BrokerListResponse>, crate::Error> {
+    ) -> crate::ResponseFuture<'a, crate::types::BrokerListResponse> {
         let mut request = self
             .client
             .request(::reqwest::Method::GET, "/trading/brokers");
         request.options(self.options);
-        request.send_json::<crate::types::BrokerListResponse>().await
+        request.send_json()
     }
 }

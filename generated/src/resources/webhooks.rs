@@ -89,19 +89,20 @@ impl<'a> Create<'a> {
         self.options.deadline = Some(deadline);
         self
     }
-    /// Sends the request; returns the decoded body.
-    pub async fn send(self) -> Result<crate::types::WebhookResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request when awaited; returns the decoded body (a [`ValueFuture`](crate::ValueFuture)).
+    pub fn send(self) -> crate::ValueFuture<'a, crate::types::WebhookResponse> {
+        self.send_with_response().into_value()
     }
-    /// Sends the request; returns the value with the status, headers and rate-limit figures.
-    pub async fn send_with_response(
+    /// Sends the request when awaited; returns the value with the status, headers and
+    /// rate-limit figures (a [`ResponseFuture`](crate::ResponseFuture)).
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::WebhookResponse>, crate::Error> {
+    ) -> crate::ResponseFuture<'a, crate::types::WebhookResponse> {
         let mut request = self.client.request(::reqwest::Method::POST, "/webhooks");
         let body = self.body;
         request.json(&body);
         request.options(self.options);
-        request.send_json::<crate::types::WebhookResponse>().await
+        request.send_json()
     }
 }
 /// Builder for `DELETE /webhooks/{webhook_id}`: set parameters, then call `send()`, which returns `()` once the server answers with success.
@@ -136,18 +137,19 @@ impl<'a> Delete<'a> {
         self.options.deadline = Some(deadline);
         self
     }
-    /// Sends the request; returns the status only (the response has no body).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request when awaited; returns the status only (the response has no body) (a [`ValueFuture`](crate::ValueFuture)).
+    pub fn send(self) -> crate::ValueFuture<'a, ()> {
+        self.send_with_response().into_value()
     }
-    /// Sends the request; returns the value with the status, headers and rate-limit figures.
-    pub async fn send_with_response(self) -> Result<crate::Response<()>, crate::Error> {
+    /// Sends the request when awaited; returns the value with the status, headers and
+    /// rate-limit figures (a [`ResponseFuture`](crate::ResponseFuture)).
+    pub fn send_with_response(self) -> crate::ResponseFuture<'a, ()> {
         let mut request = self
             .client
             .request(::reqwest::Method::DELETE, "/webhooks/{webhook_id}");
         request.path_param("webhook_id", &self.webhook_id);
         request.options(self.options);
-        request.send_empty().await
+        request.send_empty()
     }
 }
 /// Builder for `GET /webhooks/{webhook_id}`: set parameters, then call `send()`, which returns [`WebhookResponse`](crate::types::WebhookResponse).
@@ -182,20 +184,21 @@ impl<'a> Get<'a> {
         self.options.deadline = Some(deadline);
         self
     }
-    /// Sends the request; returns the decoded body.
-    pub async fn send(self) -> Result<crate::types::WebhookResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request when awaited; returns the decoded body (a [`ValueFuture`](crate::ValueFuture)).
+    pub fn send(self) -> crate::ValueFuture<'a, crate::types::WebhookResponse> {
+        self.send_with_response().into_value()
     }
-    /// Sends the request; returns the value with the status, headers and rate-limit figures.
-    pub async fn send_with_response(
+    /// Sends the request when awaited; returns the value with the status, headers and
+    /// rate-limit figures (a [`ResponseFuture`](crate::ResponseFuture)).
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::WebhookResponse>, crate::Error> {
+    ) -> crate::ResponseFuture<'a, crate::types::WebhookResponse> {
         let mut request = self
             .client
             .request(::reqwest::Method::GET, "/webhooks/{webhook_id}");
         request.path_param("webhook_id", &self.webhook_id);
         request.options(self.options);
-        request.send_json::<crate::types::WebhookResponse>().await
+        request.send_json()
     }
 }
 /// Builder for `GET /webhooks`: set parameters, then call `send()`, which returns a `Vec` of [`WebhookResponse`](crate::types::WebhookResponse).
@@ -229,16 +232,17 @@ impl<'a> List<'a> {
         self.options.deadline = Some(deadline);
         self
     }
-    /// Sends the request; returns the decoded body.
-    pub async fn send(self) -> Result<Vec<crate::types::WebhookResponse>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request when awaited; returns the decoded body (a [`ValueFuture`](crate::ValueFuture)).
+    pub fn send(self) -> crate::ValueFuture<'a, Vec<crate::types::WebhookResponse>> {
+        self.send_with_response().into_value()
     }
-    /// Sends the request; returns the value with the status, headers and rate-limit figures.
-    pub async fn send_with_response(
+    /// Sends the request when awaited; returns the value with the status, headers and
+    /// rate-limit figures (a [`ResponseFuture`](crate::ResponseFuture)).
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<Vec<crate::types::WebhookResponse>>, crate::Error> {
+    ) -> crate::ResponseFuture<'a, Vec<crate::types::WebhookResponse>> {
         let mut request = self.client.request(::reqwest::Method::GET, "/webhooks");
         request.options(self.options);
-        request.send_json::<Vec<crate::types::WebhookResponse>>().await
+        request.send_json()
     }
 }

@@ -65,19 +65,20 @@ impl<'a> Create<'a> {
         self.options.deadline = Some(deadline);
         self
     }
-    /// Sends the request; returns the decoded body.
-    pub async fn send(self) -> Result<crate::types::WorkspaceResponse, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request when awaited; returns the decoded body (a [`ValueFuture`](crate::ValueFuture)).
+    pub fn send(self) -> crate::ValueFuture<'a, crate::types::WorkspaceResponse> {
+        self.send_with_response().into_value()
     }
-    /// Sends the request; returns the value with the status, headers and rate-limit figures.
-    pub async fn send_with_response(
+    /// Sends the request when awaited; returns the value with the status, headers and
+    /// rate-limit figures (a [`ResponseFuture`](crate::ResponseFuture)).
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::WorkspaceResponse>, crate::Error> {
+    ) -> crate::ResponseFuture<'a, crate::types::WorkspaceResponse> {
         let mut request = self.client.request(::reqwest::Method::POST, "/workspaces");
         let body = self.body;
         request.json(&body);
         request.options(self.options);
-        request.send_json::<crate::types::WorkspaceResponse>().await
+        request.send_json()
     }
 }
 /// Builder for `GET /workspaces`: set parameters, then call `send()`, which returns a `Vec` of [`WorkspaceResponse`](crate::types::WorkspaceResponse).
@@ -111,18 +112,17 @@ impl<'a> List<'a> {
         self.options.deadline = Some(deadline);
         self
     }
-    /// Sends the request; returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> Result<Vec<crate::types::WorkspaceResponse>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request when awaited; returns the decoded body (a [`ValueFuture`](crate::ValueFuture)).
+    pub fn send(self) -> crate::ValueFuture<'a, Vec<crate::types::WorkspaceResponse>> {
+        self.send_with_response().into_value()
     }
-    /// Sends the request; returns the value with the status, headers and rate-limit figures.
-    pub async fn send_with_response(
+    /// Sends the request when awaited; returns the value with the status, headers and
+    /// rate-limit figures (a [`ResponseFuture`](crate::ResponseFuture)).
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<Vec<crate::types::WorkspaceResponse>>, crate::Error> {
+    ) -> crate::ResponseFuture<'a, Vec<crate::types::WorkspaceResponse>> {
         let mut request = self.client.request(::reqwest::Method::GET, "/workspaces");
         request.options(self.options);
-        request.send_json::<Vec<crate::types::WorkspaceResponse>>().await
+        request.send_json()
     }
 }

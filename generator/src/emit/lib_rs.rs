@@ -324,7 +324,7 @@ fn reexports(api: &Api, features: &Features, runtime: &Runtime) -> TokenStream {
         }
     });
     quote! {
-        pub use runtime::{ApiError, ByteStream, Error, ErrorDetail, Hook, Operation, RateLimit, RawResponse, Request, RequestOptions, Response, Transport, TransportFuture, ValidationIssue};
+        pub use runtime::{ApiError, ByteStream, Error, ErrorDetail, Hook, Operation, RateLimit, RawResponse, Request, RequestOptions, Response, ResponseFuture, Transport, TransportFuture, ValidationIssue, ValueFuture};
         /// The HTTP types hooks and raw requests use, and the HTTP client underneath, as this crate uses them.
         pub use runtime::{http, reqwest};
         #mock_use

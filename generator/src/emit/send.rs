@@ -132,20 +132,18 @@ fn multipart_statement(parts: &[MultipartPart]) -> TokenStream {
     }
 }
 
+/// The last expression of `send_with_response()`: the runtime future that sends the request and
+/// decodes the response (no `async` body of its own).
 fn receive(shape: &ResponseShape, paths: &TypePaths) -> TokenStream {
     match shape {
-        ResponseShape::Empty => quote!(request.send_empty().await),
-        ResponseShape::Json(ty) => {
-            let t = paths.ty(ty);
-            quote!(request.send_json::<#t>().await)
-        }
-        ResponseShape::Text => quote!(request.send_text().await),
-        ResponseShape::Stream => quote!(request.send_stream().await),
-        ResponseShape::EventStream(_) => quote! {{
+        ResponseShape::Empty => quote!(request.send_empty()),
+        ResponseShape::Json(_) => quote!(request.send_json()),
+        ResponseShape::Text => quote!(request.send_text()),
+        ResponseShape::Stream => quote!(request.send_stream()),
+        ResponseShape::EventStream(_) => quote! {
             request.header("accept", "text/event-stream");
-            let response = request.send_stream().await?;
-            Ok(response.map(crate::runtime::sse::TypedSseStream::new))
-        }},
+            request.send_stream_as(crate::runtime::sse::TypedSseStream::new)
+        },
         ResponseShape::Outcomes(name, outcomes) => {
             let n = ident(name);
             let arms = outcomes.iter().map(|o| {
@@ -169,14 +167,15 @@ fn receive(shape: &ResponseShape, paths: &TypePaths) -> TokenStream {
                 };
                 quote!(#pattern => #decode,)
             });
-            quote! {{
-                let raw = request.send_raw().await?;
-                let value = match raw.status() {
-                    #(#arms)*
-                    _ => return Err(raw.into_error()),
-                };
-                Ok(raw.into_response(value))
-            }}
+            quote! {
+                request.send_decoded(|raw| {
+                    let value = match raw.status() {
+                        #(#arms)*
+                        _ => return Err(raw.into_error()),
+                    };
+                    Ok(raw.into_response(value))
+                })
+            }
         }
     }
 }
@@ -200,16 +199,17 @@ pub fn http_send(op: &Operation, paths: &TypePaths) -> TokenStream {
     let stmts = request_statements(op);
     let receive = receive(&op.response, paths);
     let send_doc = format!(
-        " Sends the request; returns the {}.",
+        " Sends the request when awaited; returns the {} (a [`ValueFuture`](crate::ValueFuture)).",
         describe(&op.response)
     );
     quote! {
         #[doc = #send_doc]
-        pub async fn send(self) -> Result<#ty, crate::Error> {
-            self.send_with_response().await.map(crate::Response::into_inner)
+        pub fn send(self) -> crate::ValueFuture<'a, #ty> {
+            self.send_with_response().into_value()
         }
-        /// Sends the request; returns the value with the status, headers and rate-limit figures.
-        pub async fn send_with_response(self) -> Result<crate::Response<#ty>, crate::Error> {
+        /// Sends the request when awaited; returns the value with the status, headers and
+        /// rate-limit figures (a [`ResponseFuture`](crate::ResponseFuture)).
+        pub fn send_with_response(self) -> crate::ResponseFuture<'a, #ty> {
             let mut request = self.client.request(::reqwest::Method::#method, #path);
             #(#stmts)*
             #receive

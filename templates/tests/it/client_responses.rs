@@ -359,6 +359,76 @@ async fn send_raw_returns_every_status_for_typed_decoding() {
     assert_eq!(err.to_string(), "POST /b: 409 Conflict: busy");
 }
 
+/// Whether `T` can move to another thread and be polled without pinning.
+fn send_and_unpin<T: Send + Unpin>(value: T) -> T {
+    value
+}
+
+#[tokio::test]
+async fn send_decoded_hands_every_status_to_the_decoder_and_nothing_is_sent_before_the_first_poll()
+{
+    #[derive(Debug, PartialEq)]
+    enum Outcome {
+        Accepted(Value),
+        Busy,
+    }
+    fn decode(
+        raw: sdkgen_runtime::RawResponse,
+    ) -> Result<sdkgen_runtime::Response<Outcome>, Error> {
+        let value = match raw.status() {
+            202 => Outcome::Accepted(raw.json()?),
+            409 => Outcome::Busy,
+            _ => return Err(raw.into_error()),
+        };
+        Ok(raw.into_response(value))
+    }
+    let server = serve(|r| {
+        if r.path.ends_with("/a") {
+            Canned::json_text(202, r#"{"job":"j1"}"#)
+        } else if r.path.ends_with("/b") {
+            Canned::json_text(409, r#"{"message":"busy"}"#)
+        } else {
+            Canned::json_text(404, r#"{"detail":"no such thing"}"#)
+        }
+    })
+    .await;
+    let client = server.client().max_retries(0).build().unwrap();
+    let accepted = send_and_unpin(client.request(Method::POST, "/a").send_decoded(decode));
+    let busy = send_and_unpin(
+        client
+            .request(Method::POST, "/b")
+            .send_decoded(decode)
+            .into_value(),
+    );
+    let dropped = client
+        .request(Method::POST, "/dropped")
+        .send_decoded(decode);
+    drop(dropped);
+    assert!(
+        server.requests().is_empty(),
+        "a future sends nothing before it is polled"
+    );
+
+    let accepted = accepted.await.unwrap();
+    assert_eq!(accepted.status(), 202);
+    assert_eq!(
+        *accepted.value(),
+        Outcome::Accepted(serde_json::json!({"job": "j1"}))
+    );
+    assert_eq!(busy.await.unwrap(), Outcome::Busy);
+    let err = client
+        .request(Method::POST, "/c")
+        .send_decoded(decode)
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(404));
+    let paths: Vec<String> = server.requests().iter().map(|r| r.path.clone()).collect();
+    assert_eq!(paths.len(), 3, "{paths:?}");
+    for (path, end) in paths.iter().zip(["/a", "/b", "/c"]) {
+        assert!(path.ends_with(end), "{paths:?}");
+    }
+}
+
 #[tokio::test]
 async fn text_and_empty_bodies() {
     let server = serve(|r| match r.path.as_str() {
