@@ -270,3 +270,118 @@ fn navigation_paths_under_one_tag_get_resources_not_numbers() {
         renamed.join("\n")
     );
 }
+
+fn get(id: &str, tag: Option<&str>) -> Value {
+    let mut op = json!({ "operationId": id, "responses": { "200": { "description": "ok" } } });
+    if let Some(tag) = tag {
+        op["tags"] = json!([tag]);
+    }
+    op
+}
+
+/// `resource.method` of the operation on `path`.
+fn method_of(names: &Names, path: &str) -> String {
+    let (_, (resource, method, _)) = names
+        .0
+        .iter()
+        .find(|(route, _)| route.split_once(' ').is_some_and(|(_, p)| p == path))
+        .unwrap_or_else(|| panic!("no operation on {path}: {:?}", names.0.keys()));
+    format!("{resource}.{method}")
+}
+
+/// Navigation paths to one collection that no owner tells apart (the segment that does names a
+/// word of the resource: `terms` in `term_store_sets`) are named by that segment, not numbered.
+#[test]
+fn navigation_paths_told_apart_by_their_segments() {
+    let mut paths = serde_json::Map::new();
+    for (path, id) in [
+        (
+            "/termStore/sets/{set-id}/relations",
+            "termStore.sets.ListRelations",
+        ),
+        (
+            "/termStore/sets/{set-id}/terms/{term-id}/relations",
+            "termStore.sets.terms.ListRelations",
+        ),
+        (
+            "/termStore/sets/{set-id}/children/{term-id}/relations",
+            "termStore.sets.children.ListRelations",
+        ),
+    ] {
+        paths.insert(
+            path.to_owned(),
+            json!({ "get": get(id, Some("termStore.sets")) }),
+        );
+    }
+    let spec =
+        json!({ "openapi": "3.0.3", "info": { "title": "t", "version": "1" }, "paths": paths });
+    let names = names(&spec, "segments");
+    assert_eq!(
+        method_of(&names, "/termStore/sets/{set-id}/relations"),
+        "term_store_sets.list_relations"
+    );
+    assert_eq!(
+        method_of(&names, "/termStore/sets/{set-id}/terms/{term-id}/relations"),
+        "term_store_sets.list_relations_for_term"
+    );
+    assert_eq!(
+        method_of(
+            &names,
+            "/termStore/sets/{set-id}/children/{term-id}/relations"
+        ),
+        "term_store_sets.list_relations_for_child"
+    );
+}
+
+/// Operations routed by `X-Amz-Target` get resources from their operation names, and a new one
+/// renames nothing.
+#[test]
+fn target_routed_operations_get_resources_from_their_names() {
+    let target = |op: &str| format!("/#X-Amz-Target=Kinesis_20131202.{op}");
+    let spec = |ops: &[&str]| {
+        let mut paths = serde_json::Map::new();
+        for op in ops {
+            let mut item = get(op, None);
+            item["parameters"] = json!([{ "name": "X-Amz-Target", "in": "header", "required": true,
+                "schema": { "type": "string", "enum": [format!("Kinesis_20131202.{op}")] } }]);
+            paths.insert(target(op), json!({ "post": item }));
+        }
+        json!({ "openapi": "3.0.3", "info": { "title": "t", "version": "1" }, "paths": paths })
+    };
+    let ops = [
+        "CreateStream",
+        "DescribeStream",
+        "ListStreams",
+        "AddTagsToStream",
+        "PutRecord",
+        "Query",
+    ];
+    let before = names(&spec(&ops), "target");
+    for (id, expected) in [
+        ("CreateStream", "streams.create"),
+        ("DescribeStream", "streams.describe"),
+        ("ListStreams", "streams.list"),
+        ("AddTagsToStream", "tags.add_to_stream"),
+        ("PutRecord", "records.put"),
+        ("Query", "default.query"),
+    ] {
+        assert_eq!(method_of(&before, &target(id)), expected, "{id}");
+    }
+    let mut grown = ops.to_vec();
+    grown.extend(["PutRecords", "DescribeStreamSummary"]);
+    let after = names(&spec(&grown), "target grown");
+    for id in ops {
+        assert_eq!(
+            method_of(&before, &target(id)),
+            method_of(&after, &target(id))
+        );
+    }
+    assert_eq!(
+        method_of(&after, &target("PutRecords")),
+        "records.put_records"
+    );
+    assert_eq!(
+        method_of(&after, &target("DescribeStreamSummary")),
+        "stream_summaries.describe"
+    );
+}

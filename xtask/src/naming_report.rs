@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use sdkgen::lower::naming::report::{MAX_METHOD_LEN, MethodName, NamingReport, median};
+use sdkgen::lower::naming::report::{MAX_METHOD_LEN, MethodName, NamingReport, median, unnumbered};
 
 use crate::codegen::repo_root;
 
@@ -38,7 +38,8 @@ pub struct Args {
     /// The seed of the random picks.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// List the methods of one kind: `numbered`, `dangling` or `long` (repeatable).
+    /// List the methods of one kind: `numbered`, `dangling`, `long`, or `collisions` (each
+    /// numbered name with the methods that share its name, and their routes) (repeatable).
     #[arg(long)]
     pub show: Vec<String>,
     /// At most this many lines per `--show` list.
@@ -61,8 +62,8 @@ struct Lowered {
 /// Runs `cargo xtask naming-report`.
 pub fn run(args: &Args) -> Result<()> {
     for kind in &args.show {
-        if !["numbered", "dangling", "long"].contains(&kind.as_str()) {
-            bail!("--show takes `numbered`, `dangling` or `long`, not `{kind}`");
+        if !["numbered", "dangling", "long", "collisions"].contains(&kind.as_str()) {
+            bail!("--show takes `numbered`, `dangling`, `long` or `collisions`, not `{kind}`");
         }
     }
     let started = Instant::now();
@@ -81,7 +82,11 @@ pub fn run(args: &Args) -> Result<()> {
         print_per_spec(&ok);
     }
     for kind in &args.show {
-        print_list(&ok, kind, args.limit);
+        if kind == "collisions" {
+            print_collisions(&ok, args.limit);
+        } else {
+            print_list(&ok, kind, args.limit);
+        }
     }
     print_sample(&ok, args.sample, args.seed);
     Ok(())
@@ -320,6 +325,34 @@ fn print_list(ok: &[(&str, &NamingReport)], kind: &str, limit: usize) {
             "  {spec}: {}.{}  <- {}",
             m.resource, m.method, m.operation_id
         );
+    }
+}
+
+/// Each name that had to be numbered, once, with every method of its resource that shares it
+/// (the unnumbered one first) and the routes they call: the collisions left to resolve.
+fn print_collisions(ok: &[(&str, &NamingReport)], limit: usize) {
+    let mut groups = Vec::new();
+    for (spec, r) in ok {
+        let mut seen = std::collections::BTreeSet::new();
+        for m in &r.numbered {
+            let base = unnumbered(&m.method);
+            if !seen.insert((m.resource.as_str(), base)) {
+                continue;
+            }
+            let members: Vec<&MethodName> = r
+                .methods
+                .iter()
+                .filter(|o| o.resource == m.resource && unnumbered(&o.method) == base)
+                .collect();
+            groups.push((*spec, m.resource.as_str(), base, members));
+        }
+    }
+    println!("\ncollisions: {} names", groups.len());
+    for (spec, resource, base, members) in groups.iter().take(limit) {
+        println!("  {spec}: {resource}.{base}");
+        for m in members {
+            println!("    {:<40} {:<50} {}", m.method, m.operation_id, m.route);
+        }
     }
 }
 

@@ -22,13 +22,21 @@
 //!    paths apart (`list_for_org`). Django-style ids put their verb first
 //!    (`settings_read` → `get_settings`), and a GET on a collection reads `list` even when the id
 //!    says `get`.
-//! 3. **At most 60 characters**: words the resource already says go first, then repeated words,
+//! 3. **Target-routed operations** (AWS's `POST /#X-Amz-Target=Service.OperationName`): the
+//!    path says nothing, so the operation name's object is the resource and its verb the method
+//!    (`DescribeStream` → `streams().describe()`, `ListTagsForResource` →
+//!    `tags().list_for_resource()`); two that meet (`PutRecord`, `PutRecords` in `records`) fall
+//!    back to the operation's whole name (`put_records`).
+//! 4. **At most 60 characters**: words the resource already says go first, then repeated words,
 //!    then words after the verb, until the name fits.
 //!
 //! Collisions are resolved by meaning before numbers. Each operation has a list of candidates
 //! computed from itself alone: its name; with its nearest owner (`_for_team`); with the path's
 //! root (`_for_org`); its shape's name; with the path's version (`_v2`); with its item parameter
-//! (`_by_username`); with all its owners. Candidates are handed out in rounds: in round `k` each
+//! (`_by_username`); with all its owners; with its nearest two, three… owners; with the nearest
+//! one, two… literal segments before the object, those that name the resource included
+//! (`list_relations_for_term` under `…/terms/{t}/relations` in a resource named after term
+//! stores), which tell navigation paths apart. Candidates are handed out in rounds: in round `k` each
 //! unnamed operation asks for its `k`-th candidate, and of several asking for one free name, the
 //! operation with no owner in its path (the root included) wins, then the one with the shorter
 //! path, then by path and method. Only an operation whose candidates are all taken gets a number
@@ -40,7 +48,8 @@
 //! segment its operations do not all share, into sub-resources named from the resource and that
 //! segment (`users_calendar` and `calendars` → `users_calendars`; `groups_site` and `term_stores`
 //! → `groups_site_term_stores`), and each part that still has a numbered name is split again the
-//! same way; a split is kept only when it leaves fewer numbered names. Types keep the names the
+//! same way; a split is kept only when it leaves fewer numbered names. Splits count the names
+//! numbered without the literal-segment candidates, which then resolve most of what is left. Types keep the names the
 //! tag gave them.
 //!
 //! Stability: adding an operation never renames an existing method unless the new operation
@@ -56,6 +65,7 @@
 mod from_id;
 pub mod report;
 mod shape;
+mod target;
 mod words;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -141,7 +151,7 @@ pub(super) fn group(drafts: Vec<Draft>, doc: &openapiv3::OpenAPI) -> Vec<Resourc
     for (resource, drafts) in by_resource {
         let name = accessor_names.claim(&resource);
         let type_name = ident::camel(&name);
-        let (method_names, _) = assign(&drafts.iter().collect::<Vec<_>>(), &resource);
+        let (method_names, _) = assign(&drafts.iter().collect::<Vec<_>>(), &resource, true);
         let mut named: Vec<(String, OperationDraft)> = method_names
             .into_iter()
             .zip(drafts)
@@ -195,7 +205,7 @@ fn split(
 ) -> Vec<(String, Vec<usize>)> {
     let numbered = |name: &str, members: &[usize]| {
         let refs: Vec<&Draft> = members.iter().map(|&i| &all[i]).collect();
-        assign(&refs, name).1
+        assign(&refs, name, false).1
     };
     let before = numbered(resource, &members);
     if before < min_numbered {
@@ -257,13 +267,21 @@ fn sub_resource(resource: &str, key: &[String]) -> String {
 }
 
 /// Unique method names for the drafts of one resource, in their order (see the module docs), and
-/// how many of them had to be numbered.
-fn assign(drafts: &[&Draft], resource: &str) -> (Vec<String>, usize) {
+/// how many of them had to be numbered. Without `by_segments`, names qualified by the path's
+/// literal segments (which tell navigation paths apart, see [`with_nearest`]) are not tried: a
+/// resource is split by how many names the owners alone leave numbered.
+fn assign(drafts: &[&Draft], resource: &str, by_segments: bool) -> (Vec<String>, usize) {
     let mut candidates = Vec::with_capacity(drafts.len());
     let mut precedence: Vec<Precedence> = Vec::with_capacity(drafts.len());
     for d in drafts {
         let shape = Shape::of(&d.op.http_method.to_ascii_lowercase(), &d.op.path, resource);
-        candidates.push(candidates_of(&d.method, &shape, resource));
+        candidates.push(candidates_of(
+            &d.method,
+            &d.op.path,
+            &shape,
+            resource,
+            by_segments,
+        ));
         precedence.push((
             !shape.owners.is_empty(),
             d.op.path.matches('/').count(),
@@ -308,8 +326,29 @@ fn assign(drafts: &[&Draft], resource: &str) -> (Vec<String>, usize) {
 }
 
 /// An operation's names in the order it asks for them: its own, with its owner, its shape's,
-/// with all its owners.
-fn candidates_of(method: &str, shape: &Shape, resource: &str) -> Vec<String> {
+/// with all its owners; then (with `by_segments`) with its nearest two, three… owners and with
+/// the nearest one, two… literal segments before its object. A target-routed operation asks for
+/// its name and then its operation's whole name.
+fn candidates_of(
+    method: &str,
+    path: &str,
+    shape: &Shape,
+    resource: &str,
+    by_segments: bool,
+) -> Vec<String> {
+    if let Some(operation) = target::operation_name(path) {
+        // The path says nothing: the operation's whole name is the one other candidate.
+        let whole = shorten(
+            name_words(&ident::snake(operation)),
+            resource,
+            MAX_METHOD_LEN,
+        );
+        let mut out = vec![method.to_owned()];
+        if whole != method {
+            out.push(whole);
+        }
+        return out;
+    }
     let own = name_words(method);
     let qualified = |owners: usize| {
         let q = shape.qualifier(owners);
@@ -350,7 +389,14 @@ fn candidates_of(method: &str, shape: &Shape, resource: &str) -> Vec<String> {
         qualified(all),
         shape.name_with(shape.verb.clone(), all),
         shape.name_with_root(),
-    ] {
+    ]
+    .into_iter()
+    .chain((2..all).map(qualified).filter(|_| by_segments))
+    .chain(
+        (1..=shape.before.len())
+            .filter(|_| by_segments)
+            .filter_map(|k| with_nearest(&own, shape, k)),
+    ) {
         let name = if words == own {
             method.to_owned()
         } else {
@@ -361,6 +407,21 @@ fn candidates_of(method: &str, shape: &Shape, resource: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// The name with `for` and the `count` literal segments nearest before the object, those that
+/// name the resource included, when the id does not say them already (`list_relations` under
+/// `…/terms/{t}/relations` in a resource named after term stores → `list_relations_for_term`).
+fn with_nearest(own: &[String], shape: &Shape, count: usize) -> Option<Vec<String>> {
+    let start = shape.before.len().checked_sub(count)?;
+    let n: Vec<String> = shape.before[start..].iter().flatten().cloned().collect();
+    if n.is_empty() || own.windows(n.len()).any(|x| x == n.as_slice()) {
+        return None;
+    }
+    let mut w = own.to_vec();
+    w.push("for".to_owned());
+    w.extend(n);
+    Some(w)
 }
 
 /// The words as a snake-case name of at most `max` characters: words the resource already says
@@ -419,6 +480,12 @@ pub(super) fn derive_names(
     method: &str,
     path: &str,
 ) -> (String, String) {
+    if let (true, Some(name)) = (op.tags.is_empty(), target::operation_name(path)) {
+        let (resource, words) = target::names(name);
+        let resource = resource.unwrap_or_else(|| "default".to_owned());
+        let name = shorten(words, &resource, MAX_METHOD_LEN);
+        return (resource, name);
+    }
     let resource = op
         .tags
         .first()

@@ -16,6 +16,8 @@ pub struct MethodName {
     pub method: String,
     /// The operationId it came from.
     pub operation_id: String,
+    /// The HTTP method and path it calls (`GET /repos/{owner}/{repo}`).
+    pub route: String,
 }
 
 /// Figures about the method names of one API.
@@ -45,6 +47,7 @@ impl NamingReport {
                     resource: ident::unraw(&resource.name).to_owned(),
                     method: ident::unraw(&op.method_name).to_owned(),
                     operation_id: op.id.clone(),
+                    route: format!("{} {}", op.http_method.to_ascii_uppercase(), op.path),
                 };
                 if is_numbered(&name.method) {
                     report.numbered.push(name.clone());
@@ -88,6 +91,14 @@ impl NamingReport {
     }
 }
 
+/// The name a numbered method would have had without its number (`get_count_2` → `get_count`).
+pub fn unnumbered(name: &str) -> &str {
+    match name.rsplit_once('_') {
+        Some((head, _)) if is_numbered(name) => head,
+        _ => name,
+    }
+}
+
 /// Whether a method name ends in `_<number>`, the mark of a collision resolved by counting.
 pub fn is_numbered(name: &str) -> bool {
     name.rsplit_once('_').is_some_and(|(head, last)| {
@@ -115,6 +126,11 @@ mod tests {
         assert!(!is_numbered("get_v2"));
         assert!(!is_numbered("_2fa"));
         assert!(!is_numbered("list"));
+        assert_eq!(
+            unnumbered("get_count_attachments_37"),
+            "get_count_attachments"
+        );
+        assert_eq!(unnumbered("get_v2"), "get_v2");
     }
 
     #[test]

@@ -39,6 +39,10 @@ pub(super) struct Shape {
     pub item_param: Vec<String>,
     /// The path's version segment (`v1`), when it has one.
     pub version: Vec<String>,
+    /// The literal segments before the object, singular, nearest last, even those that name the
+    /// resource (`/sets/{s}/terms/{t}/relations` in `term_store_sets` → `[[set], [term]]`): what
+    /// tells two navigation paths to one collection apart when their owners do not.
+    pub before: Vec<Vec<String>>,
 }
 
 impl Shape {
@@ -89,6 +93,7 @@ impl Shape {
             }
             for (i, s) in segments[..at].iter().enumerate() {
                 if let Segment::Literal(w) = s {
+                    shape.before.push(singular_words(w));
                     if !names_resource(w, &resource) {
                         shape.root_owner |= i == 0;
                         shape.owners.push(singular_words(w));
