@@ -358,6 +358,15 @@ fn main() {
         "for scale: serde_json::from_slice::<TaskResponse> alone takes {:.1} us and {decode_allocs:.0} allocations",
         duration_us(decode_time)
     );
+    // Every layer of a call's future is moved (copied) when it is created and awaited: its size is part of
+    // the cost that instruction counts show as memcpy.
+    println!(
+        "future sizes: sdk get {} bytes, bare get {} bytes, sdk create {} bytes, bare create {} bytes",
+        size_of_val(&sdk.tasks().get(TASK_ID).send()),
+        size_of_val(&bare.get(TASK_ID)),
+        size_of_val(&sdk.tasks().create(TaskCreate::new(PROMPT)).send()),
+        size_of_val(&bare.create(&TaskCreate::new(PROMPT))),
+    );
     let spread = |row: usize| {
         let v = &samples[row].calls_per_sec;
         let (lo, hi) = v

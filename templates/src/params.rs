@@ -36,9 +36,9 @@ pub(crate) fn expand_path(template: &str, params: &[(String, String)]) -> Result
 }
 
 /// [`expand_path`], appending to `out`.
-pub(crate) fn expand_path_into(
+pub(crate) fn expand_path_into<K: AsRef<str>>(
     template: &str,
-    params: &[(String, String)],
+    params: &[(K, String)],
     out: &mut String,
 ) -> Result<(), String> {
     let mut rest = template;
@@ -51,37 +51,36 @@ pub(crate) fn expand_path_into(
         let name = &after[..close];
         let (_, value) = params
             .iter()
-            .find(|(n, _)| n == name)
+            .find(|(n, _)| n.as_ref() == name)
             .ok_or_else(|| format!("path parameter {name} is missing"))?;
         encode_path_segment(value, out);
         rest = &after[close + 1..];
     }
     out.push_str(rest);
-    if let Some((unused, _)) = params
+    let unused = params
         .iter()
-        .find(|(name, _)| !has_placeholder(template, name))
-    {
+        .find(|(name, _)| placeholder(template, name.as_ref()).is_none());
+    if let Some((unused, _)) = unused {
         return Err(format!(
-            "path parameter {unused} is not in the path template"
+            "path parameter {} is not in the path template",
+            unused.as_ref()
         ));
     }
     Ok(())
 }
 
-/// Whether `template` has `{name}`.
-fn has_placeholder(template: &str, name: &str) -> bool {
+/// The name inside `{name}` in `template`, borrowed from it; `None` when the template has no such part.
+pub(crate) fn placeholder<'t>(template: &'t str, name: &str) -> Option<&'t str> {
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         let after = &rest[open + 1..];
-        let Some(close) = after.find('}') else {
-            return false;
-        };
+        let close = after.find('}')?;
         if &after[..close] == name {
-            return true;
+            return Some(&after[..close]);
         }
         rest = &after[close + 1..];
     }
-    false
+    None
 }
 
 /// Percent-encodes everything but RFC 3986 unreserved characters, so that `/`, `?`, `#` and `%` stay inside

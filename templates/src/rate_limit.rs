@@ -2,22 +2,6 @@
 
 use ::std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use http::HeaderName;
-
-// Built once: looking a header up by a `&str` parses and validates the name on every call.
-static LIMIT: [HeaderName; 2] = [
-    HeaderName::from_static("x-ratelimit-limit"),
-    HeaderName::from_static("ratelimit-limit"),
-];
-static REMAINING: [HeaderName; 2] = [
-    HeaderName::from_static("x-ratelimit-remaining"),
-    HeaderName::from_static("ratelimit-remaining"),
-];
-static RESET: [HeaderName; 2] = [
-    HeaderName::from_static("x-ratelimit-reset"),
-    HeaderName::from_static("ratelimit-reset"),
-];
-
 /// What the server said about its rate limit, read from `X-RateLimit-Limit`, `X-RateLimit-Remaining` and
 /// `X-RateLimit-Reset` (or the unprefixed `RateLimit-*` names). Every field is `None` when its header is missing
 /// or unreadable.
@@ -36,9 +20,25 @@ pub struct RateLimit {
 impl RateLimit {
     /// Reads the rate-limit headers; `None` when neither limit, remaining nor reset is present.
     pub fn from_headers(headers: &http::HeaderMap) -> Option<RateLimit> {
-        let limit = header_number(headers, &LIMIT).map(|v| v as u64);
-        let remaining = header_number(headers, &REMAINING).map(|v| v as u64);
-        let reset = header_number(headers, &RESET).map(reset_to_duration);
+        // One pass over the headers, which are few, instead of six lookups that each hash a name.
+        // `[prefixed, plain]` per figure, the first value of each name.
+        let mut found: [[Option<&http::HeaderValue>; 2]; 3] = [[None; 2]; 3];
+        for (name, value) in headers {
+            let (figure, plain) = match name.as_str() {
+                "x-ratelimit-limit" => (0, 0),
+                "ratelimit-limit" => (0, 1),
+                "x-ratelimit-remaining" => (1, 0),
+                "ratelimit-remaining" => (1, 1),
+                "x-ratelimit-reset" => (2, 0),
+                "ratelimit-reset" => (2, 1),
+                _ => continue,
+            };
+            found[figure][plain].get_or_insert(value);
+        }
+        let [limit, remaining, reset] = found.map(header_number);
+        let limit = limit.map(|v| v as u64);
+        let remaining = remaining.map(|v| v as u64);
+        let reset = reset.map(reset_to_duration);
         if limit.is_none() && remaining.is_none() && reset.is_none() {
             return None;
         }
@@ -70,10 +70,11 @@ fn reset_to_duration(value: f64) -> Duration {
     }
 }
 
-/// The first readable number among `names`. Takes the leading number of values such as `100, 100;w=60`.
-fn header_number(headers: &http::HeaderMap, names: &[HeaderName]) -> Option<f64> {
-    names.iter().find_map(|name| {
-        let text = headers.get(name)?.to_str().ok()?;
+/// The first readable number among `values` (the prefixed header's, then the plain one's). Takes the leading
+/// number of values such as `100, 100;w=60`.
+fn header_number(values: [Option<&http::HeaderValue>; 2]) -> Option<f64> {
+    values.into_iter().flatten().find_map(|value| {
+        let text = value.to_str().ok()?;
         let first = text.split([',', ';']).next()?.trim();
         // Whole numbers, the usual case, without the float parser.
         if let Ok(n) = first.parse::<u64>() {

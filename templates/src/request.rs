@@ -23,7 +23,9 @@ use tracing::Instrument;
 use crate::error::{ApiError, ErrorDetail};
 use crate::orchestrator::Prepared;
 use crate::param_text::{Scalar, scalar};
-use crate::params::{QueryStyle, expand_path_into, form_urlencode, query_pairs, simple_text};
+use crate::params::{
+    QueryStyle, expand_path_into, form_urlencode, placeholder, query_pairs, simple_text,
+};
 use crate::response::{ByteStream, ResponseHead};
 use crate::retry;
 use crate::{Client, Error, RawResponse, Response};
@@ -99,7 +101,8 @@ pub struct Request<'a> {
     client: &'a Client,
     method: http::Method,
     path_template: &'static str,
-    path_params: Vec<(String, String)>,
+    /// Names borrowed from the path template.
+    path_params: Vec<(&'static str, String)>,
     query: Vec<(String, String)>,
     headers: http::HeaderMap,
     body: Body,
@@ -221,7 +224,10 @@ impl<'a> Request<'a> {
             Some(text) if text == "." || text == ".." => {
                 self.fail(format!("path parameter {name} must not be {text:?}"));
             }
-            Some(text) => self.path_params.push((name.to_owned(), text)),
+            Some(text) => match placeholder(self.path_template, name) {
+                Some(name) => self.path_params.push((name, text)),
+                None => self.fail(format!("path parameter {name} is not in the path template")),
+            },
         }
         self
     }
@@ -503,7 +509,7 @@ impl<'a> Request<'a> {
             return Err(error);
         }
         let invalid = |message: String| Error::build(&method, path, message);
-        let more = path.len() + path_params.iter().map(|(_, v)| v.len() * 3).sum::<usize>();
+        let more = path.len() + path_params.iter().map(|(_, v)| v.len()).sum::<usize>();
         let mut full_path = client.path_start(path, more);
         expand_path_into(path, &path_params, &mut full_path).map_err(invalid)?;
         // The call's own headers, which win over the client's: the body's type, the request's headers,

@@ -1,14 +1,56 @@
 //! The bounded memory of recent event ids an `EventStream` drops duplicates with.
 
 use std::collections::{HashSet, VecDeque};
-use std::hash::{BuildHasher, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
+use std::sync::Arc;
 
-/// A bounded memory of recent event ids: insertion order plus a set for lookups, which share each id.
+/// A bounded memory of recent event ids: insertion order plus a set for lookups, both holding every id (a
+/// short one copied, a long one shared).
 #[derive(Debug)]
 pub(super) struct RecentIds {
-    order: VecDeque<::std::sync::Arc<str>>,
-    set: HashSet<::std::sync::Arc<str>, IdHashing>,
+    order: VecDeque<Id>,
+    set: HashSet<Id, IdHashing>,
     capacity: usize,
+}
+
+/// Ids up to this many bytes are kept inline, without an allocation (`evt_` and a 27-character key fit).
+const INLINE: usize = 31;
+
+/// One remembered id: short ones (most) inline, longer ones shared between the order and the set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Id {
+    Inline { len: u8, bytes: [u8; INLINE] },
+    Shared(Arc<str>),
+}
+
+impl Id {
+    fn new(id: &str) -> Self {
+        if id.len() <= INLINE {
+            let mut bytes = [0u8; INLINE];
+            bytes[..id.len()].copy_from_slice(id.as_bytes());
+            Id::Inline {
+                len: id.len() as u8,
+                bytes,
+            }
+        } else {
+            Id::Shared(Arc::from(id))
+        }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            Id::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            Id::Shared(id) => id.as_bytes(),
+        }
+    }
+}
+
+/// Hashed as the text it holds (an id is inline or shared by its length alone, so equal ids hash alike).
+impl Hash for Id {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write(self.as_bytes());
+        state.write_u8(0xff);
+    }
 }
 
 /// Hashing of event ids: short ASCII strings (`evt_…`) from the API the client talks to, hashed once or twice
@@ -95,8 +137,8 @@ impl RecentIds {
     /// Remembers `id`; `false` when it was already remembered. A new id is hashed once (twice when the
     /// oldest one is forgotten to make room).
     pub(super) fn insert(&mut self, id: &str) -> bool {
-        let id: ::std::sync::Arc<str> = ::std::sync::Arc::from(id);
-        if !self.set.insert(::std::sync::Arc::clone(&id)) {
+        let id = Id::new(id);
+        if !self.set.insert(id.clone()) {
             return false;
         }
         if self.order.len() == self.capacity {
@@ -124,6 +166,25 @@ mod tests {
         assert!(!ids.insert("c"));
         assert_eq!(ids.order.len(), 2);
         assert_eq!(ids.set.len(), 2);
+    }
+
+    #[test]
+    fn long_ids_are_remembered_like_short_ones() {
+        let long = "evt_".to_owned() + &"x".repeat(INLINE);
+        let longer = long.clone() + "y";
+        let fits = "evt_".to_owned() + &"x".repeat(INLINE - 4);
+        let mut ids = RecentIds::new(3);
+        for id in [&long, &longer, &fits] {
+            assert!(ids.insert(id), "{id}");
+        }
+        for id in [&long, &longer, &fits] {
+            assert!(!ids.insert(id), "{id} again");
+        }
+        assert!(matches!(Id::new(&fits), Id::Inline { .. }));
+        assert!(matches!(Id::new(&long), Id::Shared(_)));
+        assert!(ids.insert("evt_1"), "forgets the oldest, the first long id");
+        assert!(ids.insert(&long));
+        assert_eq!(ids.set.len(), 3);
     }
 
     #[test]
