@@ -10,6 +10,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod builder;
 pub mod bytes;
 mod client;
 mod error;
@@ -47,7 +48,8 @@ pub mod wire;
 #[cfg(feature = "uuid")]
 pub use uuid;
 
-pub use client::{AuthScheme, Client, ClientBuilder, ClientDefaults};
+pub use builder::{AuthScheme, ClientBuilder, ClientDefaults};
+pub use client::Client;
 pub use error::{ApiError, Error, ErrorDetail, ValidationIssue};
 pub use hook::{Hook, Operation, Transport, TransportFuture};
 pub use params::QueryStyle;

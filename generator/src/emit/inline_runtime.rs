@@ -14,6 +14,11 @@ pub const RUNTIME_FILES: &[(&str, &str, Option<&str>)] = &[
         None,
     ),
     (
+        "builder.rs",
+        include_str!("../../../templates/src/builder.rs"),
+        None,
+    ),
+    (
         "client.rs",
         include_str!("../../../templates/src/client.rs"),
         None,
