@@ -69,14 +69,6 @@ impl Client {
             .and_then(|g| g.map(|(rl, _)| rl))
     }
 
-    /// Base URL joined with an already expanded `path`. Does not add a query-string API key (see
-    /// [`Client::apply_auth_query`]).
-    pub(crate) fn endpoint_url(&self, path: &str) -> Result<reqwest::Url, Error> {
-        let mut full = self.path_start(path, path.len());
-        full.push_str(path);
-        self.url_with_path(&full)
-    }
-
     /// The start of the full path of operation path `path` (the base URL's path, and a `/` if `path` does
     /// not begin with one), with room for `more` bytes.
     pub(crate) fn path_start(&self, path: &str, more: usize) -> String {
@@ -111,12 +103,6 @@ impl Client {
         if let Some((name, key)) = &self.inner.auth_query {
             url.query_pairs_mut().append_pair(name, key.expose());
         }
-    }
-
-    /// Headers every request carries: `User-Agent`, the builder's default headers and the credentials
-    /// (`Authorization`, an API key header or cookie). Credential values are marked sensitive.
-    pub(crate) fn auth_headers(&self) -> http::HeaderMap {
-        self.inner.headers.clone()
     }
 
     pub(crate) fn record_rate_limit(&self, rate_limit: Option<RateLimit>) {
@@ -165,6 +151,13 @@ impl ::std::fmt::Debug for Client {
 mod tests {
     use super::*;
     use crate::{AuthScheme, ClientBuilder, ClientDefaults};
+
+    /// The URL of an already expanded operation path, as requests and event streams build it.
+    fn endpoint_url(client: &Client, path: &str) -> Result<reqwest::Url, Error> {
+        let mut full = client.path_start(path, path.len());
+        full.push_str(path);
+        client.url_with_path(&full)
+    }
 
     static DEFAULTS: ClientDefaults = ClientDefaults {
         base_url: "https://api.example.com/v1",
@@ -232,18 +225,20 @@ mod tests {
             .build()
             .unwrap();
         assert_eq!(
-            client.endpoint_url("/tasks/1").unwrap().as_str(),
+            endpoint_url(&client, "/tasks/1").unwrap().as_str(),
             "http://h:1/api/tasks/1"
         );
         assert_eq!(
-            client.endpoint_url("tasks").unwrap().as_str(),
+            endpoint_url(&client, "tasks").unwrap().as_str(),
             "http://h:1/api/tasks"
         );
         let headers = ClientBuilder::new(&DEFAULTS)
             .api_key("k1")
             .build()
             .unwrap()
-            .auth_headers();
+            .inner
+            .headers
+            .clone();
         assert_eq!(headers["authorization"], "Bearer k1");
         assert!(headers["authorization"].is_sensitive());
         assert_eq!(headers["user-agent"], "unit");
@@ -284,7 +279,7 @@ mod tests {
                 let joined = format!("{}{sep}{path}", client.inner.base_url);
                 let expected = reqwest::Url::parse(&joined).unwrap();
                 assert_eq!(
-                    client.endpoint_url(path).unwrap(),
+                    endpoint_url(&client, path).unwrap(),
                     expected,
                     "{base} + {path}"
                 );

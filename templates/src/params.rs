@@ -28,14 +28,7 @@ impl Default for QueryStyle {
     }
 }
 
-/// Replaces every `{name}` in `template` with its percent-encoded value.
-pub(crate) fn expand_path(template: &str, params: &[(String, String)]) -> Result<String, String> {
-    let mut out = String::with_capacity(template.len() + 16);
-    expand_path_into(template, params, &mut out)?;
-    Ok(out)
-}
-
-/// [`expand_path`], appending to `out`.
+/// Replaces every `{name}` in `template` with its percent-encoded value, appending to `out`.
 pub(crate) fn expand_path_into<K: AsRef<str>>(
     template: &str,
     params: &[(K, String)],
@@ -224,6 +217,12 @@ pub(crate) fn query_pairs(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn expand_path(template: &str, params: &[(String, String)]) -> Result<String, String> {
+        let mut out = String::new();
+        expand_path_into(template, params, &mut out)?;
+        Ok(out)
+    }
     use serde_json::json;
 
     fn pairs(value: Value, style: QueryStyle) -> Vec<(String, String)> {

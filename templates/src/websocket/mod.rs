@@ -147,7 +147,8 @@ pub fn connect_template<T>(
 where
     T: serde::de::DeserializeOwned + StreamEvent,
 {
-    let path = crate::params::expand_path(template, path_params)
+    let mut path = String::with_capacity(template.len() + 16);
+    crate::params::expand_path_into(template, path_params, &mut path)
         .map_err(|message| Error::config(format!("event stream path: {message}")))?;
     connect(client, &path, query, options)
 }
@@ -166,9 +167,11 @@ pub fn connect<T>(
 where
     T: serde::de::DeserializeOwned + StreamEvent,
 {
-    let mut url = client.endpoint_url(path)?;
+    let mut full_path = client.path_start(path, path.len());
+    full_path.push_str(path);
+    let mut url = client.url_with_path(&full_path)?;
     client.apply_auth_query(&mut url);
-    let stream = EventStream::new(url, client.auth_headers(), query, options)?;
+    let stream = EventStream::new(url, client.inner.headers.clone(), query, options)?;
     Ok(stream.answered_by(client.inner.transport.as_ref(), path))
 }
 
