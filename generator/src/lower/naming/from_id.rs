@@ -20,6 +20,10 @@ pub(super) fn method_words(id: &str, method: &str, path: &str, resource: &str) -
         return shape.name();
     }
     w.retain(|x| !ARTICLES.contains(&x.as_str()));
+    // `Get.Count.attachments` on `…/attachments/$count`: the count is the verb, `get` adds nothing.
+    if shape.verb == ["count"] && w.len() > 2 && w[0] == "get" && w[1] == "count" {
+        w.remove(0);
+    }
     strip_resource(&mut w, &resource, &shape);
     strip_by_param(&mut w, &shape, &resource);
     drop_namespace_word(&mut w);
@@ -416,6 +420,15 @@ mod tests {
                 "groups_event"
             ),
             "list_attachments"
+        );
+        assert_eq!(
+            name(
+                "Get.Count.attachments-1f2e",
+                "get",
+                "/users/{u}/messages/{m}/attachments/$count",
+                "users_message"
+            ),
+            "count_attachments"
         );
         assert_eq!(
             name(

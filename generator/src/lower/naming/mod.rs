@@ -375,7 +375,7 @@ fn candidates_of(
         }
         w
     };
-    for words in [
+    for (words, by_qualifier) in [
         own.clone(),
         qualified(1),
         with_root,
@@ -391,19 +391,27 @@ fn candidates_of(
         shape.name_with_root(),
     ]
     .into_iter()
-    .chain((2..all).map(qualified).filter(|_| by_segments))
-    .chain(
-        (1..=shape.before.len())
-            .filter(|_| by_segments)
-            .filter_map(|k| with_nearest(&own, shape, k)),
-    ) {
-        let name = if words == own {
-            method.to_owned()
+    .map(|w| (w, false))
+    .chain((2..all).map(qualified).map(|w| (w, true)))
+    .chain((1..=shape.before.len()).filter_map(|k| Some((with_nearest(&own, shape, k)?, true))))
+    {
+        if by_qualifier && !by_segments {
+            continue;
+        }
+        let names = if words == own {
+            vec![method.to_owned()]
+        } else if by_qualifier {
+            vec![
+                shorten_qualifier(words.clone(), resource, MAX_METHOD_LEN),
+                shorten(words, resource, MAX_METHOD_LEN),
+            ]
         } else {
-            shorten(words, resource, MAX_METHOD_LEN)
+            vec![shorten(words, resource, MAX_METHOD_LEN)]
         };
-        if !out.contains(&name) {
-            out.push(name);
+        for name in names {
+            if !out.contains(&name) {
+                out.push(name);
+            }
         }
     }
     out
@@ -422,6 +430,21 @@ fn with_nearest(own: &[String], shape: &Shape, count: usize) -> Option<Vec<Strin
     w.push("for".to_owned());
     w.extend(n);
     Some(w)
+}
+
+/// A name qualified by its path (`…_for_exception_occurrence_instance`) shortened from the far
+/// end of its qualifier first, so that what the call does stays whole and the nearest part of
+/// the path tells it apart (`list_single_value_extended_properties_for_exception_occurrence_instance`
+/// → `list_single_value_extended_properties_for_instance`, where dropping words after the verb
+/// would give the single- and the multi-value name the same stump).
+fn shorten_qualifier(mut words: Vec<String>, resource: &str, max: usize) -> String {
+    let len = |w: &[String]| w.iter().map(String::len).sum::<usize>() + w.len().saturating_sub(1);
+    if let Some(at) = words.iter().rposition(|w| w == "for") {
+        while len(&words) > max && words.len() > at + 2 {
+            words.remove(at + 1);
+        }
+    }
+    shorten(words, resource, max)
 }
 
 /// The words as a snake-case name of at most `max` characters: words the resource already says
@@ -590,5 +613,19 @@ mod tests {
             ("customers".into(), "get".into())
         );
         assert_eq!(derived_id("get", "/users/{id}/repos"), "get_users_id_repos");
+    }
+
+    #[test]
+    fn qualifiers_shorten_from_their_far_end() {
+        let words =
+            name_words("list_single_value_extended_properties_for_exception_occurrence_instance");
+        assert_eq!(
+            shorten_qualifier(words.clone(), "groups_event", MAX_METHOD_LEN),
+            "list_single_value_extended_properties_for_instance"
+        );
+        assert_eq!(
+            shorten(words, "groups_event", MAX_METHOD_LEN),
+            "list_extended_properties_for_exception_occurrence_instance"
+        );
     }
 }

@@ -102,6 +102,13 @@ impl Shape {
             }
         }
         shape.verb = match action {
+            // `DELETE /snippets/{id}/watch` undoes what `PUT` on the path does.
+            Some(words)
+                if method.eq_ignore_ascii_case("delete")
+                    && words.first().is_some_and(|w| w != "delete") =>
+            {
+                std::iter::once("delete".to_owned()).chain(words).collect()
+            }
             Some(words) => words,
             None => vec![verb_of(method, item, shape.collection).to_owned()],
         };
@@ -336,6 +343,11 @@ mod tests {
             "get_track"
         );
         assert_eq!(name("post", "/orders/{id}/cancel", "orders"), "cancel");
+        assert_eq!(name("put", "/snippets/{id}/watch", "snippets"), "watch");
+        assert_eq!(
+            name("delete", "/snippets/{id}/watch", "snippets"),
+            "delete_watch"
+        );
         assert_eq!(name("post", "/v1/{name}:pause", "jobs"), "pause");
         assert_eq!(name("get", "/repos/{o}/{r}/issues", "issues"), "list");
         let shape = Shape::of("get", "/orgs/{org}/issues", "issues");

@@ -21,30 +21,32 @@ pub(super) fn operation_name(path: &str) -> Option<&str> {
     (!name.is_empty()).then_some(name)
 }
 
-/// Words that open an operation name together with the verb after them (`BatchGetItem` →
-/// `batch_get`, `AdminCreateUser` → `admin_create`).
-const VERB_PREFIXES: &[&str] = &["batch", "admin", "transact"];
+/// Words that open an operation name together with the verb after them, whatever it is
+/// (`BatchWriteItem` → `batch_write`, `TransactGetItems` → `transact_get`).
+const VERB_PREFIXES: &[&str] = &["batch", "transact"];
+
+/// Words that open an operation name together with the verb after them when it is one of
+/// [`VERBS`] (`AdminCreateUser` → `admin_create`).
+const VERB_QUALIFIERS: &[&str] = &["admin"];
 
 /// Noun phrases whose preposition is part of the noun, not the start of an owner
 /// (`DescribeTimeToLive`, `RegisterOnPremisesInstance`).
 const COMPOUNDS: &[&[&str]] = &[&["time", "to", "live"], &["on", "premises"]];
 
 /// The resource and method words of a target-routed operation named `name`: the verb (with a
-/// leading `batch`, `admin` or `transact`), the object up to the first preposition as the
-/// resource (its last word plural unless it ends a compound noun), and the verb with the prepositional phrase as the method. A
-/// name without an object (`Query`, `Scan`) gives no resource.
+/// leading `batch`, `transact` or `admin`), the object up to the first preposition as the
+/// resource (its last word plural unless it ends a compound noun), and the verb with the
+/// prepositional phrase as the method. A name without an object (`Query`, `Scan`) gives no
+/// resource.
 pub(super) fn names(name: &str) -> (Option<String>, Vec<String>) {
     let w = words(&ident::snake(name));
     let Some(first) = w.first() else {
         return (None, Vec::new());
     };
-    let verb_len =
-        if w.len() > 2 && VERB_PREFIXES.contains(&first.as_str()) && VERBS.contains(&w[1].as_str())
-        {
-            2
-        } else {
-            1
-        };
+    let prefix = VERB_PREFIXES.contains(&first.as_str())
+        || (VERB_QUALIFIERS.contains(&first.as_str())
+            && w.get(1).is_some_and(|v| VERBS.contains(&v.as_str())));
+    let verb_len = if w.len() > 2 && prefix { 2 } else { 1 };
     let mut verb = w[..verb_len].to_vec();
     let rest = &w[verb_len..];
     let split = preposition_at(rest).unwrap_or(rest.len());
@@ -132,6 +134,7 @@ mod tests {
         assert_eq!(name("GetShardIterator"), some("shard_iterators", "get"));
         assert_eq!(name("BatchGetItem"), some("items", "batch_get"));
         assert_eq!(name("TransactGetItems"), some("items", "transact_get"));
+        assert_eq!(name("BatchWriteItem"), some("items", "batch_write"));
         assert_eq!(name("AdminCreateUser"), some("users", "admin_create"));
         assert_eq!(name("DescribeLimits"), some("limits", "describe"));
         assert_eq!(name("CreateGlobalTable"), some("global_tables", "create"));
@@ -154,5 +157,6 @@ mod tests {
             some("on_premises_instances", "register")
         );
         assert_eq!(name("Query"), (None, "query".to_owned()));
+        assert_eq!(name("Admin"), (None, "admin".to_owned()));
     }
 }
