@@ -135,8 +135,7 @@ impl<'a> Approve<'a> {
             );
         request.path_param("agent_id", &self.agent_id);
         request.path_param("approval_id", &self.approval_id);
-        let body = self.body;
-        request.json(&body);
+        request.json(&self.body);
         request.options(self.options);
         request.send_json()
     }
@@ -236,8 +235,7 @@ impl<'a> Guide<'a> {
             .client
             .request(::reqwest::Method::POST, "/agents/{agent_id}/guide");
         request.path_param("agent_id", &self.agent_id);
-        let body = self.body;
-        request.json(&body);
+        request.json(&self.body);
         request.options(self.options);
         request.send_json()
     }

@@ -77,8 +77,7 @@ impl<'a> CreateCard<'a> {
         let mut request = self
             .client
             .request(::reqwest::Method::POST, "/commerce/cards");
-        let body = self.body;
-        request.json(&body);
+        request.json(&self.body);
         request.options(self.options);
         request.send_json()
     }

@@ -113,8 +113,7 @@ impl<'a> Create<'a> {
         self,
     ) -> crate::ResponseFuture<'a, crate::types::DeploymentResponse> {
         let mut request = self.client.request(::reqwest::Method::POST, "/deployments");
-        let body = self.body;
-        request.json(&body);
+        request.json(&self.body);
         request.options(self.options);
         request.send_json()
     }

@@ -188,8 +188,7 @@ impl<'a> Update<'a> {
             .client
             .request(::reqwest::Method::PUT, "/memory/{memory_id}");
         request.path_param("memory_id", &self.memory_id);
-        let body = self.body;
-        request.json(&body);
+        request.json(&self.body);
         request.options(self.options);
         request.send_json()
     }

@@ -80,8 +80,7 @@ impl<'a> Compile<'a> {
         let mut request = self
             .client
             .request(::reqwest::Method::POST, "/skills/compile");
-        let body = self.body;
-        request.json(&body);
+        request.json(&self.body);
         request.options(self.options);
         request.send_json()
     }
@@ -128,8 +127,7 @@ impl<'a> Create<'a> {
         self,
     ) -> crate::ResponseFuture<'a, crate::types::SkillResponse> {
         let mut request = self.client.request(::reqwest::Method::POST, "/skills");
-        let body = self.body;
-        request.json(&body);
+        request.json(&self.body);
         request.options(self.options);
         request.send_json()
     }

@@ -207,8 +207,7 @@ impl<'a> Create<'a> {
         self,
     ) -> crate::ResponseFuture<'a, crate::types::TaskResponse> {
         let mut request = self.client.request(::reqwest::Method::POST, "/tasks");
-        let body = self.body;
-        request.json(&body);
+        request.json(&self.body);
         request.options(self.options);
         request.send_json()
     }

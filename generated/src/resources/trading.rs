@@ -80,8 +80,7 @@ impl<'a> ConnectBroker<'a> {
         let mut request = self
             .client
             .request(::reqwest::Method::POST, "/trading/brokers");
-        let body = self.body;
-        request.json(&body);
+        request.json(&self.body);
         request.options(self.options);
         request.send_json()
     }

@@ -99,8 +99,7 @@ impl<'a> Create<'a> {
         self,
     ) -> crate::ResponseFuture<'a, crate::types::WebhookResponse> {
         let mut request = self.client.request(::reqwest::Method::POST, "/webhooks");
-        let body = self.body;
-        request.json(&body);
+        request.json(&self.body);
         request.options(self.options);
         request.send_json()
     }

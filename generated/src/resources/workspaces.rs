@@ -75,8 +75,7 @@ impl<'a> Create<'a> {
         self,
     ) -> crate::ResponseFuture<'a, crate::types::WorkspaceResponse> {
         let mut request = self.client.request(::reqwest::Method::POST, "/workspaces");
-        let body = self.body;
-        request.json(&body);
+        request.json(&self.body);
         request.options(self.options);
         request.send_json()
     }

@@ -75,23 +75,25 @@ fn param_statements(op: &Operation) -> Vec<TokenStream> {
 
 /// The statement that encodes the body (a required body that is unset is reported).
 fn body_statement(body: &RequestBody) -> TokenStream {
+    // A required body is an argument of the operation's method, stored as it is.
+    let value = if body.required {
+        quote!(self.body)
+    } else {
+        quote!(body)
+    };
     let set = match &body.encoding {
-        BodyEncoding::Json(_, ct) if ct == "application/json" => quote!(request.json(&body)),
-        BodyEncoding::Json(_, ct) => quote!(request.json_as(&body, #ct)),
-        BodyEncoding::Form(_) => quote!(request.form(&body)),
-        BodyEncoding::Bytes(ct) => quote!(request.bytes(body, #ct)),
+        BodyEncoding::Json(_, ct) if ct == "application/json" => quote!(request.json(&#value)),
+        BodyEncoding::Json(_, ct) => quote!(request.json_as(&#value, #ct)),
+        BodyEncoding::Form(_) => quote!(request.form(&#value)),
+        BodyEncoding::Bytes(ct) => quote!(request.bytes(#value, #ct)),
         BodyEncoding::Text(ct) if ct.eq_ignore_ascii_case("text/plain") => {
-            quote!(request.text(body))
+            quote!(request.text(#value))
         }
-        BodyEncoding::Text(ct) => quote!(request.bytes(body.into_bytes(), #ct)),
+        BodyEncoding::Text(ct) => quote!(request.bytes(#value.into_bytes(), #ct)),
         BodyEncoding::Multipart(parts) => return multipart_statement(parts),
     };
     if body.required {
-        // A required body is an argument of the operation's method.
-        quote! {
-            let body = self.body;
-            #set;
-        }
+        quote!(#set;)
     } else {
         quote! {
             if let Some(body) = self.body {
