@@ -372,7 +372,8 @@ fn field_init(f: &Field, paths: &TypePaths) -> TokenStream {
     if f.boxed {
         value = quote!(::std::boxed::Box::new(#value));
     }
-    if f.presence == Presence::Nullable {
+    // A JSON value holds null itself (see `field_type`).
+    if f.presence == Presence::Nullable && f.ty != TypeRef::Json {
         quote!(#fname: Some(#value),)
     } else if convert.is_empty() && !f.boxed {
         quote!(#fname,)
