@@ -44,7 +44,7 @@ impl<'a> Values<'a> {
     }
 
     /// An expression of type `ty` for a value named `hint`, or `None` when none reads well. The
-    /// spec's `example`, when there is one and it fits the type (see [`fitting`]), gives the
+    /// spec's `example`, when there is one and it fits the type (see [`Values::fitting`]), gives the
     /// value; otherwise one is made up from the type and the hint.
     fn value(
         &self,
