@@ -92,6 +92,17 @@ fn escape_keyword(s: String) -> String {
     }
 }
 
+/// Whether `name` is a method of a std operator trait (`Add::add`, `Sub::sub`, …) whose
+/// signature a chainable setter (`fn add(self, value) -> Self`) shares: clippy's
+/// `should_implement_trait` then asks for the trait. Setters keep the field's or parameter's
+/// name (a Kubernetes `capabilities.add` reads `.add(…)`) and allow that lint.
+pub fn is_operator_method(name: &str) -> bool {
+    matches!(
+        unraw(name),
+        "add" | "sub" | "mul" | "div" | "rem" | "bitand" | "bitor" | "bitxor" | "shl" | "shr"
+    )
+}
+
 /// Strips the `r#` of a raw identifier, for building derived names.
 pub fn unraw(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)

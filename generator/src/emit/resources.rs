@@ -429,8 +429,11 @@ fn param_setter(p: &Param, paths: &TypePaths) -> TokenStream {
         p.docs.clone(),
         Some(format!("The `{}` {where_}{required}.", p.wire)),
     ]);
+    let operator = crate::ident::is_operator_method(&p.name)
+        .then(|| quote!(#[allow(clippy::should_implement_trait)]));
     quote! {
         #docs
+        #operator
         pub fn #n(mut self, value: #arg) -> Self {
             self.#n = Some(value #convert);
             self

@@ -403,10 +403,13 @@ fn optional_setter(f: &Field, paths: &TypePaths) -> TokenStream {
     let deprecated = f
         .deprecated
         .then(|| quote!(#[deprecated] #[allow(deprecated)]));
+    let operator = crate::ident::is_operator_method(&f.setter_name())
+        .then(|| quote!(#[allow(clippy::should_implement_trait)]));
     if f.presence != Presence::AbsentOrNull {
         return quote! {
             #[doc = #doc]
             #deprecated
+            #operator
             pub fn #setter(mut self, value: #ty) -> Self {
                 self.#fname = Some(#value);
                 self
@@ -431,6 +434,7 @@ fn optional_setter(f: &Field, paths: &TypePaths) -> TokenStream {
     quote! {
         #[doc = #doc]
         #deprecated
+        #operator
         pub fn #setter(mut self, value: #ty) -> Self {
             self.#fname = Some(Some(#value));
             self
