@@ -385,3 +385,116 @@ fn target_routed_operations_get_resources_from_their_names() {
         "stream_summaries.describe"
     );
 }
+
+/// Two tags over one entity's navigation paths, in the shape of Microsoft Graph's calendars: the
+/// untagged `$count` operations (resource `users`) and the `users.calendar` tag's both reach
+/// `/users/{u}/calendar/…` and `/users/{u}/calendars/{c}/…`, each through events, their instances
+/// and their exception occurrences.
+fn calendar_spec() -> Value {
+    let mut paths = serde_json::Map::new();
+    for base in ["calendar", "calendars/{calendar-id}"] {
+        for middle in [
+            "",
+            "/events/{event-id}",
+            "/events/{event-id}/instances/{event-id1}",
+            "/events/{event-id}/exceptionOccurrences/{event-id1}",
+            "/events/{event-id}/exceptionOccurrences/{event-id1}/instances/{event-id2}",
+            "/events/{event-id}/instances/{event-id1}/exceptionOccurrences/{event-id2}",
+            "/calendarView/{event-id}",
+        ] {
+            for tail in [
+                "singleValueExtendedProperties",
+                "multiValueExtendedProperties",
+                "extensions",
+            ] {
+                let path = format!("/users/{{user-id}}/{base}{middle}/{tail}");
+                let literals: Vec<&str> = path
+                    .split('/')
+                    .filter(|s| !s.is_empty() && !s.contains('{') && *s != tail)
+                    .collect();
+                let params: Vec<Value> = path
+                    .split('/')
+                    .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
+                    .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
+                    .collect();
+                let tail_camel = sdkgen::ident::camel(tail);
+                let list = json!({
+                    "operationId": format!("{}.List{tail_camel}", literals.join(".")),
+                    "tags": ["users.calendar"],
+                    "parameters": params,
+                    "responses": { "200": { "description": "ok" } }
+                });
+                let count = json!({
+                    "operationId": format!("Get.Count.{tail}-{:04x}", paths.len()),
+                    "parameters": params,
+                    "responses": { "200": { "description": "ok" } }
+                });
+                paths.insert(path.clone(), json!({ "get": list }));
+                paths.insert(format!("{path}/$count"), json!({ "get": count }));
+            }
+        }
+    }
+    json!({ "openapi": "3.0.3", "info": { "title": "Calendars", "version": "1" }, "paths": paths })
+}
+
+/// A split whose name another tag's split already made for the same path prefix joins that
+/// sub-resource, the part a segment names the resource itself by is split again, and neither
+/// leaves a number; adding operations renames nothing.
+#[test]
+fn splits_of_two_tags_under_one_prefix_share_their_resource() {
+    let spec = calendar_spec();
+    let (names, _) = names(&spec, "calendars");
+    assert_eq!(names.len(), 84);
+    let numbered: Vec<String> = names
+        .iter()
+        .filter(|(_, (_, method, _))| {
+            method
+                .rsplit_once('_')
+                .is_some_and(|(_, n)| n.chars().all(|c| c.is_ascii_digit()))
+        })
+        .map(|(op, (r, m, _))| format!("{op}: {r}.{m}"))
+        .collect();
+    assert!(numbered.is_empty(), "numbered:\n{}", numbered.join("\n"));
+    for (op, (resource, _, _)) in &names {
+        if op.contains("/calendars/") {
+            assert!(resource.starts_with("users_calendars"), "{op}: {resource}");
+        } else {
+            assert!(resource.starts_with("users_calendar"), "{op}: {resource}");
+            assert!(!resource.starts_with("users_calendars"), "{op}: {resource}");
+        }
+    }
+    let count_resource =
+        &names["GET /users/{user-id}/calendars/{calendar-id}/events/{event-id}/extensions/$count"]
+            .0;
+    let list_resource =
+        &names["GET /users/{user-id}/calendars/{calendar-id}/events/{event-id}/extensions"].0;
+    assert_eq!(count_resource, list_resource);
+
+    let mut bigger = spec.clone();
+    let paths = bigger["paths"].as_object_mut().expect("paths");
+    let originals: Vec<(String, Value)> =
+        paths.iter().map(|(p, i)| (p.clone(), i.clone())).collect();
+    for (path, item) in originals.iter().step_by(5) {
+        let mut create = item["get"].clone();
+        let id = create["operationId"].as_str().expect("an id").to_owned();
+        create["operationId"] = json!(
+            id.replace(".List", ".Create")
+                .replace("Get.Count.", "Post.Count.")
+        );
+        paths.insert(
+            path.clone(),
+            json!({ "get": item["get"].clone(), "post": create }),
+        );
+    }
+    let (after, _) = self::names(&bigger, "calendars grown");
+    let renamed: Vec<String> = names
+        .iter()
+        .filter(|(op, n)| after.get(*op) != Some(*n))
+        .map(|(op, n)| format!("{op}: {n:?} -> {:?}", after.get(op)))
+        .collect();
+    assert!(
+        renamed.is_empty(),
+        "adding operations renamed\n{}",
+        renamed.join("\n")
+    );
+}

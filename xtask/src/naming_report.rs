@@ -38,8 +38,9 @@ pub struct Args {
     /// The seed of the random picks.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// List the methods of one kind: `numbered`, `dangling`, `long`, or `collisions` (each
-    /// numbered name with the methods that share its name, and their routes) (repeatable).
+    /// List the methods of one kind: `numbered`, `dangling`, `long`, `collisions` (each
+    /// numbered name with the methods that share its name, and their routes), or `all` (every
+    /// method with its route) (repeatable).
     #[arg(long)]
     pub show: Vec<String>,
     /// At most this many lines per `--show` list.
@@ -62,8 +63,10 @@ struct Lowered {
 /// Runs `cargo xtask naming-report`.
 pub fn run(args: &Args) -> Result<()> {
     for kind in &args.show {
-        if !["numbered", "dangling", "long", "collisions"].contains(&kind.as_str()) {
-            bail!("--show takes `numbered`, `dangling`, `long` or `collisions`, not `{kind}`");
+        if !["numbered", "dangling", "long", "collisions", "all"].contains(&kind.as_str()) {
+            bail!(
+                "--show takes `numbered`, `dangling`, `long`, `collisions` or `all`, not `{kind}`"
+            );
         }
     }
     let started = Instant::now();
@@ -312,6 +315,7 @@ fn print_list(ok: &[(&str, &NamingReport)], kind: &str, limit: usize) {
         match kind {
             "numbered" => r.numbered.clone(),
             "dangling" => r.dangling.clone(),
+            "all" => r.methods.clone(),
             _ => r.too_long.clone(),
         }
     };
@@ -322,8 +326,8 @@ fn print_list(ok: &[(&str, &NamingReport)], kind: &str, limit: usize) {
     println!("\n{kind}: {} methods", all.len());
     for (spec, m) in all.iter().take(limit) {
         println!(
-            "  {spec}: {}.{}  <- {}",
-            m.resource, m.method, m.operation_id
+            "  {spec}: {}.{}  <- {}  {}",
+            m.resource, m.method, m.operation_id, m.route
         );
     }
 }

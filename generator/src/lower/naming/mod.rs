@@ -48,7 +48,14 @@
 //! segment its operations do not all share, into sub-resources named from the resource and that
 //! segment (`users_calendar` and `calendars` → `users_calendars`; `groups_site` and `term_stores`
 //! → `groups_site_term_stores`), and each part that still has a numbered name is split again the
-//! same way; a split is kept only when it leaves fewer numbered names. Splits count the names
+//! same way (the part the segment names the resource itself by, `/users/{u}/calendar/…` in
+//! `users_calendar`, too); a split is kept only when it leaves fewer numbered names. A name is
+//! made for one path prefix: another tag's split under the same prefix, or one named like a tag,
+//! joins that resource (the untagged `/users/{u}/calendars/{c}/…` operations and the
+//! `users.calendar` tag's meet in `users_calendars`); a part whose name stands for another
+//! prefix takes the resource's name with all the segment's words (`users_calendars` and
+//! `calendarView` → `users_calendars_calendar_view`, beside `/users/{u}/calendarView`'s
+//! `users_calendar_view`), and stays in its resource when that is taken too. Splits count the names
 //! numbered without the literal-segment candidates, which then resolve most of what is left. Types keep the names the
 //! tag gave them.
 //!
@@ -126,7 +133,7 @@ pub(super) fn group(drafts: Vec<Draft>, doc: &openapiv3::OpenAPI) -> Vec<Resourc
     for (i, d) in drafts.iter().enumerate() {
         by_tag.entry(d.resource.clone()).or_default().push(i);
     }
-    let mut in_use: BTreeSet<String> = by_tag.keys().cloned().collect();
+    let mut in_use: InUse = by_tag.keys().map(|k| (k.clone(), None)).collect();
     let mut planned: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (resource, members) in by_tag {
         for (name, members) in split(
@@ -195,13 +202,14 @@ const MIN_NUMBERED_TO_SPLIT: usize = 8;
 /// literal path segment they do not all share (`/users/{u}/calendar/…`, `/users/{u}/calendars/…`
 /// in `users_calendar` → `users_calendar`, `users_calendars`), each group is split again the same
 /// way, and the split is kept only when it leaves fewer numbered names than the resource had.
-/// Names in `in_use` (every tag's resource, and sub-resources already made) are not taken again.
+/// Names in `in_use` (every tag's resource, and sub-resources already made) are joined, not made
+/// again, by a part they stand for, and not taken by one they do not (see [`part_name`]).
 fn split(
     resource: &str,
     min_numbered: usize,
     members: Vec<usize>,
     all: &[Draft],
-    in_use: &mut BTreeSet<String>,
+    in_use: &mut InUse,
 ) -> Vec<(String, Vec<usize>)> {
     let numbered = |name: &str, members: &[usize]| {
         let refs: Vec<&Draft> = members.iter().map(|&i| &all[i]).collect();
@@ -221,23 +229,39 @@ fn split(
         .count();
     let mut parent = Vec::new();
     let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut prefixes: BTreeMap<String, Vec<Vec<String>>> = BTreeMap::new();
     for (&i, l) in members.iter().zip(&literals) {
-        match l.get(common).map(|key| sub_resource(resource, key)) {
-            Some(name) if name != resource && !in_use.contains(&name) => {
+        let prefix = &l[..l.len().min(common + 1)];
+        match l
+            .get(common)
+            .and_then(|key| part_name(resource, key, prefix, in_use))
+        {
+            Some(name) => {
+                if name != resource {
+                    prefixes
+                        .entry(name.clone())
+                        .or_insert_with(|| prefix.to_vec());
+                }
                 groups.entry(name).or_default().push(i);
             }
-            _ => parent.push(i),
+            None => parent.push(i),
         }
     }
     if groups.is_empty() || (groups.len() == 1 && parent.is_empty()) {
         return vec![(resource.to_owned(), members)];
     }
     let reserved = in_use.clone();
-    in_use.extend(groups.keys().cloned());
-    let mut out = vec![(resource.to_owned(), parent)];
-    for (name, group) in groups {
-        out.extend(split(&name, 1, group, all, in_use));
+    for (name, prefix) in prefixes {
+        in_use.entry(name).or_insert(Some(prefix));
     }
+    let mut parts: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    parts.insert(resource.to_owned(), parent);
+    for (name, group) in groups {
+        for (name, members) in split(&name, 1, group, all, in_use) {
+            parts.entry(name).or_default().extend(members);
+        }
+    }
+    let mut out: Vec<(String, Vec<usize>)> = parts.into_iter().collect();
     let after: usize = out.iter().map(|(name, m)| numbered(name, m)).sum();
     if after < before {
         out.retain(|(_, m)| !m.is_empty());
@@ -246,6 +270,41 @@ fn split(
         *in_use = reserved;
         vec![(resource.to_owned(), members)]
     }
+}
+
+/// Every resource name given out so far, with the path prefix (its literal segments) a split made
+/// it for, or `None` for a tag's own resource.
+type InUse = BTreeMap<String, Option<Vec<Vec<String>>>>;
+
+/// The name of the part of `resource` whose operations share the literal segments `prefix`
+/// (`key` its last): [`sub_resource`]'s name, also when a tag has it or another tag's split made
+/// it for the same prefix (the parts are one resource: the untagged `/users/{u}/calendars/…`
+/// and the `users.calendar` tag's join in `users_calendars`); when the
+/// name stands for something else, the resource's name with all the segment's words
+/// (`users_calendars` and `calendarView` → `users_calendars_calendar_view`, where
+/// `users_calendar_view` is `/users/{u}/calendarView`'s). The part the segment names the
+/// resource itself by (`/users/{u}/calendar/…` in `users_calendar`) keeps the resource's name and
+/// is split again like the others. `None` when both names are taken.
+fn part_name(
+    resource: &str,
+    key: &[String],
+    prefix: &[Vec<String>],
+    in_use: &InUse,
+) -> Option<String> {
+    let near = sub_resource(resource, key);
+    if near == resource {
+        return Some(near);
+    }
+    let mut whole = name_words(resource);
+    whole.extend(key.iter().cloned());
+    let whole = ident::module(&whole.join("_"));
+    [near, whole]
+        .into_iter()
+        .find(|name| match in_use.get(name) {
+            None => true,
+            Some(Some(made_for)) => made_for.as_slice() == prefix,
+            Some(None) => true,
+        })
 }
 
 /// The name of the part of `resource` under the path segment `key`: the resource's name with the
