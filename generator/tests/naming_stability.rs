@@ -498,3 +498,44 @@ fn splits_of_two_tags_under_one_prefix_share_their_resource() {
         renamed.join("\n")
     );
 }
+
+/// A GET and a POST on one action's path: the POST performs the action and takes its name, the
+/// GET reads it (`get_export`), a PATCH updates it; operations on paths that name no resource
+/// keep all their words (`CreateDefaultVpc` beside `CreateVpc`).
+#[test]
+fn reading_and_performing_an_action_are_told_apart() {
+    let op =
+        |id: &str| json!({ "operationId": id, "responses": { "200": { "description": "ok" } } });
+    let spec = json!({
+        "openapi": "3.0.3",
+        "info": { "title": "t", "version": "1" },
+        "paths": {
+            "/images/export": { "get": op("get_images_export"), "post": op("post_images_export") },
+            "/tracking_settings/open": { "get": op("GET_tracking_settings-open"), "patch": op("PATCH_tracking_settings-open") },
+            "/System/Ping": { "get": op("GetPingSystem"), "post": op("PostPingSystem") },
+            "/#Action=CreateVpc": { "get": op("GET_CreateVpc") },
+            "/#Action=CreateDefaultVpc": { "get": op("GET_CreateDefaultVpc") },
+        }
+    });
+    let (names, _) = names(&spec, "actions");
+    let name = |route: &str| {
+        let (r, m, _) = &names[route];
+        format!("{r}.{m}")
+    };
+    assert_eq!(name("POST /images/export"), "images.export");
+    assert_eq!(name("GET /images/export"), "images.get_export");
+    assert_eq!(name("POST /System/Ping"), "system.ping");
+    assert_eq!(name("GET /System/Ping"), "system.get_ping");
+    assert_eq!(
+        name("PATCH /tracking_settings/open"),
+        format!(
+            "tracking_settings.update_{}",
+            names["GET /tracking_settings/open"].1
+        )
+    );
+    assert_eq!(name("GET /#Action=CreateVpc"), "default.get_create_vpc");
+    assert_eq!(
+        name("GET /#Action=CreateDefaultVpc"),
+        "default.get_create_default_vpc"
+    );
+}

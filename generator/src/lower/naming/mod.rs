@@ -6,7 +6,8 @@
 //! 1. **The id's words, not the resource's.** The operationId is split into words (a `tag/`
 //!    prefix, FastAPI's path-and-method suffix, OData navigation before the last dotted part,
 //!    versions and dates left out). Runs of words that name the resource go (singular or plural,
-//!    anywhere in the id), and so do articles and a trailing `by_<path parameter>`; a trailing
+//!    anywhere in the id; the `default` resource of paths that name nothing has no words to
+//!    strip, so `CreateDefaultVpc` stays `create_default_vpc`), and so do articles and a trailing `by_<path parameter>`; a trailing
 //!    preposition or conjunction left behind goes too, so no name ends in a stump
 //!    (`get-an-albums-tracks` in `albums` → `list_tracks`, `list-gpg-keys-for-user` in `users` →
 //!    `list_gpg_keys`).
@@ -32,14 +33,16 @@
 //!
 //! Collisions are resolved by meaning before numbers. Each operation has a list of candidates
 //! computed from itself alone: its name; with its nearest owner (`_for_team`); with the path's
-//! root (`_for_org`); its shape's name; with the path's version (`_v2`); with its item parameter
-//! (`_by_username`); with all its owners; with its nearest two, three… owners; with the nearest
+//! root (`_for_org`); its shape's name; for a GET or PATCH on an action's path, the action read
+//! or updated (`get_export`, `update_export`); with the path's version (`_v2`); with its item
+//! parameter (`_by_username`); with all its owners; with its nearest two, three… owners; with the nearest
 //! one, two… literal segments before the object, those that name the resource included
 //! (`list_relations_for_term` under `…/terms/{t}/relations` in a resource named after term
 //! stores), which tell navigation paths apart. Candidates are handed out in rounds: in round `k` each
 //! unnamed operation asks for its `k`-th candidate, and of several asking for one free name, the
-//! operation with no owner in its path (the root included) wins, then the one with the shorter
-//! path, then by path and method. Only an operation whose candidates are all taken gets a number
+//! operation that performs the action the name is wins (`POST /images/export` takes `export`
+//! from `GET /images/export`), then the operation with no owner in its path (the root included),
+//! then the one with the shorter path, then by path and method. Only an operation whose candidates are all taken gets a number
 //! (`get_2`), claimed in the same order.
 //!
 //! A tag that covers several navigation paths to one entity (Microsoft Graph's
@@ -63,8 +66,9 @@
 //! wants the same name in the same round and wins the tie (its path has no owner where the
 //! existing one's has, or it is shorter). Names made from distinct operationIds or distinct
 //! method-and-path shapes never meet, so in practice this happens only when two ids differ in
-//! nothing but the resource's words or an article, or when a trivial id (`list`) is added at
-//! the resource's root beside one under a root owner (`/orgs/{org}/issues`). Builder types follow
+//! nothing but the resource's words or an article, when a trivial id (`list`) is added at
+//! the resource's root beside one under a root owner (`/orgs/{org}/issues`), or when a POST is
+//! added on the path of a GET named by its action (`export` becomes `get_export`). Builder types follow
 //! their method's name. Limits: the word lists (verbs, plurals, prepositions) are English and
 //! not exhaustive. An operation that collides inside a resource made by a split, or that brings a
 //! tag to eight numbered names, splits it (again): the operations moved get a new resource.
@@ -332,8 +336,14 @@ fn sub_resource(resource: &str, key: &[String]) -> String {
 fn assign(drafts: &[&Draft], resource: &str, by_segments: bool) -> (Vec<String>, usize) {
     let mut candidates = Vec::with_capacity(drafts.len());
     let mut precedence: Vec<Precedence> = Vec::with_capacity(drafts.len());
+    let mut acting: Vec<Option<String>> = Vec::with_capacity(drafts.len());
     for d in drafts {
         let shape = Shape::of(&d.op.http_method.to_ascii_lowercase(), &d.op.path, resource);
+        acting.push(
+            shape
+                .acts
+                .then(|| shorten(shape.name(), resource, MAX_METHOD_LEN)),
+        );
         candidates.push(candidates_of(
             &d.method,
             &d.op.path,
@@ -362,9 +372,11 @@ fn assign(drafts: &[&Draft], resource: &str, by_segments: bool) -> (Vec<String>,
             if taken.contains(name) {
                 continue;
             }
+            // The action's own name goes to the method that performs it (`POST …/export`).
+            let acts = |a: usize| acting[a].as_deref() != Some(name);
             let winner = askers
                 .into_iter()
-                .min_by(|&a, &b| precedence[a].cmp(&precedence[b]))
+                .min_by(|&a, &b| (acts(a), &precedence[a]).cmp(&(acts(b), &precedence[b])))
                 .expect("a name in the map has an asker");
             names[winner] = Some(name.to_owned());
             taken.insert(name.to_owned());
@@ -439,6 +451,11 @@ fn candidates_of(
         qualified(1),
         with_root,
         shape.name(),
+        if shape.reads_action.is_empty() {
+            own.clone()
+        } else {
+            shape.reading_name()
+        },
         with(&shape.version),
         if shape.item_param.is_empty() {
             own.clone()
@@ -568,20 +585,18 @@ pub(super) fn derive_names(
         let name = shorten(words, &resource, MAX_METHOD_LEN);
         return (resource, name);
     }
-    let resource = op
-        .tags
-        .first()
-        .map(|t| ident::module(t))
-        .or_else(|| {
-            path.split('#')
-                .next()
-                .unwrap_or_default()
-                .split('/')
-                .find(|s| !s.is_empty() && !s.starts_with('{') && !is_version_segment(s))
-                .map(ident::module)
-        })
-        .unwrap_or_else(|| "default".to_owned());
-    let words = from_id::method_words(id, method, path, &resource);
+    let named = op.tags.first().map(|t| ident::module(t)).or_else(|| {
+        path.split('#')
+            .next()
+            .unwrap_or_default()
+            .split('/')
+            .find(|s| !s.is_empty() && !s.starts_with('{') && !is_version_segment(s))
+            .map(ident::module)
+    });
+    // `default` holds what nothing names: it has no words of its own to strip from an id
+    // (`CreateDefaultVpc` stays `create_default_vpc`).
+    let words = from_id::method_words(id, method, path, named.as_deref().unwrap_or_default());
+    let resource = named.unwrap_or_else(|| "default".to_owned());
     let words = if words.is_empty() {
         vec![method.to_owned()]
     } else {

@@ -39,6 +39,13 @@ pub(super) struct Shape {
     pub item_param: Vec<String>,
     /// The path's version segment (`v1`), when it has one.
     pub version: Vec<String>,
+    /// The verb comes from an action at the end of the path (`/orders/{id}/cancel`,
+    /// `/{name}:pause`) and the HTTP method performs it: POST or PUT, not a GET that reads it.
+    pub acts: bool,
+    /// For a GET or PATCH on an action's path (`GET /images/export`), the verb that says what the
+    /// method does to it (`get`, `update`), which with the action names the call when a POST on
+    /// the same path performs the action (`get_export` beside `export`).
+    pub reads_action: Vec<String>,
     /// The literal segments before the object, singular, nearest last, even those that name the
     /// resource (`/sets/{s}/terms/{t}/relations` in `term_store_sets` → `[[set], [term]]`): what
     /// tells two navigation paths to one collection apart when their owners do not.
@@ -101,6 +108,15 @@ impl Shape {
                 }
             }
         }
+        let counts = action.as_ref().is_some_and(|w| w == &["count"]);
+        if let (Some(_), false) = (&action, counts) {
+            match method.to_ascii_lowercase().as_str() {
+                "post" | "put" => shape.acts = true,
+                "get" => shape.reads_action = vec!["get".to_owned()],
+                "patch" => shape.reads_action = vec!["update".to_owned()],
+                _ => {}
+            }
+        }
         shape.verb = match action {
             // `DELETE /snippets/{id}/watch` undoes what `PUT` on the path does.
             Some(words)
@@ -119,6 +135,17 @@ impl Shape {
     /// The name the shape gives: verb, object, and the nearest owner (`list_events_for_user`).
     pub(super) fn name(&self) -> Vec<String> {
         self.name_with(self.verb.clone(), 1)
+    }
+
+    /// The name a GET or PATCH on an action's path takes beside the POST that performs it
+    /// (`get_export`), or nothing for other shapes.
+    pub(super) fn reading_name(&self) -> Vec<String> {
+        if self.reads_action.is_empty() {
+            return Vec::new();
+        }
+        let mut verb = self.reads_action.clone();
+        verb.extend(self.verb.iter().cloned());
+        self.name_with(verb, 1)
     }
 
     /// The name with `verb` and up to `owners` owners, nearest first in the `for_` part.
@@ -349,6 +376,16 @@ mod tests {
             "delete_watch"
         );
         assert_eq!(name("post", "/v1/{name}:pause", "jobs"), "pause");
+        let read = |method: &str, path: &str| Shape::of(method, path, "images").reading_name();
+        assert_eq!(read("get", "/images/export").join("_"), "get_export");
+        assert_eq!(
+            read("patch", "/images/{id}/export").join("_"),
+            "update_export"
+        );
+        assert!(read("post", "/images/export").is_empty());
+        assert!(read("get", "/images/{id}").is_empty());
+        assert!(Shape::of("post", "/images/export", "images").acts);
+        assert!(!Shape::of("get", "/images/export", "images").acts);
         assert_eq!(name("get", "/repos/{o}/{r}/issues", "issues"), "list");
         let shape = Shape::of("get", "/orgs/{org}/issues", "issues");
         assert_eq!(shape.name_with_root().join("_"), "list_for_org");
