@@ -539,3 +539,48 @@ fn reading_and_performing_an_action_are_told_apart() {
         "default.get_create_default_vpc"
     );
 }
+
+/// Paths that say their owner only by a parameter (`/{userId}/stats`, Google's
+/// `v1/{topic}/subscriptions`) or not at all (`v1/{name}/notes`, where the operationId's
+/// navigation says it) are told apart by that, not numbered; so is a path whose object the
+/// resource names (`v1/{parent}/skus` in `sku_groups`).
+#[test]
+fn owners_from_parameters_and_id_navigation() {
+    let op = |id: &str, tag: &str| json!({ "operationId": id, "tags": [tag], "responses": { "200": { "description": "ok" } } });
+    let spec = json!({
+        "openapi": "3.0.3",
+        "info": { "title": "t", "version": "1" },
+        "paths": {
+            "/stats": { "get": op("getStats", "user") },
+            "/{userId}/stats": { "get": op("getUserStats", "user") },
+            "/v1beta1/{parent}/notes": { "get": op("analysis.projects.notes.list", "projects") },
+            "/v1beta1/{name}/notes": { "get": op("analysis.projects.occurrences.getNotes", "projects") },
+            "/v1beta1/{project}/subscriptions": { "get": op("pubsub.projects.subscriptions.list", "projects") },
+            "/v1beta1/{topic}/subscriptions": { "get": op("pubsub.projects.topics.subscriptions.list", "projects") },
+            "/v1beta1/skuGroups": { "get": op("billing.skuGroups.list", "skuGroups") },
+            "/v1beta1/{parent}/skus": { "get": op("billing.skuGroups.skus.list", "skuGroups") },
+        }
+    });
+    let (names, _) = names(&spec, "owners");
+    let name = |route: &str| {
+        let (r, m, _) = &names[route];
+        format!("{r}.{m}")
+    };
+    assert_eq!(name("GET /stats"), "user.get_stats");
+    assert_eq!(name("GET /{userId}/stats"), "user.get_stats_for_user");
+    assert_eq!(name("GET /v1beta1/{parent}/notes"), "projects.list_notes");
+    assert_eq!(
+        name("GET /v1beta1/{name}/notes"),
+        "projects.list_notes_for_occurrence"
+    );
+    assert_eq!(
+        name("GET /v1beta1/{project}/subscriptions"),
+        "projects.list_subscriptions"
+    );
+    assert_eq!(
+        name("GET /v1beta1/{topic}/subscriptions"),
+        "projects.list_subscriptions_for_topic"
+    );
+    assert_eq!(name("GET /v1beta1/skuGroups"), "sku_groups.list");
+    assert_eq!(name("GET /v1beta1/{parent}/skus"), "sku_groups.list_skus");
+}

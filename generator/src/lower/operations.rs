@@ -56,6 +56,7 @@ pub fn lower_operations(
         };
         callbacks.extend(events::callbacks(space, spec, &id)?);
         drafts.push(Draft {
+            id: id.clone(),
             resource,
             method,
             op,

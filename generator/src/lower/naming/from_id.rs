@@ -100,6 +100,38 @@ fn fastapi_function(name: &str, method: &str, path: &str) -> Option<String> {
     (!function.is_empty()).then(|| function.to_owned())
 }
 
+/// The owner a dotted id's navigation names when its path does not
+/// (`containeranalysis.projects.occurrences.getNotes` on `GET /v1/{name}/notes` → `[occurrence]`):
+/// the nearest part before the action that is not the path's object, singular, unless it names
+/// the resource.
+pub(super) fn navigation_owner(id: &str, shape: &Shape, resource: &str) -> Option<Vec<String>> {
+    let id = id.rsplit('/').next().unwrap_or(id);
+    let mut parts: Vec<&str> = id.split('.').collect();
+    parts.pop()?;
+    let resource = resource_words(resource);
+    let object = shape.named_object.last();
+    let part = parts
+        .into_iter()
+        .rev()
+        .map(|p| words(&ident::snake(p)))
+        .find(|w| !(w.len() == 1 && object.is_some_and(|o| same_noun(o, &w[0]))))?;
+    if part.is_empty()
+        || names_resource(&part, &resource)
+        || shape.owners.iter().any(|o| o == &singular_words(&part))
+    {
+        return None;
+    }
+    Some(singular_words(&part))
+}
+
+fn singular_words(words: &[String]) -> Vec<String> {
+    let mut out = words.to_vec();
+    if let Some(last) = out.last_mut() {
+        *last = super::words::singular(last);
+    }
+    out
+}
+
 /// `groups.calendarView.GetAttachments` → `GetAttachments`: the navigation before the last part
 /// repeats the path. A four-digit hash that makes such ids unique (`relations-0c01`) is left out.
 /// Ids whose last part is not a verb phrase (`Get.Count.relations`) keep all their parts.

@@ -7,8 +7,9 @@
 //!    prefix, FastAPI's path-and-method suffix, OData navigation before the last dotted part,
 //!    versions and dates left out). Runs of words that name the resource go (singular or plural,
 //!    anywhere in the id; the `default` resource of paths that name nothing has no words to
-//!    strip, so `CreateDefaultVpc` stays `create_default_vpc`), and so do articles and a trailing `by_<path parameter>`; a trailing
-//!    preposition or conjunction left behind goes too, so no name ends in a stump
+//!    strip, so `CreateDefaultVpc` stays `create_default_vpc`), and so do articles and a
+//!    trailing `by_<path parameter>`; a trailing preposition or conjunction left behind goes
+//!    too, so no name ends in a stump
 //!    (`get-an-albums-tracks` in `albums` → `list_tracks`, `list-gpg-keys-for-user` in `users` →
 //!    `list_gpg_keys`).
 //! 2. **The REST shape where the id adds nothing.** An id that is empty after that, one verb of
@@ -35,15 +36,21 @@
 //! computed from itself alone: its name; with its nearest owner (`_for_team`); with the path's
 //! root (`_for_org`); its shape's name; for a GET or PATCH on an action's path, the action read
 //! or updated (`get_export`, `update_export`); with the path's version (`_v2`); with its item
-//! parameter (`_by_username`); with all its owners; with its nearest two, three… owners; with the nearest
-//! one, two… literal segments before the object, those that name the resource included
-//! (`list_relations_for_term` under `…/terms/{t}/relations` in a resource named after term
-//! stores), which tell navigation paths apart. Candidates are handed out in rounds: in round `k` each
-//! unnamed operation asks for its `k`-th candidate, and of several asking for one free name, the
-//! operation that performs the action the name is wins (`POST /images/export` takes `export`
-//! from `GET /images/export`), then the operation with no owner in its path (the root included),
-//! then the one with the shorter path, then by path and method. Only an operation whose candidates are all taken gets a number
-//! (`get_2`), claimed in the same order.
+//! parameter (`_by_username`); with all its owners; with the owner a dotted operationId's
+//! navigation names when the path does not (`list_notes_for_occurrence` from
+//! `projects.occurrences.getNotes` on `GET /v1/{name}/notes`); with the parameter just before
+//! the object when no literal says what it is (`get_stats_for_user` on `/{userId}/stats`,
+//! `list_subscriptions_for_topic` on `/v1/{topic}/subscriptions`); the shape's verb with the
+//! path's object when the resource names it (`list_skus` on `/v1/{parent}/skus` in
+//! `sku_groups`); with its nearest two, three… owners; with the nearest one, two… literal
+//! segments before the object, those that name the resource included (`list_relations_for_term`
+//! under `…/terms/{t}/relations` in a resource named after term stores), which tell navigation
+//! paths apart. Candidates are handed out in rounds: in round `k` each unnamed operation asks for
+//! its `k`-th candidate, and of several asking for one free name, the operation that performs
+//! the action the name is wins (`POST /images/export` takes `export` from `GET /images/export`),
+//! then the operation with no owner in its path (the root included) or its id's navigation, then
+//! the one with the shorter path, then by path and method. Only an operation whose candidates
+//! are all taken gets a number (`get_2`), claimed in the same order.
 //!
 //! A tag that covers several navigation paths to one entity (Microsoft Graph's
 //! `/users/{u}/calendar/…`, `/users/{u}/calendars/{c}/…`) would leave many names numbered. When
@@ -58,9 +65,9 @@
 //! `users.calendar` tag's meet in `users_calendars`); a part whose name stands for another
 //! prefix takes the resource's name with all the segment's words (`users_calendars` and
 //! `calendarView` → `users_calendars_calendar_view`, beside `/users/{u}/calendarView`'s
-//! `users_calendar_view`), and stays in its resource when that is taken too. Splits count the names
-//! numbered without the literal-segment candidates, which then resolve most of what is left. Types keep the names the
-//! tag gave them.
+//! `users_calendar_view`), and stays in its resource when that is taken too. Splits count the
+//! names numbered without the literal-segment candidates, which then resolve most of what is
+//! left. Types keep the names the tag gave them.
 //!
 //! Stability: adding an operation never renames an existing method unless the new operation
 //! wants the same name in the same round and wins the tie (its path has no owner where the
@@ -68,8 +75,8 @@
 //! method-and-path shapes never meet, so in practice this happens only when two ids differ in
 //! nothing but the resource's words or an article, when a trivial id (`list`) is added at
 //! the resource's root beside one under a root owner (`/orgs/{org}/issues`), or when a POST is
-//! added on the path of a GET named by its action (`export` becomes `get_export`). Builder types follow
-//! their method's name. Limits: the word lists (verbs, plurals, prepositions) are English and
+//! added on the path of a GET named by its action (`export` becomes `get_export`). Builder types
+//! follow their method's name. Limits: the word lists (verbs, plurals, prepositions) are English and
 //! not exhaustive. An operation that collides inside a resource made by a split, or that brings a
 //! tag to eight numbered names, splits it (again): the operations moved get a new resource.
 
@@ -126,6 +133,8 @@ pub(super) const CLIENT_METHODS: &[&str] = &[
 ];
 
 pub(super) struct Draft {
+    /// The operationId (or the one derived from the method and path).
+    pub(super) id: String,
     pub(super) resource: String,
     pub(super) method: String,
     pub(super) op: OperationDraft,
@@ -345,6 +354,7 @@ fn assign(drafts: &[&Draft], resource: &str, by_segments: bool) -> (Vec<String>,
                 .then(|| shorten(shape.name(), resource, MAX_METHOD_LEN)),
         );
         candidates.push(candidates_of(
+            &d.id,
             &d.method,
             &d.op.path,
             &shape,
@@ -352,7 +362,8 @@ fn assign(drafts: &[&Draft], resource: &str, by_segments: bool) -> (Vec<String>,
             by_segments,
         ));
         precedence.push((
-            !shape.owners.is_empty(),
+            !shape.owners.is_empty()
+                || from_id::navigation_owner(&d.id, &shape, resource).is_some(),
             d.op.path.matches('/').count(),
             d.op.path.clone(),
             d.op.http_method.clone(),
@@ -401,6 +412,7 @@ fn assign(drafts: &[&Draft], resource: &str, by_segments: bool) -> (Vec<String>,
 /// the nearest one, two… literal segments before its object. A target-routed operation asks for
 /// its name and then its operation's whole name.
 fn candidates_of(
+    id: &str,
     method: &str,
     path: &str,
     shape: &Shape,
@@ -465,6 +477,18 @@ fn candidates_of(
         qualified(all),
         shape.name_with(shape.verb.clone(), all),
         shape.name_with_root(),
+        match from_id::navigation_owner(id, shape, resource) {
+            Some(owner) => with_owner(&own, &owner),
+            None => own.clone(),
+        },
+        with_owner(&own, &shape.param_owner),
+        if shape.object.is_empty() && !shape.named_object.is_empty() {
+            let mut w = shape.verb.clone();
+            w.extend(shape.named_object.iter().cloned());
+            w
+        } else {
+            own.clone()
+        },
     ]
     .into_iter()
     .map(|w| (w, false))
@@ -491,6 +515,16 @@ fn candidates_of(
         }
     }
     out
+}
+
+/// The name with `for` and `owner`, unless the name says it already (or `owner` is empty).
+fn with_owner(own: &[String], owner: &[String]) -> Vec<String> {
+    let mut w = own.to_vec();
+    if !owner.is_empty() && !own.windows(owner.len()).any(|x| x == owner) {
+        w.push("for".to_owned());
+        w.extend(owner.iter().cloned());
+    }
+    w
 }
 
 /// The name with `for` and the `count` literal segments nearest before the object, those that

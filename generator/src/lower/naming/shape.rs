@@ -39,6 +39,13 @@ pub(super) struct Shape {
     pub item_param: Vec<String>,
     /// The path's version segment (`v1`), when it has one.
     pub version: Vec<String>,
+    /// The path's object even when it names the resource (`/v1/{parent}/skus` in `sku_groups` →
+    /// `[skus]`), singular for an item.
+    pub named_object: Vec<String>,
+    /// The parameter just before the object when no literal names what it stands for
+    /// (`/{userId}/stats` → `[user]`, `/v1/{project}/subscriptions` → `[project]`); nothing for
+    /// parameters that say no more than that they are one (`{parent}`, `{name}`, `{id}`).
+    pub param_owner: Vec<String>,
     /// The verb comes from an action at the end of the path (`/orders/{id}/cancel`,
     /// `/{name}:pause`) and the HTTP method performs it: POST or PUT, not a GET that reads it.
     pub acts: bool,
@@ -91,7 +98,19 @@ impl Shape {
         }
         let mut object = Vec::new();
         if let Some(at) = object_at {
+            if let Some(Segment::Param(p)) = at.checked_sub(1).map(|k| &segments[k]) {
+                let lone = at < 2 || !matches!(segments[at - 2], Segment::Literal(_));
+                let mut p = p.clone();
+                if p.len() > 1 && p.last().is_some_and(|l| l == "id") {
+                    p.pop();
+                }
+                let says_nothing = p.len() == 1 && GENERIC_PARAMS.contains(&p[0].as_str());
+                if lone && !says_nothing {
+                    shape.param_owner = p;
+                }
+            }
             if let Segment::Literal(w) = &segments[at] {
+                shape.named_object = if item { singular_words(w) } else { w.clone() };
                 shape.collection =
                     action.is_none() && !item && w.last().is_some_and(|l| is_plural(l));
                 if !names_resource(w, &resource) {
@@ -186,6 +205,9 @@ impl Shape {
         q
     }
 }
+
+/// Parameter names that say only that they stand for something.
+const GENERIC_PARAMS: &[&str] = &["name", "parent", "id", "resource", "key", "path", "uuid"];
 
 /// The verb a method gives to the thing at the end of its path.
 fn verb_of(method: &str, item: bool, collection: bool) -> &'static str {
