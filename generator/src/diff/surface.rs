@@ -112,6 +112,20 @@ pub struct TypeSurface {
     pub used_by: BTreeSet<String>,
     /// Its shape.
     pub kind: TypeShape,
+    /// The serde traits it implements without the `full-serde` feature.
+    pub serde: SerdeByDefault,
+}
+
+/// The serde traits a model implements by default: a struct or union derives `Serialize` only if
+/// requests carry it and `Deserialize` only if responses do (or nothing does); `full-serde` (on
+/// with `mock`) adds the other, as a crate on the runtime crate spells it (the inline runtime has
+/// both always). Enums and aliases have both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SerdeByDefault {
+    /// `Serialize`.
+    pub serialize: bool,
+    /// `Deserialize`.
+    pub deserialize: bool,
 }
 
 /// The shape of a named type.
@@ -189,6 +203,7 @@ pub fn surface(api: &Api) -> Surface {
                 origin: def.origin.clone(),
                 used_by: used_by.get(&def.name).cloned().unwrap_or_default(),
                 kind: type_shape(def, &usage),
+                serde: usage.serde_by_default(def),
             };
             (def.name.clone(), surface)
         })
@@ -560,6 +575,20 @@ impl Usage {
     /// Only requests carry it: optional nullable fields keep absent apart from null.
     fn only_sent(&self, def: &TypeDef) -> bool {
         def.usage == crate::ir::Usage::RequestOnly
+    }
+
+    /// The serde traits of `def` without `full-serde` (as `emit::types::serde_derives` gives them).
+    fn serde_by_default(&self, def: &TypeDef) -> SerdeByDefault {
+        match def.kind {
+            TypeKind::Struct(_) | TypeKind::Union(_) => SerdeByDefault {
+                serialize: def.usage.is_sent(),
+                deserialize: def.usage != crate::ir::Usage::RequestOnly,
+            },
+            TypeKind::Enum(_) | TypeKind::Alias(_) => SerdeByDefault {
+                serialize: true,
+                deserialize: true,
+            },
+        }
     }
 }
 

@@ -599,6 +599,24 @@ pub fn cases() -> Vec<Case> {
             fails_at_run_time: Some("the required `status` was not set"),
         },
         Case {
+            name: "model-no-longer-sent",
+            plant: |s| {
+                object(at(s, "/components/schemas/TaskCreate/properties")).shift_remove("config");
+            },
+            changes: &[
+                ("serialize_default_removed", "types::TaskConfig", true),
+                ("field_removed", "types::TaskCreate.config", true),
+            ],
+            caller: r#"
+                // Only responses carry `TaskConfig` now: it is `Serialize` only with `full-serde`.
+                let config = miteos::types::TaskConfig::default();
+                let _ = miteos::reqwest::Client::new().post("http://127.0.0.1:9").json(&config);
+                let _ = client;
+                Ok(())
+            "#,
+            fails_at_run_time: None,
+        },
+        Case {
             name: "second-success-status",
             plant: |s| {
                 object(at(s, "/paths/~1tasks/post/responses")).insert(

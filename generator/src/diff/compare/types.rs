@@ -33,7 +33,10 @@ pub(super) fn types(old: &Surface, new: &Surface, out: &mut Changes) {
                     t.origin
                 ),
             ),
-            Side::Both(a, b) => named_type(&at, a, b, out),
+            Side::Both(a, b) => {
+                named_type(&at, a, b, out);
+                serde_traits(&at, a, b, out);
+            }
         }
         let group = type_group(old.types.get(name), new.types.get(name));
         for change in &mut out.0[first..] {
@@ -52,6 +55,49 @@ fn type_group(old: Option<&TypeSurface>, new: Option<&TypeSurface>) -> Group {
     match users.into_iter().collect::<Vec<_>>()[..] {
         [only] => Group::Resource(only.clone()),
         _ => Group::Types,
+    }
+}
+
+/// A model that requests stop (or start) carrying loses (or gains) `Serialize` by default; one that
+/// responses stop carrying, `Deserialize`. The trait stays with the `full-serde` feature.
+fn serde_traits(at: &str, a: &TypeSurface, b: &TypeSurface, out: &mut Changes) {
+    let (x, y) = (a.serde, b.serde);
+    let traits = [
+        (
+            ["serialize_default_removed", "serialize_default_added"],
+            ("Serialize", "requests"),
+            (x.serialize, y.serialize),
+        ),
+        (
+            ["deserialize_default_removed", "deserialize_default_added"],
+            ("Deserialize", "responses"),
+            (x.deserialize, y.deserialize),
+        ),
+    ];
+    for ([removed, added], (name, carriers), sides) in traits {
+        match sides {
+            (true, false) => out.push(
+                &Group::Types,
+                at,
+                removed,
+                true,
+                format!(
+                    "{carriers} no longer carry it, so it implements `{name}` only with the \
+                     `full-serde` feature (on with `mock`); breaking: code that needs `{name}` \
+                     without that feature no longer compiles"
+                ),
+            ),
+            (false, true) => out.push(
+                &Group::Types,
+                at,
+                added,
+                false,
+                format!(
+                    "{carriers} carry it now, so it implements `{name}` by default; compatible"
+                ),
+            ),
+            _ => {}
+        }
     }
 }
 
