@@ -2657,6 +2657,21 @@ impl<'de> ::serde::Deserialize<'de> for DeploymentStatus {
         crate::runtime::wire::deserialize_str(deserializer)
     }
 }
+#[cfg(
+    any(
+        feature = "agents",
+        feature = "billing",
+        feature = "commerce",
+        feature = "deployments",
+        feature = "integrations",
+        feature = "memory",
+        feature = "skills",
+        feature = "tasks",
+        feature = "trading",
+        feature = "webhooks",
+        feature = "workspaces"
+    )
+)]
 /// Error body of every non-2xx answer except FastAPI's request validation (422, see `HTTPValidationError`).
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
@@ -2665,6 +2680,21 @@ pub struct ErrorResponse {
     /// Human-readable message.
     pub detail: String,
 }
+#[cfg(
+    any(
+        feature = "agents",
+        feature = "billing",
+        feature = "commerce",
+        feature = "deployments",
+        feature = "integrations",
+        feature = "memory",
+        feature = "skills",
+        feature = "tasks",
+        feature = "trading",
+        feature = "webhooks",
+        feature = "workspaces"
+    )
+)]
 impl ErrorResponse {
     /// Creates a value with the required fields; optional ones start unset.
     pub fn new(detail: impl Into<String>) -> Self {
@@ -3073,6 +3103,19 @@ impl GuideRequest {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "agents",
+        feature = "commerce",
+        feature = "deployments",
+        feature = "memory",
+        feature = "skills",
+        feature = "tasks",
+        feature = "trading",
+        feature = "webhooks",
+        feature = "workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
@@ -3080,6 +3123,19 @@ pub struct HttpValidationError {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub detail: Option<Vec<ValidationError>>,
 }
+#[cfg(
+    any(
+        feature = "agents",
+        feature = "commerce",
+        feature = "deployments",
+        feature = "memory",
+        feature = "skills",
+        feature = "tasks",
+        feature = "trading",
+        feature = "webhooks",
+        feature = "workspaces"
+    )
+)]
 impl HttpValidationError {
     /// Sets `detail`.
     pub fn detail(mut self, value: Vec<ValidationError>) -> Self {
@@ -4388,6 +4444,19 @@ impl TradingOrderPlacedEvent {
         self
     }
 }
+#[cfg(
+    any(
+        feature = "agents",
+        feature = "commerce",
+        feature = "deployments",
+        feature = "memory",
+        feature = "skills",
+        feature = "tasks",
+        feature = "trading",
+        feature = "webhooks",
+        feature = "workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
@@ -4399,6 +4468,19 @@ pub struct ValidationError {
     /// Error Type
     pub r#type: String,
 }
+#[cfg(
+    any(
+        feature = "agents",
+        feature = "commerce",
+        feature = "deployments",
+        feature = "memory",
+        feature = "skills",
+        feature = "tasks",
+        feature = "trading",
+        feature = "webhooks",
+        feature = "workspaces"
+    )
+)]
 impl ValidationError {
     /// Creates a value with the required fields; optional ones start unset.
     pub fn new(
@@ -4413,6 +4495,19 @@ impl ValidationError {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "agents",
+        feature = "commerce",
+        feature = "deployments",
+        feature = "memory",
+        feature = "skills",
+        feature = "tasks",
+        feature = "trading",
+        feature = "webhooks",
+        feature = "workspaces"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[serde(untagged)]

@@ -43,6 +43,10 @@ pub struct PathOperation {
     /// The success responses (2xx codes and the `2XX` range, else `default`), resolved, in
     /// document order.
     pub successes: Vec<Success>,
+    /// The schema `$ref`s of the error responses' bodies (4xx, 5xx, and `default` when a success
+    /// is documented), in document order, without repeats. Responses whose `$ref` does not resolve
+    /// are not read, as no code is generated from them.
+    pub error_schemas: Vec<String>,
     /// The callbacks the operation declares.
     pub callbacks: Vec<CallbackOperation>,
     /// The message schema of a WebSocket operation (`x-websocket`, `x-dropshot-websocket`).
@@ -180,6 +184,10 @@ fn path_operation(
         Some(_) => Vec::new(),
         None => successes(raw, &op, &at)?,
     };
+    let error_schemas = match websocket {
+        Some(_) => Vec::new(),
+        None => error_schemas(raw, &op, &at, !successes.is_empty()),
+    };
     let mut callbacks = Vec::new();
     for (name, callback) in &op.callbacks {
         for (expr, cb_item) in callback {
@@ -204,6 +212,7 @@ fn path_operation(
         parameters,
         request_body,
         successes,
+        error_schemas,
         callbacks,
         websocket,
     })
@@ -247,6 +256,41 @@ fn successes(raw: &Value, op: &Operation, at: &str) -> Result<Vec<Success>> {
             })
         })
         .collect()
+}
+
+/// The schema `$ref`s of the error responses' bodies: see [`PathOperation::error_schemas`].
+fn error_schemas(raw: &Value, op: &Operation, at: &str, with_success: bool) -> Vec<String> {
+    let errors = op
+        .responses
+        .responses
+        .iter()
+        .filter_map(|(code, response)| {
+            let error = match code {
+                StatusCode::Code(c) => (400..600).contains(c),
+                StatusCode::Range(r) => (4..=5).contains(r),
+            };
+            error.then(|| (response, code.to_string()))
+        });
+    let default = op
+        .responses
+        .default
+        .as_ref()
+        .filter(|_| with_success)
+        .map(|d| (d, "default".to_owned()));
+    let mut refs = Vec::new();
+    for (response, key) in errors.chain(default) {
+        let Ok(response) = resolve(response.clone(), raw, &format!("{at}/responses/{key}")) else {
+            continue;
+        };
+        for content in response.content.values() {
+            if let Some(ReferenceOr::Reference { reference }) = &content.schema {
+                if !refs.contains(reference) {
+                    refs.push(reference.clone());
+                }
+            }
+        }
+    }
+    refs
 }
 
 fn websocket_message(op: &Operation, at: &str) -> Result<Option<WebSocketMessage>> {

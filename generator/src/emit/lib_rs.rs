@@ -115,6 +115,11 @@ pub(super) fn features_doc(api: &Api, runtime: &Runtime) -> String {
         ));
     }
     let f = &api.features;
+    if let Some(feature) = &f.other_models {
+        out.push_str(&format!(
+            "- `{feature}`: the models of the spec that no operation uses\n"
+        ));
+    }
     if let Some(feature) = &f.websocket {
         out.push_str(&format!(
             "- `{feature}`: the WebSocket operations and their event streams\n"

@@ -48,8 +48,11 @@ pub struct CrateFeatures {
     pub resources: std::collections::BTreeMap<String, String>,
     /// The feature that compiles `crate::webhooks`, when the API has webhooks.
     pub webhooks: Option<String>,
-    /// Type name → the features (sorted) any of which compiles it. A type not listed is always
-    /// compiled: no operation or webhook reaches it, or such a type reaches it.
+    /// `other-models`: the types no operation or webhook reaches, and what they reach, when the
+    /// spec has such types.
+    pub other_models: Option<String>,
+    /// Type name → the features (sorted) any of which compiles it (`other-models` among them for
+    /// the types it compiles). Every type is listed.
     pub types: std::collections::BTreeMap<String, Vec<String>>,
     /// `websocket`: the WebSocket operations, their messages' `StreamEvent` impls and the
     /// runtime's event stream, when the API has a WebSocket operation.
@@ -63,10 +66,12 @@ pub struct CrateFeatures {
 }
 
 impl CrateFeatures {
-    /// Every feature, in order: resources (by resource name), webhooks, then the capabilities.
+    /// Every feature, in order: resources (by resource name), webhooks, other models, then the
+    /// capabilities.
     pub fn all(&self) -> Vec<&str> {
         let mut all: Vec<&str> = self.resources.values().map(String::as_str).collect();
         all.extend(self.webhooks.as_deref());
+        all.extend(self.other_models.as_deref());
         all.extend(self.capabilities().into_iter().map(|(_, feature)| feature));
         all
     }

@@ -74,6 +74,9 @@ pub struct Operation {
     pub body: Option<RequestBody>,
     /// What `send()` returns.
     pub response: ResponseShape,
+    /// The named models of its documented error responses (read with `Error::body_as`): they
+    /// compile with the operation's resource.
+    pub error_types: Vec<TypeRef>,
     /// Pagination, when the operation lists pages.
     pub pagination: Option<Pagination>,
     /// A header that makes retries of this operation safe (`Idempotency-Key`).

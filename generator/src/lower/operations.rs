@@ -7,7 +7,7 @@ use crate::error::Result;
 use crate::ident::{self, Namespace};
 use crate::ir::{
     Operation, Outcome, Pagination, Param, RequestBody, Resource, ResponseShape, Transport,
-    WebhookEvent,
+    TypeRef, WebhookEvent,
 };
 use crate::lower::naming::{BUILDER_METHODS, Draft, derive_names, derived_id, group};
 use crate::lower::types::TypeSpace;
@@ -104,6 +104,11 @@ impl OperationContext<'_, '_> {
             Transport::Http => responses::lower_responses(self.space, &spec.successes, &self.hint)?,
             Transport::WebSocket(_) => ResponseDraft::Shape(ResponseShape::Empty),
         };
+        let error_types = spec
+            .error_schemas
+            .iter()
+            .filter_map(|r| self.space.component_type(r))
+            .collect();
         let docs = match (&op.summary, &op.description) {
             (Some(s), Some(d)) if s.trim() != d.trim() => Some(format!("{s}\n\n{d}")),
             (Some(s), _) => Some(s.clone()),
@@ -120,6 +125,7 @@ impl OperationContext<'_, '_> {
             params: params.other,
             body,
             response,
+            error_types,
             pagination: None,
             idempotency_header: params.idempotency_header,
             transport,
@@ -139,6 +145,7 @@ pub(super) struct OperationDraft {
     pub(super) params: Vec<Param>,
     body: Option<RequestBody>,
     pub(super) response: ResponseDraft,
+    error_types: Vec<TypeRef>,
     pagination: Option<Pagination>,
     idempotency_header: Option<String>,
     transport: Transport,
@@ -180,6 +187,7 @@ impl OperationDraft {
             params: self.params,
             body: self.body,
             response,
+            error_types: self.error_types,
             pagination: self.pagination,
             idempotency_header: self.idempotency_header,
             transport: self.transport,

@@ -1,7 +1,8 @@
 //! Which cargo features compile which parts of a generated crate: one feature per resource, one
 //! for the webhook payloads, and for every model type the features whose operations (or webhook
 //! payloads) reach it, transitively through fields, variants, parameters, bodies and responses;
-//! and the capability features (`websocket`, `webhook-verify`, `multipart`), each present when the
+//! `other-models` for the spec's models that nothing reaches (and what they reach); and the
+//! capability features (`websocket`, `webhook-verify`, `multipart`), each present when the
 //! API uses that capability.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -13,13 +14,19 @@ use crate::ir::{
 };
 
 /// Feature names no resource gets: cargo's `default`, the `mock` test transport, and the capability
-/// features whose names are identifiers (`webhook-verify` has a hyphen, which resource names never do).
+/// features whose names are identifiers (`webhook-verify` and `other-models` have a hyphen, which
+/// resource names never do).
 pub const RESERVED: [&str; 4] = ["default", "mock", "websocket", "multipart"];
 
+/// The feature of the models no operation or webhook reaches. A name with a hyphen, like
+/// `webhook-events`: never a resource's.
+const OTHER_MODELS: &str = "other-models";
+
 /// The crate's features: a feature per resource (named after it), `webhook-events` for the webhook
-/// payloads (when the API has webhooks), and for each type the features that need it. Types that
-/// no operation and no webhook reaches are left out, and so are always compiled, together with
-/// everything they reach.
+/// payloads (when the API has webhooks), `other-models` for the types that no operation and no
+/// webhook reaches (when there are any), and for each type the features that need it. The types
+/// `other-models` compiles are on by default like everything else, but a crate built with a few
+/// resource features does not pay for the spec's unused schemas (or whatever they reach).
 pub fn crate_features(
     types: &[TypeDef],
     resources: &[Resource],
@@ -65,14 +72,18 @@ pub fn crate_features(
             needed_by.entry(name).or_default().insert(feature.clone());
         }
     }
-    // What no feature reaches is always compiled, and so must be everything it reaches.
-    let unreached = types
+    // What no feature reaches is compiled by `other-models`, and so is everything it reaches.
+    let unreached: Vec<TypeRef> = types
         .iter()
         .filter(|t| !needed_by.contains_key(&t.name))
         .map(|t| TypeRef::Named(t.name.clone()))
         .collect();
+    let other_models = (!unreached.is_empty()).then(|| OTHER_MODELS.to_owned());
     for name in super::usage::reachable(types, unreached) {
-        needed_by.remove(&name);
+        needed_by
+            .entry(name)
+            .or_default()
+            .insert(OTHER_MODELS.to_owned());
     }
     let ops = || resources.iter().flat_map(|r| &r.operations);
     CrateFeatures {
@@ -93,6 +104,7 @@ pub fn crate_features(
             })
             .then(|| "multipart".to_owned()),
         webhooks: webhook_feature,
+        other_models,
         types: needed_by
             .into_iter()
             .map(|(name, features)| (name, features.into_iter().collect()))
@@ -100,7 +112,8 @@ pub fn crate_features(
     }
 }
 
-/// Every type an operation's code names: parameters, body, response, stream messages, pages.
+/// Every type an operation's code names: parameters, body, response, stream messages, pages; and
+/// the models of its error responses, which callers read errors' bodies as.
 fn operation_roots(op: &Operation) -> Vec<TypeRef> {
     fn shape_roots(shape: &ResponseShape, roots: &mut Vec<TypeRef>) {
         match shape {
@@ -123,6 +136,7 @@ fn operation_roots(op: &Operation) -> Vec<TypeRef> {
         Some(BodyEncoding::Bytes(_) | BodyEncoding::Text(_)) | None => {}
     }
     shape_roots(&op.response, &mut roots);
+    roots.extend(op.error_types.iter().cloned());
     if let Transport::WebSocket(ty) = &op.transport {
         roots.push(ty.clone());
     }
@@ -159,13 +173,18 @@ mod tests {
         Some(list.iter().map(String::as_str).collect())
     }
 
-    /// A shop: pets (with a query parameter), stores (a request body), `default` and `mock`
+    /// A shop: pets (with a query parameter and an error model), stores (a request body), `default` and `mock`
     /// resources sharing a model, a webhook, and a type nothing reaches.
     fn shop() -> Api {
         let mut list_pets = op("pets", "listPets", "Pet");
         list_pets["parameters"] = serde_json::json!([{
             "name": "color", "in": "query", "schema": {"$ref": "#/components/schemas/Color"}
         }]);
+        list_pets["responses"]["4XX"] = serde_json::json!({
+            "description": "bad", "content": {"application/problem+json": {
+                "schema": {"$ref": "#/components/schemas/Problem"}
+            }}
+        });
         api(serde_json::json!({
             "openapi": "3.1.0",
             "info": {"title": "Shop", "version": "1"},
@@ -202,6 +221,7 @@ mod tests {
                 "StoreCreate": {"type": "object", "properties": {"name": {"type": "string"}}},
                 "Settings": {"type": "object", "properties": {"theme": {"type": "string"}}},
                 "Tag": {"type": "object", "properties": {"label": {"type": "string"}}},
+                "Problem": {"type": "object", "properties": {"title": {"type": "string"}}},
                 "Orphan": {"type": "object", "properties": {"tag": {"$ref": "#/components/schemas/Tag"}}}
             }}
         }))
@@ -236,6 +256,7 @@ mod tests {
                 "pets",
                 "stores",
                 "webhook-events",
+                "other-models",
                 "webhook-verify"
             ]
         );
@@ -254,6 +275,8 @@ mod tests {
         assert_eq!(features(&api, "Pet"), all_three);
         assert_eq!(features(&api, "Owner"), all_three);
         assert_eq!(features(&api, "Color"), Some(vec!["pets"]));
+        // An error response's model: callers read a failed call's body as it.
+        assert_eq!(features(&api, "Problem"), Some(vec!["pets"]));
         assert_eq!(features(&api, "StoreCreate"), Some(vec!["stores"]));
         assert_eq!(features(&api, "Store"), Some(vec!["stores"]));
         assert_eq!(features(&api, "PetBorn"), Some(vec!["webhook-events"]));
@@ -261,9 +284,13 @@ mod tests {
             features(&api, "Settings"),
             Some(vec!["default_2", "mock_2"])
         );
-        // Reached by nothing: always compiled, and so is what it reaches, though `stores` reaches it.
-        assert_eq!(features(&api, "Orphan"), None);
-        assert_eq!(features(&api, "Tag"), None);
+        // Reached by nothing: `other-models` compiles it, and what it reaches, which `stores`
+        // compiles too.
+        assert_eq!(api.features.other_models.as_deref(), Some("other-models"));
+        assert_eq!(features(&api, "Orphan"), Some(vec!["other-models"]));
+        assert_eq!(features(&api, "Tag"), Some(vec!["other-models", "stores"]));
+        // Every type is listed: with no feature on, no model compiles.
+        assert!(api.types.iter().all(|t| features(&api, &t.name).is_some()));
     }
 
     /// Capability features exist when the API uses the capability; a resource named like one (or
@@ -311,6 +338,15 @@ mod tests {
             [("websocket", "websocket"), ("multipart", "multipart")]
         );
         assert_eq!(f.webhook_verify, None);
+        // The operations reach every model but the struct of the multipart body, whose fields
+        // are the parts (the operation sends them one by one): only it is an other model.
+        let others: Vec<&str> = f
+            .types
+            .iter()
+            .filter(|(_, features)| features.iter().any(|x| x == "other-models"))
+            .map(|(name, _)| name.as_str())
+            .collect();
+        assert_eq!(others, ["MultipartUploadBody"]);
         let ops: Vec<_> = api.resources.iter().flat_map(|r| &r.operations).collect();
         let needs: Vec<Option<&str>> = ops.iter().map(|op| f.capability_of(op)).collect();
         assert_eq!(needs, [None, Some("multipart"), Some("websocket")]);

@@ -142,6 +142,11 @@ impl<'a> TypeSpace<'a> {
         }
     }
 
+    /// The type of a `$ref` to a component schema, if it names one.
+    pub fn component_type(&self, reference: &str) -> Option<TypeRef> {
+        self.by_ref.get(reference).cloned().map(TypeRef::Named)
+    }
+
     /// Resolves a `$ref` to a schema.
     pub fn ref_type(&mut self, reference: &str, origin: &str) -> Result<Lowered> {
         if let Some(name) = self.by_ref.get(reference) {

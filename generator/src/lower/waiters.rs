@@ -201,6 +201,7 @@ mod tests {
             params: Vec::new(),
             body: None,
             response: ResponseShape::Json(TypeRef::Named("Job".to_owned())),
+            error_types: Vec::new(),
             pagination: None,
             idempotency_header: None,
             transport: Transport::Http,
