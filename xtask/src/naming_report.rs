@@ -1,6 +1,7 @@
 //! `cargo xtask naming-report`: lowers many specs (no emit, no compile) and reports on their method
 //! names: how many are numbered, how many end in a dangling word, how long they are, and a seeded
-//! random sample of names beside the operationIds they came from.
+//! random sample of names beside the operationIds they came from; and on their resource accessors:
+//! the longest, and how many are over the limit.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -8,7 +9,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use sdkgen::lower::naming::report::{MAX_METHOD_LEN, MethodName, NamingReport, median, unnumbered};
+use sdkgen::lower::naming::report::{
+    MAX_METHOD_LEN, MAX_RESOURCE_LEN, MethodName, NamingReport, median, unnumbered,
+};
 
 use crate::codegen::repo_root;
 
@@ -40,7 +43,8 @@ pub struct Args {
     pub seed: u64,
     /// List the methods of one kind: `numbered`, `dangling`, `long`, `collisions` (each
     /// numbered name with the methods that share its name, and their routes), or `all` (every
-    /// method with its route) (repeatable).
+    /// method with its route), `resources` (every resource accessor) or `long-resources`
+    /// (the accessors over the limit) (repeatable).
     #[arg(long)]
     pub show: Vec<String>,
     /// At most this many lines per `--show` list.
@@ -63,9 +67,20 @@ struct Lowered {
 /// Runs `cargo xtask naming-report`.
 pub fn run(args: &Args) -> Result<()> {
     for kind in &args.show {
-        if !["numbered", "dangling", "long", "collisions", "all"].contains(&kind.as_str()) {
+        if ![
+            "numbered",
+            "dangling",
+            "long",
+            "collisions",
+            "all",
+            "resources",
+            "long-resources",
+        ]
+        .contains(&kind.as_str())
+        {
             bail!(
-                "--show takes `numbered`, `dangling`, `long`, `collisions` or `all`, not `{kind}`"
+                "--show takes `numbered`, `dangling`, `long`, `collisions`, `all`, `resources` or \
+                 `long-resources`, not `{kind}`"
             );
         }
     }
@@ -87,6 +102,8 @@ pub fn run(args: &Args) -> Result<()> {
     for kind in &args.show {
         if kind == "collisions" {
             print_collisions(&ok, args.limit);
+        } else if kind == "resources" || kind == "long-resources" {
+            print_resources(&ok, kind, args.limit);
         } else {
             print_list(&ok, kind, args.limit);
         }
@@ -294,6 +311,45 @@ fn print_summary(lowered: &[Lowered], started: Instant, jobs: usize) {
             m.method,
             m.operation_id
         );
+    }
+    let resources = count(|r| r.resources.len());
+    let long_resources = count(|r| r.long_resources.len());
+    println!("resources                        {resources}");
+    println!("resources over {MAX_RESOURCE_LEN} characters      {long_resources}");
+    let longest_resource = lowered
+        .iter()
+        .filter_map(|l| {
+            Some((
+                l.name.as_str(),
+                l.report.as_ref().ok()?.longest_resource.as_ref()?,
+            ))
+        })
+        .max_by_key(|(_, r)| r.len());
+    if let Some((spec, r)) = longest_resource {
+        println!(
+            "longest resource                 {} characters: {spec}: {r}",
+            r.len()
+        );
+    }
+}
+
+/// The resource accessors of every spec (`resources`), or those over the limit
+/// (`long-resources`).
+fn print_resources(ok: &[(&str, &NamingReport)], kind: &str, limit: usize) {
+    let all: Vec<(&str, &String)> = ok
+        .iter()
+        .flat_map(|(spec, r)| {
+            let list = if kind == "resources" {
+                &r.resources
+            } else {
+                &r.long_resources
+            };
+            list.iter().map(move |name| (*spec, name))
+        })
+        .collect();
+    println!("\n{kind}: {} resources", all.len());
+    for (spec, name) in all.iter().take(limit) {
+        println!("  {spec}: {name} ({})", name.len());
     }
 }
 

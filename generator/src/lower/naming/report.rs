@@ -7,6 +7,9 @@ use crate::ir::Api;
 /// Method names longer than this count as too long.
 pub const MAX_METHOD_LEN: usize = 60;
 
+/// Resource names (the client's accessors) longer than this count as too long.
+pub const MAX_RESOURCE_LEN: usize = 60;
+
 /// One method of a resource, with the operation it calls.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MethodName {
@@ -35,6 +38,12 @@ pub struct NamingReport {
     pub median_len: usize,
     /// The longest method name.
     pub longest: Option<MethodName>,
+    /// Every resource accessor, without `r#`, in the IR's order.
+    pub resources: Vec<String>,
+    /// Resource accessors longer than [`MAX_RESOURCE_LEN`] characters.
+    pub long_resources: Vec<String>,
+    /// The longest resource accessor.
+    pub longest_resource: Option<String>,
 }
 
 impl NamingReport {
@@ -42,6 +51,18 @@ impl NamingReport {
     pub fn of(api: &Api) -> Self {
         let mut report = Self::default();
         for resource in &api.resources {
+            let accessor = ident::unraw(&resource.name).to_owned();
+            if accessor.len() > MAX_RESOURCE_LEN {
+                report.long_resources.push(accessor.clone());
+            }
+            if report
+                .longest_resource
+                .as_ref()
+                .is_none_or(|l| accessor.len() > l.len())
+            {
+                report.longest_resource = Some(accessor.clone());
+            }
+            report.resources.push(accessor);
             for op in &resource.operations {
                 let name = MethodName {
                     resource: ident::unraw(&resource.name).to_owned(),
@@ -73,8 +94,14 @@ impl NamingReport {
         report
     }
 
-    /// The report as columns for a table: `methods`, `numbered`, `dangling`, `median`, `longest`.
-    pub fn columns(&self) -> [(&'static str, String); 5] {
+    /// The length of the longest resource accessor (0 without resources).
+    pub fn longest_resource_len(&self) -> usize {
+        self.longest_resource.as_ref().map_or(0, String::len)
+    }
+
+    /// The report as columns for a table: `methods`, `numbered`, `dangling`, `median`, `longest`,
+    /// `resources`, `longest resource`, `resources over 60`.
+    pub fn columns(&self) -> [(&'static str, String); 8] {
         [
             ("methods", self.methods.len().to_string()),
             ("numbered", self.numbered.len().to_string()),
@@ -87,6 +114,9 @@ impl NamingReport {
                     .map_or(0, |l| l.method.len())
                     .to_string(),
             ),
+            ("resources", self.resources.len().to_string()),
+            ("longest resource", self.longest_resource_len().to_string()),
+            ("resources over 60", self.long_resources.len().to_string()),
         ]
     }
 }
