@@ -69,6 +69,17 @@
 //! names numbered without the literal-segment candidates, which then resolve most of what is
 //! left. Types keep the names the tag gave them.
 //!
+//! A resource's accessor (also its module, builder type prefix and cargo feature) is its name
+//! when that has at most 60 characters. A longer one, as splits of a long tag make (Microsoft
+//! Graph's `identity_governance_entitlement_management_…`), drops the leading words its tag
+//! already says, then, while still too long, words that come again later (the earlier ones),
+//! then its leading word: the trailing words that say what it is stay
+//! (`…_access_package_catalogs_custom_access_package_workflow_extensions` →
+//! `catalogs_custom_access_package_workflow_extensions`). Only when another resource has that
+//! name do the first words stay and the ones after them go, and then the tag's words come back; names of at most 60 characters are given out first,
+//! so a long resource never takes a short one's name. Method names are stripped of the full
+//! name's words.
+//!
 //! Stability: adding an operation never renames an existing method unless the new operation
 //! wants the same name in the same round and wins the tie (its path has no owner where the
 //! existing one's has, or it is shorter). Names made from distinct operationIds or distinct
@@ -94,7 +105,7 @@ use openapiv3::Operation as SpecOperation;
 use crate::ident::{self, Namespace};
 use crate::ir::Resource;
 use crate::lower::operations::OperationDraft;
-use report::MAX_METHOD_LEN;
+use report::{MAX_METHOD_LEN, MAX_RESOURCE_LEN};
 use shape::{Shape, words as name_words};
 use split::{InUse, MIN_NUMBERED_TO_SPLIT, split};
 
@@ -150,6 +161,7 @@ pub(super) fn group(drafts: Vec<Draft>, doc: &openapiv3::OpenAPI) -> Vec<Resourc
     }
     let mut in_use: InUse = by_tag.keys().map(|k| (k.clone(), None)).collect();
     let mut planned: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut tag_of: BTreeMap<String, String> = BTreeMap::new();
     for (resource, members) in by_tag {
         for (name, members) in split(
             &resource,
@@ -158,9 +170,13 @@ pub(super) fn group(drafts: Vec<Draft>, doc: &openapiv3::OpenAPI) -> Vec<Resourc
             &drafts,
             &mut in_use,
         ) {
+            tag_of
+                .entry(name.clone())
+                .or_insert_with(|| resource.clone());
             planned.entry(name).or_default().extend(members);
         }
     }
+    let accessors = accessors(&tag_of);
     let mut slots: Vec<Option<Draft>> = drafts.into_iter().map(Some).collect();
     let by_resource = planned.into_iter().map(|(resource, mut members)| {
         members.sort_unstable();
@@ -171,7 +187,7 @@ pub(super) fn group(drafts: Vec<Draft>, doc: &openapiv3::OpenAPI) -> Vec<Resourc
     let mut accessor_names = Namespace::with_reserved(CLIENT_METHODS.iter().copied());
     let mut resources = Vec::new();
     for (resource, drafts) in by_resource {
-        let name = accessor_names.claim(&resource);
+        let name = accessor_names.claim(&accessors[&resource]);
         let type_name = ident::camel(&name);
         let (method_names, _) = assign(&drafts.iter().collect::<Vec<_>>(), &resource, true);
         let mut named: Vec<(String, OperationDraft)> = method_names
@@ -201,6 +217,89 @@ pub(super) fn group(drafts: Vec<Draft>, doc: &openapiv3::OpenAPI) -> Vec<Resourc
         });
     }
     resources
+}
+
+/// The accessor name of each planned resource (`tag_of`: resource → the tag it was made from):
+/// its own name when that has at most [`MAX_RESOURCE_LEN`] characters, else [`short_accessor`]'s,
+/// the first of its candidates no other resource has (short names are given out first, the long
+/// ones in order of their full names), or its full name when all are taken (numbered by the
+/// namespace then).
+fn accessors(tag_of: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    let mut out: BTreeMap<String, String> = BTreeMap::new();
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    for name in tag_of.keys().filter(|n| n.len() <= MAX_RESOURCE_LEN) {
+        taken.insert(name.clone());
+        out.insert(name.clone(), name.clone());
+    }
+    for (name, tag) in tag_of.iter().filter(|(n, _)| n.len() > MAX_RESOURCE_LEN) {
+        let short = short_accessors(name, tag)
+            .into_iter()
+            .find(|c| !taken.contains(c))
+            .unwrap_or_else(|| name.clone());
+        taken.insert(short.clone());
+        out.insert(name.clone(), short);
+    }
+    out
+}
+
+/// The accessor names a resource named `name` (over [`MAX_RESOURCE_LEN`] characters) may take,
+/// best first, each at most that long: a part made by splitting the tag's resource `tag` drops
+/// the words it starts with that the tag already says
+/// (`identity_governance_entitlement_management_access_package_assignments_package` →
+/// `access_package_assignments_package`); then, while too long, a word that comes again later
+/// goes (the earlier one: the trailing words say what the resource is), then the leading word.
+/// Further candidates keep the first one, two… of the remaining words (dropping those after
+/// them instead), then add the tag's words back, last first, to tell it from another resource.
+fn short_accessors(name: &str, tag: &str) -> Vec<String> {
+    let words: Vec<&str> = name.split('_').filter(|w| !w.is_empty()).collect();
+    let tag_words: Vec<&str> = tag.split('_').filter(|w| !w.is_empty()).collect();
+    let said = words
+        .iter()
+        .zip(&tag_words)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let said = if said == words.len() { 0 } else { said };
+    let mut out: Vec<String> = Vec::new();
+    for start in (0..=said).rev() {
+        for keep in 0..words.len() - start {
+            let candidate = fit(&words[start..], keep, MAX_RESOURCE_LEN);
+            if candidate.len() <= MAX_RESOURCE_LEN
+                && !candidate.is_empty()
+                && !out.contains(&candidate)
+            {
+                out.push(candidate);
+            }
+        }
+    }
+    out
+}
+
+/// `words` joined by `_`, with words dropped until it has at most `max` characters: the first
+/// `keep` words stay, and so does the last; of the others, first a run of words that comes again
+/// later (the earlier of the two), then the leading one.
+fn fit(words: &[&str], keep: usize, max: usize) -> String {
+    let mut words = words.to_vec();
+    let len = |w: &[&str]| w.iter().map(|w| w.len()).sum::<usize>() + w.len().saturating_sub(1);
+    while len(&words) > max && words.len() > keep + 1 {
+        match (keep..words.len()).find_map(|i| repeated_run(&words, i).map(|n| (i, n))) {
+            Some((i, n)) => {
+                words.drain(i..i + n);
+            }
+            None => {
+                words.remove(keep);
+            }
+        }
+    }
+    ident::module(&words.join("_"))
+}
+
+/// The length of the longest run of words starting at `i` that comes again after it
+/// (`access_package` in `access_package_catalogs_custom_access_package`), if any.
+fn repeated_run(words: &[&str], i: usize) -> Option<usize> {
+    (1..=(words.len() - i) / 2).rev().find(|&n| {
+        let run = &words[i..i + n];
+        words[i + n..].windows(n).any(|w| w == run)
+    })
 }
 
 /// Which of several operations asking for one name gets it: no owner in the path first, then
@@ -537,6 +636,46 @@ mod tests {
             ..Default::default()
         };
         derive_names(id, &op, method, path)
+    }
+
+    #[test]
+    fn long_accessors_keep_the_words_that_say_what_the_resource_is() {
+        let tag = "identity_governance_entitlement_management";
+        let assignments = format!("{tag}_access_package_assignments_package");
+        let extensions =
+            format!("{tag}_access_package_catalogs_custom_access_package_workflow_extensions");
+        assert_eq!(
+            short_accessors(&assignments, tag)[0],
+            "access_package_assignments_package"
+        );
+        assert_eq!(
+            short_accessors(&extensions, tag)[0],
+            "catalogs_custom_access_package_workflow_extensions"
+        );
+        let short = "users_calendar_view".to_owned();
+        let taken_by_tag = format!("{tag}_users_calendar_view_{}", "x".repeat(30));
+        let tag_of: BTreeMap<String, String> = [
+            (assignments.clone(), tag.to_owned()),
+            (extensions.clone(), tag.to_owned()),
+            (short.clone(), "users".to_owned()),
+            (
+                "access_package_assignments_package".to_owned(),
+                "other".to_owned(),
+            ),
+            (taken_by_tag.clone(), tag.to_owned()),
+        ]
+        .into_iter()
+        .collect();
+        let accessors = accessors(&tag_of);
+        assert_eq!(accessors[&short], short);
+        // Another resource has the short name: the tag's last word comes back.
+        assert_eq!(
+            accessors[&assignments],
+            "management_access_package_assignments_package"
+        );
+        assert!(accessors.values().all(|a| a.len() <= MAX_RESOURCE_LEN));
+        let unique: BTreeSet<&String> = accessors.values().collect();
+        assert_eq!(unique.len(), accessors.len());
     }
 
     #[test]
