@@ -584,3 +584,100 @@ fn owners_from_parameters_and_id_navigation() {
     assert_eq!(name("GET /v1beta1/skuGroups"), "sku_groups.list");
     assert_eq!(name("GET /v1beta1/{parent}/skus"), "sku_groups.list_skus");
 }
+
+/// Operations under tags named like Microsoft Graph's long navigation resources: two that end in
+/// the same words, one that repeats words, and a short one.
+fn long_tags_spec(extra: &[(&str, &str, &str)]) -> Value {
+    let tags = [
+        (
+            "identityGovernance.entitlementManagement.accessPackageCatalogs.customAccessPackageWorkflowExtensions",
+            "/identityGovernance/entitlementManagement/accessPackageCatalogs/{c}/customAccessPackageWorkflowExtensions",
+        ),
+        (
+            "identityGovernance.lifecycleWorkflows.workflowTemplates.customAccessPackageWorkflowExtensions",
+            "/identityGovernance/lifecycleWorkflows/workflowTemplates/{t}/customAccessPackageWorkflowExtensions",
+        ),
+        (
+            "users.calendarGroups.calendars.events.instances.singleValueExtendedProperties",
+            "/users/{u}/calendarGroups/{g}/calendars/{c}/events/{e}/instances/{i}/singleValueExtendedProperties",
+        ),
+        ("users", "/users"),
+    ];
+    let mut paths = serde_json::Map::new();
+    for (tag, path) in tags
+        .iter()
+        .copied()
+        .chain(extra.iter().map(|(t, p, _)| (*t, *p)))
+    {
+        let params: Vec<Value> = path
+            .split('/')
+            .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
+            .map(|p| json!({ "name": p, "in": "path", "required": true, "schema": { "type": "string" } }))
+            .collect();
+        let op = |id: String| {
+            json!({
+                "operationId": id,
+                "tags": [tag],
+                "parameters": params,
+                "responses": { "200": { "description": "done" } }
+            })
+        };
+        let noun = last_literal(path);
+        let mut item = json!({ "get": op(format!("{tag}.List{noun}")), "post": op(format!("{tag}.Create{noun}")) });
+        if let Some((_, _, id)) = extra.iter().find(|(t, p, _)| *t == tag && *p == path) {
+            item = json!({ "get": op((*id).to_owned()) });
+        }
+        paths.insert(path.to_owned(), item);
+    }
+    json!({
+        "openapi": "3.0.3",
+        "info": { "title": "long tags", "version": "1" },
+        "paths": paths
+    })
+}
+
+#[test]
+fn long_resource_names_are_shortened_and_stay_put() {
+    let (before, _) = names(&long_tags_spec(&[]), "long tags");
+    let resources: BTreeSet<&str> = before.values().map(|(r, _, _)| r.as_str()).collect();
+    assert!(
+        resources.iter().all(|r| r.len() <= 60),
+        "accessors over 60 characters: {resources:?}"
+    );
+    assert_eq!(
+        resources,
+        [
+            "catalogs_custom_access_package_workflow_extensions",
+            "templates_custom_access_package_workflow_extensions",
+            "calendars_events_instances_single_value_extended_properties",
+            "users",
+        ]
+        .into_iter()
+        .collect(),
+        "{before:#?}"
+    );
+    // More operations, in the long tags and in new ones, rename nothing.
+    let (after, _) = names(
+        &long_tags_spec(&[
+            (
+                "identityGovernance.entitlementManagement.accessPackageCatalogs.customAccessPackageWorkflowExtensions",
+                "/identityGovernance/entitlementManagement/accessPackageCatalogs/{c}/customAccessPackageWorkflowExtensions/{x}",
+                "getExtension",
+            ),
+            (
+                "users.calendarGroups.calendars.events.instances.multiValueExtendedProperties",
+                "/users/{u}/calendarGroups/{g}/calendars/{c}/events/{e}/instances/{i}/multiValueExtendedProperties",
+                "listMultiValueExtendedProperties",
+            ),
+            ("groups", "/groups", "listGroups"),
+        ]),
+        "long tags, grown",
+    );
+    let renamed: Vec<String> = before
+        .iter()
+        .filter(|(op, names)| after.get(*op) != Some(*names))
+        .map(|(op, names)| format!("{op}: {names:?} -> {:?}", after.get(op)))
+        .collect();
+    assert!(renamed.is_empty(), "renamed:\n{}", renamed.join("\n"));
+    assert!(after.values().all(|(r, _, _)| r.len() <= 60), "{after:#?}");
+}
