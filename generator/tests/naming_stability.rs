@@ -455,14 +455,27 @@ fn splits_of_two_tags_under_one_prefix_share_their_resource() {
         .map(|(op, (r, m, _))| format!("{op}: {r}.{m}"))
         .collect();
     assert!(numbered.is_empty(), "numbered:\n{}", numbered.join("\n"));
+    // Accessors over 60 characters drop their tag's leading words: those are checked to be
+    // short and apart from the other prefix's.
+    let mut families: [BTreeSet<&str>; 2] = Default::default();
     for (op, (resource, _, _)) in &names {
-        if op.contains("/calendars/") {
+        let under_calendars = op.contains("/calendars/");
+        families[usize::from(under_calendars)].insert(resource);
+        if !resource.starts_with("users_") {
+            assert!(resource.len() <= 60, "{op}: {resource}");
+        } else if under_calendars {
             assert!(resource.starts_with("users_calendars"), "{op}: {resource}");
         } else {
             assert!(resource.starts_with("users_calendar"), "{op}: {resource}");
             assert!(!resource.starts_with("users_calendars"), "{op}: {resource}");
         }
     }
+    assert!(
+        families[0].is_disjoint(&families[1]),
+        "{:?} and {:?} share a resource",
+        families[0],
+        families[1]
+    );
     let count_resource =
         &names["GET /users/{user-id}/calendars/{calendar-id}/events/{event-id}/extensions/$count"]
             .0;
