@@ -249,7 +249,9 @@ fn accessors(tag_of: &BTreeMap<String, String>) -> BTreeMap<String, String> {
 /// `access_package_assignments_package`); then, while too long, a word that comes again later
 /// goes (the earlier one: the trailing words say what the resource is), then the leading word.
 /// Further candidates keep the first one, two… of the remaining words (dropping those after
-/// them instead), then add the tag's words back, last first, to tell it from another resource.
+/// them instead), then add the tag's words back, last first, to tell it from another resource;
+/// the last ones are the name's trailing words as they are, the longest that fit first; none
+/// stammers (`certificate_certificate_…`, see [`stammers`]).
 fn short_accessors(name: &str, tag: &str) -> Vec<String> {
     let words: Vec<&str> = name.split('_').filter(|w| !w.is_empty()).collect();
     let tag_words: Vec<&str> = tag.split('_').filter(|w| !w.is_empty()).collect();
@@ -263,12 +265,23 @@ fn short_accessors(name: &str, tag: &str) -> Vec<String> {
     for start in (0..=said).rev() {
         for keep in 0..words.len() - start {
             let candidate = fit(&words[start..], keep, MAX_RESOURCE_LEN);
+            let stammers = stammers(&candidate, &words);
             if candidate.len() <= MAX_RESOURCE_LEN
                 && !candidate.is_empty()
+                && !stammers
                 && !out.contains(&candidate)
             {
                 out.push(candidate);
             }
+        }
+    }
+    for start in 1..words.len() {
+        let candidate = ident::module(&words[start..].join("_"));
+        if candidate.len() <= MAX_RESOURCE_LEN
+            && !stammers(&candidate, &words)
+            && !out.contains(&candidate)
+        {
+            out.push(candidate);
         }
     }
     out
@@ -291,6 +304,17 @@ fn fit(words: &[&str], keep: usize, max: usize) -> String {
         }
     }
     ident::module(&words.join("_"))
+}
+
+/// Whether a shortened name says a word twice in a row where the full name `words` does not
+/// (`certificate_certificate_…`), or a run of two or more words twice
+/// (`certificate_based_certificate_based_…`).
+fn stammers(candidate: &str, words: &[&str]) -> bool {
+    let short: Vec<&str> = candidate.split('_').collect();
+    short
+        .windows(2)
+        .any(|w| w[0] == w[1] && !words.windows(2).any(|v| v == w))
+        || (0..short.len()).any(|i| repeated_run(&short, i).is_some_and(|n| n > 1))
 }
 
 /// The length of the longest run of words starting at `i` that comes again after it
@@ -667,6 +691,18 @@ mod tests {
         .into_iter()
         .collect();
         let accessors = accessors(&tag_of);
+        let doubled = "certificate_based_auth_configuration".to_owned();
+        let doubled_long = format!("{doubled}_{doubled}");
+        let both: BTreeMap<String, String> = [
+            (doubled.clone(), doubled.clone()),
+            (doubled_long.clone(), doubled_long.clone()),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(
+            super::accessors(&both)[&doubled_long],
+            "configuration_certificate_based_auth_configuration"
+        );
         assert_eq!(accessors[&short], short);
         // Another resource has the short name: the tag's last word comes back.
         assert_eq!(
