@@ -220,8 +220,8 @@ pub(super) fn group(drafts: Vec<Draft>, doc: &openapiv3::OpenAPI) -> Vec<Resourc
 }
 
 /// The accessor name of each planned resource (`tag_of`: resource → the tag it was made from):
-/// its own name when that has at most [`MAX_RESOURCE_LEN`] characters, else [`short_accessor`]'s,
-/// the first of its candidates no other resource has (short names are given out first, the long
+/// its own name when that has at most [`MAX_RESOURCE_LEN`] characters, else the first of its
+/// [`short_accessors`] that no other resource has (short names are given out first, the long
 /// ones in order of their full names), or its full name when all are taken (numbered by the
 /// namespace then).
 fn accessors(tag_of: &BTreeMap<String, String>) -> BTreeMap<String, String> {
