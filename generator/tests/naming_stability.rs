@@ -215,12 +215,9 @@ fn navigation_spec() -> Value {
     })
 }
 
-#[test]
-fn navigation_paths_under_one_tag_get_resources_not_numbers() {
-    let spec = navigation_spec();
-    let (names, _) = names(&spec, "navigation");
-    assert_eq!(names.len(), 30);
-    let numbered: Vec<String> = names
+/// The methods whose names end in a number (`resource.method` after their operation).
+fn numbered(names: &BTreeMap<String, (String, String, String)>) -> Vec<String> {
+    names
         .iter()
         .filter(|(_, (_, method, _))| {
             method
@@ -228,7 +225,15 @@ fn navigation_paths_under_one_tag_get_resources_not_numbers() {
                 .is_some_and(|(_, n)| n.chars().all(|c| c.is_ascii_digit()))
         })
         .map(|(op, (r, m, _))| format!("{op}: {r}.{m}"))
-        .collect();
+        .collect()
+}
+
+#[test]
+fn navigation_paths_under_one_tag_get_resources_not_numbers() {
+    let spec = navigation_spec();
+    let (names, _) = names(&spec, "navigation");
+    assert_eq!(names.len(), 30);
+    let numbered = numbered(&names);
     assert!(numbered.is_empty(), "numbered:\n{}", numbered.join("\n"));
     let resource_of = |store: &str| -> BTreeSet<String> {
         names
@@ -445,15 +450,7 @@ fn splits_of_two_tags_under_one_prefix_share_their_resource() {
     let spec = calendar_spec();
     let (names, _) = names(&spec, "calendars");
     assert_eq!(names.len(), 84);
-    let numbered: Vec<String> = names
-        .iter()
-        .filter(|(_, (_, method, _))| {
-            method
-                .rsplit_once('_')
-                .is_some_and(|(_, n)| n.chars().all(|c| c.is_ascii_digit()))
-        })
-        .map(|(op, (r, m, _))| format!("{op}: {r}.{m}"))
-        .collect();
+    let numbered = numbered(&names);
     assert!(numbered.is_empty(), "numbered:\n{}", numbered.join("\n"));
     // Accessors over 60 characters drop their tag's leading words: those are checked to be
     // short and apart from the other prefix's.
