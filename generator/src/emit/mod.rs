@@ -484,7 +484,7 @@ impl Features {
                 }
                 _ => {}
             }
-            shape_types(&op.response, &mut refs);
+            refs.extend(op.response.types());
         }
         for t in &api.types {
             match &t.kind {
@@ -511,17 +511,6 @@ fn holds(ty: &TypeRef, wanted: &[TypeRef]) -> bool {
     match ty {
         TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => holds(inner, wanted),
         other => wanted.contains(other),
-    }
-}
-
-/// The types a response shape's code names, the bodies of several outcomes among them.
-fn shape_types<'a>(shape: &'a ResponseShape, refs: &mut Vec<&'a TypeRef>) {
-    match shape {
-        ResponseShape::Json(ty) | ResponseShape::EventStream(ty) => refs.push(ty),
-        ResponseShape::Outcomes(_, outcomes) => {
-            outcomes.iter().for_each(|o| shape_types(&o.body, refs))
-        }
-        ResponseShape::Empty | ResponseShape::Text | ResponseShape::Stream => {}
     }
 }
 

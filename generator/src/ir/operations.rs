@@ -237,6 +237,19 @@ pub enum ResponseShape {
     Outcomes(String, Vec<Outcome>),
 }
 
+impl ResponseShape {
+    /// The types its code names: the body, or the bodies of every outcome.
+    pub fn types(&self) -> Vec<&TypeRef> {
+        match self {
+            ResponseShape::Json(ty) | ResponseShape::EventStream(ty) => vec![ty],
+            ResponseShape::Outcomes(_, outcomes) => {
+                outcomes.iter().flat_map(|o| o.body.types()).collect()
+            }
+            ResponseShape::Empty | ResponseShape::Text | ResponseShape::Stream => Vec::new(),
+        }
+    }
+}
+
 /// One documented success of an operation with several.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {

@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ident::Namespace;
 use crate::ir::{
-    BodyEncoding, CrateFeatures, Operation, Pagination, Resource, ResponseShape, Transport,
-    TypeDef, TypeRef, WebhookEvent, WebhookPayload,
+    BodyEncoding, CrateFeatures, Operation, Pagination, Resource, Transport, TypeDef, TypeRef,
+    WebhookEvent, WebhookPayload,
 };
 
 /// Feature names no resource gets: cargo's `default`, the `mock` test transport, and the capability
@@ -115,15 +115,6 @@ pub fn crate_features(
 /// Every type an operation's code names: parameters, body, response, stream messages, pages; and
 /// the models of its error responses, which callers read errors' bodies as.
 fn operation_roots(op: &Operation) -> Vec<TypeRef> {
-    fn shape_roots(shape: &ResponseShape, roots: &mut Vec<TypeRef>) {
-        match shape {
-            ResponseShape::Json(ty) | ResponseShape::EventStream(ty) => roots.push(ty.clone()),
-            ResponseShape::Outcomes(_, outcomes) => {
-                outcomes.iter().for_each(|o| shape_roots(&o.body, roots))
-            }
-            ResponseShape::Empty | ResponseShape::Text | ResponseShape::Stream => {}
-        }
-    }
     let mut roots: Vec<TypeRef> = op
         .path_params
         .iter()
@@ -135,7 +126,7 @@ fn operation_roots(op: &Operation) -> Vec<TypeRef> {
         Some(BodyEncoding::Multipart(parts)) => roots.extend(parts.iter().map(|p| p.ty.clone())),
         Some(BodyEncoding::Bytes(_) | BodyEncoding::Text(_)) | None => {}
     }
-    shape_roots(&op.response, &mut roots);
+    roots.extend(op.response.types().into_iter().cloned());
     roots.extend(op.error_types.iter().cloned());
     if let Transport::WebSocket(ty) = &op.transport {
         roots.push(ty.clone());
