@@ -977,23 +977,89 @@ impl ::std::cmp::PartialEq<String> for WorkspaceId {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `agent.action`: an agent calls a tool.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AgentActionData {
     pub agent_id: AgentId,
     pub task_id: TaskId,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub agent_type: Option<AgentType>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub status: Option<AgentStatus>,
     /// Tool called.
     pub tool: String,
     /// What the call does, for people.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub summary: Option<String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub progress: Option<i64>,
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl<'de> ::serde::Deserialize<'de> for AgentActionData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+#[doc(hidden)]
+impl crate::runtime::de::Model for AgentActionData {
+    const NAME: &'static str = "AgentActionData";
+    const FIELDS: &'static [&'static str] = &[
+        "agent_id",
+        "task_id",
+        "agent_type",
+        "status",
+        "tool",
+        "summary",
+        "progress",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut agent_id = None;
+        let mut task_id = None;
+        let mut agent_type = None;
+        let mut status = None;
+        let mut tool = None;
+        let mut summary = None;
+        let mut progress = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut agent_id)?,
+                1 => map.value(&mut task_id)?,
+                2 => map.value(&mut agent_type)?,
+                3 => map.value(&mut status)?,
+                4 => map.value(&mut tool)?,
+                5 => map.value(&mut summary)?,
+                6 => map.value(&mut progress)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            agent_id: map.required(agent_id, "agent_id")?,
+            task_id: map.required(task_id, "task_id")?,
+            agent_type: agent_type.unwrap_or_default(),
+            status: status.unwrap_or_default(),
+            tool: map.required(tool, "tool")?,
+            summary: summary.unwrap_or_default(),
+            progress: progress.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 impl AgentActionData {
@@ -1036,7 +1102,7 @@ impl AgentActionData {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `agent.action`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AgentActionEvent {
@@ -1044,11 +1110,67 @@ pub struct AgentActionEvent {
     pub id: String,
     pub r#type: String,
     pub created_at: crate::Timestamp,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub task_id: Option<TaskId>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub agent_id: Option<AgentId>,
     pub data: AgentActionData,
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl<'de> ::serde::Deserialize<'de> for AgentActionEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+#[doc(hidden)]
+impl crate::runtime::de::Model for AgentActionEvent {
+    const NAME: &'static str = "AgentActionEvent";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "type",
+        "created_at",
+        "task_id",
+        "agent_id",
+        "data",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = None;
+        let mut r#type = None;
+        let mut created_at = None;
+        let mut task_id = None;
+        let mut agent_id = None;
+        let mut data = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut id)?,
+                1 => map.value(&mut r#type)?,
+                2 => map.value(&mut created_at)?,
+                3 => map.value(&mut task_id)?,
+                4 => map.value(&mut agent_id)?,
+                5 => map.value(&mut data)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            id: map.required(id, "id")?,
+            r#type: map.required(r#type, "type")?,
+            created_at: map.required(created_at, "created_at")?,
+            task_id: task_id.unwrap_or_default(),
+            agent_id: agent_id.unwrap_or_default(),
+            data: map.required(data, "data")?,
+        })
+    }
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 impl AgentActionEvent {
@@ -1080,17 +1202,69 @@ impl AgentActionEvent {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `agent.error`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AgentErrorData {
     pub agent_id: AgentId,
     pub task_id: TaskId,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub status: Option<AgentStatus>,
     pub error: String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tool: Option<String>,
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl<'de> ::serde::Deserialize<'de> for AgentErrorData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+#[doc(hidden)]
+impl crate::runtime::de::Model for AgentErrorData {
+    const NAME: &'static str = "AgentErrorData";
+    const FIELDS: &'static [&'static str] = &[
+        "agent_id",
+        "task_id",
+        "status",
+        "error",
+        "tool",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut agent_id = None;
+        let mut task_id = None;
+        let mut status = None;
+        let mut error = None;
+        let mut tool = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut agent_id)?,
+                1 => map.value(&mut task_id)?,
+                2 => map.value(&mut status)?,
+                3 => map.value(&mut error)?,
+                4 => map.value(&mut tool)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            agent_id: map.required(agent_id, "agent_id")?,
+            task_id: map.required(task_id, "task_id")?,
+            status: status.unwrap_or_default(),
+            error: map.required(error, "error")?,
+            tool: tool.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 impl AgentErrorData {
@@ -1121,7 +1295,7 @@ impl AgentErrorData {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `agent.error`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AgentErrorEvent {
@@ -1129,11 +1303,67 @@ pub struct AgentErrorEvent {
     pub id: String,
     pub r#type: String,
     pub created_at: crate::Timestamp,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub task_id: Option<TaskId>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub agent_id: Option<AgentId>,
     pub data: AgentErrorData,
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl<'de> ::serde::Deserialize<'de> for AgentErrorEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+#[doc(hidden)]
+impl crate::runtime::de::Model for AgentErrorEvent {
+    const NAME: &'static str = "AgentErrorEvent";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "type",
+        "created_at",
+        "task_id",
+        "agent_id",
+        "data",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = None;
+        let mut r#type = None;
+        let mut created_at = None;
+        let mut task_id = None;
+        let mut agent_id = None;
+        let mut data = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut id)?,
+                1 => map.value(&mut r#type)?,
+                2 => map.value(&mut created_at)?,
+                3 => map.value(&mut task_id)?,
+                4 => map.value(&mut agent_id)?,
+                5 => map.value(&mut data)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            id: map.required(id, "id")?,
+            r#type: map.required(r#type, "type")?,
+            created_at: map.required(created_at, "created_at")?,
+            task_id: task_id.unwrap_or_default(),
+            agent_id: agent_id.unwrap_or_default(),
+            data: map.required(data, "data")?,
+        })
+    }
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 impl AgentErrorEvent {
@@ -1165,7 +1395,7 @@ impl AgentErrorEvent {
 }
 #[cfg(any(feature = "agents", feature = "tasks"))]
 /// An agent working on a task.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AgentResponse {
@@ -1175,10 +1405,59 @@ pub struct AgentResponse {
     pub r#type: AgentType,
     pub status: AgentStatus,
     /// Tool being called; null between calls.
-    #[serde(default)]
     pub current_tool: Option<String>,
     /// Percent done.
     pub progress: i64,
+}
+#[cfg(any(feature = "agents", feature = "tasks"))]
+impl<'de> ::serde::Deserialize<'de> for AgentResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "agents", feature = "tasks"))]
+#[doc(hidden)]
+impl crate::runtime::de::Model for AgentResponse {
+    const NAME: &'static str = "AgentResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "task_id",
+        "type",
+        "status",
+        "current_tool",
+        "progress",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = None;
+        let mut task_id = None;
+        let mut r#type = None;
+        let mut status = None;
+        let mut current_tool = None;
+        let mut progress = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut id)?,
+                1 => map.value(&mut task_id)?,
+                2 => map.value(&mut r#type)?,
+                3 => map.value(&mut status)?,
+                4 => map.value(&mut current_tool)?,
+                5 => map.value(&mut progress)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            id: map.required(id, "id")?,
+            task_id: map.required(task_id, "task_id")?,
+            r#type: map.required(r#type, "type")?,
+            status: map.required(status, "status")?,
+            current_tool: current_tool.unwrap_or_default(),
+            progress: map.required(progress, "progress")?,
+        })
+    }
 }
 #[cfg(any(feature = "agents", feature = "tasks"))]
 impl AgentResponse {
@@ -1328,17 +1607,65 @@ impl<'de> ::serde::Deserialize<'de> for AgentStatus {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `agent.thinking`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AgentThinkingData {
     pub agent_id: AgentId,
     pub task_id: TaskId,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub status: Option<AgentStatus>,
     /// Short summary of the reasoning.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub message: Option<String>,
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl<'de> ::serde::Deserialize<'de> for AgentThinkingData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+#[doc(hidden)]
+impl crate::runtime::de::Model for AgentThinkingData {
+    const NAME: &'static str = "AgentThinkingData";
+    const FIELDS: &'static [&'static str] = &[
+        "agent_id",
+        "task_id",
+        "status",
+        "message",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut agent_id = None;
+        let mut task_id = None;
+        let mut status = None;
+        let mut message = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut agent_id)?,
+                1 => map.value(&mut task_id)?,
+                2 => map.value(&mut status)?,
+                3 => map.value(&mut message)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            agent_id: map.required(agent_id, "agent_id")?,
+            task_id: map.required(task_id, "task_id")?,
+            status: status.unwrap_or_default(),
+            message: message.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 impl AgentThinkingData {
@@ -1364,7 +1691,7 @@ impl AgentThinkingData {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `agent.thinking`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AgentThinkingEvent {
@@ -1372,11 +1699,67 @@ pub struct AgentThinkingEvent {
     pub id: String,
     pub r#type: String,
     pub created_at: crate::Timestamp,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub task_id: Option<TaskId>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub agent_id: Option<AgentId>,
     pub data: AgentThinkingData,
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl<'de> ::serde::Deserialize<'de> for AgentThinkingEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+#[doc(hidden)]
+impl crate::runtime::de::Model for AgentThinkingEvent {
+    const NAME: &'static str = "AgentThinkingEvent";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "type",
+        "created_at",
+        "task_id",
+        "agent_id",
+        "data",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = None;
+        let mut r#type = None;
+        let mut created_at = None;
+        let mut task_id = None;
+        let mut agent_id = None;
+        let mut data = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut id)?,
+                1 => map.value(&mut r#type)?,
+                2 => map.value(&mut created_at)?,
+                3 => map.value(&mut task_id)?,
+                4 => map.value(&mut agent_id)?,
+                5 => map.value(&mut data)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            id: map.required(id, "id")?,
+            r#type: map.required(r#type, "type")?,
+            created_at: map.required(created_at, "created_at")?,
+            task_id: task_id.unwrap_or_default(),
+            agent_id: agent_id.unwrap_or_default(),
+            data: map.required(data, "data")?,
+        })
+    }
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 impl AgentThinkingEvent {
@@ -1526,17 +1909,45 @@ impl<'de> ::serde::Deserialize<'de> for AgentType {
 #[cfg(feature = "agents")]
 /// Body of `POST /agents/{agent_id}/approve/{approval_id}`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ApprovalRequest {
     /// True approves the action, false rejects it.
     pub approved: bool,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::wire::absent_or_null"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: Option<Option<String>>,
+}
+#[cfg(feature = "agents")]
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for ApprovalRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "agents")]
+#[cfg(feature = "full-serde")]
+#[doc(hidden)]
+impl crate::runtime::de::Model for ApprovalRequest {
+    const NAME: &'static str = "ApprovalRequest";
+    const FIELDS: &'static [&'static str] = &["approved", "reason"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut approved = None;
+        let mut reason = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut approved)?,
+                1 => map.value(&mut reason)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            approved: map.required(approved, "approved")?,
+            reason,
+        })
+    }
 }
 #[cfg(feature = "agents")]
 impl ApprovalRequest {
@@ -1557,7 +1968,7 @@ impl ApprovalRequest {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `approval.required`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ApprovalRequiredData {
@@ -1567,6 +1978,48 @@ pub struct ApprovalRequiredData {
     /// The gated action, for people.
     pub action: String,
     pub risk: RiskLevel,
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl<'de> ::serde::Deserialize<'de> for ApprovalRequiredData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+#[doc(hidden)]
+impl crate::runtime::de::Model for ApprovalRequiredData {
+    const NAME: &'static str = "ApprovalRequiredData";
+    const FIELDS: &'static [&'static str] = &[
+        "approval_id",
+        "agent_id",
+        "action",
+        "risk",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut approval_id = None;
+        let mut agent_id = None;
+        let mut action = None;
+        let mut risk = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut approval_id)?,
+                1 => map.value(&mut agent_id)?,
+                2 => map.value(&mut action)?,
+                3 => map.value(&mut risk)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            approval_id: map.required(approval_id, "approval_id")?,
+            agent_id: map.required(agent_id, "agent_id")?,
+            action: map.required(action, "action")?,
+            risk: map.required(risk, "risk")?,
+        })
+    }
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 impl ApprovalRequiredData {
@@ -1587,7 +2040,7 @@ impl ApprovalRequiredData {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `approval.required`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ApprovalRequiredEvent {
@@ -1595,11 +2048,67 @@ pub struct ApprovalRequiredEvent {
     pub id: String,
     pub r#type: String,
     pub created_at: crate::Timestamp,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub task_id: Option<TaskId>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub agent_id: Option<AgentId>,
     pub data: ApprovalRequiredData,
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl<'de> ::serde::Deserialize<'de> for ApprovalRequiredEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+#[doc(hidden)]
+impl crate::runtime::de::Model for ApprovalRequiredEvent {
+    const NAME: &'static str = "ApprovalRequiredEvent";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "type",
+        "created_at",
+        "task_id",
+        "agent_id",
+        "data",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = None;
+        let mut r#type = None;
+        let mut created_at = None;
+        let mut task_id = None;
+        let mut agent_id = None;
+        let mut data = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut id)?,
+                1 => map.value(&mut r#type)?,
+                2 => map.value(&mut created_at)?,
+                3 => map.value(&mut task_id)?,
+                4 => map.value(&mut agent_id)?,
+                5 => map.value(&mut data)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            id: map.required(id, "id")?,
+            r#type: map.required(r#type, "type")?,
+            created_at: map.required(created_at, "created_at")?,
+            task_id: task_id.unwrap_or_default(),
+            agent_id: agent_id.unwrap_or_default(),
+            data: map.required(data, "data")?,
+        })
+    }
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 impl ApprovalRequiredEvent {
@@ -1631,16 +2140,65 @@ impl ApprovalRequiredEvent {
 }
 #[cfg(feature = "agents")]
 /// The decision recorded for a gated action.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ApprovalResponse {
     pub approval_id: ApprovalId,
     pub agent_id: AgentId,
     pub approved: bool,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub reason: Option<String>,
     pub decided_at: crate::Timestamp,
+}
+#[cfg(feature = "agents")]
+impl<'de> ::serde::Deserialize<'de> for ApprovalResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "agents")]
+#[doc(hidden)]
+impl crate::runtime::de::Model for ApprovalResponse {
+    const NAME: &'static str = "ApprovalResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "approval_id",
+        "agent_id",
+        "approved",
+        "reason",
+        "decided_at",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut approval_id = None;
+        let mut agent_id = None;
+        let mut approved = None;
+        let mut reason = None;
+        let mut decided_at = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut approval_id)?,
+                1 => map.value(&mut agent_id)?,
+                2 => map.value(&mut approved)?,
+                3 => map.value(&mut reason)?,
+                4 => map.value(&mut decided_at)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            approval_id: map.required(approval_id, "approval_id")?,
+            agent_id: map.required(agent_id, "agent_id")?,
+            approved: map.required(approved, "approved")?,
+            reason: reason.unwrap_or_default(),
+            decided_at: map.required(decided_at, "decided_at")?,
+        })
+    }
 }
 #[cfg(feature = "agents")]
 impl ApprovalResponse {
@@ -1667,7 +2225,7 @@ impl ApprovalResponse {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `billing.credit_low`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BillingCreditLowEvent {
@@ -1675,11 +2233,67 @@ pub struct BillingCreditLowEvent {
     pub id: String,
     pub r#type: String,
     pub created_at: crate::Timestamp,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub task_id: Option<TaskId>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub agent_id: Option<AgentId>,
     pub data: CreditLowData,
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl<'de> ::serde::Deserialize<'de> for BillingCreditLowEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+#[doc(hidden)]
+impl crate::runtime::de::Model for BillingCreditLowEvent {
+    const NAME: &'static str = "BillingCreditLowEvent";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "type",
+        "created_at",
+        "task_id",
+        "agent_id",
+        "data",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = None;
+        let mut r#type = None;
+        let mut created_at = None;
+        let mut task_id = None;
+        let mut agent_id = None;
+        let mut data = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut id)?,
+                1 => map.value(&mut r#type)?,
+                2 => map.value(&mut created_at)?,
+                3 => map.value(&mut task_id)?,
+                4 => map.value(&mut agent_id)?,
+                5 => map.value(&mut data)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            id: map.required(id, "id")?,
+            r#type: map.required(r#type, "type")?,
+            created_at: map.required(created_at, "created_at")?,
+            task_id: task_id.unwrap_or_default(),
+            agent_id: agent_id.unwrap_or_default(),
+            data: map.required(data, "data")?,
+        })
+    }
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 impl BillingCreditLowEvent {
@@ -1778,7 +2392,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingPlan {
 }
 #[cfg(feature = "billing")]
 /// Plan and usage of the current billing period.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BillingResponse {
@@ -1790,6 +2404,61 @@ pub struct BillingResponse {
     /// Agent minutes used this period.
     pub agents_minutes: f64,
     pub credits_remaining: f64,
+}
+#[cfg(feature = "billing")]
+impl<'de> ::serde::Deserialize<'de> for BillingResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "billing")]
+#[doc(hidden)]
+impl crate::runtime::de::Model for BillingResponse {
+    const NAME: &'static str = "BillingResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "plan",
+        "billing_period_start",
+        "billing_period_end",
+        "tasks_used",
+        "tasks_limit",
+        "agents_minutes",
+        "credits_remaining",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut plan = None;
+        let mut billing_period_start = None;
+        let mut billing_period_end = None;
+        let mut tasks_used = None;
+        let mut tasks_limit = None;
+        let mut agents_minutes = None;
+        let mut credits_remaining = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut plan)?,
+                1 => map.value(&mut billing_period_start)?,
+                2 => map.value(&mut billing_period_end)?,
+                3 => map.value(&mut tasks_used)?,
+                4 => map.value(&mut tasks_limit)?,
+                5 => map.value(&mut agents_minutes)?,
+                6 => map.value(&mut credits_remaining)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            plan: map.required(plan, "plan")?,
+            billing_period_start: map
+                .required(billing_period_start, "billing_period_start")?,
+            billing_period_end: map.required(billing_period_end, "billing_period_end")?,
+            tasks_used: map.required(tasks_used, "tasks_used")?,
+            tasks_limit: map.required(tasks_limit, "tasks_limit")?,
+            agents_minutes: map.required(agents_minutes, "agents_minutes")?,
+            credits_remaining: map.required(credits_remaining, "credits_remaining")?,
+        })
+    }
 }
 #[cfg(feature = "billing")]
 impl BillingResponse {
@@ -1817,12 +2486,44 @@ impl BillingResponse {
 #[cfg(feature = "trading")]
 /// Body of `POST /trading/brokers`.
 #[derive(Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct BrokerConnect {
     pub broker_name: BrokerName,
     /// Broker API credentials (e.g. `api_key`, `api_secret`); never returned.
     pub credentials: ::std::collections::BTreeMap<String, String>,
+}
+#[cfg(feature = "trading")]
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for BrokerConnect {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "trading")]
+#[cfg(feature = "full-serde")]
+#[doc(hidden)]
+impl crate::runtime::de::Model for BrokerConnect {
+    const NAME: &'static str = "BrokerConnect";
+    const FIELDS: &'static [&'static str] = &["broker_name", "credentials"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut broker_name = None;
+        let mut credentials = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut broker_name)?,
+                1 => map.value(&mut credentials)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            broker_name: map.required(broker_name, "broker_name")?,
+            credentials: map.required(credentials, "credentials")?,
+        })
+    }
 }
 #[cfg(feature = "trading")]
 impl ::std::fmt::Debug for BrokerConnect {
@@ -1845,11 +2546,36 @@ impl BrokerConnect {
 }
 #[cfg(feature = "trading")]
 /// Broker connections.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BrokerListResponse {
     pub data: Vec<BrokerResponse>,
+}
+#[cfg(feature = "trading")]
+impl<'de> ::serde::Deserialize<'de> for BrokerListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "trading")]
+#[doc(hidden)]
+impl crate::runtime::de::Model for BrokerListResponse {
+    const NAME: &'static str = "BrokerListResponse";
+    const FIELDS: &'static [&'static str] = &["data"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut data = None;
+        while map.next_field()?.is_some() {
+            map.value(&mut data)?;
+        }
+        Ok(Self {
+            data: map.required(data, "data")?,
+        })
+    }
 }
 #[cfg(feature = "trading")]
 impl BrokerListResponse {
@@ -1919,7 +2645,7 @@ impl<'de> ::serde::Deserialize<'de> for BrokerName {
 }
 #[cfg(feature = "trading")]
 /// A broker connection.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BrokerResponse {
@@ -1931,6 +2657,52 @@ pub struct BrokerResponse {
     /// Trading mode, such as `paper`; other values may appear.
     pub mode: String,
     pub connected_at: crate::Timestamp,
+}
+#[cfg(feature = "trading")]
+impl<'de> ::serde::Deserialize<'de> for BrokerResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "trading")]
+#[doc(hidden)]
+impl crate::runtime::de::Model for BrokerResponse {
+    const NAME: &'static str = "BrokerResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "broker_name",
+        "status",
+        "mode",
+        "connected_at",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = None;
+        let mut broker_name = None;
+        let mut status = None;
+        let mut mode = None;
+        let mut connected_at = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut id)?,
+                1 => map.value(&mut broker_name)?,
+                2 => map.value(&mut status)?,
+                3 => map.value(&mut mode)?,
+                4 => map.value(&mut connected_at)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            id: map.required(id, "id")?,
+            broker_name: map.required(broker_name, "broker_name")?,
+            status: map.required(status, "status")?,
+            mode: map.required(mode, "mode")?,
+            connected_at: map.required(connected_at, "connected_at")?,
+        })
+    }
 }
 #[cfg(feature = "trading")]
 impl BrokerResponse {
@@ -1954,12 +2726,44 @@ impl BrokerResponse {
 #[cfg(feature = "commerce")]
 /// Body of `POST /commerce/cards`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct CardCreate {
     pub name: String,
     /// In currency units, not cents.
     pub spend_limit: f64,
+}
+#[cfg(feature = "commerce")]
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for CardCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "commerce")]
+#[cfg(feature = "full-serde")]
+#[doc(hidden)]
+impl crate::runtime::de::Model for CardCreate {
+    const NAME: &'static str = "CardCreate";
+    const FIELDS: &'static [&'static str] = &["name", "spend_limit"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut name = None;
+        let mut spend_limit = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut name)?,
+                1 => map.value(&mut spend_limit)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            name: map.required(name, "name")?,
+            spend_limit: map.required(spend_limit, "spend_limit")?,
+        })
+    }
 }
 #[cfg(feature = "commerce")]
 impl CardCreate {
@@ -1973,11 +2777,36 @@ impl CardCreate {
 }
 #[cfg(feature = "commerce")]
 /// Virtual cards.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CardListResponse {
     pub data: Vec<CardResponse>,
+}
+#[cfg(feature = "commerce")]
+impl<'de> ::serde::Deserialize<'de> for CardListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "commerce")]
+#[doc(hidden)]
+impl crate::runtime::de::Model for CardListResponse {
+    const NAME: &'static str = "CardListResponse";
+    const FIELDS: &'static [&'static str] = &["data"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut data = None;
+        while map.next_field()?.is_some() {
+            map.value(&mut data)?;
+        }
+        Ok(Self {
+            data: map.required(data, "data")?,
+        })
+    }
 }
 #[cfg(feature = "commerce")]
 impl CardListResponse {
@@ -1988,7 +2817,7 @@ impl CardListResponse {
 }
 #[cfg(feature = "commerce")]
 /// A virtual card. The full number, CVV and expiry are shown once, when the card is issued.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CardResponse {
@@ -2004,17 +2833,99 @@ pub struct CardResponse {
     pub currency: String,
     pub status: CardStatus,
     /// Full card number; only in the answer that issues the card.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub number: Option<String>,
     /// Only in the answer that issues the card.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub cvv: Option<String>,
     /// Only in the answer that issues the card.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub exp_month: Option<i64>,
     /// Only in the answer that issues the card.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub exp_year: Option<i64>,
+}
+#[cfg(feature = "commerce")]
+impl<'de> ::serde::Deserialize<'de> for CardResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "commerce")]
+#[doc(hidden)]
+impl crate::runtime::de::Model for CardResponse {
+    const NAME: &'static str = "CardResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "last4",
+        "spend_limit",
+        "spent",
+        "currency",
+        "status",
+        "number",
+        "cvv",
+        "exp_month",
+        "exp_year",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = None;
+        let mut name = None;
+        let mut last4 = None;
+        let mut spend_limit = None;
+        let mut spent = None;
+        let mut currency = None;
+        let mut status = None;
+        let mut number = None;
+        let mut cvv = None;
+        let mut exp_month = None;
+        let mut exp_year = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut id)?,
+                1 => map.value(&mut name)?,
+                2 => map.value(&mut last4)?,
+                3 => map.value(&mut spend_limit)?,
+                4 => map.value(&mut spent)?,
+                5 => map.value(&mut currency)?,
+                6 => map.value(&mut status)?,
+                7 => map.value(&mut number)?,
+                8 => map.value(&mut cvv)?,
+                9 => map.value(&mut exp_month)?,
+                10 => map.value(&mut exp_year)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            id: map.required(id, "id")?,
+            name: map.required(name, "name")?,
+            last4: map.required(last4, "last4")?,
+            spend_limit: map.required(spend_limit, "spend_limit")?,
+            spent: map.required(spent, "spent")?,
+            currency: map.required(currency, "currency")?,
+            status: map.required(status, "status")?,
+            number: number.unwrap_or_default(),
+            cvv: cvv.unwrap_or_default(),
+            exp_month: exp_month.unwrap_or_default(),
+            exp_year: exp_year.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(feature = "commerce")]
 impl CardResponse {
@@ -2124,16 +3035,56 @@ impl<'de> ::serde::Deserialize<'de> for CardStatus {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `billing.credit_low`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreditLowData {
     pub credits_remaining: f64,
     /// Level under which the event fires.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub threshold: Option<f64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub plan: Option<BillingPlan>,
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl<'de> ::serde::Deserialize<'de> for CreditLowData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+#[doc(hidden)]
+impl crate::runtime::de::Model for CreditLowData {
+    const NAME: &'static str = "CreditLowData";
+    const FIELDS: &'static [&'static str] = &["credits_remaining", "threshold", "plan"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut credits_remaining = None;
+        let mut threshold = None;
+        let mut plan = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut credits_remaining)?,
+                1 => map.value(&mut threshold)?,
+                2 => map.value(&mut plan)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            credits_remaining: map.required(credits_remaining, "credits_remaining")?,
+            threshold: threshold.unwrap_or_default(),
+            plan: plan.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 impl CreditLowData {
@@ -2158,24 +3109,93 @@ impl CreditLowData {
 }
 #[cfg(feature = "tasks")]
 /// A file produced by a task. `id` and `download_url` are always present; the other fields may be absent.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeliverableResponse {
     /// Deliverable id (`dlvr_…`).
     pub id: DeliverableId,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub task_id: Option<TaskId>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub content_type: Option<String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub size_bytes: Option<i64>,
     /// Pre-signed URL, usable without auth until it expires.
     pub download_url: String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created_at: Option<crate::Timestamp>,
+}
+#[cfg(feature = "tasks")]
+impl<'de> ::serde::Deserialize<'de> for DeliverableResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "tasks")]
+#[doc(hidden)]
+impl crate::runtime::de::Model for DeliverableResponse {
+    const NAME: &'static str = "DeliverableResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "task_id",
+        "name",
+        "content_type",
+        "size_bytes",
+        "download_url",
+        "created_at",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = None;
+        let mut task_id = None;
+        let mut name = None;
+        let mut content_type = None;
+        let mut size_bytes = None;
+        let mut download_url = None;
+        let mut created_at = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut id)?,
+                1 => map.value(&mut task_id)?,
+                2 => map.value(&mut name)?,
+                3 => map.value(&mut content_type)?,
+                4 => map.value(&mut size_bytes)?,
+                5 => map.value(&mut download_url)?,
+                6 => map.value(&mut created_at)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            id: map.required(id, "id")?,
+            task_id: task_id.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            content_type: content_type.unwrap_or_default(),
+            size_bytes: size_bytes.unwrap_or_default(),
+            download_url: map.required(download_url, "download_url")?,
+            created_at: created_at.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(feature = "tasks")]
 impl DeliverableResponse {
@@ -2325,13 +3345,48 @@ impl<'de> ::serde::Deserialize<'de> for DeployTarget {
 #[cfg(feature = "deployments")]
 /// Body of `POST /deployments`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct DeploymentCreate {
     pub workspace_id: WorkspaceId,
     pub target: DeployTarget,
     /// Deployment configuration to use.
     pub config_id: String,
+}
+#[cfg(feature = "deployments")]
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for DeploymentCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "deployments")]
+#[cfg(feature = "full-serde")]
+#[doc(hidden)]
+impl crate::runtime::de::Model for DeploymentCreate {
+    const NAME: &'static str = "DeploymentCreate";
+    const FIELDS: &'static [&'static str] = &["workspace_id", "target", "config_id"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut workspace_id = None;
+        let mut target = None;
+        let mut config_id = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut workspace_id)?,
+                1 => map.value(&mut target)?,
+                2 => map.value(&mut config_id)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            workspace_id: map.required(workspace_id, "workspace_id")?,
+            target: map.required(target, "target")?,
+            config_id: map.required(config_id, "config_id")?,
+        })
+    }
 }
 #[cfg(feature = "deployments")]
 impl DeploymentCreate {
@@ -2350,22 +3405,80 @@ impl DeploymentCreate {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `deployment.started`, `deployment.live` and `deployment.failed`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeploymentEventData {
     pub deployment_id: DeploymentId,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub workspace_id: Option<WorkspaceId>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub target: Option<DeployTarget>,
     pub status: DeploymentStatus,
     /// Set once live.
-    #[serde(default)]
     pub url: Option<String>,
     /// Set when the deployment failed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub error: Option<String>,
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl<'de> ::serde::Deserialize<'de> for DeploymentEventData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+#[doc(hidden)]
+impl crate::runtime::de::Model for DeploymentEventData {
+    const NAME: &'static str = "DeploymentEventData";
+    const FIELDS: &'static [&'static str] = &[
+        "deployment_id",
+        "workspace_id",
+        "target",
+        "status",
+        "url",
+        "error",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut deployment_id = None;
+        let mut workspace_id = None;
+        let mut target = None;
+        let mut status = None;
+        let mut url = None;
+        let mut error = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut deployment_id)?,
+                1 => map.value(&mut workspace_id)?,
+                2 => map.value(&mut target)?,
+                3 => map.value(&mut status)?,
+                4 => map.value(&mut url)?,
+                5 => map.value(&mut error)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            deployment_id: map.required(deployment_id, "deployment_id")?,
+            workspace_id: workspace_id.unwrap_or_default(),
+            target: target.unwrap_or_default(),
+            status: map.required(status, "status")?,
+            url: url.unwrap_or_default(),
+            error: error.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 impl DeploymentEventData {
@@ -2402,7 +3515,7 @@ impl DeploymentEventData {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `deployment.failed`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeploymentFailedEvent {
@@ -2410,11 +3523,67 @@ pub struct DeploymentFailedEvent {
     pub id: String,
     pub r#type: String,
     pub created_at: crate::Timestamp,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub task_id: Option<TaskId>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub agent_id: Option<AgentId>,
     pub data: DeploymentEventData,
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl<'de> ::serde::Deserialize<'de> for DeploymentFailedEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+#[doc(hidden)]
+impl crate::runtime::de::Model for DeploymentFailedEvent {
+    const NAME: &'static str = "DeploymentFailedEvent";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "type",
+        "created_at",
+        "task_id",
+        "agent_id",
+        "data",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = None;
+        let mut r#type = None;
+        let mut created_at = None;
+        let mut task_id = None;
+        let mut agent_id = None;
+        let mut data = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut id)?,
+                1 => map.value(&mut r#type)?,
+                2 => map.value(&mut created_at)?,
+                3 => map.value(&mut task_id)?,
+                4 => map.value(&mut agent_id)?,
+                5 => map.value(&mut data)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            id: map.required(id, "id")?,
+            r#type: map.required(r#type, "type")?,
+            created_at: map.required(created_at, "created_at")?,
+            task_id: task_id.unwrap_or_default(),
+            agent_id: agent_id.unwrap_or_default(),
+            data: map.required(data, "data")?,
+        })
+    }
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 impl DeploymentFailedEvent {
@@ -2446,12 +3615,43 @@ impl DeploymentFailedEvent {
 }
 #[cfg(feature = "deployments")]
 /// A page of deployments, newest first.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeploymentListResponse {
     pub deployments: Vec<DeploymentResponse>,
     pub total: i64,
+}
+#[cfg(feature = "deployments")]
+impl<'de> ::serde::Deserialize<'de> for DeploymentListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "deployments")]
+#[doc(hidden)]
+impl crate::runtime::de::Model for DeploymentListResponse {
+    const NAME: &'static str = "DeploymentListResponse";
+    const FIELDS: &'static [&'static str] = &["deployments", "total"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut deployments = None;
+        let mut total = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut deployments)?,
+                1 => map.value(&mut total)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            deployments: map.required(deployments, "deployments")?,
+            total: map.required(total, "total")?,
+        })
+    }
 }
 #[cfg(feature = "deployments")]
 impl DeploymentListResponse {
@@ -2462,7 +3662,7 @@ impl DeploymentListResponse {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `deployment.live`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeploymentLiveEvent {
@@ -2470,11 +3670,67 @@ pub struct DeploymentLiveEvent {
     pub id: String,
     pub r#type: String,
     pub created_at: crate::Timestamp,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub task_id: Option<TaskId>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub agent_id: Option<AgentId>,
     pub data: DeploymentEventData,
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl<'de> ::serde::Deserialize<'de> for DeploymentLiveEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+#[doc(hidden)]
+impl crate::runtime::de::Model for DeploymentLiveEvent {
+    const NAME: &'static str = "DeploymentLiveEvent";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "type",
+        "created_at",
+        "task_id",
+        "agent_id",
+        "data",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = None;
+        let mut r#type = None;
+        let mut created_at = None;
+        let mut task_id = None;
+        let mut agent_id = None;
+        let mut data = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut id)?,
+                1 => map.value(&mut r#type)?,
+                2 => map.value(&mut created_at)?,
+                3 => map.value(&mut task_id)?,
+                4 => map.value(&mut agent_id)?,
+                5 => map.value(&mut data)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            id: map.required(id, "id")?,
+            r#type: map.required(r#type, "type")?,
+            created_at: map.required(created_at, "created_at")?,
+            task_id: task_id.unwrap_or_default(),
+            agent_id: agent_id.unwrap_or_default(),
+            data: map.required(data, "data")?,
+        })
+    }
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 impl DeploymentLiveEvent {
@@ -2506,7 +3762,7 @@ impl DeploymentLiveEvent {
 }
 #[cfg(feature = "deployments")]
 /// A deployment.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeploymentResponse {
@@ -2516,12 +3772,64 @@ pub struct DeploymentResponse {
     pub target: DeployTarget,
     pub status: DeploymentStatus,
     /// Null until the deployment is live. Sandbox keys get a stub URL.
-    #[serde(default)]
     pub url: Option<String>,
     pub created_at: crate::Timestamp,
     /// Null while the deployment runs.
-    #[serde(default)]
     pub completed_at: Option<crate::Timestamp>,
+}
+#[cfg(feature = "deployments")]
+impl<'de> ::serde::Deserialize<'de> for DeploymentResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "deployments")]
+#[doc(hidden)]
+impl crate::runtime::de::Model for DeploymentResponse {
+    const NAME: &'static str = "DeploymentResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "workspace_id",
+        "target",
+        "status",
+        "url",
+        "created_at",
+        "completed_at",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = None;
+        let mut workspace_id = None;
+        let mut target = None;
+        let mut status = None;
+        let mut url = None;
+        let mut created_at = None;
+        let mut completed_at = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut id)?,
+                1 => map.value(&mut workspace_id)?,
+                2 => map.value(&mut target)?,
+                3 => map.value(&mut status)?,
+                4 => map.value(&mut url)?,
+                5 => map.value(&mut created_at)?,
+                6 => map.value(&mut completed_at)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            id: map.required(id, "id")?,
+            workspace_id: map.required(workspace_id, "workspace_id")?,
+            target: map.required(target, "target")?,
+            status: map.required(status, "status")?,
+            url: url.unwrap_or_default(),
+            created_at: map.required(created_at, "created_at")?,
+            completed_at: completed_at.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(feature = "deployments")]
 impl DeploymentResponse {
@@ -2548,7 +3856,7 @@ impl DeploymentResponse {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `deployment.started`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeploymentStartedEvent {
@@ -2556,11 +3864,67 @@ pub struct DeploymentStartedEvent {
     pub id: String,
     pub r#type: String,
     pub created_at: crate::Timestamp,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub task_id: Option<TaskId>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub agent_id: Option<AgentId>,
     pub data: DeploymentEventData,
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl<'de> ::serde::Deserialize<'de> for DeploymentStartedEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+#[doc(hidden)]
+impl crate::runtime::de::Model for DeploymentStartedEvent {
+    const NAME: &'static str = "DeploymentStartedEvent";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "type",
+        "created_at",
+        "task_id",
+        "agent_id",
+        "data",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = None;
+        let mut r#type = None;
+        let mut created_at = None;
+        let mut task_id = None;
+        let mut agent_id = None;
+        let mut data = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut id)?,
+                1 => map.value(&mut r#type)?,
+                2 => map.value(&mut created_at)?,
+                3 => map.value(&mut task_id)?,
+                4 => map.value(&mut agent_id)?,
+                5 => map.value(&mut data)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            id: map.required(id, "id")?,
+            r#type: map.required(r#type, "type")?,
+            created_at: map.required(created_at, "created_at")?,
+            task_id: task_id.unwrap_or_default(),
+            agent_id: agent_id.unwrap_or_default(),
+            data: map.required(data, "data")?,
+        })
+    }
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 impl DeploymentStartedEvent {
@@ -2673,12 +4037,65 @@ impl<'de> ::serde::Deserialize<'de> for DeploymentStatus {
     )
 )]
 /// Error body of every non-2xx answer except FastAPI's request validation (422, see `HTTPValidationError`).
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ErrorResponse {
     /// Human-readable message.
     pub detail: String,
+}
+#[cfg(
+    any(
+        feature = "agents",
+        feature = "billing",
+        feature = "commerce",
+        feature = "deployments",
+        feature = "integrations",
+        feature = "memory",
+        feature = "skills",
+        feature = "tasks",
+        feature = "trading",
+        feature = "webhooks",
+        feature = "workspaces"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ErrorResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(
+    any(
+        feature = "agents",
+        feature = "billing",
+        feature = "commerce",
+        feature = "deployments",
+        feature = "integrations",
+        feature = "memory",
+        feature = "skills",
+        feature = "tasks",
+        feature = "trading",
+        feature = "webhooks",
+        feature = "workspaces"
+    )
+)]
+#[doc(hidden)]
+impl crate::runtime::de::Model for ErrorResponse {
+    const NAME: &'static str = "ErrorResponse";
+    const FIELDS: &'static [&'static str] = &["detail"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut detail = None;
+        while map.next_field()?.is_some() {
+            map.value(&mut detail)?;
+        }
+        Ok(Self {
+            detail: map.required(detail, "detail")?,
+        })
+    }
 }
 #[cfg(
     any(
@@ -3088,11 +4505,37 @@ impl<'de> ::serde::Deserialize<'de> for EventType {
 #[cfg(feature = "agents")]
 /// Body of `POST /agents/{agent_id}/guide`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuideRequest {
     /// Text injected into the agent's context.
     pub instructions: String,
+}
+#[cfg(feature = "agents")]
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for GuideRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "agents")]
+#[cfg(feature = "full-serde")]
+#[doc(hidden)]
+impl crate::runtime::de::Model for GuideRequest {
+    const NAME: &'static str = "GuideRequest";
+    const FIELDS: &'static [&'static str] = &["instructions"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut instructions = None;
+        while map.next_field()?.is_some() {
+            map.value(&mut instructions)?;
+        }
+        Ok(Self {
+            instructions: map.required(instructions, "instructions")?,
+        })
+    }
 }
 #[cfg(feature = "agents")]
 impl GuideRequest {
@@ -3116,12 +4559,64 @@ impl GuideRequest {
         feature = "workspaces"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct HttpValidationError {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub detail: Option<Vec<ValidationError>>,
+}
+#[cfg(
+    any(
+        feature = "agents",
+        feature = "commerce",
+        feature = "deployments",
+        feature = "memory",
+        feature = "skills",
+        feature = "tasks",
+        feature = "trading",
+        feature = "webhooks",
+        feature = "workspaces"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for HttpValidationError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(
+    any(
+        feature = "agents",
+        feature = "commerce",
+        feature = "deployments",
+        feature = "memory",
+        feature = "skills",
+        feature = "tasks",
+        feature = "trading",
+        feature = "webhooks",
+        feature = "workspaces"
+    )
+)]
+#[doc(hidden)]
+impl crate::runtime::de::Model for HttpValidationError {
+    const NAME: &'static str = "HttpValidationError";
+    const FIELDS: &'static [&'static str] = &["detail"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut detail = None;
+        while map.next_field()?.is_some() {
+            map.value(&mut detail)?;
+        }
+        Ok(Self {
+            detail: detail.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(
     any(
@@ -3145,7 +4640,7 @@ impl HttpValidationError {
 }
 #[cfg(feature = "integrations")]
 /// A connected integration.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IntegrationResponse {
@@ -3156,6 +4651,52 @@ pub struct IntegrationResponse {
     pub connected_at: crate::Timestamp,
     /// Tools the integration gives agents.
     pub available_tools: Vec<String>,
+}
+#[cfg(feature = "integrations")]
+impl<'de> ::serde::Deserialize<'de> for IntegrationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "integrations")]
+#[doc(hidden)]
+impl crate::runtime::de::Model for IntegrationResponse {
+    const NAME: &'static str = "IntegrationResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "service",
+        "status",
+        "connected_at",
+        "available_tools",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = None;
+        let mut service = None;
+        let mut status = None;
+        let mut connected_at = None;
+        let mut available_tools = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut id)?,
+                1 => map.value(&mut service)?,
+                2 => map.value(&mut status)?,
+                3 => map.value(&mut connected_at)?,
+                4 => map.value(&mut available_tools)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            id: map.required(id, "id")?,
+            service: map.required(service, "service")?,
+            status: map.required(status, "status")?,
+            connected_at: map.required(connected_at, "connected_at")?,
+            available_tools: map.required(available_tools, "available_tools")?,
+        })
+    }
 }
 #[cfg(feature = "integrations")]
 impl IntegrationResponse {
@@ -3253,11 +4794,36 @@ impl<'de> ::serde::Deserialize<'de> for IntegrationService {
 }
 #[cfg(feature = "memory")]
 /// All memories.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct MemoryListResponse {
     pub memories: Vec<MemoryResponse>,
+}
+#[cfg(feature = "memory")]
+impl<'de> ::serde::Deserialize<'de> for MemoryListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "memory")]
+#[doc(hidden)]
+impl crate::runtime::de::Model for MemoryListResponse {
+    const NAME: &'static str = "MemoryListResponse";
+    const FIELDS: &'static [&'static str] = &["memories"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut memories = None;
+        while map.next_field()?.is_some() {
+            map.value(&mut memories)?;
+        }
+        Ok(Self {
+            memories: map.required(memories, "memories")?,
+        })
+    }
 }
 #[cfg(feature = "memory")]
 impl MemoryListResponse {
@@ -3268,7 +4834,7 @@ impl MemoryListResponse {
 }
 #[cfg(feature = "memory")]
 /// A memory.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct MemoryResponse {
@@ -3281,6 +4847,56 @@ pub struct MemoryResponse {
     /// Where the memory came from, often a task id.
     pub source: String,
     pub confidence: f64,
+}
+#[cfg(feature = "memory")]
+impl<'de> ::serde::Deserialize<'de> for MemoryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "memory")]
+#[doc(hidden)]
+impl crate::runtime::de::Model for MemoryResponse {
+    const NAME: &'static str = "MemoryResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "layer",
+        "key",
+        "value",
+        "source",
+        "confidence",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = None;
+        let mut layer = None;
+        let mut key = None;
+        let mut value = None;
+        let mut source = None;
+        let mut confidence = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut id)?,
+                1 => map.value(&mut layer)?,
+                2 => map.value(&mut key)?,
+                3 => map.value(&mut value)?,
+                4 => map.value(&mut source)?,
+                5 => map.value(&mut confidence)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            id: map.required(id, "id")?,
+            layer: map.required(layer, "layer")?,
+            key: map.required(key, "key")?,
+            value: map.required(value, "value")?,
+            source: map.required(source, "source")?,
+            confidence: map.required(confidence, "confidence")?,
+        })
+    }
 }
 #[cfg(feature = "memory")]
 impl MemoryResponse {
@@ -3306,10 +4922,36 @@ impl MemoryResponse {
 #[cfg(feature = "memory")]
 /// Body of `PUT /memory/{memory_id}`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct MemoryUpdate {
     pub value: String,
+}
+#[cfg(feature = "memory")]
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for MemoryUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "memory")]
+#[cfg(feature = "full-serde")]
+#[doc(hidden)]
+impl crate::runtime::de::Model for MemoryUpdate {
+    const NAME: &'static str = "MemoryUpdate";
+    const FIELDS: &'static [&'static str] = &["value"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut value = None;
+        while map.next_field()?.is_some() {
+            map.value(&mut value)?;
+        }
+        Ok(Self {
+            value: map.required(value, "value")?,
+        })
+    }
 }
 #[cfg(feature = "memory")]
 impl MemoryUpdate {
@@ -3439,11 +5081,37 @@ impl<'de> ::serde::Deserialize<'de> for RiskLevel {
 #[cfg(feature = "skills")]
 /// Body of `POST /skills/compile`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct SkillCompileRequest {
     /// Successful tasks to learn from.
     pub task_ids: Vec<TaskId>,
+}
+#[cfg(feature = "skills")]
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for SkillCompileRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "skills")]
+#[cfg(feature = "full-serde")]
+#[doc(hidden)]
+impl crate::runtime::de::Model for SkillCompileRequest {
+    const NAME: &'static str = "SkillCompileRequest";
+    const FIELDS: &'static [&'static str] = &["task_ids"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut task_ids = None;
+        while map.next_field()?.is_some() {
+            map.value(&mut task_ids)?;
+        }
+        Ok(Self {
+            task_ids: map.required(task_ids, "task_ids")?,
+        })
+    }
 }
 #[cfg(feature = "skills")]
 impl SkillCompileRequest {
@@ -3454,13 +5122,52 @@ impl SkillCompileRequest {
 }
 #[cfg(feature = "skills")]
 /// A skill draft.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SkillCompileResponse {
     pub steps: Vec<SkillStep>,
     pub suggested_name: String,
     pub suggested_description: String,
+}
+#[cfg(feature = "skills")]
+impl<'de> ::serde::Deserialize<'de> for SkillCompileResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "skills")]
+#[doc(hidden)]
+impl crate::runtime::de::Model for SkillCompileResponse {
+    const NAME: &'static str = "SkillCompileResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "steps",
+        "suggested_name",
+        "suggested_description",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut steps = None;
+        let mut suggested_name = None;
+        let mut suggested_description = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut steps)?,
+                1 => map.value(&mut suggested_name)?,
+                2 => map.value(&mut suggested_description)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            steps: map.required(steps, "steps")?,
+            suggested_name: map.required(suggested_name, "suggested_name")?,
+            suggested_description: map
+                .required(suggested_description, "suggested_description")?,
+        })
+    }
 }
 #[cfg(feature = "skills")]
 impl SkillCompileResponse {
@@ -3480,15 +5187,58 @@ impl SkillCompileResponse {
 #[cfg(feature = "skills")]
 /// Body of `POST /skills`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct SkillCreate {
     pub name: String,
     pub description: String,
     pub steps: Vec<SkillStep>,
     /// Publish the skill to the marketplace.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub published: Option<bool>,
+}
+#[cfg(feature = "skills")]
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for SkillCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "skills")]
+#[cfg(feature = "full-serde")]
+#[doc(hidden)]
+impl crate::runtime::de::Model for SkillCreate {
+    const NAME: &'static str = "SkillCreate";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "description",
+        "steps",
+        "published",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut name = None;
+        let mut description = None;
+        let mut steps = None;
+        let mut published = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut name)?,
+                1 => map.value(&mut description)?,
+                2 => map.value(&mut steps)?,
+                3 => map.value(&mut published)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            name: map.required(name, "name")?,
+            description: map.required(description, "description")?,
+            steps: map.required(steps, "steps")?,
+            published: published.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(feature = "skills")]
 impl SkillCreate {
@@ -3513,7 +5263,7 @@ impl SkillCreate {
 }
 #[cfg(feature = "skills")]
 /// A saved skill: the fields it was saved with, and its `id`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SkillResponse {
@@ -3523,8 +5273,61 @@ pub struct SkillResponse {
     pub description: String,
     pub steps: Vec<SkillStep>,
     pub published: bool,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created_at: Option<crate::Timestamp>,
+}
+#[cfg(feature = "skills")]
+impl<'de> ::serde::Deserialize<'de> for SkillResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "skills")]
+#[doc(hidden)]
+impl crate::runtime::de::Model for SkillResponse {
+    const NAME: &'static str = "SkillResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "description",
+        "steps",
+        "published",
+        "created_at",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = None;
+        let mut name = None;
+        let mut description = None;
+        let mut steps = None;
+        let mut published = None;
+        let mut created_at = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut id)?,
+                1 => map.value(&mut name)?,
+                2 => map.value(&mut description)?,
+                3 => map.value(&mut steps)?,
+                4 => map.value(&mut published)?,
+                5 => map.value(&mut created_at)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            id: map.required(id, "id")?,
+            name: map.required(name, "name")?,
+            description: map.required(description, "description")?,
+            steps: map.required(steps, "steps")?,
+            published: map.required(published, "published")?,
+            created_at: created_at.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(feature = "skills")]
 impl SkillResponse {
@@ -3553,7 +5356,7 @@ impl SkillResponse {
 }
 #[cfg(feature = "skills")]
 /// One step of a skill.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SkillStep {
     pub id: String,
@@ -3561,8 +5364,45 @@ pub struct SkillStep {
     pub tool: String,
     pub description: String,
     /// How sure the compiler is of the step (0–1); absent on hand-written steps.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub confidence: Option<f64>,
+}
+#[cfg(feature = "skills")]
+impl<'de> ::serde::Deserialize<'de> for SkillStep {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "skills")]
+#[doc(hidden)]
+impl crate::runtime::de::Model for SkillStep {
+    const NAME: &'static str = "SkillStep";
+    const FIELDS: &'static [&'static str] = &["id", "tool", "description", "confidence"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = None;
+        let mut tool = None;
+        let mut description = None;
+        let mut confidence = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut id)?,
+                1 => map.value(&mut tool)?,
+                2 => map.value(&mut description)?,
+                3 => map.value(&mut confidence)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            id: map.required(id, "id")?,
+            tool: map.required(tool, "tool")?,
+            description: map.required(description, "description")?,
+            confidence: confidence.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(feature = "skills")]
 impl SkillStep {
@@ -3587,7 +5427,7 @@ impl SkillStep {
 }
 #[cfg(feature = "tasks")]
 /// One unit of work of a task, run by one agent.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SubTaskResponse {
@@ -3597,11 +5437,67 @@ pub struct SubTaskResponse {
     /// Instructions the orchestrator gave the agent.
     pub prompt: String,
     pub status: TaskStatus,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tokens_used: Option<i64>,
     /// Model that ran the subtask; null before it starts.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub model_used: Option<String>,
+}
+#[cfg(feature = "tasks")]
+impl<'de> ::serde::Deserialize<'de> for SubTaskResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "tasks")]
+#[doc(hidden)]
+impl crate::runtime::de::Model for SubTaskResponse {
+    const NAME: &'static str = "SubTaskResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "agent_type",
+        "prompt",
+        "status",
+        "tokens_used",
+        "model_used",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = None;
+        let mut agent_type = None;
+        let mut prompt = None;
+        let mut status = None;
+        let mut tokens_used = None;
+        let mut model_used = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut id)?,
+                1 => map.value(&mut agent_type)?,
+                2 => map.value(&mut prompt)?,
+                3 => map.value(&mut status)?,
+                4 => map.value(&mut tokens_used)?,
+                5 => map.value(&mut model_used)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            id: map.required(id, "id")?,
+            agent_type: map.required(agent_type, "agent_type")?,
+            prompt: map.required(prompt, "prompt")?,
+            status: map.required(status, "status")?,
+            tokens_used: tokens_used.unwrap_or_default(),
+            model_used: model_used.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(feature = "tasks")]
 impl SubTaskResponse {
@@ -3634,19 +5530,78 @@ impl SubTaskResponse {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `task.complete`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TaskCompleteData {
     pub task_id: TaskId,
     pub status: TaskStatus,
     pub completed_at: crate::Timestamp,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub total_tokens_used: Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub total_cost_cents: Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub deliverable_ids: Option<Vec<DeliverableId>>,
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl<'de> ::serde::Deserialize<'de> for TaskCompleteData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+#[doc(hidden)]
+impl crate::runtime::de::Model for TaskCompleteData {
+    const NAME: &'static str = "TaskCompleteData";
+    const FIELDS: &'static [&'static str] = &[
+        "task_id",
+        "status",
+        "completed_at",
+        "total_tokens_used",
+        "total_cost_cents",
+        "deliverable_ids",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut task_id = None;
+        let mut status = None;
+        let mut completed_at = None;
+        let mut total_tokens_used = None;
+        let mut total_cost_cents = None;
+        let mut deliverable_ids = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut task_id)?,
+                1 => map.value(&mut status)?,
+                2 => map.value(&mut completed_at)?,
+                3 => map.value(&mut total_tokens_used)?,
+                4 => map.value(&mut total_cost_cents)?,
+                5 => map.value(&mut deliverable_ids)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            task_id: map.required(task_id, "task_id")?,
+            status: map.required(status, "status")?,
+            completed_at: map.required(completed_at, "completed_at")?,
+            total_tokens_used: total_tokens_used.unwrap_or_default(),
+            total_cost_cents: total_cost_cents.unwrap_or_default(),
+            deliverable_ids: deliverable_ids.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 impl TaskCompleteData {
@@ -3683,7 +5638,7 @@ impl TaskCompleteData {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `task.complete`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TaskCompleteEvent {
@@ -3691,11 +5646,67 @@ pub struct TaskCompleteEvent {
     pub id: String,
     pub r#type: String,
     pub created_at: crate::Timestamp,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub task_id: Option<TaskId>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub agent_id: Option<AgentId>,
     pub data: TaskCompleteData,
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl<'de> ::serde::Deserialize<'de> for TaskCompleteEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+#[doc(hidden)]
+impl crate::runtime::de::Model for TaskCompleteEvent {
+    const NAME: &'static str = "TaskCompleteEvent";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "type",
+        "created_at",
+        "task_id",
+        "agent_id",
+        "data",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = None;
+        let mut r#type = None;
+        let mut created_at = None;
+        let mut task_id = None;
+        let mut agent_id = None;
+        let mut data = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut id)?,
+                1 => map.value(&mut r#type)?,
+                2 => map.value(&mut created_at)?,
+                3 => map.value(&mut task_id)?,
+                4 => map.value(&mut agent_id)?,
+                5 => map.value(&mut data)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            id: map.required(id, "id")?,
+            r#type: map.required(r#type, "type")?,
+            created_at: map.required(created_at, "created_at")?,
+            task_id: task_id.unwrap_or_default(),
+            agent_id: agent_id.unwrap_or_default(),
+            data: map.required(data, "data")?,
+        })
+    }
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 impl TaskCompleteEvent {
@@ -3727,21 +5738,63 @@ impl TaskCompleteEvent {
 }
 #[cfg(feature = "tasks")]
 /// Options of a task; echoed back on the task.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TaskConfig {
     /// Most agents the orchestrator may run at once for this task.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_agents: Option<i64>,
     /// 0 asks for approval often, 100 acts alone.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub autonomy_level: Option<i64>,
     /// Deploy the result when the task completes.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auto_deploy: Option<bool>,
     /// Target of the automatic deployment.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deploy_target: Option<DeployTarget>,
+}
+#[cfg(feature = "tasks")]
+impl<'de> ::serde::Deserialize<'de> for TaskConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "tasks")]
+#[doc(hidden)]
+impl crate::runtime::de::Model for TaskConfig {
+    const NAME: &'static str = "TaskConfig";
+    const FIELDS: &'static [&'static str] = &[
+        "max_agents",
+        "autonomy_level",
+        "auto_deploy",
+        "deploy_target",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut max_agents = None;
+        let mut autonomy_level = None;
+        let mut auto_deploy = None;
+        let mut deploy_target = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut max_agents)?,
+                1 => map.value(&mut autonomy_level)?,
+                2 => map.value(&mut auto_deploy)?,
+                3 => map.value(&mut deploy_target)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            max_agents: max_agents.unwrap_or_default(),
+            autonomy_level: autonomy_level.unwrap_or_default(),
+            auto_deploy: auto_deploy.unwrap_or_default(),
+            deploy_target: deploy_target.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(feature = "tasks")]
 impl TaskConfig {
@@ -3769,24 +5822,51 @@ impl TaskConfig {
 #[cfg(feature = "tasks")]
 /// Body of `POST /tasks`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct TaskCreate {
     /// What to do, in natural language.
     pub prompt: String,
     /// Workspace to work in (`ws_…`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::wire::absent_or_null"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: Option<Option<WorkspaceId>>,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::wire::absent_or_null"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub config: Option<Option<TaskConfig>>,
+}
+#[cfg(feature = "tasks")]
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for TaskCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "tasks")]
+#[cfg(feature = "full-serde")]
+#[doc(hidden)]
+impl crate::runtime::de::Model for TaskCreate {
+    const NAME: &'static str = "TaskCreate";
+    const FIELDS: &'static [&'static str] = &["prompt", "workspace_id", "config"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut prompt = None;
+        let mut workspace_id = None;
+        let mut config = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut prompt)?,
+                1 => map.value(&mut workspace_id)?,
+                2 => map.value(&mut config)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            prompt: map.required(prompt, "prompt")?,
+            workspace_id,
+            config,
+        })
+    }
 }
 #[cfg(feature = "tasks")]
 impl TaskCreate {
@@ -3821,15 +5901,60 @@ impl TaskCreate {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `task.created`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TaskCreatedData {
     pub task_id: TaskId,
     pub status: TaskStatus,
     pub prompt: String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub workspace_id: Option<WorkspaceId>,
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl<'de> ::serde::Deserialize<'de> for TaskCreatedData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+#[doc(hidden)]
+impl crate::runtime::de::Model for TaskCreatedData {
+    const NAME: &'static str = "TaskCreatedData";
+    const FIELDS: &'static [&'static str] = &[
+        "task_id",
+        "status",
+        "prompt",
+        "workspace_id",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut task_id = None;
+        let mut status = None;
+        let mut prompt = None;
+        let mut workspace_id = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut task_id)?,
+                1 => map.value(&mut status)?,
+                2 => map.value(&mut prompt)?,
+                3 => map.value(&mut workspace_id)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            task_id: map.required(task_id, "task_id")?,
+            status: map.required(status, "status")?,
+            prompt: map.required(prompt, "prompt")?,
+            workspace_id: workspace_id.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 impl TaskCreatedData {
@@ -3854,7 +5979,7 @@ impl TaskCreatedData {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `task.created`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TaskCreatedEvent {
@@ -3862,11 +5987,67 @@ pub struct TaskCreatedEvent {
     pub id: String,
     pub r#type: String,
     pub created_at: crate::Timestamp,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub task_id: Option<TaskId>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub agent_id: Option<AgentId>,
     pub data: TaskCreatedData,
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl<'de> ::serde::Deserialize<'de> for TaskCreatedEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+#[doc(hidden)]
+impl crate::runtime::de::Model for TaskCreatedEvent {
+    const NAME: &'static str = "TaskCreatedEvent";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "type",
+        "created_at",
+        "task_id",
+        "agent_id",
+        "data",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = None;
+        let mut r#type = None;
+        let mut created_at = None;
+        let mut task_id = None;
+        let mut agent_id = None;
+        let mut data = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut id)?,
+                1 => map.value(&mut r#type)?,
+                2 => map.value(&mut created_at)?,
+                3 => map.value(&mut task_id)?,
+                4 => map.value(&mut agent_id)?,
+                5 => map.value(&mut data)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            id: map.required(id, "id")?,
+            r#type: map.required(r#type, "type")?,
+            created_at: map.required(created_at, "created_at")?,
+            task_id: task_id.unwrap_or_default(),
+            agent_id: agent_id.unwrap_or_default(),
+            data: map.required(data, "data")?,
+        })
+    }
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 impl TaskCreatedEvent {
@@ -3898,7 +6079,7 @@ impl TaskCreatedEvent {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `task.failed`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TaskFailedData {
@@ -3906,6 +6087,40 @@ pub struct TaskFailedData {
     pub status: TaskStatus,
     /// Why the task failed.
     pub error: String,
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl<'de> ::serde::Deserialize<'de> for TaskFailedData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+#[doc(hidden)]
+impl crate::runtime::de::Model for TaskFailedData {
+    const NAME: &'static str = "TaskFailedData";
+    const FIELDS: &'static [&'static str] = &["task_id", "status", "error"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut task_id = None;
+        let mut status = None;
+        let mut error = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut task_id)?,
+                1 => map.value(&mut status)?,
+                2 => map.value(&mut error)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            task_id: map.required(task_id, "task_id")?,
+            status: map.required(status, "status")?,
+            error: map.required(error, "error")?,
+        })
+    }
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 impl TaskFailedData {
@@ -3924,7 +6139,7 @@ impl TaskFailedData {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `task.failed`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TaskFailedEvent {
@@ -3932,11 +6147,67 @@ pub struct TaskFailedEvent {
     pub id: String,
     pub r#type: String,
     pub created_at: crate::Timestamp,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub task_id: Option<TaskId>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub agent_id: Option<AgentId>,
     pub data: TaskFailedData,
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl<'de> ::serde::Deserialize<'de> for TaskFailedEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+#[doc(hidden)]
+impl crate::runtime::de::Model for TaskFailedEvent {
+    const NAME: &'static str = "TaskFailedEvent";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "type",
+        "created_at",
+        "task_id",
+        "agent_id",
+        "data",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = None;
+        let mut r#type = None;
+        let mut created_at = None;
+        let mut task_id = None;
+        let mut agent_id = None;
+        let mut data = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut id)?,
+                1 => map.value(&mut r#type)?,
+                2 => map.value(&mut created_at)?,
+                3 => map.value(&mut task_id)?,
+                4 => map.value(&mut agent_id)?,
+                5 => map.value(&mut data)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            id: map.required(id, "id")?,
+            r#type: map.required(r#type, "type")?,
+            created_at: map.required(created_at, "created_at")?,
+            task_id: task_id.unwrap_or_default(),
+            agent_id: agent_id.unwrap_or_default(),
+            data: map.required(data, "data")?,
+        })
+    }
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 impl TaskFailedEvent {
@@ -3968,13 +6239,44 @@ impl TaskFailedEvent {
 }
 #[cfg(feature = "tasks")]
 /// A page of tasks.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TaskListResponse {
     pub tasks: Vec<TaskResponse>,
     /// Number of tasks matching the filter, over all pages.
     pub total: i64,
+}
+#[cfg(feature = "tasks")]
+impl<'de> ::serde::Deserialize<'de> for TaskListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "tasks")]
+#[doc(hidden)]
+impl crate::runtime::de::Model for TaskListResponse {
+    const NAME: &'static str = "TaskListResponse";
+    const FIELDS: &'static [&'static str] = &["tasks", "total"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut tasks = None;
+        let mut total = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut tasks)?,
+                1 => map.value(&mut total)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            tasks: map.required(tasks, "tasks")?,
+            total: map.required(total, "total")?,
+        })
+    }
 }
 #[cfg(feature = "tasks")]
 impl TaskListResponse {
@@ -3985,7 +6287,7 @@ impl TaskListResponse {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `task.planning`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TaskPlanningEvent {
@@ -3993,11 +6295,67 @@ pub struct TaskPlanningEvent {
     pub id: String,
     pub r#type: String,
     pub created_at: crate::Timestamp,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub task_id: Option<TaskId>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub agent_id: Option<AgentId>,
     pub data: TaskStatusData,
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl<'de> ::serde::Deserialize<'de> for TaskPlanningEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+#[doc(hidden)]
+impl crate::runtime::de::Model for TaskPlanningEvent {
+    const NAME: &'static str = "TaskPlanningEvent";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "type",
+        "created_at",
+        "task_id",
+        "agent_id",
+        "data",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = None;
+        let mut r#type = None;
+        let mut created_at = None;
+        let mut task_id = None;
+        let mut agent_id = None;
+        let mut data = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut id)?,
+                1 => map.value(&mut r#type)?,
+                2 => map.value(&mut created_at)?,
+                3 => map.value(&mut task_id)?,
+                4 => map.value(&mut agent_id)?,
+                5 => map.value(&mut data)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            id: map.required(id, "id")?,
+            r#type: map.required(r#type, "type")?,
+            created_at: map.required(created_at, "created_at")?,
+            task_id: task_id.unwrap_or_default(),
+            agent_id: agent_id.unwrap_or_default(),
+            data: map.required(data, "data")?,
+        })
+    }
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 impl TaskPlanningEvent {
@@ -4029,7 +6387,7 @@ impl TaskPlanningEvent {
 }
 #[cfg(feature = "tasks")]
 /// A task. `id`, `prompt`, `status` and `created_at` are always present; the other fields may be absent.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TaskResponse {
@@ -4039,22 +6397,113 @@ pub struct TaskResponse {
     pub status: TaskStatus,
     pub created_at: crate::Timestamp,
     /// Echo of the config sent at creation.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub config: Option<TaskConfig>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub workspace_id: Option<WorkspaceId>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub total_tokens_used: Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub total_cost_cents: Option<i64>,
     /// Null until the task is done.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub completed_at: Option<crate::Timestamp>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub subtasks: Option<Vec<SubTaskResponse>>,
     /// Agents of the task; their ids are the ones the agents endpoints take.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub agents: Option<Vec<AgentResponse>>,
+}
+#[cfg(feature = "tasks")]
+impl<'de> ::serde::Deserialize<'de> for TaskResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "tasks")]
+#[doc(hidden)]
+impl crate::runtime::de::Model for TaskResponse {
+    const NAME: &'static str = "TaskResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "prompt",
+        "status",
+        "created_at",
+        "config",
+        "workspace_id",
+        "total_tokens_used",
+        "total_cost_cents",
+        "completed_at",
+        "subtasks",
+        "agents",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = None;
+        let mut prompt = None;
+        let mut status = None;
+        let mut created_at = None;
+        let mut config = None;
+        let mut workspace_id = None;
+        let mut total_tokens_used = None;
+        let mut total_cost_cents = None;
+        let mut completed_at = None;
+        let mut subtasks = None;
+        let mut agents = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut id)?,
+                1 => map.value(&mut prompt)?,
+                2 => map.value(&mut status)?,
+                3 => map.value(&mut created_at)?,
+                4 => map.value(&mut config)?,
+                5 => map.value(&mut workspace_id)?,
+                6 => map.value(&mut total_tokens_used)?,
+                7 => map.value(&mut total_cost_cents)?,
+                8 => map.value(&mut completed_at)?,
+                9 => map.value(&mut subtasks)?,
+                10 => map.value(&mut agents)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            id: map.required(id, "id")?,
+            prompt: map.required(prompt, "prompt")?,
+            status: map.required(status, "status")?,
+            created_at: map.required(created_at, "created_at")?,
+            config: config.unwrap_or_default(),
+            workspace_id: workspace_id.unwrap_or_default(),
+            total_tokens_used: total_tokens_used.unwrap_or_default(),
+            total_cost_cents: total_cost_cents.unwrap_or_default(),
+            completed_at: completed_at.unwrap_or_default(),
+            subtasks: subtasks.unwrap_or_default(),
+            agents: agents.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(feature = "tasks")]
 impl TaskResponse {
@@ -4117,7 +6566,7 @@ impl TaskResponse {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `task.running`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TaskRunningEvent {
@@ -4125,11 +6574,67 @@ pub struct TaskRunningEvent {
     pub id: String,
     pub r#type: String,
     pub created_at: crate::Timestamp,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub task_id: Option<TaskId>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub agent_id: Option<AgentId>,
     pub data: TaskStatusData,
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl<'de> ::serde::Deserialize<'de> for TaskRunningEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+#[doc(hidden)]
+impl crate::runtime::de::Model for TaskRunningEvent {
+    const NAME: &'static str = "TaskRunningEvent";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "type",
+        "created_at",
+        "task_id",
+        "agent_id",
+        "data",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = None;
+        let mut r#type = None;
+        let mut created_at = None;
+        let mut task_id = None;
+        let mut agent_id = None;
+        let mut data = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut id)?,
+                1 => map.value(&mut r#type)?,
+                2 => map.value(&mut created_at)?,
+                3 => map.value(&mut task_id)?,
+                4 => map.value(&mut agent_id)?,
+                5 => map.value(&mut data)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            id: map.required(id, "id")?,
+            r#type: map.required(r#type, "type")?,
+            created_at: map.required(created_at, "created_at")?,
+            task_id: task_id.unwrap_or_default(),
+            agent_id: agent_id.unwrap_or_default(),
+            data: map.required(data, "data")?,
+        })
+    }
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 impl TaskRunningEvent {
@@ -4240,14 +6745,51 @@ impl<'de> ::serde::Deserialize<'de> for TaskStatus {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `task.planning` and `task.running`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TaskStatusData {
     pub task_id: TaskId,
     pub status: TaskStatus,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub previous_status: Option<TaskStatus>,
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl<'de> ::serde::Deserialize<'de> for TaskStatusData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+#[doc(hidden)]
+impl crate::runtime::de::Model for TaskStatusData {
+    const NAME: &'static str = "TaskStatusData";
+    const FIELDS: &'static [&'static str] = &["task_id", "status", "previous_status"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut task_id = None;
+        let mut status = None;
+        let mut previous_status = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut task_id)?,
+                1 => map.value(&mut status)?,
+                2 => map.value(&mut previous_status)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            task_id: map.required(task_id, "task_id")?,
+            status: map.required(status, "status")?,
+            previous_status: previous_status.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 impl TaskStatusData {
@@ -4267,16 +6809,56 @@ impl TaskStatusData {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `trading.kill_triggered`: the kill switch stopped an agent's trading.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TradingKillData {
     /// Why trading was stopped (e.g. a loss limit).
     pub reason: String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub broker_id: Option<BrokerId>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub orders_cancelled: Option<i64>,
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl<'de> ::serde::Deserialize<'de> for TradingKillData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+#[doc(hidden)]
+impl crate::runtime::de::Model for TradingKillData {
+    const NAME: &'static str = "TradingKillData";
+    const FIELDS: &'static [&'static str] = &["reason", "broker_id", "orders_cancelled"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut reason = None;
+        let mut broker_id = None;
+        let mut orders_cancelled = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut reason)?,
+                1 => map.value(&mut broker_id)?,
+                2 => map.value(&mut orders_cancelled)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            reason: map.required(reason, "reason")?,
+            broker_id: broker_id.unwrap_or_default(),
+            orders_cancelled: orders_cancelled.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 impl TradingKillData {
@@ -4301,7 +6883,7 @@ impl TradingKillData {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `trading.kill_triggered`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TradingKillTriggeredEvent {
@@ -4309,11 +6891,67 @@ pub struct TradingKillTriggeredEvent {
     pub id: String,
     pub r#type: String,
     pub created_at: crate::Timestamp,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub task_id: Option<TaskId>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub agent_id: Option<AgentId>,
     pub data: TradingKillData,
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl<'de> ::serde::Deserialize<'de> for TradingKillTriggeredEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+#[doc(hidden)]
+impl crate::runtime::de::Model for TradingKillTriggeredEvent {
+    const NAME: &'static str = "TradingKillTriggeredEvent";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "type",
+        "created_at",
+        "task_id",
+        "agent_id",
+        "data",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = None;
+        let mut r#type = None;
+        let mut created_at = None;
+        let mut task_id = None;
+        let mut agent_id = None;
+        let mut data = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut id)?,
+                1 => map.value(&mut r#type)?,
+                2 => map.value(&mut created_at)?,
+                3 => map.value(&mut task_id)?,
+                4 => map.value(&mut agent_id)?,
+                5 => map.value(&mut data)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            id: map.required(id, "id")?,
+            r#type: map.required(r#type, "type")?,
+            created_at: map.required(created_at, "created_at")?,
+            task_id: task_id.unwrap_or_default(),
+            agent_id: agent_id.unwrap_or_default(),
+            data: map.required(data, "data")?,
+        })
+    }
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 impl TradingKillTriggeredEvent {
@@ -4345,7 +6983,7 @@ impl TradingKillTriggeredEvent {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Data of `trading.order_placed`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TradingOrderData {
@@ -4355,13 +6993,80 @@ pub struct TradingOrderData {
     pub side: OrderSide,
     pub quantity: f64,
     /// e.g. `market`, `limit`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub order_type: Option<String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub limit_price: Option<f64>,
     /// `paper` or live trading.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub mode: Option<String>,
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl<'de> ::serde::Deserialize<'de> for TradingOrderData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+#[doc(hidden)]
+impl crate::runtime::de::Model for TradingOrderData {
+    const NAME: &'static str = "TradingOrderData";
+    const FIELDS: &'static [&'static str] = &[
+        "broker_id",
+        "order_id",
+        "symbol",
+        "side",
+        "quantity",
+        "order_type",
+        "limit_price",
+        "mode",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut broker_id = None;
+        let mut order_id = None;
+        let mut symbol = None;
+        let mut side = None;
+        let mut quantity = None;
+        let mut order_type = None;
+        let mut limit_price = None;
+        let mut mode = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut broker_id)?,
+                1 => map.value(&mut order_id)?,
+                2 => map.value(&mut symbol)?,
+                3 => map.value(&mut side)?,
+                4 => map.value(&mut quantity)?,
+                5 => map.value(&mut order_type)?,
+                6 => map.value(&mut limit_price)?,
+                7 => map.value(&mut mode)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            broker_id: map.required(broker_id, "broker_id")?,
+            order_id: map.required(order_id, "order_id")?,
+            symbol: map.required(symbol, "symbol")?,
+            side: map.required(side, "side")?,
+            quantity: map.required(quantity, "quantity")?,
+            order_type: order_type.unwrap_or_default(),
+            limit_price: limit_price.unwrap_or_default(),
+            mode: mode.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 impl TradingOrderData {
@@ -4402,7 +7107,7 @@ impl TradingOrderData {
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 /// Event `trading.order_placed`.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TradingOrderPlacedEvent {
@@ -4410,11 +7115,67 @@ pub struct TradingOrderPlacedEvent {
     pub id: String,
     pub r#type: String,
     pub created_at: crate::Timestamp,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub task_id: Option<TaskId>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub agent_id: Option<AgentId>,
     pub data: TradingOrderData,
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+impl<'de> ::serde::Deserialize<'de> for TradingOrderPlacedEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "events", feature = "webhook-events"))]
+#[doc(hidden)]
+impl crate::runtime::de::Model for TradingOrderPlacedEvent {
+    const NAME: &'static str = "TradingOrderPlacedEvent";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "type",
+        "created_at",
+        "task_id",
+        "agent_id",
+        "data",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = None;
+        let mut r#type = None;
+        let mut created_at = None;
+        let mut task_id = None;
+        let mut agent_id = None;
+        let mut data = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut id)?,
+                1 => map.value(&mut r#type)?,
+                2 => map.value(&mut created_at)?,
+                3 => map.value(&mut task_id)?,
+                4 => map.value(&mut agent_id)?,
+                5 => map.value(&mut data)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            id: map.required(id, "id")?,
+            r#type: map.required(r#type, "type")?,
+            created_at: map.required(created_at, "created_at")?,
+            task_id: task_id.unwrap_or_default(),
+            agent_id: agent_id.unwrap_or_default(),
+            data: map.required(data, "data")?,
+        })
+    }
 }
 #[cfg(any(feature = "events", feature = "webhook-events"))]
 impl TradingOrderPlacedEvent {
@@ -4457,7 +7218,7 @@ impl TradingOrderPlacedEvent {
         feature = "workspaces"
     )
 )]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ValidationError {
@@ -4467,6 +7228,64 @@ pub struct ValidationError {
     pub msg: String,
     /// Error Type
     pub r#type: String,
+}
+#[cfg(
+    any(
+        feature = "agents",
+        feature = "commerce",
+        feature = "deployments",
+        feature = "memory",
+        feature = "skills",
+        feature = "tasks",
+        feature = "trading",
+        feature = "webhooks",
+        feature = "workspaces"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ValidationError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(
+    any(
+        feature = "agents",
+        feature = "commerce",
+        feature = "deployments",
+        feature = "memory",
+        feature = "skills",
+        feature = "tasks",
+        feature = "trading",
+        feature = "webhooks",
+        feature = "workspaces"
+    )
+)]
+#[doc(hidden)]
+impl crate::runtime::de::Model for ValidationError {
+    const NAME: &'static str = "ValidationError";
+    const FIELDS: &'static [&'static str] = &["loc", "msg", "type"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut loc = None;
+        let mut msg = None;
+        let mut r#type = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut loc)?,
+                1 => map.value(&mut msg)?,
+                2 => map.value(&mut r#type)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            loc: map.required(loc, "loc")?,
+            msg: map.required(msg, "msg")?,
+            r#type: map.required(r#type, "type")?,
+        })
+    }
 }
 #[cfg(
     any(
@@ -4520,7 +7339,6 @@ pub enum ValidationErrorLocItem {
 #[cfg(feature = "webhooks")]
 /// Body of `POST /webhooks`.
 #[derive(Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct WebhookCreate {
     /// HTTPS endpoint that receives one POST per event.
@@ -4528,12 +7346,44 @@ pub struct WebhookCreate {
     /// Event types to deliver.
     pub events: Vec<EventType>,
     /// Signing secret (`whsec_…`, Standard Webhooks). When absent the server generates one.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::wire::absent_or_null"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: Option<Option<String>>,
+}
+#[cfg(feature = "webhooks")]
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for WebhookCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "webhooks")]
+#[cfg(feature = "full-serde")]
+#[doc(hidden)]
+impl crate::runtime::de::Model for WebhookCreate {
+    const NAME: &'static str = "WebhookCreate";
+    const FIELDS: &'static [&'static str] = &["url", "events", "secret"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut url = None;
+        let mut events = None;
+        let mut secret = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut url)?,
+                1 => map.value(&mut events)?,
+                2 => map.value(&mut secret)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            url: map.required(url, "url")?,
+            events: map.required(events, "events")?,
+            secret,
+        })
+    }
 }
 #[cfg(feature = "webhooks")]
 impl ::std::fmt::Debug for WebhookCreate {
@@ -4568,7 +7418,7 @@ impl WebhookCreate {
 }
 #[cfg(feature = "webhooks")]
 /// A webhook endpoint.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct WebhookResponse {
@@ -4578,8 +7428,57 @@ pub struct WebhookResponse {
     pub events: Vec<EventType>,
     pub created_at: crate::Timestamp,
     /// Signing secret; only in the answer that creates the endpoint.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub secret: Option<String>,
+}
+#[cfg(feature = "webhooks")]
+impl<'de> ::serde::Deserialize<'de> for WebhookResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "webhooks")]
+#[doc(hidden)]
+impl crate::runtime::de::Model for WebhookResponse {
+    const NAME: &'static str = "WebhookResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "url",
+        "events",
+        "created_at",
+        "secret",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = None;
+        let mut url = None;
+        let mut events = None;
+        let mut created_at = None;
+        let mut secret = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut id)?,
+                1 => map.value(&mut url)?,
+                2 => map.value(&mut events)?,
+                3 => map.value(&mut created_at)?,
+                4 => map.value(&mut secret)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            id: map.required(id, "id")?,
+            url: map.required(url, "url")?,
+            events: map.required(events, "events")?,
+            created_at: map.required(created_at, "created_at")?,
+            secret: secret.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(feature = "webhooks")]
 impl WebhookResponse {
@@ -4607,17 +7506,45 @@ impl WebhookResponse {
 #[cfg(feature = "workspaces")]
 /// Body of `POST /workspaces`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct WorkspaceCreate {
     /// Unique among your workspaces.
     pub name: String,
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "crate::runtime::wire::absent_or_null"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: Option<Option<String>>,
+}
+#[cfg(feature = "workspaces")]
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for WorkspaceCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "workspaces")]
+#[cfg(feature = "full-serde")]
+#[doc(hidden)]
+impl crate::runtime::de::Model for WorkspaceCreate {
+    const NAME: &'static str = "WorkspaceCreate";
+    const FIELDS: &'static [&'static str] = &["name", "description"];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut name = None;
+        let mut description = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut name)?,
+                1 => map.value(&mut description)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            name: map.required(name, "name")?,
+            description,
+        })
+    }
 }
 #[cfg(feature = "workspaces")]
 impl WorkspaceCreate {
@@ -4641,19 +7568,68 @@ impl WorkspaceCreate {
 }
 #[cfg(feature = "workspaces")]
 /// A workspace.
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct WorkspaceResponse {
     /// Workspace id (`ws_…`).
     pub id: WorkspaceId,
     pub name: String,
-    #[serde(default)]
     pub description: Option<String>,
     /// Status of the workspace, such as `active`; other values may appear.
     pub status: String,
     pub file_count: i64,
     pub created_at: crate::Timestamp,
+}
+#[cfg(feature = "workspaces")]
+impl<'de> ::serde::Deserialize<'de> for WorkspaceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "workspaces")]
+#[doc(hidden)]
+impl crate::runtime::de::Model for WorkspaceResponse {
+    const NAME: &'static str = "WorkspaceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "description",
+        "status",
+        "file_count",
+        "created_at",
+    ];
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: crate::runtime::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = None;
+        let mut name = None;
+        let mut description = None;
+        let mut status = None;
+        let mut file_count = None;
+        let mut created_at = None;
+        while let Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut id)?,
+                1 => map.value(&mut name)?,
+                2 => map.value(&mut description)?,
+                3 => map.value(&mut status)?,
+                4 => map.value(&mut file_count)?,
+                5 => map.value(&mut created_at)?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            id: map.required(id, "id")?,
+            name: map.required(name, "name")?,
+            description: description.unwrap_or_default(),
+            status: map.required(status, "status")?,
+            file_count: map.required(file_count, "file_count")?,
+            created_at: map.required(created_at, "created_at")?,
+        })
+    }
 }
 #[cfg(feature = "workspaces")]
 impl WorkspaceResponse {

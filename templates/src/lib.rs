@@ -13,6 +13,7 @@
 mod builder;
 pub mod bytes;
 mod client;
+pub mod de;
 mod error;
 mod hook;
 #[cfg(feature = "mock")]

@@ -23,6 +23,7 @@ pub const RUNTIME_FILES: &[(&str, &str, Option<&str>)] = &[
         include_str!("../../../templates/src/client.rs"),
         None,
     ),
+    ("de.rs", include_str!("../../../templates/src/de.rs"), None),
     (
         "error.rs",
         include_str!("../../../templates/src/error.rs"),

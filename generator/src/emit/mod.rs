@@ -8,6 +8,7 @@ mod examples;
 mod inline_runtime;
 mod lib_rs;
 mod manifest;
+mod model_de;
 mod paging;
 mod readme;
 mod resources;

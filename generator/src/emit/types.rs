@@ -7,6 +7,7 @@ use quote::quote;
 
 use crate::emit::docs::doc_attrs;
 use crate::emit::enums::emit_enum;
+use crate::emit::model_de::model_deserialize;
 use crate::ir::{
     Field, Presence, Struct, TypeDef, TypeKind, TypeRef, Union, UnionTag, UnionVariant, Usage,
 };
@@ -183,13 +184,16 @@ fn emit_struct(
     paths: &TypePaths,
     usage: Usage,
 ) -> TokenStream {
-    let fields = s.fields.iter().map(|f| struct_field(f, paths));
+    let ser = SerializeDerive::of(usage, paths);
+    let (_, deserialize_gate) = serde_gates(usage, paths);
+    let fields = s.fields.iter().map(|f| struct_field(f, paths, &ser));
     let additional = s.additional.as_ref().map(|ty| {
         let s_ty = paths.string();
         let v = paths.ty(ty);
+        let flatten = ser.field_attr(&[quote!(flatten)]);
         quote! {
             /// Properties not named in the schema.
-            #[serde(flatten)]
+            #flatten
             pub additional_properties: ::std::collections::BTreeMap<#s_ty, #v>,
         }
     });
@@ -208,24 +212,64 @@ fn emit_struct(
     } else {
         (quote!(Debug,), TokenStream::new())
     };
-    let (serde, serialize_attr) = serde_derives(usage, paths);
+    let deserialize = model_deserialize(name, s, paths, &deserialize_gate);
+    let (serialize, serialize_attr) = (&ser.derive, &ser.attr);
     quote! {
         #docs
         #allow_deprecated
-        #[derive(#debug_derive Clone, PartialEq, #default #serde)]
+        #[derive(#debug_derive Clone, PartialEq, #default #serialize)]
         #serialize_attr
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #additional
         }
+        #deserialize
         #debug_impl
         #constructor
     }
 }
 
-/// One struct field with its docs and serde attributes.
-fn struct_field(f: &Field, paths: &TypePaths) -> TokenStream {
+/// How a struct gets `Serialize`: derived (in the derive list), or derived under the
+/// [`FULL_SERDE_FEATURE`] for a struct only responses carry; then its `#[serde]` attributes, which
+/// only the derive reads, are under the feature too. (`Deserialize` is `model_de`'s.)
+struct SerializeDerive {
+    derive: TokenStream,
+    attr: TokenStream,
+    gated: bool,
+}
+
+impl SerializeDerive {
+    fn of(usage: Usage, paths: &TypePaths) -> Self {
+        let usage = if paths.mock { usage } else { Usage::Both };
+        match usage {
+            Usage::ResponseOnly | Usage::Unused => Self {
+                derive: TokenStream::new(),
+                attr: quote!(#[cfg_attr(feature = #FULL_SERDE_FEATURE, derive(::serde::Serialize))]),
+                gated: true,
+            },
+            Usage::RequestOnly | Usage::Both => Self {
+                derive: quote!(::serde::Serialize,),
+                attr: TokenStream::new(),
+                gated: false,
+            },
+        }
+    }
+
+    /// `#[serde(args)]` for a field, under the feature if the derive is.
+    fn field_attr(&self, args: &[TokenStream]) -> TokenStream {
+        if args.is_empty() {
+            TokenStream::new()
+        } else if self.gated {
+            quote!(#[cfg_attr(feature = #FULL_SERDE_FEATURE, serde(#(#args),*))])
+        } else {
+            quote!(#[serde(#(#args),*)])
+        }
+    }
+}
+
+/// One struct field with its docs and the attributes of its `Serialize`.
+fn struct_field(f: &Field, paths: &TypePaths, serialize: &SerializeDerive) -> TokenStream {
     let fname = ident(&f.name);
     let ty = field_type(f, paths);
     let mut field_docs = f.docs.clone();
@@ -242,22 +286,12 @@ fn struct_field(f: &Field, paths: &TypePaths) -> TokenStream {
         quote!(rename = #wire)
     });
     let mut serde_args: Vec<TokenStream> = rename.into_iter().collect();
-    match f.presence {
-        Presence::Required => {}
-        Presence::Nullable => serde_args.push(quote!(default)),
-        Presence::Optional | Presence::AbsentOrNull => {
-            serde_args.push(quote!(default));
-            serde_args.push(quote!(
-                skip_serializing_if = "::std::option::Option::is_none"
-            ));
-        }
-    }
-    if f.presence == Presence::AbsentOrNull {
+    if matches!(f.presence, Presence::Optional | Presence::AbsentOrNull) {
         serde_args.push(quote!(
-            deserialize_with = "crate::runtime::wire::absent_or_null"
+            skip_serializing_if = "::std::option::Option::is_none"
         ));
     }
-    let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
+    let serde_attr = serialize.field_attr(&serde_args);
     quote! { #doc #deprecated #serde_attr pub #fname: #ty, }
 }
 
