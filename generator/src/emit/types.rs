@@ -18,7 +18,8 @@ pub const FULL_SERDE_FEATURE: &str = "full-serde";
 
 /// The serde derives a model's usage needs: `Serialize` if requests carry it, `Deserialize` if
 /// responses do (or only the spec defines it). Each direction is most of a model's compile time,
-/// so it is paid only where it is used; the [`FULL_SERDE_FEATURE`] adds the other one.
+/// so it is paid only where it is used; the [`FULL_SERDE_FEATURE`] adds the other one. (Structs
+/// derive only `Serialize`, as `SerializeDerive` says; their `Deserialize` is `model_de`'s.)
 pub fn serde_derives(usage: Usage, paths: &TypePaths) -> (TokenStream, TokenStream) {
     let usage = if paths.mock { usage } else { Usage::Both };
     match usage {
