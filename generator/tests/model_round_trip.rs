@@ -20,9 +20,7 @@ fn root() -> PathBuf {
 }
 
 fn spec() -> serde_json::Value {
-    let object = |required: &[&str], properties: serde_json::Value| {
-        serde_json::json!({ "type": "object", "required": required, "properties": properties })
-    };
+    let object = |required: &[&str], properties: serde_json::Value| serde_json::json!({ "type": "object", "required": required, "properties": properties });
     let mut shape = object(
         &["id", "createdBy", "nullableRequired"],
         serde_json::json!({
@@ -44,9 +42,7 @@ fn spec() -> serde_json::Value {
             "size": { "type": "integer" }
         }),
     );
-    let body = |name: &str| {
-        serde_json::json!({ "application/json": { "schema": { "$ref": format!("#/components/schemas/{name}") } } })
-    };
+    let body = |name: &str| serde_json::json!({ "application/json": { "schema": { "$ref": format!("#/components/schemas/{name}") } } });
     serde_json::json!({
         "openapi": "3.0.3",
         "info": { "title": "Shapes", "version": "1.0.0" },
