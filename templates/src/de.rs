@@ -156,13 +156,16 @@ struct KeySeed {
 }
 
 impl KeySeed {
+    /// The expected field first (objects usually list their fields in order), then all of them.
+    #[inline]
     fn find(&self, key: &str) -> Option<usize> {
-        let start = self.start.min(self.fields.len());
-        (start..self.fields.len())
-            .chain(0..start)
-            .find(|&i| self.fields[i] == key)
+        match self.fields.get(self.start) {
+            Some(&expected) if expected == key => Some(self.start),
+            _ => self.fields.iter().position(|&field| field == key),
+        }
     }
 
+    #[inline]
     fn key(&self, key: &str, owned: impl FnOnce() -> String) -> Key {
         match self.find(key) {
             Some(index) => Key::Field(index),
