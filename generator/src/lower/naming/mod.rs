@@ -81,7 +81,10 @@
 //! already says, then, while still too long, words that come again later (the earlier ones),
 //! then its leading word: the trailing words that say what it is stay
 //! (`…_access_package_catalogs_custom_access_package_workflow_extensions` →
-//! `catalogs_custom_access_package_workflow_extensions`). Only when another resource has that
+//! `catalogs_custom_access_package_workflow_extensions`); a root of one word that starts both
+//! the paths and the name (Graph's `me`, `users`, `groups`) stays in front
+//! (`users_events_instances_single_value_extended_properties`), so `me_…` and `users_…` parts
+//! stay apart and say whose they are. Only when another resource has that
 //! name do the first words stay and the ones after them go, and then the tag's words come back; names of at most 60 characters are given out first,
 //! so a long resource never takes a short one's name. Method names are stripped of the full
 //! name's words. One growth case moves an accessor: a new resource named like a long one's
@@ -191,7 +194,20 @@ pub(super) fn group(drafts: Vec<Draft>, doc: &openapiv3::OpenAPI) -> Vec<Resourc
             planned.entry(name).or_default().extend(members);
         }
     }
-    let accessors = accessors(&tag_of);
+    let roots: BTreeMap<String, String> = planned
+        .iter()
+        .filter_map(|(name, members)| {
+            let root = drafts[*members.first()?]
+                .op
+                .path
+                .split('/')
+                .find(|s| !s.is_empty() && !is_version_segment(s))
+                .map(ident::module)?;
+            let one_word = !root.contains('_') && name.starts_with(&format!("{root}_"));
+            one_word.then(|| (name.clone(), root))
+        })
+        .collect();
+    let accessors = accessors(&tag_of, &roots);
     let mut slots: Vec<Option<Draft>> = drafts.into_iter().map(Some).collect();
     let by_resource = planned.into_iter().map(|(resource, mut members)| {
         members.sort_unstable();
