@@ -110,6 +110,7 @@
 mod accessors;
 mod from_id;
 pub mod report;
+mod resource;
 mod shape;
 mod split;
 mod target;
@@ -559,29 +560,7 @@ pub(super) fn derive_names(
         let name = shorten(words, &resource, MAX_METHOD_LEN);
         return (resource, name);
     }
-    // A name needs a letter: a tag or segment of digits and signs (`2`, `(1)`) says nothing, and
-    // a segment spelling the operation's own name (`/StartImagePipelineExecution`) is the call,
-    // not a resource: such operations belong to the API's resource.
-    let says_something = |s: &str| s.chars().any(char::is_alphabetic);
-    let id_name = ident::snake(id.rsplit('/').next().unwrap_or(id));
-    let named = op
-        .tags
-        .first()
-        .filter(|t| says_something(t))
-        .map(|t| ident::module(t))
-        .or_else(|| {
-            path.split('#')
-                .next()
-                .unwrap_or_default()
-                .split('/')
-                .find(|s| {
-                    !s.starts_with('{')
-                        && says_something(s)
-                        && !is_version_segment(s)
-                        && ident::snake(s) != id_name
-                })
-                .map(ident::module)
-        });
+    let named = resource::named(id, op, path);
     // `default` holds what nothing names: it has no words of its own to strip from an id
     // (`CreateDefaultVpc` stays `create_default_vpc`).
     let words = from_id::method_words(id, method, path, named.as_deref().unwrap_or_default());
@@ -676,35 +655,6 @@ mod tests {
             ("customers".into(), "get".into())
         );
         assert_eq!(derived_id("get", "/users/{id}/repos"), "get_users_id_repos");
-    }
-
-    #[test]
-    fn resources_come_from_words_not_numbers_or_the_call() {
-        // No tag, and a path whose first words are a version and a number.
-        assert_eq!(
-            names(
-                "policyCheckCreateUser",
-                &[],
-                "post",
-                "/api/2/password/policy/createUser"
-            ),
-            ("password".into(), "policy_check_create_user".into())
-        );
-        // A tag with no words falls back to the path.
-        assert_eq!(
-            names("listWidgets", &["(2)"], "get", "/widgets"),
-            ("widgets".into(), "list".into())
-        );
-        // A segment that is the operation's name is the call, not a resource.
-        assert_eq!(
-            names(
-                "StartImagePipelineExecution",
-                &[],
-                "put",
-                "/StartImagePipelineExecution"
-            ),
-            ("default".into(), "start_image_pipeline_execution".into())
-        );
     }
 
     #[test]
