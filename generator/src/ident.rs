@@ -44,9 +44,39 @@ fn ascii_words(name: &str) -> String {
     out
 }
 
+/// Spells a plural acronym as one word (`APIs` → `Apis`, `listURLs` → `listUrls`, `IDsOnly` →
+/// `IdsOnly`): a run of two or more capitals followed by a lone `s` that ends the word. Casing
+/// would otherwise split before the last capital, as it does before any capital followed by a
+/// lowercase letter (`ap_is`, `ApIs`).
+fn plural_acronyms(words: &str) -> String {
+    let c: Vec<char> = words.chars().collect();
+    let mut out = String::with_capacity(words.len());
+    let mut i = 0;
+    while i < c.len() {
+        let start = i;
+        while i < c.len() && c[i].is_ascii_uppercase() {
+            i += 1;
+        }
+        let plural = i - start >= 2
+            && c.get(i) == Some(&'s')
+            && !c.get(i + 1).is_some_and(char::is_ascii_lowercase);
+        if plural {
+            out.push(c[start]);
+            out.extend(c[start + 1..i].iter().map(char::to_ascii_lowercase));
+        } else {
+            out.extend(&c[start..i]);
+        }
+        if i < c.len() {
+            out.push(c[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
 /// A `snake_case` identifier (fields, methods, modules, parameters), keyword-safe.
 pub fn snake(name: &str) -> String {
-    let words = ascii_words(name);
+    let words = plural_acronyms(&ascii_words(name));
     let mut s = words.to_snake_case();
     if s.is_empty() {
         s = "value".to_owned();
@@ -59,7 +89,7 @@ pub fn snake(name: &str) -> String {
 
 /// An `UpperCamelCase` identifier (types, variants), keyword-safe.
 pub fn camel(name: &str) -> String {
-    let words = ascii_words(name);
+    let words = plural_acronyms(&ascii_words(name));
     let mut s = words.to_upper_camel_case();
     if s.is_empty() {
         s = "Empty".to_owned();
@@ -310,6 +340,21 @@ mod tests {
         assert_eq!(camel("task.created"), "TaskCreated");
         assert_eq!(snake("@timestamp"), "timestamp");
         assert_eq!(snake("$ref"), "r#ref");
+    }
+
+    #[test]
+    fn plural_acronyms_are_one_word() {
+        assert_eq!(snake("APIs"), "apis");
+        assert_eq!(camel("APIs"), "Apis");
+        assert_eq!(snake("listURLs"), "list_urls");
+        assert_eq!(snake("userIDsOnly"), "user_ids_only");
+        assert_eq!(camel("user_IDs"), "UserIds");
+        assert_eq!(snake("CPUs2"), "cpus2");
+        // Not a plural acronym: the capital before a word, a word after the `s`, one capital.
+        assert_eq!(snake("HTTPSettings"), "http_settings");
+        assert_eq!(snake("IPsecTunnel"), "i_psec_tunnel");
+        assert_eq!(snake("getAs"), "get_as");
+        assert_eq!(snake("OAuth"), "o_auth");
     }
 
     #[test]

@@ -458,13 +458,15 @@ fn splits_of_two_tags_under_one_prefix_share_their_resource() {
     for (op, (resource, _, _)) in &names {
         let under_calendars = op.contains("/calendars/");
         families[usize::from(under_calendars)].insert(resource);
-        if !resource.starts_with("users_") {
-            assert!(resource.len() <= 60, "{op}: {resource}");
-        } else if under_calendars {
-            assert!(resource.starts_with("users_calendars"), "{op}: {resource}");
-        } else {
-            assert!(resource.starts_with("users_calendar"), "{op}: {resource}");
-            assert!(!resource.starts_with("users_calendars"), "{op}: {resource}");
+        assert!(resource.len() <= 60, "{op}: {resource}");
+        // Shortened names (the root stays unless another part has that name) are checked to
+        // be apart from the other prefix's below; the others name their prefix.
+        if resource.starts_with("users_calendar") {
+            assert_eq!(
+                resource.starts_with("users_calendars"),
+                under_calendars,
+                "{op}: {resource}"
+            );
         }
     }
     assert!(
@@ -523,7 +525,7 @@ fn reading_and_performing_an_action_are_told_apart() {
             "/images/export": { "get": op("get_images_export"), "post": op("post_images_export") },
             "/tracking_settings/open": { "get": op("GET_tracking_settings-open"), "patch": op("PATCH_tracking_settings-open") },
             "/System/Ping": { "get": op("GetPingSystem"), "post": op("PostPingSystem") },
-            "/#Action=CreateVpc": { "get": op("GET_CreateVpc") },
+            "/#Action=CreateVpc": { "get": op("GET_CreateVpc"), "post": op("POST_CreateVpc") },
             "/#Action=CreateDefaultVpc": { "get": op("GET_CreateDefaultVpc") },
         }
     });
@@ -537,17 +539,77 @@ fn reading_and_performing_an_action_are_told_apart() {
     assert_eq!(name("POST /System/Ping"), "system.ping");
     assert_eq!(name("GET /System/Ping"), "system.get_ping");
     assert_eq!(
-        name("PATCH /tracking_settings/open"),
-        format!(
-            "tracking_settings.update_{}",
-            names["GET /tracking_settings/open"].1
-        )
+        name("GET /tracking_settings/open"),
+        "tracking_settings.get_open"
     );
-    assert_eq!(name("GET /#Action=CreateVpc"), "default.get_create_vpc");
+    assert_eq!(
+        name("PATCH /tracking_settings/open"),
+        "tracking_settings.update_open"
+    );
+    assert_eq!(name("GET /#Action=CreateVpc"), "default.create_vpc");
+    assert_eq!(name("POST /#Action=CreateVpc"), "default.post_create_vpc");
     assert_eq!(
         name("GET /#Action=CreateDefaultVpc"),
-        "default.get_create_default_vpc"
+        "default.create_default_vpc"
     );
+}
+
+/// The names of `spec`'s operations, before and after `more` paths are added, that changed.
+fn renamed_by(spec: &Value, more: Value) -> Vec<String> {
+    let (before, _) = names(spec, "before");
+    let mut bigger = spec.clone();
+    for (path, item) in more.as_object().expect("paths") {
+        let entry = bigger["paths"][path.as_str()].as_object_mut();
+        match entry {
+            Some(ops) => ops.extend(item.as_object().expect("an item").clone()),
+            None => bigger["paths"][path.as_str()] = item.clone(),
+        }
+    }
+    let (after, _) = names(&bigger, "after");
+    assert!(after.len() > before.len(), "nothing was added");
+    before
+        .iter()
+        .filter(|(op, names)| after.get(*op) != Some(*names))
+        .map(|(op, names)| format!("{op}: {names:?} -> {:?}", after.get(op)))
+        .collect()
+}
+
+/// A GET (or PATCH) on an action's path has the same name whether or not a POST on the path
+/// performs the action: `get_export` alone too, so adding the POST renames nothing. A GET whose
+/// action reads (`search`, `findByStatus`) keeps the action's name. So does a query-style
+/// `GET_X` beside its `POST_X`.
+#[test]
+fn an_action_path_names_its_get_whether_or_not_its_post_exists() {
+    let op =
+        |id: &str| json!({ "operationId": id, "responses": { "200": { "description": "ok" } } });
+    let spec = json!({
+        "openapi": "3.0.3",
+        "info": { "title": "t", "version": "1" },
+        "paths": {
+            "/images/export": { "get": op("exportImages") },
+            "/images/{id}/publish": { "get": op("get_images_publish"), "patch": op("patch_images_publish") },
+            "/images/search": { "get": op("searchImages") },
+            "/images/{id}/update": { "patch": op("updateImage") },
+            "/#Action=DescribeImages": { "get": op("GET_DescribeImages") },
+        }
+    });
+    let (names, _) = names(&spec, "actions");
+    let name = |route: &str| names[route].1.clone();
+    assert_eq!(name("GET /images/export"), "get_export");
+    assert_eq!(name("GET /images/{id}/publish"), "get_publish");
+    assert_eq!(name("PATCH /images/{id}/publish"), "update_publish");
+    assert_eq!(name("GET /images/search"), "search");
+    assert_eq!(name("PATCH /images/{id}/update"), "update");
+    assert_eq!(name("GET /#Action=DescribeImages"), "describe_images");
+    let renamed = renamed_by(
+        &spec,
+        json!({
+            "/images/export": { "post": op("exportImages") },
+            "/images/{id}/publish": { "post": op("post_images_publish") },
+            "/#Action=DescribeImages": { "post": op("POST_DescribeImages") },
+        }),
+    );
+    assert!(renamed.is_empty(), "renamed:\n{}", renamed.join("\n"));
 }
 
 /// Paths that say their owner only by a parameter (`/{userId}/stats`, Google's
@@ -659,7 +721,7 @@ fn long_resource_names_are_shortened_and_stay_put() {
         [
             "catalogs_custom_access_package_workflow_extensions",
             "templates_custom_access_package_workflow_extensions",
-            "calendars_events_instances_single_value_extended_properties",
+            "users_events_instances_single_value_extended_properties",
             "users",
         ]
         .into_iter()

@@ -11,7 +11,12 @@ use crate::ident;
 /// [`short_accessors`] that no other resource has (short names are given out first, the long
 /// ones in order of their full names), or its full name when all are taken (numbered by the
 /// namespace then).
-pub(super) fn accessors(tag_of: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+/// `roots` holds, for a resource whose paths start with a one-word segment its name starts with
+/// (Microsoft Graph's `me`, `users`, `groups`), that word: its shortened accessor keeps it.
+pub(super) fn accessors(
+    tag_of: &BTreeMap<String, String>,
+    roots: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
     let mut out: BTreeMap<String, String> = BTreeMap::new();
     let mut taken: BTreeSet<String> = BTreeSet::new();
     for name in tag_of.keys().filter(|n| n.len() <= MAX_RESOURCE_LEN) {
@@ -19,7 +24,7 @@ pub(super) fn accessors(tag_of: &BTreeMap<String, String>) -> BTreeMap<String, S
         out.insert(name.clone(), name.clone());
     }
     for (name, tag) in tag_of.iter().filter(|(n, _)| n.len() > MAX_RESOURCE_LEN) {
-        let short = short_accessors(name, tag)
+        let short = short_accessors(name, tag, roots.get(name).map(String::as_str))
             .into_iter()
             .find(|c| !taken.contains(c))
             .unwrap_or_else(|| name.clone());
@@ -38,8 +43,11 @@ pub(super) fn accessors(tag_of: &BTreeMap<String, String>) -> BTreeMap<String, S
 /// Further candidates keep the first one, two… of the remaining words (dropping those after
 /// them instead), then add the tag's words back, last first, to tell it from another resource;
 /// the last ones are the name's trailing words as they are, the longest that fit first; none
-/// stammers (`certificate_certificate_…`, see [`stammers`]).
-fn short_accessors(name: &str, tag: &str) -> Vec<String> {
+/// stammers (`certificate_certificate_…`, see [`stammers`]). With a one-word `root` (the path's
+/// first segment, `me` or `users`), the first candidate keeps it before the trailing words that
+/// say what the resource is (`me_events_instances_…` and `users_events_instances_…` stay
+/// apart); when that is taken, the candidates above follow.
+fn short_accessors(name: &str, tag: &str, root: Option<&str>) -> Vec<String> {
     let words: Vec<&str> = name.split('_').filter(|w| !w.is_empty()).collect();
     let tag_words: Vec<&str> = tag.split('_').filter(|w| !w.is_empty()).collect();
     let said = words
@@ -49,6 +57,19 @@ fn short_accessors(name: &str, tag: &str) -> Vec<String> {
         .count();
     let said = if said == words.len() { 0 } else { said };
     let mut out: Vec<String> = Vec::new();
+    if let Some(root) = root.filter(|r| words.len() > 2 && words[0] == *r) {
+        for start in (1..=said.max(1)).rev() {
+            let rest = fit(&words[start..], 0, MAX_RESOURCE_LEN - root.len() - 1);
+            let candidate = format!("{root}_{rest}");
+            if candidate.len() <= MAX_RESOURCE_LEN
+                && !rest.is_empty()
+                && !stammers(&candidate, &words)
+                && !out.contains(&candidate)
+            {
+                out.push(candidate);
+            }
+        }
+    }
     for start in (0..=said).rev() {
         for keep in 0..words.len() - start {
             let candidate = fit(&words[start..], keep, MAX_RESOURCE_LEN);
@@ -124,11 +145,11 @@ mod tests {
         let extensions =
             format!("{tag}_access_package_catalogs_custom_access_package_workflow_extensions");
         assert_eq!(
-            short_accessors(&assignments, tag)[0],
+            short_accessors(&assignments, tag, None)[0],
             "access_package_assignments_package"
         );
         assert_eq!(
-            short_accessors(&extensions, tag)[0],
+            short_accessors(&extensions, tag, None)[0],
             "catalogs_custom_access_package_workflow_extensions"
         );
         let short = "users_calendar_view".to_owned();
@@ -145,7 +166,7 @@ mod tests {
         ]
         .into_iter()
         .collect();
-        let accessors = accessors(&tag_of);
+        let accessors = accessors(&tag_of, &BTreeMap::new());
         let doubled = "certificate_based_auth_configuration".to_owned();
         let doubled_long = format!("{doubled}_{doubled}");
         let both: BTreeMap<String, String> = [
@@ -155,7 +176,7 @@ mod tests {
         .into_iter()
         .collect();
         assert_eq!(
-            super::accessors(&both)[&doubled_long],
+            super::accessors(&both, &BTreeMap::new())[&doubled_long],
             "configuration_certificate_based_auth_configuration"
         );
         assert_eq!(accessors[&short], short);
@@ -165,6 +186,25 @@ mod tests {
             "management_access_package_assignments_package"
         );
         assert!(accessors.values().all(|a| a.len() <= MAX_RESOURCE_LEN));
+        // A one-word root stays: `me` and `users` are told apart by it, not by a number.
+        let tail = "calendar_groups_calendars_events_instances_single_value_extended_properties";
+        let rooted: BTreeMap<String, String> = ["me", "users"]
+            .into_iter()
+            .map(|r| (format!("{r}_{tail}"), format!("{r}_{tail}")))
+            .collect();
+        let roots = ["me", "users"]
+            .into_iter()
+            .map(|r| (format!("{r}_{tail}"), r.to_owned()))
+            .collect();
+        let short = super::accessors(&rooted, &roots);
+        assert_eq!(
+            short[&format!("me_{tail}")],
+            "me_events_instances_single_value_extended_properties"
+        );
+        assert_eq!(
+            short[&format!("users_{tail}")],
+            "users_events_instances_single_value_extended_properties"
+        );
         let unique: BTreeSet<&String> = accessors.values().collect();
         assert_eq!(unique.len(), accessors.len());
     }

@@ -3,8 +3,8 @@
 
 use super::shape::{Shape, names_resource, resource_words, words};
 use super::words::{
-    ARTICLES, CREATE_VERBS, DANGLING, DELETE_VERBS, READ_VERBS, REPLACE_VERBS, UPDATE_VERBS, VERBS,
-    same_noun,
+    ARTICLES, AUXILIARIES, CREATE_VERBS, DANGLING, DELETE_VERBS, NEGATIONS, READ_VERBS,
+    REPLACE_VERBS, UPDATE_VERBS, VERBS, same_noun,
 };
 use crate::ident;
 
@@ -19,6 +19,7 @@ pub(super) fn method_words(id: &str, method: &str, path: &str, resource: &str) -
     if is_path_derived(&w, &shape) {
         return shape.name();
     }
+    drop_method_prefix(&mut w, id, method);
     w.retain(|x| !ARTICLES.contains(&x.as_str()));
     // `Get.Count.attachments` on `…/attachments/$count`: the count is the verb, `get` adds nothing.
     if shape.verb == ["count"] && w.len() > 2 && w[0] == "get" && w[1] == "count" {
@@ -192,8 +193,11 @@ fn strip_resource(w: &mut Vec<String>, resource: &[String], shape: &Shape) {
             continue;
         };
         let at_end = i + len == w.len();
+        let before = i.checked_sub(1).map(|b| w[b].as_str());
         let keep = (i == 0 && VERBS.contains(&w[0].as_str()) && !is_verb(w.get(len)))
-            || (!at_end && i > 0 && DANGLING.contains(&w[i - 1].as_str()));
+            || (!at_end && before.is_some_and(|b| DANGLING.contains(&b)))
+            || before.is_some_and(|b| NEGATIONS.contains(&b))
+            || (at_end && before.is_some_and(|b| AUXILIARIES.contains(&b)));
         if keep {
             i += len;
             continue;
@@ -274,6 +278,21 @@ fn normalise_read_verb(w: &mut Vec<String>, method: &str, shape: &Shape) {
         w[0] = "list".to_owned();
     } else if w[0] != "list" {
         w[0] = "get".to_owned();
+    }
+}
+
+/// `GET_DescribeAccountAttributes` → `describe_account_attributes`: a `GET_` prefix that
+/// repeats the HTTP method before the action's verb is not a word of the name (AWS's query
+/// protocol spells every action so). Such specs often have `POST_X` for the same action too; the
+/// POST keeps its `post`, so the two are told apart by the method whether or not the other exists
+/// (`describe_account_attributes`, `post_describe_account_attributes`).
+fn drop_method_prefix(w: &mut Vec<String>, id: &str, method: &str) {
+    let prefixed = id
+        .split_once('_')
+        .is_some_and(|(head, _)| head.eq_ignore_ascii_case(method));
+    if prefixed && method == "get" && w.len() > 2 && w[0] == "get" && VERBS.contains(&w[1].as_str())
+    {
+        w.remove(0);
     }
 }
 
@@ -430,6 +449,48 @@ mod tests {
         assert_eq!(
             name("repos/list-for-org", "get", "/orgs/{org}/repos", "repos"),
             "list_for_org"
+        );
+    }
+
+    #[test]
+    fn negations_and_auxiliaries_keep_what_they_need() {
+        let path = "/contacts/do-not-contact";
+        assert_eq!(
+            name("getDoNotContact", "get", path, "contacts"),
+            "get_do_not_contact"
+        );
+        assert_eq!(
+            name("addDoNotContactList", "post", path, "contacts"),
+            "add_do_not_contact_list"
+        );
+        assert_eq!(
+            name("getIsAdmin", "get", "/admins/{id}/flag", "admins"),
+            "get_is_admin"
+        );
+        assert_eq!(
+            name("getContactNotes", "get", "/contacts/{id}/notes", "contacts"),
+            "list_notes"
+        );
+    }
+
+    #[test]
+    fn a_get_prefix_that_repeats_the_method_is_no_word() {
+        let path = "/#Action=DescribeAccountAttributes";
+        assert_eq!(
+            name("GET_DescribeAccountAttributes", "get", path, ""),
+            "describe_account_attributes"
+        );
+        assert_eq!(
+            name("POST_DescribeAccountAttributes", "post", path, ""),
+            "post_describe_account_attributes"
+        );
+        assert_eq!(
+            name("get_users_search", "get", "/users/search", "users"),
+            "search"
+        );
+        assert_eq!(
+            name("getUserPosts", "get", "/users/{id}/posts", "users"),
+            "list_posts"
         );
     }
 

@@ -11,7 +11,9 @@
 //!    trailing `by_<path parameter>`; a trailing preposition or conjunction left behind goes
 //!    too, so no name ends in a stump
 //!    (`get-an-albums-tracks` in `albums` → `list_tracks`, `list-gpg-keys-for-user` in `users` →
-//!    `list_gpg_keys`).
+//!    `list_gpg_keys`). Words after a negation, and a last one after an auxiliary verb, stay
+//!    (`getDoNotContact` in `contacts` → `get_do_not_contact`, not `get_do_not`); a `GET_`
+//!    prefix repeating the method before a verb goes (`GET_DescribeVpcs` → `describe_vpcs`).
 //! 2. **The REST shape where the id adds nothing.** An id that is empty after that, one verb of
 //!    the shape's family, or spelled from the method and the path (`GetCustomersCustomer`) takes
 //!    the shape's name: GET on a collection `list`, on an item `get`; POST on a collection
@@ -29,7 +31,11 @@
 //!    (`DescribeStream` → `streams().describe()`, `ListTagsForResource` →
 //!    `tags().list_for_resource()`); two that meet (`PutRecord`, `PutRecords` in `records`) fall
 //!    back to the operation's whole name (`put_records`).
-//! 4. **At most 60 characters**: words the resource already says go first, then repeated words,
+//! 4. **The resource** is the operation's first tag; without one, or when it has no letters,
+//!    the path's first literal segment that has letters, is no version and is not the
+//!    operation's own name (`/api/2/password/…` → `password`; `/StartImagePipelineExecution`
+//!    for `StartImagePipelineExecution` names the call, not a resource); else `default`.
+//! 5. **At most 60 characters**: words the resource already says go first, then repeated words,
 //!    then words after the verb, until the name fits.
 //!
 //! Collisions are resolved by meaning before numbers. Each operation has a list of candidates
@@ -75,10 +81,17 @@
 //! already says, then, while still too long, words that come again later (the earlier ones),
 //! then its leading word: the trailing words that say what it is stay
 //! (`…_access_package_catalogs_custom_access_package_workflow_extensions` →
-//! `catalogs_custom_access_package_workflow_extensions`). Only when another resource has that
+//! `catalogs_custom_access_package_workflow_extensions`); a root of one word that starts both
+//! the paths and the name (Graph's `me`, `users`, `groups`) stays in front
+//! (`users_events_instances_single_value_extended_properties`), so `me_…` and `users_…` parts
+//! stay apart and say whose they are. Only when another resource has that
 //! name do the first words stay and the ones after them go, and then the tag's words come back; names of at most 60 characters are given out first,
 //! so a long resource never takes a short one's name. Method names are stripped of the full
-//! name's words.
+//! name's words. One growth case moves an accessor: a new resource named like a long one's
+//! shortened accessor takes that name, and the long one takes its next candidate. No rule keeps
+//! both: a spec with the short resource added and one with the long resource added can be the
+//! same spec, so one of the two orders of growth moves a name whatever the rule; the short name
+//! is the one a user reads off the spec (the tag), so the shortened one gives way.
 //!
 //! Stability: adding an operation never renames an existing method unless the new operation
 //! wants the same name in the same round and wins the tie (its path has no owner where the
@@ -86,14 +99,18 @@
 //! method-and-path shapes never meet, so in practice this happens only when two ids differ in
 //! nothing but the resource's words or an article, when a trivial id (`list`) is added at
 //! the resource's root beside one under a root owner (`/orgs/{org}/issues`), or when a POST is
-//! added on the path of a GET named by its action (`export` becomes `get_export`). Builder types
-//! follow their method's name. Limits: the word lists (verbs, plurals, prepositions) are English and
+//! added on the path of a GET named by an action that reads (`GET /users/search` named `search`
+//! becomes `get_search` beside `POST /users/search`). A GET or PATCH on the path of any other
+//! action reads or updates it (`get_export`, `update_export`) whether or not the POST that
+//! performs it exists, and a query-style `GET_X` is `x` beside `POST_X`'s `post_x`, so adding
+//! the other renames neither. Builder types follow their method's name. Limits: the word lists (verbs, plurals, prepositions) are English and
 //! not exhaustive. An operation that collides inside a resource made by a split, or that brings a
 //! tag to eight numbered names, splits it (again): the operations moved get a new resource.
 
 mod accessors;
 mod from_id;
 pub mod report;
+mod resource;
 mod shape;
 mod split;
 mod target;
@@ -178,7 +195,20 @@ pub(super) fn group(drafts: Vec<Draft>, doc: &openapiv3::OpenAPI) -> Vec<Resourc
             planned.entry(name).or_default().extend(members);
         }
     }
-    let accessors = accessors(&tag_of);
+    let roots: BTreeMap<String, String> = planned
+        .iter()
+        .filter_map(|(name, members)| {
+            let root = drafts[*members.first()?]
+                .op
+                .path
+                .split('/')
+                .find(|s| !s.is_empty() && !is_version_segment(s))
+                .map(ident::module)?;
+            let one_word = !root.contains('_') && name.starts_with(&format!("{root}_"));
+            one_word.then(|| (name.clone(), root))
+        })
+        .collect();
+    let accessors = accessors(&tag_of, &roots);
     let mut slots: Vec<Option<Draft>> = drafts.into_iter().map(Some).collect();
     let by_resource = planned.into_iter().map(|(resource, mut members)| {
         members.sort_unstable();
@@ -240,9 +270,10 @@ pub(super) fn assign(drafts: &[&Draft], resource: &str, by_segments: bool) -> (V
                 .acts
                 .then(|| shorten(shape.name(), resource, MAX_METHOD_LEN)),
         );
+        let method = own_name(&d.method, &shape, resource);
         candidates.push(candidates_of(
             &d.id,
-            &d.method,
+            &method,
             &d.op.path,
             &shape,
             resource,
@@ -292,6 +323,29 @@ pub(super) fn assign(drafts: &[&Draft], resource: &str, by_segments: bool) -> (V
         }
     }
     (names.into_iter().flatten().collect(), count)
+}
+
+/// The operation's own name: its id's, except that a GET or PATCH on the path of an action a
+/// POST performs, named by the bare action (`GET /images/export` named `export`), reads or
+/// updates it (`get_export`, `update_export`), whether or not the POST exists, so adding the
+/// POST renames nothing. Actions that read (`GET /pet/findByStatus`, `GET /users/search`) are
+/// what a GET does, and actions that change (`PATCH /rules/{id}/update`, `…/setNote`) what a
+/// PATCH does: those keep their name.
+fn own_name(method: &str, shape: &Shape, resource: &str) -> String {
+    let performs = shape.verb.first().is_some_and(|v| {
+        let own: &[&[&str]] = match shape.reads_action.first().map(String::as_str) {
+            Some("get") => &[words::READING_ACTIONS],
+            _ => &[words::UPDATE_VERBS, words::REPLACE_VERBS],
+        };
+        own.iter().any(|family| family.contains(&v.as_str()))
+    });
+    if shape.reads_action.is_empty()
+        || performs
+        || method != shorten(shape.name(), resource, MAX_METHOD_LEN)
+    {
+        return method.to_owned();
+    }
+    shorten(shape.reading_name(), resource, MAX_METHOD_LEN)
 }
 
 /// An operation's names in the order it asks for them: its own, with its owner, its shape's,
@@ -506,14 +560,7 @@ pub(super) fn derive_names(
         let name = shorten(words, &resource, MAX_METHOD_LEN);
         return (resource, name);
     }
-    let named = op.tags.first().map(|t| ident::module(t)).or_else(|| {
-        path.split('#')
-            .next()
-            .unwrap_or_default()
-            .split('/')
-            .find(|s| !s.is_empty() && !s.starts_with('{') && !is_version_segment(s))
-            .map(ident::module)
-    });
+    let named = resource::named(id, op, path);
     // `default` holds what nothing names: it has no words of its own to strip from an id
     // (`CreateDefaultVpc` stays `create_default_vpc`).
     let words = from_id::method_words(id, method, path, named.as_deref().unwrap_or_default());

@@ -13,6 +13,15 @@ pub(super) const DANGLING: &[&str] = &[
     "or", "than", "from", "under", "along", "toward", "towards", "amongst", "among",
 ];
 
+/// Negations: the words after one are what it negates (`do_not_contact`), so they stay.
+pub(super) const NEGATIONS: &[&str] = &["not", "no", "non", "dont", "never", "without"];
+
+/// Auxiliary verbs, which need the word after them (`is_contact` is not `is`).
+pub(super) const AUXILIARIES: &[&str] = &[
+    "do", "does", "did", "is", "are", "was", "were", "be", "been", "can", "cannot", "could", "has",
+    "have", "had", "should", "will", "would", "must", "may",
+];
+
 /// Whether a method name ends in a word that announces another (see [`DANGLING`]).
 pub fn ends_dangling(name: &str) -> bool {
     name.rsplit('_')
@@ -23,6 +32,13 @@ pub fn ends_dangling(name: &str) -> bool {
 /// Verbs an operationId uses for reading one item or a collection: the REST shape says which.
 pub(super) const READ_VERBS: &[&str] = &[
     "get", "list", "retrieve", "fetch", "read", "show", "find", "query", "all", "index", "browse",
+];
+
+/// Actions a GET performs rather than reads (`GET /pet/findByStatus`, `GET /users/search`): the
+/// GET on such a path keeps the action's name.
+pub(super) const READING_ACTIONS: &[&str] = &[
+    "get", "list", "retrieve", "fetch", "read", "show", "find", "query", "all", "index", "browse",
+    "search", "lookup", "download", "preview",
 ];
 
 /// Verbs for making a new item: a POST on a collection.
