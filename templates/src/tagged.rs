@@ -125,6 +125,7 @@ struct Kept<'de> {
 }
 
 impl<'de> Kept<'de> {
+    #[inline]
     fn push(&mut self, entry: (Cow<'de, str>, Value)) {
         if self.first.is_none() && self.rest.is_empty() {
             self.first = Some(entry);
@@ -133,10 +134,16 @@ impl<'de> Kept<'de> {
         }
     }
 
+    #[inline]
     fn next(&mut self) -> Option<(Cow<'de, str>, Value)> {
-        self.first.take().or_else(|| self.rest.pop_front())
+        match self.first.take() {
+            Some(entry) => Some(entry),
+            None if self.rest.is_empty() => None,
+            None => self.rest.pop_front(),
+        }
     }
 
+    #[inline]
     fn len(&self) -> usize {
         usize::from(self.first.is_some()) + self.rest.len()
     }
@@ -333,21 +340,24 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'_, 'de, A> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
+        // The tag is handed out after every kept entry: once it is, the rest comes from the input alone.
+        if self.tag.is_none() {
+            return self.map.next_key_seed(seed);
+        }
         if let Some((key, value)) = self.before.next() {
             self.value = Some((key.clone(), value));
             return seed
                 .deserialize(de::value::CowStrDeserializer::<A::Error>::new(key))
                 .map(Some);
         }
-        if self.tag.is_some() {
-            return seed
-                .deserialize(de::value::StrDeserializer::<A::Error>::new(self.tag_key))
-                .map(Some);
-        }
-        self.map.next_key_seed(seed)
+        seed.deserialize(de::value::StrDeserializer::<A::Error>::new(self.tag_key))
+            .map(Some)
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        if self.tag.is_none() && self.value.is_none() {
+            return self.map.next_value_seed(seed);
+        }
         match self.next_value_source() {
             Next::Kept(key, value) => kept_value(seed, &key, value),
             Next::Tag(tag) => seed.deserialize(de::value::StrDeserializer::<A::Error>::new(tag)),
