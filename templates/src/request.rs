@@ -547,7 +547,7 @@ impl<'a> Request<'a> {
         if let Some(name) = idempotency_header {
             let name = header_name(name).map_err(invalid)?;
             if !own.contains_key(&name) && !client.inner.headers.contains_key(&name) {
-                let key = http::HeaderValue::from_str(&new_idempotency_key())
+                let key = http::HeaderValue::from_str(&retry::new_idempotency_key())
                     .expect("hex digits and dashes");
                 own.insert(name, key);
             }
@@ -668,34 +668,9 @@ fn header_name(name: &str) -> Result<http::HeaderName, String> {
         .map_err(|_| format!("header name {name:?} is not valid"))
 }
 
-/// A random UUID v4 for idempotency keys.
-fn new_idempotency_key() -> String {
-    let n =
-        (fastrand::u128(..) & !(0xf000 << 64) | (0x4000 << 64)) & !(0xc000 << 48) | (0x8000 << 48);
-    let hex = format!("{n:032x}");
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn idempotency_keys_are_uuid_v4() {
-        let a = new_idempotency_key();
-        let b = new_idempotency_key();
-        assert_ne!(a, b);
-        assert_eq!(a.len(), 36);
-        assert_eq!(&a[14..15], "4");
-        assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"), "{a}");
-    }
 
     #[test]
     fn options_replace_headers_case_insensitively() {
