@@ -17,6 +17,9 @@
 //! table shows medians over rounds. Beside calls/s it shows the client thread's own CPU time per call (from
 //! `/proc/thread-self/schedstat`), which other processes hardly disturb: the SDK/bare ratio of CPU time is the
 //! steadiest measure of the client's overhead.
+//!
+//! `BENCH_ONLY=sdk` or `BENCH_ONLY=bare` measures one side alone (the other is still warmed up and checked), so
+//! that `perf record`, `perf stat` or `strace -c` of the whole process shows that side's work only.
 
 use std::convert::Infallible;
 use std::hint::black_box;
@@ -211,6 +214,19 @@ enum Row {
 impl Row {
     const ALL: [Row; 4] = [Row::SdkGet, Row::BareGet, Row::SdkCreate, Row::BareCreate];
 
+    fn is_sdk(self) -> bool {
+        matches!(self, Row::SdkGet | Row::SdkCreate)
+    }
+
+    /// Whether `BENCH_ONLY` (`sdk`, `bare` or unset) lets this row be measured.
+    fn selected(self, only: Option<&str>) -> bool {
+        match only {
+            Some("sdk") => self.is_sdk(),
+            Some("bare") => !self.is_sdk(),
+            _ => true,
+        }
+    }
+
     fn label(self) -> &'static str {
         match self {
             Row::SdkGet => "sdk  tasks().get(id).send()",
@@ -252,6 +268,8 @@ fn median_ratio(sdk: &[f64], bare: &[f64]) -> f64 {
 fn main() {
     let calls = env_usize("BENCH_CALLS", 500);
     let rounds = env_usize("BENCH_ROUNDS", 20);
+    let only = std::env::var("BENCH_ONLY").ok();
+    let only = only.as_deref();
     let body = task_json();
     let addr = start_server(body.clone());
     let base = format!("http://{addr}/v1");
@@ -280,6 +298,9 @@ fn main() {
         }
         for _ in 0..rounds {
             for (row, samples) in Row::ALL.iter().zip(&mut samples) {
+                if !row.selected(only) {
+                    continue;
+                }
                 let cpu_before = sdk_benches::thread_cpu_ns();
                 let before = AllocCount::now();
                 let started = Instant::now();
@@ -331,6 +352,9 @@ fn main() {
         "call", "calls/s", "cpu us/call", "allocs/call", "KiB/call"
     );
     for (row, s) in Row::ALL.iter().zip(&samples) {
+        if s.calls_per_sec.is_empty() {
+            continue;
+        }
         println!(
             "{:<38} {:>10.0} {:>12.1} {:>12.1} {:>10.1}",
             row.label(),
@@ -342,6 +366,9 @@ fn main() {
     }
     for (name, sdk, bare) in [("get", 0, 1), ("create", 2, 3)] {
         let (s, b) = (&samples[sdk], &samples[bare]);
+        if s.calls_per_sec.is_empty() || b.calls_per_sec.is_empty() {
+            continue;
+        }
         println!(
             "{:<38} {:>9.2}x {:>11.2}x {:>11.2}x {:>9.2}x",
             format!("ratio sdk/bare, {name}"),
@@ -369,6 +396,9 @@ fn main() {
     );
     let spread = |row: usize| {
         let v = &samples[row].calls_per_sec;
+        if v.is_empty() {
+            return "-".to_owned();
+        }
         let (lo, hi) = v
             .iter()
             .fold((f64::MAX, 0.0f64), |(lo, hi), &x| (lo.min(x), hi.max(x)));

@@ -15,6 +15,11 @@
 //! its struct, and straight into each event's own struct (what finding the tag costs the `Event`
 //! deserializer). Peak RSS growth is `VmHWM` after a run minus
 //! `VmRSS` before it (peak reset before each run where the kernel allows it; the server's buffers count too).
+//! CPU µs/event is the client thread's own CPU time (`/proc/thread-self/schedstat`, kernel time included),
+//! which other processes hardly disturb, unlike events/s.
+//!
+//! `BENCH_ONLY=sdk` or `BENCH_ONLY=bare` measures one of the two socket rows alone (and skips the decode-only
+//! rows), so that `perf record` or `strace -c` of the whole process shows that side's work only.
 
 use std::hint::black_box;
 use std::net::SocketAddr;
@@ -147,6 +152,7 @@ fn start_server(messages: Vec<Utf8Bytes>) -> SocketAddr {
 
 struct Sample {
     events_per_sec: f64,
+    cpu_us_per_event: f64,
     allocs_per_event: f64,
     rss_growth_kib: Option<u64>,
 }
@@ -155,6 +161,7 @@ struct Sample {
 async fn measure<F: std::future::Future<Output = usize>>(events: usize, body: F) -> Sample {
     reset_peak_rss();
     let rss_before = rss_kib();
+    let cpu_before = sdk_benches::thread_cpu_ns();
     let before = AllocCount::now();
     let started = Instant::now();
     sdk_benches::sdk_benches_boundary();
@@ -162,9 +169,14 @@ async fn measure<F: std::future::Future<Output = usize>>(events: usize, body: F)
     sdk_benches::sdk_benches_boundary();
     let elapsed = started.elapsed();
     let counted = AllocCount::since(before);
+    // Read after counting stops: reading the file allocates.
+    let cpu_ns = sdk_benches::thread_cpu_ns()
+        .zip(cpu_before)
+        .map_or(0, |(after, before)| after - before);
     assert_eq!(received, events, "every event arrives, typed");
     Sample {
         events_per_sec: events as f64 / elapsed.as_secs_f64(),
+        cpu_us_per_event: cpu_ns as f64 / 1000.0 / events as f64,
         allocs_per_event: counted.allocations as f64 / events as f64,
         rss_growth_kib: peak_rss_kib()
             .zip(rss_before)
@@ -262,6 +274,12 @@ fn decode_peeked(text: &str) -> Event {
 fn main() {
     let events = env_usize("BENCH_EVENTS", 10_000);
     let rounds = env_usize("BENCH_ROUNDS", 5);
+    let only = std::env::var("BENCH_ONLY").ok();
+    let (run_sdk, run_bare, run_decode) = match only.as_deref() {
+        Some("sdk") => (true, false, false),
+        Some("bare") => (false, true, false),
+        _ => (true, true, true),
+    };
     let built: Vec<(String, Kind)> = (1..=events).map(envelope).collect();
     let bytes: usize = built.iter().map(|(text, _)| text.len()).sum();
     let messages: Vec<Utf8Bytes> = built
@@ -294,8 +312,15 @@ fn main() {
         assert_eq!(sdk_run(&client).await, events);
         assert_eq!(bare_run(&url).await, events);
         for _ in 0..rounds {
-            samples[0].push(measure(events, sdk_run(&client)).await);
-            samples[1].push(measure(events, bare_run(&url)).await);
+            if run_sdk {
+                samples[0].push(measure(events, sdk_run(&client)).await);
+            }
+            if run_bare {
+                samples[1].push(measure(events, bare_run(&url)).await);
+            }
+            if !run_decode {
+                continue;
+            }
             samples[2].push(
                 measure(events, async {
                     built
@@ -338,11 +363,15 @@ fn main() {
         bytes as f64 / events as f64
     );
     println!(
-        "{:<38} {:>12} {:>13} {:>16}",
-        "path", "events/s", "allocs/event", "peak RSS +MiB"
+        "{:<38} {:>12} {:>14} {:>13} {:>16}",
+        "path", "events/s", "cpu us/event", "allocs/event", "peak RSS +MiB"
     );
     for (label, samples) in labels.iter().zip(&samples) {
+        if samples.is_empty() {
+            continue;
+        }
         let eps: Vec<f64> = samples.iter().map(|s| s.events_per_sec).collect();
+        let cpu: Vec<f64> = samples.iter().map(|s| s.cpu_us_per_event).collect();
         let allocs: Vec<f64> = samples.iter().map(|s| s.allocs_per_event).collect();
         let growth: Vec<f64> = samples
             .iter()
@@ -355,9 +384,10 @@ fn main() {
             format!("{:.1}", median(&growth))
         };
         println!(
-            "{:<38} {:>12.0} {:>13.1} {:>16}",
+            "{:<38} {:>12.0} {:>14.2} {:>13.1} {:>16}",
             label,
             median(&eps),
+            median(&cpu),
             median(&allocs),
             growth
         );
@@ -368,11 +398,25 @@ fn main() {
             .map(|s| s.events_per_sec)
             .collect::<Vec<_>>()
     };
+    if !(run_sdk && run_bare) {
+        return;
+    }
     let ratios: Vec<f64> = eps(0).iter().zip(eps(1)).map(|(s, b)| s / b).collect();
+    let cpu = |row: usize| {
+        samples[row]
+            .iter()
+            .map(|s| s.cpu_us_per_event)
+            .collect::<Vec<_>>()
+    };
+    let cpu_ratios: Vec<f64> = cpu(0).iter().zip(cpu(1)).map(|(s, b)| s / b).collect();
     println!(
-        "sdk/bare events/s, median of per-run ratios: {:.2}x (target >= 0.95x)",
-        median(&ratios)
+        "sdk/bare events/s, median of per-run ratios: {:.2}x (target >= 0.95x); CPU us/event: {:.2}x",
+        median(&ratios),
+        median(&cpu_ratios)
     );
+    if !run_decode {
+        return;
+    }
     let decoded: Vec<f64> = eps(2).iter().zip(eps(4)).map(|(e, c)| e / c).collect();
     println!(
         "decode only, Event/each struct events/s, median of per-run ratios: {:.2}x",

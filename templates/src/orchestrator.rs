@@ -5,6 +5,7 @@
 //! headers and, for buffered responses, the whole body. How it ended is one of [`Attempt`]'s cases; whether
 //! another attempt follows is decided in one place, [`Prepared::next_attempt_after`].
 
+use ::std::future::Future;
 use ::std::string::{String, ToString};
 use ::std::sync::atomic::{AtomicU32, Ordering};
 use ::std::time::{Duration, Instant};
@@ -207,8 +208,14 @@ impl<'a> Prepared<'a> {
             status = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
-        let (mut response, deadline) = match self.exchange(&operation, request, &attempt_span).await
-        {
+        // The request goes into the HTTP client's future here, so that the future of the exchange holds
+        // that future alone, not the request beside it.
+        let started = Instant::now();
+        let sent = match &client.inner.transport {
+            Some(transport) => Either::Left(transport.send(&operation, request)),
+            None => Either::Right(client.inner.http.execute(request)),
+        };
+        let (mut response, deadline) = match self.exchange(sent, started, &attempt_span).await {
             Ok(answered) => answered,
             Err(unsuccessful) => return Ok(Attempt::Unsuccessful(unsuccessful)),
         };
@@ -230,7 +237,26 @@ impl<'a> Prepared<'a> {
             timeout: self.timeout,
             permit,
         };
-        settle(dispatched, buffered).await
+        // Settled here rather than in a function of its own, whose future would hold a second copy of
+        // `dispatched` beside the one `read_body` holds.
+        if !dispatched.response.status().is_success() {
+            return Ok(Attempt::Unsuccessful(Unsuccessful::Answered(dispatched)));
+        }
+        if !buffered {
+            return Ok(Attempt::Succeeded(Outcome::Head(dispatched)));
+        }
+        match dispatched.read_body().await {
+            Ok(raw) => Ok(Attempt::Succeeded(Outcome::Body(raw))),
+            // The body broke off or took too long: the request may have had its effect.
+            Err(error @ (Error::Transport { .. } | Error::Timeout { .. })) => {
+                let failure = Failure::Unknown;
+                Ok(Attempt::Unsuccessful(Unsuccessful::Failed {
+                    error,
+                    failure,
+                }))
+            }
+            Err(other) => Err(other),
+        }
     }
 
     /// Waits until the rate limit resets, if it is used up, and for a free slot among the client's
@@ -250,21 +276,15 @@ impl<'a> Prepared<'a> {
         Ok(permit)
     }
 
-    /// Sends `request` within the attempt's timeout, in `attempt_span`: the response and the instant
-    /// its body must have arrived by, or how the attempt failed.
+    /// Awaits `sent`, the request sent at `started`, within the attempt's timeout, in `attempt_span`: the
+    /// response and the instant its body must have arrived by, or how the attempt failed.
     async fn exchange(
         &self,
-        operation: &Operation<'_>,
-        request: reqwest::Request,
+        sent: impl Future<Output = Result<reqwest::Response, reqwest::Error>>,
+        started: Instant,
         attempt_span: &tracing::Span,
     ) -> Result<(reqwest::Response, Instant), Unsuccessful<'a>> {
-        let client = self.client;
-        let started = Instant::now();
         let deadline = started + self.timeout;
-        let sent = match &client.inner.transport {
-            Some(transport) => Either::Left(transport.send(operation, request)),
-            None => Either::Right(client.inner.http.execute(request)),
-        };
         let result = tokio::time::timeout_at(deadline.into(), sent)
             .instrument(attempt_span.clone())
             .await;
@@ -373,29 +393,6 @@ impl<'a> Prepared<'a> {
 
     fn error(&self, message: impl Into<String>) -> Error {
         Error::build(&self.method, self.path, message)
-    }
-}
-
-/// How an attempt that got an answer ended: a status that is not 2xx is unsuccessful; a 2xx answer
-/// succeeds, with its body read if `buffered`.
-async fn settle(dispatched: Dispatched<'_>, buffered: bool) -> Result<Attempt<'_>, Error> {
-    if !dispatched.response.status().is_success() {
-        return Ok(Attempt::Unsuccessful(Unsuccessful::Answered(dispatched)));
-    }
-    if !buffered {
-        return Ok(Attempt::Succeeded(Outcome::Head(dispatched)));
-    }
-    match dispatched.read_body().await {
-        Ok(raw) => Ok(Attempt::Succeeded(Outcome::Body(raw))),
-        // The body broke off or took too long: the request may have had its effect.
-        Err(error @ (Error::Transport { .. } | Error::Timeout { .. })) => {
-            let failure = Failure::Unknown;
-            Ok(Attempt::Unsuccessful(Unsuccessful::Failed {
-                error,
-                failure,
-            }))
-        }
-        Err(other) => Err(other),
     }
 }
 

@@ -74,14 +74,29 @@ fn reset_to_duration(value: f64) -> Duration {
 /// number of values such as `100, 100;w=60`.
 fn header_number(values: [Option<&http::HeaderValue>; 2]) -> Option<f64> {
     values.into_iter().flatten().find_map(|value| {
+        // Whole numbers, the usual case, read from the bytes without the text checks and the float parser.
+        if let Some(n) = leading_integer(value.as_bytes()) {
+            return Some(n as f64);
+        }
         let text = value.to_str().ok()?;
         let first = text.split([',', ';']).next()?.trim();
-        // Whole numbers, the usual case, without the float parser.
         if let Ok(n) = first.parse::<u64>() {
             return Some(n as f64);
         }
         let n: f64 = first.parse().ok()?;
         (n.is_finite() && n >= 0.0).then_some(n)
+    })
+}
+
+/// The number `bytes` start with when they are digits alone or digits followed by `,` or `;` (`100`,
+/// `100, 100;w=60`); `None` for anything else (spaces, a fraction, too many digits), which the text path reads.
+fn leading_integer(bytes: &[u8]) -> Option<u64> {
+    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 || !matches!(bytes.get(digits), None | Some(b',' | b';')) {
+        return None;
+    }
+    bytes[..digits].iter().try_fold(0u64, |n, digit| {
+        n.checked_mul(10)?.checked_add(u64::from(digit - b'0'))
     })
 }
 
@@ -114,6 +129,29 @@ mod tests {
         assert_eq!(rl.remaining, Some(0));
         assert!(rl.is_exhausted());
         assert_eq!(rl.limit, None);
+    }
+
+    #[test]
+    fn numbers_read_from_bytes_match_the_text_path() {
+        for (value, expected) in [
+            ("100", Some(100.0)),
+            ("100, 100;w=60", Some(100.0)),
+            ("7;w=1", Some(7.0)),
+            (" 42 ", Some(42.0)),
+            ("2.5", Some(2.5)),
+            ("18446744073709551615", Some(18446744073709551615.0)),
+            ("99999999999999999999", Some(99999999999999999999.0)),
+            ("12abc", None),
+            ("-3", None),
+            ("", None),
+        ] {
+            let header = http::HeaderValue::from_static(value);
+            assert_eq!(
+                super::header_number([Some(&header), None]),
+                expected,
+                "{value:?}"
+            );
+        }
     }
 
     #[test]

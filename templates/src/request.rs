@@ -17,11 +17,12 @@ use ::std::task::{Context, Poll};
 use ::std::time::Duration;
 use ::std::vec::Vec;
 
+use futures_util::FutureExt as _;
 use serde_json::Value;
 use tracing::Instrument;
 
 use crate::error::{ApiError, ErrorDetail};
-use crate::orchestrator::Prepared;
+use crate::orchestrator::{Outcome, Prepared};
 use crate::param_text::{Scalar, scalar};
 use crate::params::{
     QueryStyle, expand_path_into, form_urlencode, placeholder, query_pairs, simple_text,
@@ -440,14 +441,8 @@ impl<'a> Request<'a> {
     /// Sends the request and returns the body of a 2xx response as a stream that `wrap` reads (a stream of
     /// server-sent events, …). The timeout covers only the wait for the response headers.
     pub fn send_stream_as<T: 'a>(self, wrap: fn(ByteStream) -> T) -> ResponseFuture<'a, T> {
-        ResponseFuture::new(async move {
-            let span = self.span();
-            async move {
-                let head = self.prepare()?.send(false, false).await?.into_head()?;
-                Ok(head.into_stream().map(wrap))
-            }
-            .instrument(span)
-            .await
+        self.sent(false, false, move |outcome| {
+            Ok(outcome.into_head()?.into_stream().map(wrap))
         })
     }
 
@@ -477,15 +472,35 @@ impl<'a> Request<'a> {
         any_status: bool,
         decode: fn(RawResponse) -> Result<Response<T>, Error>,
     ) -> ResponseFuture<'a, T> {
-        ResponseFuture::new(async move {
-            let span = self.span();
-            async move {
-                let raw = self.prepare()?.send(any_status, true).await?.into_body()?;
-                decode(raw)
-            }
-            .instrument(span)
-            .await
+        self.sent(any_status, true, move |outcome| {
+            decode(outcome.into_body()?)
         })
+    }
+
+    /// The call as one future: the request is checked and resolved now (an error is what the future
+    /// answers), sent when the future is first polled, and `finish` turns the attempt that ended it into the
+    /// response.
+    ///
+    /// The future is the orchestrator's own, mapped and instrumented: no `async` block around it, which would
+    /// hold the `Request` and the `Prepared` call beside the orchestrator's state and double what every poll
+    /// and every move of the boxed future copies.
+    fn sent<T: 'a>(
+        self,
+        any_status: bool,
+        buffered: bool,
+        finish: impl FnOnce(Outcome<'a>) -> Result<Response<T>, Error> + Send + 'a,
+    ) -> ResponseFuture<'a, T> {
+        let span = self.span();
+        match self.prepare() {
+            Ok(prepared) => ResponseFuture::new(
+                prepared
+                    .send(any_status, buffered)
+                    .map(move |outcome| finish(outcome?))
+                    .instrument(span),
+            ),
+            // An async block rather than `future::ready`, which would hold a `T` and need it to be `Send`.
+            Err(error) => ResponseFuture::new(async move { Err(error) }),
+        }
     }
 
     /// Checks what was assembled and resolves it into what every attempt sends: the URL with its query and
@@ -532,7 +547,7 @@ impl<'a> Request<'a> {
         if let Some(name) = idempotency_header {
             let name = header_name(name).map_err(invalid)?;
             if !own.contains_key(&name) && !client.inner.headers.contains_key(&name) {
-                let key = http::HeaderValue::from_str(&new_idempotency_key())
+                let key = http::HeaderValue::from_str(&retry::new_idempotency_key())
                     .expect("hex digits and dashes");
                 own.insert(name, key);
             }
@@ -653,34 +668,9 @@ fn header_name(name: &str) -> Result<http::HeaderName, String> {
         .map_err(|_| format!("header name {name:?} is not valid"))
 }
 
-/// A random UUID v4 for idempotency keys.
-fn new_idempotency_key() -> String {
-    let n =
-        (fastrand::u128(..) & !(0xf000 << 64) | (0x4000 << 64)) & !(0xc000 << 48) | (0x8000 << 48);
-    let hex = format!("{n:032x}");
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn idempotency_keys_are_uuid_v4() {
-        let a = new_idempotency_key();
-        let b = new_idempotency_key();
-        assert_ne!(a, b);
-        assert_eq!(a.len(), 36);
-        assert_eq!(&a[14..15], "4");
-        assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"), "{a}");
-    }
 
     #[test]
     fn options_replace_headers_case_insensitively() {

@@ -12,7 +12,6 @@ use ::std::borrow::Cow;
 use ::std::fmt;
 use ::std::marker::PhantomData;
 use ::std::string::String;
-use ::std::vec::Vec;
 
 use serde::Deserialize as _;
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
@@ -49,7 +48,7 @@ impl<'de, T: Tagged> Visitor<'de> for UnionVisitor<T> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-        let mut before = Vec::new();
+        let mut before = Kept::default();
         while let Some(key) = map.next_key_seed(KeySeed)? {
             if key != T::TAG {
                 before.push((key, map.next_value::<Value>()?));
@@ -58,7 +57,7 @@ impl<'de, T: Tagged> Visitor<'de> for UnionVisitor<T> {
             return match map.next_value_seed(TagSeed)? {
                 TagValue::Text(tag) => {
                     let rest = Replay {
-                        before: before.into_iter(),
+                        before,
                         value: None,
                         tag_key: T::TAG,
                         tag: Some(&tag),
@@ -117,13 +116,50 @@ impl<'de, T: Tagged> Visitor<'de> for UnionVisitor<T> {
     }
 }
 
+/// The entries read before the tag, in order. The first (usually the only one: an `id`) is held inline, so
+/// that the common envelope costs no allocation beyond what decoding its variant costs.
+#[derive(Default)]
+struct Kept<'de> {
+    first: Option<(Cow<'de, str>, Value)>,
+    rest: ::std::collections::VecDeque<(Cow<'de, str>, Value)>,
+}
+
+impl<'de> Kept<'de> {
+    #[inline]
+    fn push(&mut self, entry: (Cow<'de, str>, Value)) {
+        if self.first.is_none() && self.rest.is_empty() {
+            self.first = Some(entry);
+        } else {
+            self.rest.push_back(entry);
+        }
+    }
+
+    #[inline]
+    fn next(&mut self) -> Option<(Cow<'de, str>, Value)> {
+        match self.first.take() {
+            Some(entry) => Some(entry),
+            None if self.rest.is_empty() => None,
+            None => self.rest.pop_front(),
+        }
+    }
+
+    #[inline]
+    fn len(&self) -> usize {
+        usize::from(self.first.is_some()) + self.rest.len()
+    }
+
+    fn into_entries(self) -> impl Iterator<Item = (Cow<'de, str>, Value)> {
+        self.first.into_iter().chain(self.rest)
+    }
+}
+
 /// The kept entries and the rest of `map`, as one JSON object.
 fn collect<'de, A: MapAccess<'de>>(
-    before: Vec<(Cow<'de, str>, Value)>,
+    before: Kept<'de>,
     mut map: A,
 ) -> Result<serde_json::Map<String, Value>, A::Error> {
     let mut object: serde_json::Map<String, Value> = before
-        .into_iter()
+        .into_entries()
         .map(|(key, value)| (key.into_owned(), value))
         .collect();
     while let Some((key, value)) = map.next_entry::<String, Value>()? {
@@ -241,7 +277,7 @@ impl<'de> Visitor<'de> for TagVisitor {
 
 /// The object as the variant sees it: the entries read before the tag, the tag, then the rest of the input.
 struct Replay<'t, 'de, A> {
-    before: ::std::vec::IntoIter<(Cow<'de, str>, Value)>,
+    before: Kept<'de>,
     /// The entry whose key was just handed out, when it is a kept one.
     value: Option<(Cow<'de, str>, Value)>,
     tag_key: &'static str,
@@ -304,21 +340,24 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'_, 'de, A> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
+        // The tag is handed out after every kept entry: once it is, the rest comes from the input alone.
+        if self.tag.is_none() {
+            return self.map.next_key_seed(seed);
+        }
         if let Some((key, value)) = self.before.next() {
             self.value = Some((key.clone(), value));
             return seed
                 .deserialize(de::value::CowStrDeserializer::<A::Error>::new(key))
                 .map(Some);
         }
-        if self.tag.is_some() {
-            return seed
-                .deserialize(de::value::StrDeserializer::<A::Error>::new(self.tag_key))
-                .map(Some);
-        }
-        self.map.next_key_seed(seed)
+        seed.deserialize(de::value::StrDeserializer::<A::Error>::new(self.tag_key))
+            .map(Some)
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        if self.tag.is_none() && self.value.is_none() {
+            return self.map.next_value_seed(seed);
+        }
         match self.next_value_source() {
             Next::Kept(key, value) => kept_value(seed, &key, value),
             Next::Tag(tag) => seed.deserialize(de::value::StrDeserializer::<A::Error>::new(tag)),
@@ -420,6 +459,15 @@ mod tests {
         };
         assert_eq!(kept, serde_json::from_str::<Value>(text).unwrap());
         assert_eq!(kept.to_string(), text, "the entries keep their order");
+        let text = r#"{"a":1,"b":[2],"c":{"d":3},"type":"pong","e":4}"#;
+        let Message::Unknown(kept) = serde_json::from_str::<Message>(text).unwrap() else {
+            panic!("an unknown tag is kept");
+        };
+        assert_eq!(
+            kept.to_string(),
+            text,
+            "several entries before the tag keep their order"
+        );
         for text in [
             r#"{"id":"evt_3"}"#,
             r#"{"id":"evt_3","type":7,"data":{}}"#,
