@@ -38,8 +38,9 @@ pub fn serde_derives(usage: Usage, paths: &TypePaths) -> (TokenStream, TokenStre
     }
 }
 
-/// `#[cfg(feature = "full-serde")]` on the hand-written `Serialize` and `Deserialize` impls of a
-/// union, for the direction its usage does not need (as [`serde_derives`]).
+/// `#[cfg(feature = "full-serde")]` for the serde direction a model's usage does not need (as
+/// [`serde_derives`]): on a union's hand-written impls, on a struct's `Deserialize` impls, and
+/// (as a `cfg_attr`, see `SerializeDerive`) on a struct's derived `Serialize`.
 fn serde_gates(usage: Usage, paths: &TypePaths) -> (TokenStream, TokenStream) {
     let usage = if paths.mock { usage } else { Usage::Both };
     let mock = quote!(#[cfg(feature = #FULL_SERDE_FEATURE)]);
@@ -185,8 +186,8 @@ fn emit_struct(
     paths: &TypePaths,
     usage: Usage,
 ) -> TokenStream {
-    let ser = SerializeDerive::of(usage, paths);
-    let (_, deserialize_gate) = serde_gates(usage, paths);
+    let (serialize_gate, deserialize_gate) = serde_gates(usage, paths);
+    let ser = SerializeDerive::of(&serialize_gate);
     let fields = s.fields.iter().map(|f| struct_field(f, paths, &ser));
     let additional = s.additional.as_ref().map(|ty| {
         let s_ty = paths.string();
@@ -241,19 +242,20 @@ struct SerializeDerive {
 }
 
 impl SerializeDerive {
-    fn of(usage: Usage, paths: &TypePaths) -> Self {
-        let usage = if paths.mock { usage } else { Usage::Both };
-        match usage {
-            Usage::ResponseOnly | Usage::Unused => Self {
-                derive: TokenStream::new(),
-                attr: quote!(#[cfg_attr(feature = #FULL_SERDE_FEATURE, derive(::serde::Serialize))]),
-                gated: true,
-            },
-            Usage::RequestOnly | Usage::Both => Self {
+    /// The `Serialize` of a struct whose `Serialize` is under `serialize_gate` ([`serde_gates`]).
+    fn of(serialize_gate: &TokenStream) -> Self {
+        if serialize_gate.is_empty() {
+            Self {
                 derive: quote!(::serde::Serialize,),
                 attr: TokenStream::new(),
                 gated: false,
-            },
+            }
+        } else {
+            Self {
+                derive: TokenStream::new(),
+                attr: quote!(#[cfg_attr(feature = #FULL_SERDE_FEATURE, derive(::serde::Serialize))]),
+                gated: true,
+            }
         }
     }
 
