@@ -84,9 +84,9 @@
 //! `catalogs_custom_access_package_workflow_extensions`); a root of one word that starts both
 //! the paths and the name (Graph's `me`, `users`, `groups`) stays in front
 //! (`users_events_instances_single_value_extended_properties`), so `me_…` and `users_…` parts
-//! stay apart and say whose they are. Only when another resource has that
-//! name do the first words stay and the ones after them go, and then the tag's words come back; names of at most 60 characters are given out first,
-//! so a long resource never takes a short one's name. Method names are stripped of the full
+//! stay apart and say whose they are. Only when another resource has that name do the first
+//! words stay and the ones after them go, and then the tag's words come back; names of at most
+//! 60 characters are given out first, so a long resource never takes a short one's name. Method names are stripped of the full
 //! name's words. One growth case moves an accessor: a new resource named like a long one's
 //! shortened accessor takes that name, and the long one takes its next candidate. No rule keeps
 //! both: a spec with the short resource added and one with the long resource added can be the
@@ -103,8 +103,8 @@
 //! becomes `get_search` beside `POST /users/search`). A GET or PATCH on the path of any other
 //! action reads or updates it (`get_export`, `update_export`) whether or not the POST that
 //! performs it exists, and a query-style `GET_X` is `x` beside `POST_X`'s `post_x`, so adding
-//! the other renames neither. Builder types follow their method's name. Limits: the word lists (verbs, plurals, prepositions) are English and
-//! not exhaustive. An operation that collides inside a resource made by a split, or that brings a
+//! the other renames neither. Builder types follow their method's name. Limits: the word lists
+//! (verbs, plurals, prepositions) are English and not exhaustive. An operation that collides inside a resource made by a split, or that brings a
 //! tag to eight numbered names, splits it (again): the operations moved get a new resource.
 
 mod accessors;
@@ -334,7 +334,7 @@ pub(super) fn assign(drafts: &[&Draft], resource: &str, by_segments: bool) -> (V
 fn own_name(method: &str, shape: &Shape, resource: &str) -> String {
     let performs = shape.verb.first().is_some_and(|v| {
         let own: &[&[&str]] = match shape.reads_action.first().map(String::as_str) {
-            Some("get") => &[words::READING_ACTIONS],
+            Some("get") => &[words::READ_VERBS, words::READING_ACTIONS],
             _ => &[words::UPDATE_VERBS, words::REPLACE_VERBS],
         };
         own.iter().any(|family| family.contains(&v.as_str()))

@@ -34,12 +34,9 @@ pub(super) const READ_VERBS: &[&str] = &[
     "get", "list", "retrieve", "fetch", "read", "show", "find", "query", "all", "index", "browse",
 ];
 
-/// Actions a GET performs rather than reads (`GET /pet/findByStatus`, `GET /users/search`): the
-/// GET on such a path keeps the action's name.
-pub(super) const READING_ACTIONS: &[&str] = &[
-    "get", "list", "retrieve", "fetch", "read", "show", "find", "query", "all", "index", "browse",
-    "search", "lookup", "download", "preview",
-];
+/// Actions a GET performs, beside the [`READ_VERBS`] (`GET /pet/findByStatus`, `GET
+/// /users/search`): the GET on such a path keeps the action's name.
+pub(super) const READING_ACTIONS: &[&str] = &["search", "lookup", "download", "preview"];
 
 /// Verbs for making a new item: a POST on a collection.
 pub(super) const CREATE_VERBS: &[&str] = &["create", "new", "post", "insert", "make"];
