@@ -74,6 +74,7 @@ fn run_once(path: &Path, label: &str, out: &Path) -> Result<Run, sdkgen::Error> 
     let options = sdkgen::lower::LowerOptions {
         crate_name: None,
         source: label.to_owned(),
+        names: Default::default(),
     };
     let api = sdkgen::lower::lower(&spec, &config, &options)?;
     let lower = lower_started.elapsed();

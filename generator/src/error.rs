@@ -55,6 +55,14 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// The name lock beside a generated crate is invalid.
+    #[error("invalid name lock {}: {message}", path.display())]
+    NameLock {
+        /// The lock file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     /// Emitted code did not parse (a generator bug, reported instead of panicking).
     #[error("internal error: generated code for {what} does not parse: {message}")]
     Emit {

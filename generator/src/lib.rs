@@ -16,6 +16,7 @@ pub mod ident;
 pub mod ir;
 pub mod load;
 pub mod lower;
+pub mod names;
 pub mod normalize;
 pub mod output;
 pub mod pointer;
@@ -41,6 +42,9 @@ pub struct Options {
     /// The path from the generated crate to `sdkgen-runtime` (else this checkout's `templates/`,
     /// as an absolute path).
     pub runtime_path: Option<String>,
+    /// The names the crate gave its operations when it was last generated (its
+    /// [`names.lock`](names)); empty for a new crate.
+    pub names: names::NameLock,
 }
 
 impl Options {
@@ -71,6 +75,7 @@ pub fn generate(
     let lower_options = lower::LowerOptions {
         crate_name: options.crate_name.clone(),
         source: options.source_label.clone(),
+        names: options.names.clone(),
     };
     let api = lower::lower(spec, config, &lower_options)?;
     emit::emit(&api, &options.emit_options(config))
@@ -113,6 +118,7 @@ pub fn generate_report(path: &Path, options: &Options) -> Result<Report> {
     let lower_options = lower::LowerOptions {
         crate_name: options.crate_name.clone(),
         source: options.source_label.clone(),
+        names: options.names.clone(),
     };
     let api = lower::lower(&spec, &config, &lower_options)?;
     let operations = api.resources.iter().map(|r| r.operations.len()).sum();

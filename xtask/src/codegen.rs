@@ -112,7 +112,13 @@ pub fn run(args: &Args) -> Result<()> {
             .with_context(|| format!("cannot read the SDK config {}", p.display()))?,
         None => SdkConfig::default(),
     };
-    let api_diff = pinned_before.and_then(|old| diff_against_pinned(&old, &source.spec, &config));
+    // The names the crate has now: a regenerated crate keeps them (see `sdkgen::names`).
+    let lock_path = out.join(sdkgen::names::FILE);
+    let names = sdkgen::names::NameLock::read(&lock_path)
+        .with_context(|| format!("cannot read the name lock {}", lock_path.display()))?
+        .unwrap_or_default();
+    let api_diff =
+        pinned_before.and_then(|old| diff_against_pinned(&old, &source.spec, &config, &names));
     if let (Some(report), true) = (&api_diff, args.update_pinned) {
         print!("{}", report.changelog());
         eprintln!("{}", release_note(report));
@@ -123,6 +129,7 @@ pub fn run(args: &Args) -> Result<()> {
         standalone: !default_out,
         runtime: args.runtime.map(Into::into),
         runtime_path: runtime_path(&root, &out),
+        names,
     };
     let generated =
         sdkgen::generate(&source.spec, &config, &options).context("cannot generate the crate")?;
@@ -240,8 +247,9 @@ fn diff_against_pinned(
     pinned: &load::LoadedSpec,
     spec: &load::LoadedSpec,
     config: &SdkConfig,
+    names: &sdkgen::names::NameLock,
 ) -> Option<sdkgen::diff::Report> {
-    crate::api_diff::report_between(pinned, spec, config)
+    crate::api_diff::report_keeping(pinned, spec, config, names)
         .inspect_err(|e| eprintln!("note: no API diff against {PINNED_SPEC}: {e:#}"))
         .ok()
 }
@@ -460,6 +468,62 @@ mod tests {
             started.elapsed()
         );
         assert!(message.contains("cannot reach"), "{message}");
+    }
+
+    /// A crate generated again into its directory keeps the names its `names.lock` holds: a POST
+    /// added on the path of a GET named `search` does not take the GET's name; a lock that cannot
+    /// be read stops generation with the file's name.
+    #[test]
+    fn regenerating_into_a_crate_keeps_the_names_of_its_lock() {
+        let dir = std::env::temp_dir().join(format!("sdkgen-lock-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let op = |id: &str| serde_json::json!({ "operationId": id, "responses": { "200": { "description": "ok" } } });
+        let mut spec = serde_json::json!({
+            "openapi": "3.0.3",
+            "info": { "title": "Images", "version": "1" },
+            "paths": { "/images/search": { "get": op("searchImages") } }
+        });
+        let spec_path = dir.join("openapi.json");
+        let out = dir.join("crate");
+        let generate = |spec: &serde_json::Value| {
+            std::fs::write(&spec_path, spec.to_string()).unwrap();
+            run(&Args {
+                spec: Some(spec_path.display().to_string()),
+                out: Some(out.clone()),
+                name: Some("images".to_owned()),
+                ..Default::default()
+            })
+        };
+        let resource = || std::fs::read_to_string(out.join("src/resources/images.rs")).unwrap();
+        generate(&spec).unwrap();
+        assert!(resource().contains("pub fn search("), "{}", resource());
+        let lock = std::fs::read_to_string(out.join(sdkgen::names::FILE)).unwrap();
+        assert!(
+            lock.contains("\"GET /images/search\" = \"images.search\""),
+            "{lock}"
+        );
+
+        spec["paths"]["/images/search"]["post"] = op("post_images_search");
+        generate(&spec).unwrap();
+        assert!(resource().contains("pub fn search("), "{}", resource());
+        assert!(
+            resource().contains("pub fn search_images("),
+            "{}",
+            resource()
+        );
+
+        std::fs::write(
+            out.join(sdkgen::names::FILE),
+            "[operations]\n\"GET /images/search\" = \"images\"\n",
+        )
+        .unwrap();
+        let message = format!("{:#}", generate(&spec).unwrap_err());
+        assert!(
+            message.contains("names.lock") && message.contains("maps to `images`"),
+            "{message}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     /// `cargo test` fails when `generated/` is stale, exactly like `cargo xtask codegen --check`.

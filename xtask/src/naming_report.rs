@@ -254,6 +254,7 @@ fn lower_one(path: &Path) -> std::result::Result<NamingReport, String> {
     let options = sdkgen::lower::LowerOptions {
         crate_name: None,
         source: path.display().to_string(),
+        names: Default::default(),
     };
     let api = sdkgen::lower::lower(&spec, &config, &options).map_err(|e| e.to_string())?;
     Ok(NamingReport::of(&api))

@@ -30,6 +30,8 @@ pub struct LowerOptions {
     pub crate_name: Option<String>,
     /// Where the spec came from, for headers.
     pub source: String,
+    /// The names the crate gave its operations when it was last generated (see [`crate::names`]).
+    pub names: crate::names::NameLock,
 }
 
 /// Lowers a loaded spec into the IR.
@@ -38,7 +40,7 @@ pub fn lower(spec: &LoadedSpec, config: &SdkConfig, options: &LowerOptions) -> R
     let doc = &input.openapi;
     let mut space = types::TypeSpace::new(input)?;
     let (resources, webhooks_from_callbacks) =
-        operations::lower_operations(input, config, &mut space)?;
+        operations::lower_operations(input, config, &options.names, &mut space)?;
     let mut webhooks = events::webhooks(input, &mut space)?;
     webhooks.extend(webhooks_from_callbacks);
     webhooks.sort_by(|a, b| a.name.cmp(&b.name));

@@ -9,14 +9,17 @@ use crate::ir::{
     Operation, Outcome, Pagination, Param, RequestBody, Resource, ResponseShape, Transport,
     TypeRef, WebhookEvent,
 };
-use crate::lower::naming::{BUILDER_METHODS, Draft, derive_names, derived_id, group};
+use crate::lower::naming::{BUILDER_METHODS, Draft, Locked, derive_names, derived_id, group};
 use crate::lower::types::TypeSpace;
 use crate::lower::{bodies, events, pagination, params, responses};
+use crate::names::NameLock;
 
-/// Lowers every operation. Returns the resources and the callback payloads found on the way.
+/// Lowers every operation. Returns the resources and the callback payloads found on the way. An
+/// operation the config does not name keeps the names `lock` gives it, where they are free.
 pub fn lower_operations(
     doc: &Document,
     config: &SdkConfig,
+    lock: &NameLock,
     space: &mut TypeSpace<'_>,
 ) -> Result<(Vec<Resource>, Vec<WebhookEvent>)> {
     let mut drafts = Vec::new();
@@ -29,7 +32,8 @@ pub fn lower_operations(
             .clone()
             .unwrap_or_else(|| derived_id(&spec.method, &spec.path));
         let id = seen_ids.claim(&id);
-        let (resource, method) = match config.operations.get(&id) {
+        let configured = config.operations.get(&id);
+        let (resource, method) = match configured {
             Some(name) => {
                 let (r, m) = name
                     .split_once('.')
@@ -37,6 +41,12 @@ pub fn lower_operations(
                 (ident::module(r), ident::snake(m))
             }
             None => derive_names(&id, &spec.operation, &spec.method, &spec.path),
+        };
+        let locked = match configured {
+            Some(_) => None,
+            None => lock
+                .get(&spec.method, &spec.path)
+                .map(|(r, m)| Locked::new(r, m)),
         };
         let hint = format!(
             "{}{}",
@@ -59,6 +69,7 @@ pub fn lower_operations(
             id: id.clone(),
             resource,
             method,
+            locked,
             op,
         });
     }

@@ -13,23 +13,31 @@ use crate::ident;
 /// namespace then).
 /// `roots` holds, for a resource whose paths start with a one-word segment its name starts with
 /// (Microsoft Graph's `me`, `users`, `groups`), that word: its shortened accessor keeps it.
+/// A resource in `kept` has the accessor the name lock gives it, and no other resource takes
+/// that one while it has another to take.
 pub(super) fn accessors(
     tag_of: &BTreeMap<String, String>,
     roots: &BTreeMap<String, String>,
+    kept: &BTreeMap<String, String>,
 ) -> BTreeMap<String, String> {
-    let mut out: BTreeMap<String, String> = BTreeMap::new();
-    let mut taken: BTreeSet<String> = BTreeSet::new();
-    for name in tag_of.keys().filter(|n| n.len() <= MAX_RESOURCE_LEN) {
-        taken.insert(name.clone());
-        out.insert(name.clone(), name.clone());
+    let mut out: BTreeMap<String, String> = kept.clone();
+    let mut taken: BTreeSet<String> = kept.values().cloned().collect();
+    let unkept: Vec<(&str, &str)> = tag_of
+        .iter()
+        .filter(|(n, _)| !kept.contains_key(*n))
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    for &(name, _) in unkept.iter().filter(|(n, _)| n.len() <= MAX_RESOURCE_LEN) {
+        taken.insert(name.to_owned());
+        out.insert(name.to_owned(), name.to_owned());
     }
-    for (name, tag) in tag_of.iter().filter(|(n, _)| n.len() > MAX_RESOURCE_LEN) {
+    for &(name, tag) in unkept.iter().filter(|(n, _)| n.len() > MAX_RESOURCE_LEN) {
         let short = short_accessors(name, tag, roots.get(name).map(String::as_str))
             .into_iter()
             .find(|c| !taken.contains(c))
-            .unwrap_or_else(|| name.clone());
+            .unwrap_or_else(|| name.to_owned());
         taken.insert(short.clone());
-        out.insert(name.clone(), short);
+        out.insert(name.to_owned(), short);
     }
     out
 }
@@ -166,7 +174,7 @@ mod tests {
         ]
         .into_iter()
         .collect();
-        let accessors = accessors(&tag_of, &BTreeMap::new());
+        let accessors = accessors(&tag_of, &BTreeMap::new(), &BTreeMap::new());
         let doubled = "certificate_based_auth_configuration".to_owned();
         let doubled_long = format!("{doubled}_{doubled}");
         let both: BTreeMap<String, String> = [
@@ -176,7 +184,7 @@ mod tests {
         .into_iter()
         .collect();
         assert_eq!(
-            super::accessors(&both, &BTreeMap::new())[&doubled_long],
+            super::accessors(&both, &BTreeMap::new(), &BTreeMap::new())[&doubled_long],
             "configuration_certificate_based_auth_configuration"
         );
         assert_eq!(accessors[&short], short);
@@ -196,7 +204,7 @@ mod tests {
             .into_iter()
             .map(|r| (format!("{r}_{tail}"), r.to_owned()))
             .collect();
-        let short = super::accessors(&rooted, &roots);
+        let short = super::accessors(&rooted, &roots, &BTreeMap::new());
         assert_eq!(
             short[&format!("me_{tail}")],
             "me_events_instances_single_value_extended_properties"

@@ -91,7 +91,8 @@
 //! shortened accessor takes that name, and the long one takes its next candidate. No rule keeps
 //! both: a spec with the short resource added and one with the long resource added can be the
 //! same spec, so one of the two orders of growth moves a name whatever the rule; the short name
-//! is the one a user reads off the spec (the tag), so the shortened one gives way.
+//! is the one a user reads off the spec (the tag), so the shortened one gives way, unless the
+//! crate's name lock keeps it (below).
 //!
 //! Stability: adding an operation never renames an existing method unless the new operation
 //! wants the same name in the same round and wins the tie (its path has no owner where the
@@ -103,12 +104,23 @@
 //! becomes `get_search` beside `POST /users/search`). A GET or PATCH on the path of any other
 //! action reads or updates it (`get_export`, `update_export`) whether or not the POST that
 //! performs it exists, and a query-style `GET_X` is `x` beside `POST_X`'s `post_x`, so adding
-//! the other renames neither. Builder types follow their method's name. Limits: the word lists
+//! the other renames neither. Builder types follow their method's name.
+//!
+//! What no rule settles, the crate's name lock does ([`crate::names`]): regenerated with it, an
+//! operation the SDK config does not name keeps the accessor and method it had. Of the planned
+//! resources, the one with the most operations locked to an accessor keeps it (so a tag split
+//! since keeps its old operations together: they move back into that part), those accessors are
+//! claimed before any other, and inside a resource the locked methods are handed out before the
+//! rounds above, which then name the new operations with what is left.
+//!
+//! Limits: the word lists
 //! (verbs, plurals, prepositions) are English and not exhaustive. An operation that collides inside a resource made by a split, or that brings a
 //! tag to eight numbered names, splits it (again): the operations moved get a new resource.
 
 mod accessors;
 mod from_id;
+mod lock;
+mod methods;
 pub mod report;
 mod resource;
 mod shape;
@@ -116,7 +128,7 @@ mod split;
 mod target;
 mod words;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use openapiv3::Operation as SpecOperation;
 
@@ -124,8 +136,8 @@ use crate::ident::{self, Namespace};
 use crate::ir::Resource;
 use crate::lower::operations::OperationDraft;
 use accessors::accessors;
+use methods::{assign_keeping, shorten};
 use report::MAX_METHOD_LEN;
-use shape::{Shape, words as name_words};
 use split::{InUse, MIN_NUMBERED_TO_SPLIT, split};
 
 /// Builder methods every operation has; parameters must not take these names.
@@ -169,7 +181,25 @@ pub(super) struct Draft {
     pub(super) id: String,
     pub(super) resource: String,
     pub(super) method: String,
+    /// The names the name lock gives the operation, unless the SDK config names it.
+    pub(super) locked: Option<Locked>,
     pub(super) op: OperationDraft,
+}
+
+/// The resource accessor and method an operation had when its crate was last generated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Locked {
+    pub(super) resource: String,
+    pub(super) method: String,
+}
+
+impl Locked {
+    pub(super) fn new(resource: &str, method: &str) -> Self {
+        Locked {
+            resource: resource.to_owned(),
+            method: method.to_owned(),
+        }
+    }
 }
 
 /// Groups drafts into resources with unique accessor, method and builder names.
@@ -195,6 +225,8 @@ pub(super) fn group(drafts: Vec<Draft>, doc: &openapiv3::OpenAPI) -> Vec<Resourc
             planned.entry(name).or_default().extend(members);
         }
     }
+    let kept = lock::kept_accessors(&planned, &drafts);
+    lock::rehome(&mut planned, &drafts, &kept);
     let roots: BTreeMap<String, String> = planned
         .iter()
         .filter_map(|(name, members)| {
@@ -208,7 +240,7 @@ pub(super) fn group(drafts: Vec<Draft>, doc: &openapiv3::OpenAPI) -> Vec<Resourc
             one_word.then(|| (name.clone(), root))
         })
         .collect();
-    let accessors = accessors(&tag_of, &roots);
+    let accessors = accessors(&tag_of, &roots, &kept);
     let mut slots: Vec<Option<Draft>> = drafts.into_iter().map(Some).collect();
     let by_resource = planned.into_iter().map(|(resource, mut members)| {
         members.sort_unstable();
@@ -216,12 +248,36 @@ pub(super) fn group(drafts: Vec<Draft>, doc: &openapiv3::OpenAPI) -> Vec<Resourc
         (resource, drafts)
     });
     let by_resource: Vec<(String, Vec<Draft>)> = by_resource.collect();
+    // Accessors the lock keeps are claimed first, so a new resource cannot take one.
     let mut accessor_names = Namespace::with_reserved(CLIENT_METHODS.iter().copied());
+    let mut claimed: BTreeMap<&str, String> = BTreeMap::new();
+    for (resource, _) in by_resource.iter().filter(|(r, _)| kept.contains_key(r)) {
+        claimed.insert(resource, accessor_names.claim(&accessors[resource]));
+    }
+    for (resource, _) in &by_resource {
+        if !claimed.contains_key(resource.as_str()) {
+            claimed.insert(resource, accessor_names.claim(&accessors[resource]));
+        }
+    }
+    let claimed: BTreeMap<String, String> = claimed
+        .into_iter()
+        .map(|(r, a)| (r.to_owned(), a))
+        .collect();
     let mut resources = Vec::new();
     for (resource, drafts) in by_resource {
-        let name = accessor_names.claim(&accessors[&resource]);
+        let name = claimed[&resource].clone();
         let type_name = ident::camel(&name);
-        let (method_names, _) = assign(&drafts.iter().collect::<Vec<_>>(), &resource, true);
+        let locked: Vec<Option<&str>> = drafts
+            .iter()
+            .map(|d| {
+                d.locked
+                    .as_ref()
+                    .filter(|l| l.resource == name)
+                    .map(|l| l.method.as_str())
+            })
+            .collect();
+        let (method_names, _) =
+            assign_keeping(&drafts.iter().collect::<Vec<_>>(), &resource, true, &locked);
         let mut named: Vec<(String, OperationDraft)> = method_names
             .into_iter()
             .zip(drafts)
@@ -249,293 +305,6 @@ pub(super) fn group(drafts: Vec<Draft>, doc: &openapiv3::OpenAPI) -> Vec<Resourc
         });
     }
     resources
-}
-
-/// Which of several operations asking for one name gets it: no owner in the path first, then
-/// the shorter path, then by path and method.
-type Precedence = (bool, usize, String, String);
-
-/// Unique method names for the drafts of one resource, in their order (see the module docs), and
-/// how many of them had to be numbered. Without `by_segments`, names qualified by the path's
-/// literal segments (which tell navigation paths apart, see [`with_nearest`]) are not tried: a
-/// resource is split by how many names the owners alone leave numbered.
-pub(super) fn assign(drafts: &[&Draft], resource: &str, by_segments: bool) -> (Vec<String>, usize) {
-    let mut candidates = Vec::with_capacity(drafts.len());
-    let mut precedence: Vec<Precedence> = Vec::with_capacity(drafts.len());
-    let mut acting: Vec<Option<String>> = Vec::with_capacity(drafts.len());
-    for d in drafts {
-        let shape = Shape::of(&d.op.http_method.to_ascii_lowercase(), &d.op.path, resource);
-        acting.push(
-            shape
-                .acts
-                .then(|| shorten(shape.name(), resource, MAX_METHOD_LEN)),
-        );
-        let method = own_name(&d.method, &shape, resource);
-        candidates.push(candidates_of(
-            &d.id,
-            &method,
-            &d.op.path,
-            &shape,
-            resource,
-            by_segments,
-        ));
-        precedence.push((
-            !shape.owners.is_empty()
-                || from_id::navigation_owner(&d.id, &shape, resource).is_some(),
-            d.op.path.matches('/').count(),
-            d.op.path.clone(),
-            d.op.http_method.clone(),
-        ));
-    }
-    let mut names: Vec<Option<String>> = vec![None; drafts.len()];
-    let mut taken = BTreeSet::new();
-    let rounds = candidates.iter().map(Vec::len).max().unwrap_or(0);
-    for round in 0..rounds {
-        let mut wanted: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        for (i, c) in candidates.iter().enumerate() {
-            if let (None, Some(name)) = (&names[i], c.get(round)) {
-                wanted.entry(name.as_str()).or_default().push(i);
-            }
-        }
-        for (name, askers) in wanted {
-            if taken.contains(name) {
-                continue;
-            }
-            // The action's own name goes to the method that performs it (`POST …/export`).
-            let acts = |a: usize| acting[a].as_deref() != Some(name);
-            let winner = askers
-                .into_iter()
-                .min_by(|&a, &b| (acts(a), &precedence[a]).cmp(&(acts(b), &precedence[b])))
-                .expect("a name in the map has an asker");
-            names[winner] = Some(name.to_owned());
-            taken.insert(name.to_owned());
-        }
-    }
-    let mut numbered = Namespace::with_reserved(taken.iter().map(String::as_str));
-    let mut order: Vec<usize> = (0..drafts.len()).collect();
-    order.sort_by(|&a, &b| precedence[a].cmp(&precedence[b]));
-    let mut count = 0;
-    for i in order {
-        if names[i].is_none() {
-            let base = shorten(name_words(&candidates[i][0]), resource, MAX_METHOD_LEN - 4);
-            names[i] = Some(numbered.claim(&base));
-            count += 1;
-        }
-    }
-    (names.into_iter().flatten().collect(), count)
-}
-
-/// The operation's own name: its id's, except that a GET or PATCH on the path of an action a
-/// POST performs, named by the bare action (`GET /images/export` named `export`), reads or
-/// updates it (`get_export`, `update_export`), whether or not the POST exists, so adding the
-/// POST renames nothing. Actions that read (`GET /pet/findByStatus`, `GET /users/search`) are
-/// what a GET does, and actions that change (`PATCH /rules/{id}/update`, `…/setNote`) what a
-/// PATCH does: those keep their name.
-fn own_name(method: &str, shape: &Shape, resource: &str) -> String {
-    let performs = shape.verb.first().is_some_and(|v| {
-        let own: &[&[&str]] = match shape.reads_action.first().map(String::as_str) {
-            Some("get") => &[words::READ_VERBS, words::READING_ACTIONS],
-            _ => &[words::UPDATE_VERBS, words::REPLACE_VERBS],
-        };
-        own.iter().any(|family| family.contains(&v.as_str()))
-    });
-    if shape.reads_action.is_empty()
-        || performs
-        || method != shorten(shape.name(), resource, MAX_METHOD_LEN)
-    {
-        return method.to_owned();
-    }
-    shorten(shape.reading_name(), resource, MAX_METHOD_LEN)
-}
-
-/// An operation's names in the order it asks for them: its own, with its owner, its shape's,
-/// with all its owners; then (with `by_segments`) with its nearest two, three… owners and with
-/// the nearest one, two… literal segments before its object. A target-routed operation asks for
-/// its name and then its operation's whole name.
-fn candidates_of(
-    id: &str,
-    method: &str,
-    path: &str,
-    shape: &Shape,
-    resource: &str,
-    by_segments: bool,
-) -> Vec<String> {
-    if let Some(operation) = target::operation_name(path) {
-        // The path says nothing: the operation's whole name is the one other candidate.
-        let whole = shorten(
-            name_words(&ident::snake(operation)),
-            resource,
-            MAX_METHOD_LEN,
-        );
-        let mut out = vec![method.to_owned()];
-        if whole != method {
-            out.push(whole);
-        }
-        return out;
-    }
-    let own = name_words(method);
-    let qualified = |owners: usize| {
-        let q = shape.qualifier(owners);
-        let mut w = own.clone();
-        if !q.is_empty() && !own.windows(q.len()).any(|x| x == q.as_slice()) {
-            w.extend(q);
-        }
-        w
-    };
-    let all = shape.owners.len();
-    let mut out: Vec<String> = Vec::new();
-    let with = |extra: &[String]| {
-        let mut w = own.clone();
-        w.extend(extra.iter().cloned());
-        w
-    };
-    let mut by_param = vec!["by".to_owned()];
-    by_param.extend(shape.item_param.iter().cloned());
-    let with_root = {
-        let q = shape.qualifier_with_root(1);
-        let mut w = own.clone();
-        if !q.is_empty() && !own.windows(q.len()).any(|x| x == q.as_slice()) {
-            w.extend(q);
-        }
-        w
-    };
-    for (words, by_qualifier) in [
-        own.clone(),
-        qualified(1),
-        with_root,
-        shape.name(),
-        if shape.reads_action.is_empty() {
-            own.clone()
-        } else {
-            shape.reading_name()
-        },
-        with(&shape.version),
-        if shape.item_param.is_empty() {
-            own.clone()
-        } else {
-            with(&by_param)
-        },
-        qualified(all),
-        shape.name_with(shape.verb.clone(), all),
-        shape.name_with_root(),
-        match from_id::navigation_owner(id, shape, resource) {
-            Some(owner) => with_owner(&own, &owner),
-            None => own.clone(),
-        },
-        with_owner(&own, &shape.param_owner),
-        if shape.object.is_empty() && !shape.named_object.is_empty() {
-            let mut w = shape.verb.clone();
-            w.extend(shape.named_object.iter().cloned());
-            w
-        } else {
-            own.clone()
-        },
-    ]
-    .into_iter()
-    .map(|w| (w, false))
-    .chain((2..all).map(qualified).map(|w| (w, true)))
-    .chain((1..=shape.before.len()).filter_map(|k| Some((with_nearest(&own, shape, k)?, true))))
-    {
-        if by_qualifier && !by_segments {
-            continue;
-        }
-        let names = if words == own {
-            vec![method.to_owned()]
-        } else if by_qualifier {
-            vec![
-                shorten_qualifier(words.clone(), resource, MAX_METHOD_LEN),
-                shorten(words, resource, MAX_METHOD_LEN),
-            ]
-        } else {
-            vec![shorten(words, resource, MAX_METHOD_LEN)]
-        };
-        for name in names {
-            if !out.contains(&name) {
-                out.push(name);
-            }
-        }
-    }
-    out
-}
-
-/// The name with `for` and `owner`, unless the name says it already (or `owner` is empty).
-fn with_owner(own: &[String], owner: &[String]) -> Vec<String> {
-    let mut w = own.to_vec();
-    if !owner.is_empty() && !own.windows(owner.len()).any(|x| x == owner) {
-        w.push("for".to_owned());
-        w.extend(owner.iter().cloned());
-    }
-    w
-}
-
-/// The name with `for` and the `count` literal segments nearest before the object, those that
-/// name the resource included, when the id does not say them already (`list_relations` under
-/// `…/terms/{t}/relations` in a resource named after term stores → `list_relations_for_term`).
-fn with_nearest(own: &[String], shape: &Shape, count: usize) -> Option<Vec<String>> {
-    let start = shape.before.len().checked_sub(count)?;
-    let n: Vec<String> = shape.before[start..].iter().flatten().cloned().collect();
-    if n.is_empty() || own.windows(n.len()).any(|x| x == n.as_slice()) {
-        return None;
-    }
-    let mut w = own.to_vec();
-    w.push("for".to_owned());
-    w.extend(n);
-    Some(w)
-}
-
-/// A name qualified by its path (`…_for_exception_occurrence_instance`) shortened from the far
-/// end of its qualifier first, so that what the call does stays whole and the nearest part of
-/// the path tells it apart (`list_single_value_extended_properties_for_exception_occurrence_instance`
-/// → `list_single_value_extended_properties_for_instance`, where dropping words after the verb
-/// would give the single- and the multi-value name the same stump).
-fn shorten_qualifier(mut words: Vec<String>, resource: &str, max: usize) -> String {
-    let len = |w: &[String]| w.iter().map(String::len).sum::<usize>() + w.len().saturating_sub(1);
-    if let Some(at) = words.iter().rposition(|w| w == "for") {
-        while len(&words) > max && words.len() > at + 2 {
-            words.remove(at + 1);
-        }
-    }
-    shorten(words, resource, max)
-}
-
-/// The words as a snake-case name of at most `max` characters: words the resource already says
-/// go first, then repeated words, then the words after the verb.
-fn shorten(mut words: Vec<String>, resource: &str, max: usize) -> String {
-    let len = |w: &[String]| w.iter().map(String::len).sum::<usize>() + w.len().saturating_sub(1);
-    let resource = name_words(resource);
-    let mut i = 1;
-    while len(&words) > max && i < words.len() && words.len() > 2 {
-        if resource.iter().any(|r| words::same_noun(r, &words[i])) {
-            words.remove(i);
-        } else {
-            i += 1;
-        }
-    }
-    let mut i = 1;
-    while len(&words) > max && i < words.len() && words.len() > 2 {
-        if words[..i].contains(&words[i]) {
-            words.remove(i);
-        } else {
-            i += 1;
-        }
-    }
-    let before = words.len();
-    while len(&words) > max && words.len() > 2 {
-        words.remove(1);
-    }
-    let stump = |w: &String| words::DANGLING.contains(&w.as_str());
-    while words.len() < before && words.len() > 2 && stump(&words[1]) {
-        words.remove(1);
-    }
-    while words.len() > 1 && words.last().is_some_and(stump) {
-        words.pop();
-    }
-    let mut name = words.join("_");
-    if name.len() > max {
-        name.truncate(max);
-        name = name.trim_end_matches('_').to_owned();
-    }
-    ident::snake(&name)
 }
 
 /// `get /users/{id}/repos` → `get_users_id_repos`.
@@ -594,6 +363,8 @@ fn strip_version_suffix(function: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
+    use super::methods::shorten_qualifier;
+    use super::shape::words as name_words;
     use super::*;
 
     fn names(id: &str, tags: &[&str], method: &str, path: &str) -> (String, String) {

@@ -3,8 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use super::methods::assign;
 use super::shape::{self, words as name_words};
-use super::{Draft, assign, words};
+use super::{Draft, words};
 use crate::ident;
 
 /// A tag's resource is split only when this many of its names would be numbered: a collision or
