@@ -44,39 +44,69 @@ fn ascii_words(name: &str) -> String {
     out
 }
 
-/// Spells a plural acronym as one word (`APIs` → `Apis`, `listURLs` → `listUrls`, `IDsOnly` →
-/// `IdsOnly`): a run of two or more capitals followed by a lone `s` that ends the word. Casing
-/// would otherwise split before the last capital, as it does before any capital followed by a
-/// lowercase letter (`ap_is`, `ApIs`).
-fn plural_acronyms(words: &str) -> String {
-    let c: Vec<char> = words.chars().collect();
-    let mut out = String::with_capacity(words.len());
+/// Lowercase words an acronym can run straight into (`RSforInvoice`, `IDsByName`).
+const JOINED_WORDS: &[&str] = &["and", "by", "for", "from", "of", "on", "or", "to", "with"];
+
+/// Spells an acronym as one word where casing would split it before its last capital, as it
+/// does before any capital followed by a lowercase letter:
+/// - a plural acronym, a run of two or more capitals followed by a lone `s` that ends the word
+///   (`APIs` → `Apis`, `listURLs` → `listUrls`, `IDsOnly` → `IdsOnly`; not `ap_is`);
+/// - a run of two or more capitals straight into a preposition or conjunction that ends the
+///   word (`RSforInvoice` → `RsForInvoice`; not `r_sfor_invoice`).
+///
+/// `words` is ASCII (see [`ascii_words`]); most names have no two capitals in a row and come back
+/// as they are.
+fn acronym_words(words: &str) -> std::borrow::Cow<'_, str> {
+    let b = words.as_bytes();
+    let upper = |i: usize| b.get(i).is_some_and(u8::is_ascii_uppercase);
+    let lower = |i: usize| b.get(i).is_some_and(u8::is_ascii_lowercase);
+    if !(1..b.len()).any(|i| upper(i - 1) && upper(i)) {
+        return std::borrow::Cow::Borrowed(words);
+    }
+    let mut out = String::with_capacity(words.len() + 4);
     let mut i = 0;
-    while i < c.len() {
+    while i < b.len() {
         let start = i;
-        while i < c.len() && c[i].is_ascii_uppercase() {
+        while upper(i) {
             i += 1;
         }
-        let plural = i - start >= 2
-            && c.get(i) == Some(&'s')
-            && !c.get(i + 1).is_some_and(char::is_ascii_lowercase);
-        if plural {
-            out.push(c[start]);
-            out.extend(c[start + 1..i].iter().map(char::to_ascii_lowercase));
+        let mut end = i;
+        while lower(end) {
+            end += 1;
+        }
+        let tail = &words[i..end];
+        let run = &words[start..i];
+        // `DNSForSite` splits right as it is: its last capital starts the joined word.
+        let starts_word = |tail: &str| {
+            let word = format!("{}{tail}", run[run.len() - 1..].to_ascii_lowercase());
+            JOINED_WORDS.contains(&word.as_str())
+        };
+        let one_word =
+            run.len() >= 2 && (tail == "s" || (JOINED_WORDS.contains(&tail) && !starts_word(tail)));
+        if one_word {
+            out.push_str(&run[..1]);
+            out.push_str(&run[1..].to_ascii_lowercase());
+            if tail == "s" {
+                out.push('s');
+            } else {
+                out.push_str(&tail[..1].to_ascii_uppercase());
+                out.push_str(&tail[1..]);
+            }
+            i = end;
         } else {
-            out.extend(&c[start..i]);
-        }
-        if i < c.len() {
-            out.push(c[i]);
-            i += 1;
+            out.push_str(run);
+            if let Some(&c) = b.get(i) {
+                out.push(char::from(c));
+                i += 1;
+            }
         }
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// A `snake_case` identifier (fields, methods, modules, parameters), keyword-safe.
 pub fn snake(name: &str) -> String {
-    let words = plural_acronyms(&ascii_words(name));
+    let words = acronym_words(&ascii_words(name)).into_owned();
     let mut s = words.to_snake_case();
     if s.is_empty() {
         s = "value".to_owned();
@@ -89,7 +119,7 @@ pub fn snake(name: &str) -> String {
 
 /// An `UpperCamelCase` identifier (types, variants), keyword-safe.
 pub fn camel(name: &str) -> String {
-    let words = plural_acronyms(&ascii_words(name));
+    let words = acronym_words(&ascii_words(name)).into_owned();
     let mut s = words.to_upper_camel_case();
     if s.is_empty() {
         s = "Empty".to_owned();
@@ -355,6 +385,25 @@ mod tests {
         assert_eq!(snake("IPsecTunnel"), "i_psec_tunnel");
         assert_eq!(snake("getAs"), "get_as");
         assert_eq!(snake("OAuth"), "o_auth");
+    }
+
+    #[test]
+    fn an_acronym_run_into_a_preposition_is_two_words() {
+        assert_eq!(
+            snake("POST_RSforInvoiceItemAdjustment"),
+            "post_rs_for_invoice_item_adjustment"
+        );
+        assert_eq!(camel("pushTOwith"), "PushToWith");
+        assert_eq!(snake("getPDFofReport"), "get_pdf_of_report");
+        assert_eq!(snake("SKUto"), "sku_to");
+        assert_eq!(snake("getReportBASorGST"), "get_report_bas_or_gst");
+        // The run's last capital starts the word: casing splits it right.
+        assert_eq!(snake("configureDNSForSite"), "configure_dns_for_site");
+        assert_eq!(snake("verifyOTPForTxn"), "verify_otp_for_txn");
+        // Not a word after the run, or more after it: casing splits as usual.
+        assert_eq!(snake("HTTPSonly"), "http_sonly");
+        assert_eq!(snake("ADMINformat"), "admi_nformat");
+        assert_eq!(snake("Rfor"), "rfor");
     }
 
     #[test]
