@@ -26,15 +26,18 @@
 //!    paths apart (`list_for_org`). Django-style ids put their verb first
 //!    (`settings_read` → `get_settings`), and a GET on a collection reads `list` even when the id
 //!    says `get`.
-//! 3. **Target-routed operations** (AWS's `POST /#X-Amz-Target=Service.OperationName`): the
-//!    path says nothing, so the operation name's object is the resource and its verb the method
-//!    (`DescribeStream` → `streams().describe()`, `ListTagsForResource` →
-//!    `tags().list_for_resource()`); two that meet (`PutRecord`, `PutRecords` in `records`) fall
-//!    back to the operation's whole name (`put_records`).
+//! 3. **Operations whose path is their name**, target-routed (AWS's
+//!    `POST /#X-Amz-Target=Service.OperationName`) or RPC style (an untagged path of one
+//!    segment, versions aside, that spells an operationId opening with a verb:
+//!    `PUT /StartImagePipelineExecution`):
+//!    the path says nothing, so the operation name's object is the resource and its verb the
+//!    method (`DescribeStream` → `streams().describe()`, `ListTagsForResource` →
+//!    `tags().list_for_resource()`, `StartImagePipelineExecution` →
+//!    `image_pipeline_executions().start()`); two that meet (`PutRecord`, `PutRecords` in
+//!    `records`) fall back to the operation's whole name (`put_records`).
 //! 4. **The resource** is the operation's first tag; without one, or when it has no letters,
 //!    the path's first literal segment that has letters, is no version and is not the
-//!    operation's own name (`/api/2/password/…` → `password`; `/StartImagePipelineExecution`
-//!    for `StartImagePipelineExecution` names the call, not a resource); else `default`.
+//!    operation's own name (`/api/2/password/…` → `password`); else `default`.
 //! 5. **At most 60 characters**: words the resource already says go first, then repeated words,
 //!    then words after the verb, until the name fits.
 //!
@@ -323,7 +326,7 @@ pub(super) fn derive_names(
     method: &str,
     path: &str,
 ) -> (String, String) {
-    if let (true, Some(name)) = (op.tags.is_empty(), target::operation_name(path)) {
+    if let (true, Some(name)) = (op.tags.is_empty(), target::call_name(id, path)) {
         let (resource, words) = target::names(name);
         let resource = resource.unwrap_or_else(|| "default".to_owned());
         let name = shorten(words, &resource, MAX_METHOD_LEN);
@@ -373,6 +376,39 @@ mod tests {
             ..Default::default()
         };
         derive_names(id, &op, method, path)
+    }
+
+    /// A path that is the operation's name, RPC style, names it as a target-routed path does;
+    /// a tag, or a segment before it that names something, keeps the resource.
+    #[test]
+    fn rpc_paths_name_their_call() {
+        let rpc = |id: &str, tags: &[&str], path: &str| {
+            let (r, m) = names(id, tags, "put", path);
+            format!("{r}.{m}")
+        };
+        assert_eq!(
+            rpc(
+                "StartImagePipelineExecution",
+                &[],
+                "/StartImagePipelineExecution"
+            ),
+            "image_pipeline_executions.start"
+        );
+        assert_eq!(
+            rpc("ListTagsForResource", &[], "/v1/{arn}/ListTagsForResource"),
+            "tags.list_for_resource"
+        );
+        assert_eq!(rpc("ping", &[], "/ping"), "default.ping");
+        assert_eq!(
+            rpc("CreateComponent", &["imagebuilder"], "/CreateComponent"),
+            "imagebuilder.create_component"
+        );
+        assert_eq!(rpc("ping", &[], "/v1/worker/ping"), "worker.ping");
+        // An id that does not open with a verb names what the call returns.
+        assert_eq!(
+            rpc("ScoresByWeek", &[], "/{format}/ScoresByWeek"),
+            "default.scores_by_week"
+        );
     }
 
     #[test]

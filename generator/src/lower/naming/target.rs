@@ -1,7 +1,10 @@
-//! Names for operations routed by a target header rather than a path (AWS's JSON protocols: every
-//! operation is `POST /#X-Amz-Target=Service.OperationName`): the operation name's object is the
-//! resource and its verb the method (`DescribeStream` → `streams().describe()`,
-//! `ListTagsForResource` → `tags().list_for_resource()`).
+//! Names for operations whose path is their name rather than a resource's: routed by a target
+//! header (AWS's JSON protocols: every operation is `POST /#X-Amz-Target=Service.OperationName`),
+//! or RPC style, a path of one segment that spells the operationId (AWS's REST documents:
+//! `PUT /StartImagePipelineExecution`). The operation name's object is the resource and its verb
+//! the method (`DescribeStream` → `streams().describe()`, `ListTagsForResource` →
+//! `tags().list_for_resource()`, `StartImagePipelineExecution` →
+//! `image_pipeline_executions().start()`).
 
 use super::shape::words;
 use super::words::{DANGLING, VERBS, is_plural};
@@ -19,6 +22,30 @@ pub(super) fn operation_name(path: &str) -> Option<&str> {
         .find_map(|kv| kv.strip_prefix("X-Amz-Target="))?;
     let name = target.rsplit('.').next().unwrap_or(target);
     (!name.is_empty()).then_some(name)
+}
+
+/// The operation name `path` carries instead of a resource: a target-routed path's, or the one
+/// literal segment (versions aside) of a path when it spells the operationId `id` and that
+/// opens with a verb (`/StartImagePipelineExecution`, `/v1/{id}/ListTags`; not
+/// `/ScoresByWeek`, which names what it returns).
+pub(super) fn call_name<'p>(id: &str, path: &'p str) -> Option<&'p str> {
+    if let Some(name) = operation_name(path) {
+        return Some(name);
+    }
+    let route = path.split('#').next().unwrap_or_default();
+    let mut literals = route
+        .split('/')
+        .filter(|s| !s.is_empty() && !s.starts_with('{') && !super::is_version_segment(s));
+    let (Some(segment), None) = (literals.next(), literals.next()) else {
+        return None;
+    };
+    let id_name = ident::snake(id.rsplit('/').next().unwrap_or(id));
+    let opens_with_verb = words(&id_name).first().is_some_and(|w| {
+        VERBS.contains(&w.as_str())
+            || VERB_PREFIXES.contains(&w.as_str())
+            || VERB_QUALIFIERS.contains(&w.as_str())
+    });
+    (opens_with_verb && ident::snake(segment) == id_name).then_some(segment)
 }
 
 /// Words that open an operation name together with the verb after them, whatever it is
