@@ -927,6 +927,8 @@ fn a_locked_crate_keeps_every_name_when_new_operations_contest_them() {
             "{origin}: adding operations renamed, with the lock\n{}",
             renamed.join("\n")
         );
+        let lost: Vec<&String> = before.1.difference(&after.1).collect();
+        assert!(lost.is_empty(), "{origin}: types renamed: {lost:?}");
     }
     assert!(
         renamed_without_lock > 0,
