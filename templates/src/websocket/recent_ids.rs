@@ -50,14 +50,6 @@ impl Id {
             Id::Shared(id) => id.as_bytes(),
         }
     }
-
-    fn as_str(&self) -> &str {
-        match self {
-            // Copied from a `&str` up to a full length: UTF-8.
-            Id::Inline { .. } => ::std::str::from_utf8(self.as_bytes()).unwrap_or_default(),
-            Id::Shared(id) => id,
-        }
-    }
 }
 
 /// Hashing of event ids: short ASCII strings (`evt_…`) from the API the client talks to, hashed once or twice
@@ -75,6 +67,17 @@ impl IdHashing {
         IdHashing {
             seed: fastrand::u64(..),
         }
+    }
+}
+
+impl IdHashing {
+    /// The index bits of an id's text: the high half of its hash (`hash_one` of the `str`), with the top
+    /// bit set so that a full slot is never 0.
+    fn tag(&self, id: &[u8]) -> u64 {
+        let mut hasher = self.build_hasher();
+        hasher.write(id);
+        hasher.write_u8(0xff);
+        (hasher.finish() >> 32) | 0x8000_0000
     }
 }
 
@@ -151,7 +154,7 @@ impl RecentIds {
     /// Remembers `id`; `false` when it was already remembered. A new id is hashed once (twice when the
     /// oldest one is forgotten to make room).
     pub(super) fn insert(&mut self, id: &str) -> bool {
-        let tag = (self.hashing.hash_one(id) >> 32) | 0x8000_0000;
+        let tag = self.hashing.tag(id.as_bytes());
         let mask = self.slots.len() - 1;
         let mut slot = tag as usize & mask;
         loop {
@@ -200,7 +203,7 @@ impl RecentIds {
         let Some(oldest) = self.order.front() else {
             return;
         };
-        let tag = (self.hashing.hash_one(oldest.as_str()) >> 32) | 0x8000_0000;
+        let tag = self.hashing.tag(oldest.as_bytes());
         let held = (tag << 32) | u64::from(self.first);
         let mut hole = tag as usize & mask;
         while self.slots[hole] != held {
@@ -226,6 +229,8 @@ impl RecentIds {
     }
 
     /// Doubles the index, placing every entry anew by the hash bits it holds.
+    #[cold]
+    #[inline(never)]
     fn grow(&mut self) {
         let grown = ::std::vec![0; 2 * self.slots.len()];
         let old = ::std::mem::replace(&mut self.slots, grown);
@@ -314,6 +319,11 @@ mod tests {
         let hashing = IdHashing::new();
         let hash = |id: &str| hashing.hash_one(id);
         assert_eq!(hash("evt_1"), hash("evt_1"));
+        assert_eq!(
+            hashing.tag(b"evt_1"),
+            (hash("evt_1") >> 32) | 0x8000_0000,
+            "ids are looked up by the hash of their text"
+        );
         // Ids that differ in one character, in the first word, the last one or the length.
         let ids: Vec<String> = (0..4096)
             .map(|n| format!("evt_{n}"))
