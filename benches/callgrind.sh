@@ -11,7 +11,9 @@
 #
 # One round of each row by default (`BENCH_ROUNDS=1`); `BENCH_CALLS` (client_overhead, default 200) and
 # `BENCH_EVENTS` (events, default 2000) set its length. The profiles stay in OUT_DIR (default
-# target/callgrind/NAME) for `callgrind_annotate OUT_DIR/cg.out.N-01`.
+# target/callgrind/NAME) for `callgrind_annotate OUT_DIR/cg.out.N-01`. `CALLGRIND_ARGS=--cache-sim=yes` adds the
+# cache simulation (I1/D1/LL misses, the `summary:` line's further columns); `BENCH_BINARY` runs a bench binary
+# kept from an earlier build instead of building one, so that two versions can be compared in one session.
 set -euo pipefail
 
 bench=${1:?usage: benches/callgrind.sh client_overhead|events [OUT_DIR]}
@@ -40,13 +42,14 @@ esac
 export BENCH_ROUNDS=1
 
 export CARGO_PROFILE_BENCH_DEBUG=line-tables-only
-binary=$(cd "$root" && cargo bench -p sdk-benches --bench "$bench" --no-run --message-format=json 2>/dev/null |
+binary=${BENCH_BINARY:-}
+[ -n "$binary" ] || binary=$(cd "$root" && cargo bench -p sdk-benches --bench "$bench" --no-run --message-format=json 2>/dev/null |
     sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -1)
 [ -x "$binary" ] || { echo "could not build the $bench bench" >&2; exit 1; }
 
 rm -rf "$out"
 mkdir -p "$out"
-valgrind --tool=callgrind --separate-threads=yes --dump-before=sdk_benches_boundary \
+valgrind --tool=callgrind ${CALLGRIND_ARGS:-} --separate-threads=yes --dump-before=sdk_benches_boundary \
     --callgrind-out-file="$out/cg.out" "$binary" > "$out/bench.txt" 2> "$out/valgrind.txt"
 
 # Part 1 is the set-up before the first boundary; then each row gives a measured part and the gap after it.

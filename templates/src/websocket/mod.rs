@@ -386,27 +386,22 @@ impl<T> EventStream<T>
 where
     T: serde::de::DeserializeOwned + StreamEvent,
 {
-    /// Reads the open socket. `Some` ends this poll; `None` goes round the state machine again (a skipped
-    /// frame, a reconnect, or an event already seen).
+    /// A message of the open socket other than a text frame (which [`Stream::poll_next`] decodes itself):
+    /// `Some` ends this poll; `None` goes round the state machine again (a skipped frame, a reconnect, or an
+    /// event already seen).
     #[allow(
         clippy::type_complexity,
         reason = "the poll result of `Stream::poll_next`, or none"
     )]
-    fn poll_open(
+    #[inline(never)]
+    fn on_message(
         &mut self,
-        cx: &mut Context<'_>,
+        message: Option<::std::result::Result<tungstenite::Message, tungstenite::Error>>,
     ) -> Option<Poll<Option<::std::result::Result<T, StreamError>>>> {
-        let State::Open(ws) = &mut self.state else {
-            return None;
-        };
-        let message = match Pin::new(&mut **ws).poll_next(cx) {
-            Poll::Pending => return Some(Poll::Pending),
-            Poll::Ready(message) => message,
-        };
         let payload = match message {
             Some(Ok(tungstenite::Message::Close(frame))) => {
                 let State::Open(ws) = ::std::mem::replace(&mut self.state, State::Done) else {
-                    unreachable!("matched State::Open above")
+                    unreachable!("called in State::Open")
                 };
                 if let Some(err) = self.on_close(ws, frame) {
                     return Some(Poll::Ready(Some(Err(err))));
@@ -439,6 +434,51 @@ where
         self.attempts = 0;
         self.accept(Payload::Binary(&payload))
             .map(|item| Poll::Ready(Some(item)))
+    }
+
+    /// Every state but an open connection: connecting, waiting, closing, scripted, done. `Some` ends this poll.
+    #[allow(
+        clippy::type_complexity,
+        reason = "the poll result of `Stream::poll_next`, or none"
+    )]
+    #[inline(never)]
+    fn poll_other(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Option<Poll<Option<::std::result::Result<T, StreamError>>>> {
+        match &mut self.state {
+            State::Done => Some(Poll::Ready(None)),
+            State::Waiting(sleep) => {
+                if sleep.as_mut().poll(cx).is_pending() {
+                    return Some(Poll::Pending);
+                }
+                self.state = self.connecting();
+                None
+            }
+            State::Connecting(attempt) => {
+                let attempt = match attempt.as_mut().poll(cx) {
+                    Poll::Pending => return Some(Poll::Pending),
+                    Poll::Ready(attempt) => attempt,
+                };
+                match attempt {
+                    Attempt::Connected(ws) => self.state = State::Open(ws),
+                    Attempt::Retry(error) => {
+                        if let Some(err) = self.retry_or_give_up(error) {
+                            return Some(Poll::Ready(Some(Err(err))));
+                        }
+                    }
+                    Attempt::Fatal(err) => {
+                        self.state = State::Done;
+                        return Some(Poll::Ready(Some(Err(err))));
+                    }
+                }
+                None
+            }
+            // Read by `Stream::poll_next`.
+            State::Open(_) => None,
+            State::Closing { .. } => Some(self.poll_closing(cx)),
+            State::Scripted(_) => self.poll_scripted().map(Poll::Ready),
+        }
     }
 
     /// Waits (up to the deadline) for the server to finish a close handshake, then ends the stream.
@@ -479,42 +519,32 @@ where
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
         loop {
-            match &mut this.state {
-                State::Done => return Poll::Ready(None),
-                State::Waiting(sleep) => {
-                    if sleep.as_mut().poll(cx).is_pending() {
-                        return Poll::Pending;
-                    }
-                    this.state = this.connecting();
+            // Almost every poll: a text frame on the open connection, decoded here, straight from the frame.
+            let State::Open(ws) = &mut this.state else {
+                if let Some(poll) = this.poll_other(cx) {
+                    return poll;
                 }
-                State::Connecting(attempt) => {
-                    let attempt = match attempt.as_mut().poll(cx) {
-                        Poll::Pending => return Poll::Pending,
-                        Poll::Ready(attempt) => attempt,
-                    };
-                    match attempt {
-                        Attempt::Connected(ws) => this.state = State::Open(ws),
-                        Attempt::Retry(error) => {
-                            if let Some(err) = this.retry_or_give_up(error) {
-                                return Poll::Ready(Some(Err(err)));
-                            }
-                        }
-                        Attempt::Fatal(err) => {
-                            this.state = State::Done;
-                            return Poll::Ready(Some(Err(err)));
-                        }
+                continue;
+            };
+            let message = match Pin::new(&mut **ws).poll_next(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(message) => message,
+            };
+            let Some(Ok(tungstenite::Message::Text(text))) = &message else {
+                if let Some(poll) = this.on_message(message) {
+                    return poll;
+                }
+                continue;
+            };
+            this.attempts = 0;
+            match serde_json::from_str::<T>(text.as_str()) {
+                Ok(event) => {
+                    if this.is_new(event.event_id()) {
+                        return Poll::Ready(Some(Ok(event)));
                     }
                 }
-                State::Open(_) => {
-                    if let Some(poll) = this.poll_open(cx) {
-                        return poll;
-                    }
-                }
-                State::Closing { .. } => return this.poll_closing(cx),
-                State::Scripted(_) => {
-                    if let Some(item) = this.poll_scripted() {
-                        return Poll::Ready(item);
-                    }
+                Err(source) => {
+                    return Poll::Ready(Some(Err(decode_error(Payload::Text(text), source))));
                 }
             }
         }
@@ -526,6 +556,7 @@ where
     T: serde::de::DeserializeOwned + StreamEvent,
 {
     /// Decodes one message; `None` for a duplicate.
+    #[inline(never)]
     fn accept(&mut self, payload: Payload<'_>) -> Option<::std::result::Result<T, StreamError>> {
         let decoded = match payload {
             Payload::Text(text) => serde_json::from_str(text),
@@ -533,29 +564,43 @@ where
         };
         let event: T = match decoded {
             Ok(event) => event,
-            Err(source) => {
-                let excerpt = match payload {
-                    Payload::Text(text) => text.chars().take(EXCERPT_CHARS).collect(),
-                    Payload::Binary(bytes) => String::from_utf8_lossy(bytes)
-                        .chars()
-                        .take(EXCERPT_CHARS)
-                        .collect(),
-                };
-                return Some(Err(StreamError::Decode { excerpt, source }));
-            }
+            Err(source) => return Some(Err(decode_error(payload, source))),
         };
-        if let Some(id) = event.event_id() {
-            if !self.recent.insert(id) {
-                tracing::trace!(id, "event stream dropped a replayed event");
-                return None;
-            }
-            // The buffer of the previous id is reused.
-            let last = self.last_event_id.get_or_insert_with(String::new);
-            last.clear();
-            last.push_str(id);
-        }
-        Some(Ok(event))
+        self.is_new(event.event_id()).then_some(Ok(event))
     }
+}
+
+impl<T> EventStream<T> {
+    /// Whether an event with id `id` is new (and, if it has an id, remembers it and resumes after it); `false`
+    /// for a replayed event.
+    fn is_new(&mut self, id: Option<&str>) -> bool {
+        let Some(id) = id else {
+            return true;
+        };
+        if !self.recent.insert(id) {
+            tracing::trace!(id, "event stream dropped a replayed event");
+            return false;
+        }
+        // The buffer of the previous id is reused.
+        let last = self.last_event_id.get_or_insert_with(String::new);
+        last.clear();
+        last.push_str(id);
+        true
+    }
+}
+
+/// A message that does not decode, with the start of its text.
+#[cold]
+#[inline(never)]
+fn decode_error(payload: Payload<'_>, source: serde_json::Error) -> StreamError {
+    let excerpt = match payload {
+        Payload::Text(text) => text.chars().take(EXCERPT_CHARS).collect(),
+        Payload::Binary(bytes) => String::from_utf8_lossy(bytes)
+            .chars()
+            .take(EXCERPT_CHARS)
+            .collect(),
+    };
+    StreamError::Decode { excerpt, source }
 }
 
 impl<T> EventStream<T> {
