@@ -125,6 +125,11 @@ pub const RUNTIME_FILES: &[(&str, &str, Option<&str>)] = &[
         Some("websocket"),
     ),
     (
+        "websocket/options.rs",
+        include_str!("../../../templates/src/websocket/options.rs"),
+        Some("websocket"),
+    ),
+    (
         "websocket/recent_ids.rs",
         include_str!("../../../templates/src/websocket/recent_ids.rs"),
         Some("websocket"),
