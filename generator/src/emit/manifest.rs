@@ -1,7 +1,7 @@
 //! `Cargo.toml` of a generated crate: its dependencies (versions from the workspace manifest), its
 //! features and the `[package]` keys crates.io shows.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::emit::inline_runtime::runtime_features;
 use crate::emit::{Features, Runtime};
@@ -35,22 +35,35 @@ fn inline_table(t: toml::Table) -> String {
     toml::Value::Table(inline).to_string().replace('\n', " ")
 }
 
-/// Whether the crate's code names `krate` as the first segment of a path (`krate::…`, `::krate::…`).
-fn names_crate(files: &BTreeMap<String, String>, krate: &str) -> bool {
-    let needle = format!("{krate}::");
-    let ident = |c: char| c.is_alphanumeric() || c == '_';
-    files
+/// The names the crate's code starts a path with (`krate::…`, `::krate::…`; not `a::krate::…`):
+/// the crates it names, and its own modules. One pass over each file, outside the runtime's copy.
+fn path_roots(files: &BTreeMap<String, String>) -> BTreeSet<&str> {
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut roots = BTreeSet::new();
+    for (_, text) in files
         .iter()
         .filter(|(path, _)| path.ends_with(".rs") && !path.starts_with("src/runtime/"))
-        .any(|(_, text)| {
-            text.match_indices(&needle).any(|(at, _)| {
-                let before = &text[..at];
-                match before.strip_suffix("::") {
-                    Some(outer) => !outer.ends_with(ident),
-                    None => !before.ends_with(ident),
-                }
-            })
-        })
+    {
+        let bytes = text.as_bytes();
+        for (at, _) in text.match_indices("::") {
+            let mut start = at;
+            while start > 0 && ident(bytes[start - 1]) {
+                start -= 1;
+            }
+            if start == at {
+                continue;
+            }
+            let before = &bytes[..start];
+            let root = match before.strip_suffix(b"::") {
+                Some(outer) => !outer.last().is_some_and(|&b| ident(b)),
+                None => true,
+            };
+            if root {
+                roots.insert(&text[start..at]);
+            }
+        }
+    }
+    roots
 }
 
 /// The `[dependencies]` of the generated crate, with versions from the workspace manifest: the
@@ -91,6 +104,7 @@ fn dependencies(
         .collect();
     // The optional dependencies an inline copy needs only for a capability: optional here too.
     let capability_deps = runtime_part_entries(&capability_parts, "dep:");
+    let roots = path_roots(files);
     let mut out = String::new();
     if let Runtime::Crate { path } = runtime {
         let version = templates["package"]["version"]
@@ -116,7 +130,7 @@ fn dependencies(
             .unwrap_or(false);
         let needed = match runtime {
             Runtime::Inline => !optional || optional_enabled.contains(name),
-            Runtime::Crate { .. } => names_crate(files, &name.replace('-', "_")),
+            Runtime::Crate { .. } => roots.contains(name.replace('-', "_").as_str()),
         };
         if !needed {
             continue;
@@ -308,11 +322,14 @@ mod tests {
     #[test]
     fn a_crate_is_named_only_at_the_start_of_a_path() {
         let files = |text: &str| BTreeMap::from([("src/lib.rs".to_owned(), text.to_owned())]);
-        assert!(names_crate(&files("x(::reqwest::Method::GET)"), "reqwest"));
-        assert!(names_crate(&files("use bytes::Bytes;"), "bytes"));
-        assert!(!names_crate(&files("crate::runtime::http::X"), "http"));
-        assert!(!names_crate(&files("my_bytes::X"), "bytes"));
+        let names = |text: &str, krate: &str| path_roots(&files(text)).contains(krate);
+        assert!(names("x(::reqwest::Method::GET)", "reqwest"));
+        assert!(names("use bytes::Bytes;", "bytes"));
+        assert!(names("a::b(); bytes::Bytes", "bytes"));
+        assert!(!names("crate::runtime::http::X", "http"));
+        assert!(!names("my_bytes::X", "bytes"));
+        assert!(!names("x::bytes::X", "bytes"));
         let runtime_only = BTreeMap::from([("src/runtime/a.rs".to_owned(), "http::X".to_owned())]);
-        assert!(!names_crate(&runtime_only, "http"));
+        assert!(!path_roots(&runtime_only).contains("http"));
     }
 }
