@@ -2,7 +2,7 @@
 
 use ::std::time::Duration;
 
-/// How an [`EventStream`] connects, reconnects and de-duplicates.
+/// How an [`EventStream`](super::EventStream) connects, reconnects and de-duplicates.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct StreamOptions {
