@@ -106,8 +106,8 @@ fn acronym_words(words: &str) -> std::borrow::Cow<'_, str> {
 
 /// A `snake_case` identifier (fields, methods, modules, parameters), keyword-safe.
 pub fn snake(name: &str) -> String {
-    let words = acronym_words(&ascii_words(name)).into_owned();
-    let mut s = words.to_snake_case();
+    let ascii = ascii_words(name);
+    let mut s = acronym_words(&ascii).to_snake_case();
     if s.is_empty() {
         s = "value".to_owned();
     }
@@ -119,8 +119,8 @@ pub fn snake(name: &str) -> String {
 
 /// An `UpperCamelCase` identifier (types, variants), keyword-safe.
 pub fn camel(name: &str) -> String {
-    let words = acronym_words(&ascii_words(name)).into_owned();
-    let mut s = words.to_upper_camel_case();
+    let ascii = ascii_words(name);
+    let mut s = acronym_words(&ascii).to_upper_camel_case();
     if s.is_empty() {
         s = "Empty".to_owned();
     }

@@ -586,22 +586,10 @@ fn reading_and_performing_an_action_are_told_apart() {
 
 /// The names of `spec`'s operations, before and after `more` paths are added, that changed.
 fn renamed_by(spec: &Value, more: Value) -> Vec<String> {
-    let (before, _) = names(spec, "before");
-    let mut bigger = spec.clone();
-    for (path, item) in more.as_object().expect("paths") {
-        let entry = bigger["paths"][path.as_str()].as_object_mut();
-        match entry {
-            Some(ops) => ops.extend(item.as_object().expect("an item").clone()),
-            None => bigger["paths"][path.as_str()] = item.clone(),
-        }
-    }
-    let (after, _) = names(&bigger, "after");
-    assert!(after.len() > before.len(), "nothing was added");
-    before
-        .iter()
-        .filter(|(op, names)| after.get(*op) != Some(*names))
-        .map(|(op, names)| format!("{op}: {names:?} -> {:?}", after.get(op)))
-        .collect()
+    let before = names(spec, "before");
+    let after = names(&with_paths(spec, &more), "after");
+    assert!(after.0.len() > before.0.len(), "nothing was added");
+    renames(&before, &after)
 }
 
 /// A GET (or PATCH) on an action's path has the same name whether or not a POST on the path
