@@ -1,5 +1,6 @@
-//! Emits the files of a generated crate from the IR: tokens with `quote!`, formatted with
-//! prettyplease, each with an `@generated` header. Emitters read only the IR.
+//! Emits the files of a generated crate from the IR, each with an `@generated` header: model
+//! structs as text laid out as prettyplease lays them out (`structs`, `text`), the rest as tokens
+//! with `quote!` formatted by prettyplease. Emitters read only the IR.
 
 pub mod docs;
 mod enums;
@@ -8,11 +9,12 @@ mod examples;
 mod inline_runtime;
 mod lib_rs;
 mod manifest;
-mod model_de;
 mod paging;
 mod readme;
 mod resources;
 mod send;
+mod structs;
+mod text;
 pub mod types;
 mod union_de;
 mod waiters;
@@ -84,7 +86,7 @@ pub struct GeneratedCrate {
 /// crate (CPU time, on however many threads made them); `wall` is the time of the whole.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct EmitTimings {
-    /// Building token streams with `quote!`.
+    /// Building the code: token streams with `quote!`, and the structs' text.
     pub tokens: Duration,
     /// Parsing the tokens with syn and printing them with prettyplease.
     pub format: Duration,
@@ -291,69 +293,77 @@ fn make_all(context: &Context<'_>, pieces: &[Piece<'_>], threads: usize) -> Vec<
 
 /// Builds one piece's tokens and formats them.
 fn make(context: &Context<'_>, piece: &Piece<'_>) -> Result<Made> {
+    if let Piece::Types(defs) = piece {
+        return type_text(context, defs);
+    }
     let mut diagnostics = Vec::new();
-    let mut tokens = Duration::ZERO;
-    let mut format = Duration::ZERO;
-    let file = match piece {
-        // Each definition is parsed once, its gate added to the parsed items.
-        Piece::Types(defs) => type_items(context, defs, &mut tokens, &mut format)?,
-        _ => {
-            let started = Instant::now();
-            let piece_tokens = piece_tokens(context, piece, &mut diagnostics)?;
-            let parse_started = Instant::now();
-            tokens += parse_started - started;
-            let file = parse_file(piece_tokens, &piece.path())?;
-            format += parse_started.elapsed();
-            file
-        }
-    };
     let started = Instant::now();
+    let piece_tokens = piece_tokens(context, piece, &mut diagnostics)?;
+    let parse_started = Instant::now();
+    let file = parse_file(piece_tokens, &piece.path())?;
     let text = prettyplease::unparse(&file);
-    format += started.elapsed();
     Ok(Made {
         text,
         diagnostics,
-        tokens,
-        format,
+        tokens: parse_started - started,
+        format: parse_started.elapsed(),
     })
 }
 
-/// The items of some type definitions, each under its type's feature gate. `tokens` and
-/// `parse` add up the time spent building and parsing them.
-fn type_items(
-    context: &Context<'_>,
-    defs: &[crate::ir::TypeDef],
-    tokens: &mut Duration,
-    parse: &mut Duration,
-) -> Result<syn::File> {
-    let mut file = syn::File {
-        shebang: None,
-        attrs: Vec::new(),
-        items: Vec::new(),
+/// The text of some type definitions, each item under its type's feature gate: structs are
+/// written as text (formatted by prettyplease only where the text says it is unsure of a line),
+/// the other types as tokens that prettyplease formats.
+fn type_text(context: &Context<'_>, defs: &[crate::ir::TypeDef]) -> Result<Made> {
+    let mut made = Made {
+        text: String::new(),
+        diagnostics: Vec::new(),
+        tokens: Duration::ZERO,
+        format: Duration::ZERO,
     };
     for def in defs {
         let started = Instant::now();
-        let gate = type_gate(context.api, &TypeRef::Named(def.name.clone()));
-        let item = types::emit_type(def, &context.in_types);
-        let accessors = events::union_accessors(def, &context.in_types);
-        let def_tokens = quote!(#item #accessors);
-        let parse_started = Instant::now();
-        *tokens += parse_started - started;
-        let mut items = parse_file(def_tokens, "src/types.rs")?.items;
-        if !gate.is_empty() {
-            let gate =
-                syn::parse::Parser::parse2(syn::Attribute::parse_outer, gate).map_err(|e| {
-                    Error::Emit {
+        let features = context.api.features.types.get(&def.name);
+        let gate = text::Meta::cfg_any(features.map_or(&[], Vec::as_slice));
+        let emitted = types::emit_type(def, &context.in_types, gate.as_ref());
+        let format_started = Instant::now();
+        made.tokens += format_started - started;
+        match emitted {
+            types::Emitted::Text(text) => match text.finish() {
+                (text, false) => made.text.push_str(&text),
+                (text, true) => {
+                    let file = syn::parse_file(&text).map_err(|e| Error::Emit {
                         what: "src/types.rs".to_owned(),
-                        message: e.to_string(),
-                    }
-                })?;
-            for item in &mut items {
-                item_attrs(item, &def.name)?.splice(0..0, gate.iter().cloned());
+                        message: format!("`{}`: {e}", def.name),
+                    })?;
+                    made.text.push_str(&prettyplease::unparse(&file));
+                }
+            },
+            types::Emitted::Tokens(item) => {
+                let accessors = events::union_accessors(def, &context.in_types);
+                let gate = type_gate(context.api, &TypeRef::Named(def.name.clone()));
+                let items = gated_items(quote!(#item #accessors), &gate, &def.name)?;
+                made.text.push_str(&prettyplease::unparse(&items));
             }
         }
-        file.items.append(&mut items);
-        *parse += parse_started.elapsed();
+        made.format += format_started.elapsed();
+    }
+    Ok(made)
+}
+
+/// The items of one type definition's tokens, each after `gate`.
+fn gated_items(tokens: TokenStream, gate: &TokenStream, type_name: &str) -> Result<syn::File> {
+    let mut file = parse_file(tokens, "src/types.rs")?;
+    if !gate.is_empty() {
+        let gate =
+            syn::parse::Parser::parse2(syn::Attribute::parse_outer, gate.clone()).map_err(|e| {
+                Error::Emit {
+                    what: "src/types.rs".to_owned(),
+                    message: e.to_string(),
+                }
+            })?;
+        for item in &mut file.items {
+            item_attrs(item, type_name)?.splice(0..0, gate.iter().cloned());
+        }
     }
     Ok(file)
 }
@@ -400,12 +410,7 @@ fn piece_tokens(
                 #(#id_items)*
             }
         }
-        // [`make`] formats these without printing them back to tokens.
-        Piece::Types(defs) => {
-            let (mut tokens, mut parse) = (Duration::ZERO, Duration::ZERO);
-            let file = type_items(context, defs, &mut tokens, &mut parse)?;
-            quote!(#file)
-        }
+        Piece::Types(_) => unreachable!("`make` writes type definitions as text"),
         Piece::TypesTail => {
             let stream_impls = stream_event_impls(api, &context.in_types);
             // `is_terminal()` of each status enum a waiter reads, under the enum's gate.

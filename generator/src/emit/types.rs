@@ -7,10 +7,8 @@ use quote::quote;
 
 use crate::emit::docs::doc_attrs;
 use crate::emit::enums::emit_enum;
-use crate::emit::model_de::model_deserialize;
-use crate::ir::{
-    Field, Presence, Struct, TypeDef, TypeKind, TypeRef, Union, UnionTag, UnionVariant, Usage,
-};
+use crate::emit::text::{Meta, Text};
+use crate::ir::{TypeDef, TypeKind, TypeRef, Union, UnionTag, UnionVariant, Usage};
 
 /// The crate feature that gives every model both serde directions (on with `mock`, which builds
 /// canned answers from response models and reads recorded requests back).
@@ -19,7 +17,7 @@ pub const FULL_SERDE_FEATURE: &str = "full-serde";
 /// The serde derives a model's usage needs: `Serialize` if requests carry it, `Deserialize` if
 /// responses do (or only the spec defines it). Each direction is most of a model's compile time,
 /// so it is paid only where it is used; the [`FULL_SERDE_FEATURE`] adds the other one. (Structs
-/// derive only `Serialize`, as `SerializeDerive` says; their `Deserialize` is `model_de`'s.)
+/// derive only `Serialize`; their `Deserialize` is written out by `structs`.)
 pub fn serde_derives(usage: Usage, paths: &TypePaths) -> (TokenStream, TokenStream) {
     let usage = if paths.mock { usage } else { Usage::Both };
     match usage {
@@ -38,17 +36,29 @@ pub fn serde_derives(usage: Usage, paths: &TypePaths) -> (TokenStream, TokenStre
     }
 }
 
-/// `#[cfg(feature = "full-serde")]` for the serde direction a model's usage does not need (as
-/// [`serde_derives`]): on a union's hand-written impls, on a struct's `Deserialize` impls, and
-/// (as a `cfg_attr`, see `SerializeDerive`) on a struct's derived `Serialize`.
-fn serde_gates(usage: Usage, paths: &TypePaths) -> (TokenStream, TokenStream) {
+/// Which serde directions of a model sit behind the [`FULL_SERDE_FEATURE`]: (`Serialize`,
+/// `Deserialize`). Only the direction a model's usage does not need, and none without `mock`.
+pub fn gated_directions(usage: Usage, paths: &TypePaths) -> (bool, bool) {
     let usage = if paths.mock { usage } else { Usage::Both };
-    let mock = quote!(#[cfg(feature = #FULL_SERDE_FEATURE)]);
     match usage {
-        Usage::ResponseOnly | Usage::Unused => (mock, TokenStream::new()),
-        Usage::RequestOnly => (TokenStream::new(), mock),
-        Usage::Both => (TokenStream::new(), TokenStream::new()),
+        Usage::ResponseOnly | Usage::Unused => (true, false),
+        Usage::RequestOnly => (false, true),
+        Usage::Both => (false, false),
     }
+}
+
+/// `#[cfg(feature = "full-serde")]` for each serde direction [`gated_directions`] puts behind the
+/// feature, else nothing: on a union's hand-written impls.
+fn serde_gates(usage: Usage, paths: &TypePaths) -> (TokenStream, TokenStream) {
+    let gate = |gated: bool| {
+        if gated {
+            quote!(#[cfg(feature = #FULL_SERDE_FEATURE)])
+        } else {
+            TokenStream::new()
+        }
+    };
+    let (serialize, deserialize) = gated_directions(usage, paths);
+    (gate(serialize), gate(deserialize))
 }
 
 /// How type references are spelled in one module.
@@ -71,430 +81,156 @@ pub fn ident(name: &str) -> Ident {
 }
 
 impl TypePaths {
-    fn std(&self, short: &str, full: TokenStream) -> TokenStream {
+    /// `short`, or `full` where a spec type in `crate::types` shadows it.
+    fn std(&self, short: &'static str, full: &'static str) -> &'static str {
         if self.in_types_module && self.defined.contains(short) {
             full
         } else {
-            let id = ident(short);
-            quote!(#id)
+            short
         }
     }
 
     /// `String`, or its full path when a spec type shadows it.
     pub fn string(&self) -> TokenStream {
-        self.std("String", quote!(::std::string::String))
+        tokens(self.string_text())
     }
 
-    /// `Option`, or its full path.
-    pub fn option(&self) -> TokenStream {
-        self.std("Option", quote!(::std::option::Option))
+    /// `String` as text, or its full path.
+    pub fn string_text(&self) -> &'static str {
+        self.std("String", "::std::string::String")
     }
 
-    /// `Vec`, or its full path.
-    pub fn vec(&self) -> TokenStream {
-        self.std("Vec", quote!(::std::vec::Vec))
+    /// `Option` as text, or its full path.
+    pub fn option_text(&self) -> &'static str {
+        self.std("Option", "::std::option::Option")
     }
 
-    /// `Into`, or its full path.
-    pub fn into(&self) -> TokenStream {
-        self.std("Into", quote!(::std::convert::Into))
+    /// `Vec` as text, or its full path.
+    fn vec_text(&self) -> &'static str {
+        self.std("Vec", "::std::vec::Vec")
+    }
+
+    /// `Into` as text, or its full path.
+    fn convert_trait_text(&self) -> &'static str {
+        self.std("Into", "::std::convert::Into")
     }
 
     /// `Box`, or its full path.
     pub fn boxed(&self) -> TokenStream {
-        self.std("Box", quote!(::std::boxed::Box))
+        tokens(self.boxed_text())
+    }
+
+    /// `Box` as text, or its full path.
+    pub fn boxed_text(&self) -> &'static str {
+        self.std("Box", "::std::boxed::Box")
     }
 
     /// The tokens of a type reference.
     pub fn ty(&self, ty: &TypeRef) -> TokenStream {
+        tokens(&self.ty_text(ty))
+    }
+
+    /// A type reference as source text.
+    pub fn ty_text(&self, ty: &TypeRef) -> String {
+        let mut out = String::new();
+        self.push_ty(ty, &mut out);
+        out
+    }
+
+    fn push_ty(&self, ty: &TypeRef, out: &mut String) {
+        let wrapped = |out: &mut String, outer: &str, inner: &TypeRef| {
+            out.push_str(outer);
+            out.push('<');
+            self.push_ty(inner, out);
+            out.push('>');
+        };
         match ty {
             TypeRef::Named(n) | TypeRef::Id(n) => {
-                let id = ident(n);
-                if self.in_types_module {
-                    quote!(#id)
-                } else {
-                    quote!(crate::types::#id)
+                if !self.in_types_module {
+                    out.push_str("crate::types::");
                 }
+                out.push_str(n);
             }
-            TypeRef::String | TypeRef::Bytes => self.string(),
-            TypeRef::Timestamp => quote!(crate::Timestamp),
-            TypeRef::Date => quote!(crate::Date),
-            TypeRef::Base64 => quote!(crate::Base64Bytes),
-            TypeRef::Uuid => quote!(crate::Uuid),
-            TypeRef::Bool => quote!(bool),
-            TypeRef::I32 => quote!(i32),
-            TypeRef::I64 => quote!(i64),
-            TypeRef::U64 => quote!(u64),
-            TypeRef::F32 => quote!(f32),
-            TypeRef::F64 => quote!(f64),
-            TypeRef::Json => quote!(::serde_json::Value),
-            TypeRef::Vec(inner) => {
-                let v = self.vec();
-                let inner = self.ty(inner);
-                quote!(#v<#inner>)
-            }
+            TypeRef::String | TypeRef::Bytes => out.push_str(self.string_text()),
+            TypeRef::Timestamp => out.push_str("crate::Timestamp"),
+            TypeRef::Date => out.push_str("crate::Date"),
+            TypeRef::Base64 => out.push_str("crate::Base64Bytes"),
+            TypeRef::Uuid => out.push_str("crate::Uuid"),
+            TypeRef::Bool => out.push_str("bool"),
+            TypeRef::I32 => out.push_str("i32"),
+            TypeRef::I64 => out.push_str("i64"),
+            TypeRef::U64 => out.push_str("u64"),
+            TypeRef::F32 => out.push_str("f32"),
+            TypeRef::F64 => out.push_str("f64"),
+            TypeRef::Json => out.push_str("::serde_json::Value"),
+            TypeRef::Vec(inner) => wrapped(out, self.vec_text(), inner),
             TypeRef::Map(inner) => {
-                let s = self.string();
-                let inner = self.ty(inner);
-                quote!(::std::collections::BTreeMap<#s, #inner>)
+                out.push_str("::std::collections::BTreeMap<");
+                out.push_str(self.string_text());
+                out.push_str(", ");
+                self.push_ty(inner, out);
+                out.push('>');
             }
-            TypeRef::Option(inner) => {
-                let o = self.option();
-                let inner = self.ty(inner);
-                quote!(#o<#inner>)
-            }
+            TypeRef::Option(inner) => wrapped(out, self.option_text(), inner),
         }
     }
 }
 
-/// Emits one type definition.
-pub fn emit_type(def: &TypeDef, paths: &TypePaths) -> TokenStream {
-    let docs = doc_attrs(def.docs.as_deref());
+/// Tokens of source text the emitters made (type paths of identifiers the IR made valid).
+fn tokens(text: &str) -> TokenStream {
+    text.parse()
+        .unwrap_or_else(|e| unreachable!("`{text}` is not Rust tokens: {e}"))
+}
+
+/// A type definition's items: text for structs (see `structs`), tokens for the rest.
+pub(crate) enum Emitted {
+    /// Laid out as prettyplease would, each item after the type's gate.
+    Text(Text),
+    /// Tokens, without the gate.
+    Tokens(TokenStream),
+}
+
+/// Emits one type definition; `gate` is its feature gate (only text carries it).
+pub(crate) fn emit_type(def: &TypeDef, paths: &TypePaths, gate: Option<&Meta>) -> Emitted {
     let name = ident(&def.name);
-    match &def.kind {
-        TypeKind::Struct(s) => emit_struct(&name, &docs, s, paths, def.usage),
-        TypeKind::Enum(e) => emit_enum(&name, &docs, e, paths),
-        TypeKind::Union(u) => emit_union(&name, &docs, u, paths, def.usage),
+    let docs = || doc_attrs(def.docs.as_deref());
+    Emitted::Tokens(match &def.kind {
+        TypeKind::Struct(s) => {
+            let mut text = Text::default();
+            let docs = def.docs.as_deref();
+            super::structs::emit_struct(&mut text, &def.name, docs, s, def.usage, paths, gate);
+            return Emitted::Text(text);
+        }
+        TypeKind::Enum(e) => emit_enum(&name, &docs(), e, paths),
+        TypeKind::Union(u) => emit_union(&name, &docs(), u, paths, def.usage),
         TypeKind::Alias(ty) => {
             let ty = paths.ty(ty);
+            let docs = docs();
             quote! { #docs pub type #name = #ty; }
         }
-    }
-}
-
-/// The type a field has in the struct (with `Option`/`Box` as its presence and boxing say).
-fn field_type(field: &Field, paths: &TypePaths) -> TokenStream {
-    let mut inner = paths.ty(&field.ty);
-    if field.boxed {
-        let b = paths.boxed();
-        inner = quote!(#b<#inner>);
-    }
-    let o = paths.option();
-    match field.presence {
-        Presence::Required => inner,
-        // A JSON value holds null itself.
-        Presence::Nullable if field.ty == TypeRef::Json => inner,
-        Presence::Optional | Presence::Nullable => quote!(#o<#inner>),
-        Presence::AbsentOrNull => quote!(#o<#o<#inner>>),
-    }
-}
-
-fn emit_struct(
-    name: &Ident,
-    docs: &TokenStream,
-    s: &Struct,
-    paths: &TypePaths,
-    usage: Usage,
-) -> TokenStream {
-    let (serialize_gate, deserialize_gate) = serde_gates(usage, paths);
-    let ser = SerializeDerive::of(&serialize_gate);
-    let fields = s.fields.iter().map(|f| struct_field(f, paths, &ser));
-    let additional = s.additional.as_ref().map(|ty| {
-        let s_ty = paths.string();
-        let v = paths.ty(ty);
-        let flatten = ser.field_attr(&[quote!(flatten)]);
-        quote! {
-            /// Properties not named in the schema.
-            #flatten
-            pub additional_properties: ::std::collections::BTreeMap<#s_ty, #v>,
-        }
-    });
-    let default = s.derive_default.then(|| quote!(Default,));
-    let any_deprecated = s.fields.iter().any(|f| f.deprecated);
-    let allow_deprecated = any_deprecated.then(|| quote!(#[allow(deprecated)]));
-    let constructor = constructor(name, s, paths);
-    // Write-only fields are secrets sent to the API (credentials, signing secrets): `Debug`
-    // shows that they are set, never their value.
-    let secret = s.fields.iter().any(|f| f.write_only);
-    let (debug_derive, debug_impl) = if secret {
-        (
-            TokenStream::new(),
-            redacted_debug(name, s, &allow_deprecated),
-        )
-    } else {
-        (quote!(Debug,), TokenStream::new())
-    };
-    let deserialize = model_deserialize(name, s, paths, &deserialize_gate);
-    let (serialize, serialize_attr) = (&ser.derive, &ser.attr);
-    quote! {
-        #docs
-        #allow_deprecated
-        #[derive(#debug_derive Clone, PartialEq, #default #serialize)]
-        #serialize_attr
-        #[non_exhaustive]
-        pub struct #name {
-            #(#fields)*
-            #additional
-        }
-        #deserialize
-        #debug_impl
-        #constructor
-    }
-}
-
-/// How a struct gets `Serialize`: derived (in the derive list), or derived under the
-/// [`FULL_SERDE_FEATURE`] for a struct only responses carry; then its `#[serde]` attributes, which
-/// only the derive reads, are under the feature too. (`Deserialize` is `model_de`'s.)
-struct SerializeDerive {
-    derive: TokenStream,
-    attr: TokenStream,
-    gated: bool,
-}
-
-impl SerializeDerive {
-    /// The `Serialize` of a struct whose `Serialize` is under `serialize_gate` ([`serde_gates`]).
-    fn of(serialize_gate: &TokenStream) -> Self {
-        if serialize_gate.is_empty() {
-            Self {
-                derive: quote!(::serde::Serialize,),
-                attr: TokenStream::new(),
-                gated: false,
-            }
-        } else {
-            Self {
-                derive: TokenStream::new(),
-                attr: quote!(#[cfg_attr(feature = #FULL_SERDE_FEATURE, derive(::serde::Serialize))]),
-                gated: true,
-            }
-        }
-    }
-
-    /// `#[serde(args)]` for a field, under the feature if the derive is.
-    fn field_attr(&self, args: &[TokenStream]) -> TokenStream {
-        if args.is_empty() {
-            TokenStream::new()
-        } else if self.gated {
-            quote!(#[cfg_attr(feature = #FULL_SERDE_FEATURE, serde(#(#args),*))])
-        } else {
-            quote!(#[serde(#(#args),*)])
-        }
-    }
-}
-
-/// One struct field with its docs and the attributes of its `Serialize`.
-fn struct_field(f: &Field, paths: &TypePaths, serialize: &SerializeDerive) -> TokenStream {
-    let fname = ident(&f.name);
-    let ty = field_type(f, paths);
-    let mut field_docs = f.docs.clone();
-    if f.read_only {
-        field_docs = Some(match field_docs {
-            Some(d) => format!("{d}\n\nRead-only: set by the server."),
-            None => "Read-only: set by the server.".to_owned(),
-        });
-    }
-    let doc = doc_attrs(field_docs.as_deref());
-    let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
-    let rename = (crate::ident::unraw(&f.name) != f.wire).then(|| {
-        let wire = &f.wire;
-        quote!(rename = #wire)
-    });
-    let mut serde_args: Vec<TokenStream> = rename.into_iter().collect();
-    if matches!(f.presence, Presence::Optional | Presence::AbsentOrNull) {
-        serde_args.push(quote!(
-            skip_serializing_if = "::std::option::Option::is_none"
-        ));
-    }
-    let serde_attr = serialize.field_attr(&serde_args);
-    quote! { #doc #deprecated #serde_attr pub #fname: #ty, }
-}
-
-/// A `Debug` impl that shows write-only fields as `<redacted>`.
-fn redacted_debug(name: &Ident, s: &Struct, allow_deprecated: &Option<TokenStream>) -> TokenStream {
-    let label = name.to_string();
-    let entries = s.fields.iter().map(|f| {
-        let fname = ident(&f.name);
-        let key = crate::ident::unraw(&f.name);
-        if f.write_only && f.presence.is_optional() {
-            quote!(.field(#key, &self.#fname.as_ref().map(|_| "<redacted>")))
-        } else if f.write_only {
-            quote!(.field(#key, &"<redacted>"))
-        } else {
-            quote!(.field(#key, &self.#fname))
-        }
-    });
-    let additional_entry = s
-        .additional
-        .as_ref()
-        .map(|_| quote!(.field("additional_properties", &self.additional_properties)));
-    quote! {
-        #allow_deprecated
-        impl ::std::fmt::Debug for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct(#label) #(#entries)* #additional_entry .finish()
-            }
-        }
-    }
-}
-
-/// `new(required…)` plus a chainable setter per optional field. Every model has them, request or
-/// response: the struct is `#[non_exhaustive]` (a field the spec adds later must not break a
-/// caller's code), so they are how a caller builds one, a request body or a canned answer in a test.
-fn constructor(name: &Ident, s: &Struct, paths: &TypePaths) -> TokenStream {
-    let required: Vec<&Field> = s
-        .fields
-        .iter()
-        .filter(|f| f.presence.is_required() && f.constant.is_none())
-        .collect();
-    let args = required.iter().map(|f| {
-        let fname = ident(&f.name);
-        let (ty, _) = setter_type(f, paths);
-        quote!(#fname: #ty)
-    });
-    let inits = s.fields.iter().map(|f| field_init(f, paths));
-    let additional_init = s
-        .additional
-        .as_ref()
-        .map(|_| quote!(additional_properties: ::std::collections::BTreeMap::new(),));
-    let setters = s
-        .fields
-        .iter()
-        .filter(|f| !f.presence.is_required())
-        .map(|f| optional_setter(f, paths));
-    let new_fn = s.has_new().then(|| {
-        let any_deprecated = s
-            .fields
-            .iter()
-            .any(|f| f.deprecated)
-            .then(|| quote!(#[allow(deprecated)]));
-        quote! {
-            /// Creates a value with the required fields; optional ones start unset.
-            #any_deprecated
-            pub fn new(#(#args),*) -> Self {
-                Self { #(#inits)* #additional_init }
-            }
-        }
-    });
-    // An argument-less `new()` (every required field has a fixed value) is also `Default`.
-    let default_impl = (!s.derive_default && s.has_default()).then(|| {
-        quote! {
-            impl ::std::default::Default for #name {
-                fn default() -> Self {
-                    Self::new()
-                }
-            }
-        }
-    });
-    quote! {
-        impl #name {
-            #new_fn
-            #(#setters)*
-        }
-        #default_impl
-    }
-}
-
-/// How `new(…)` initialises a field: its fixed value, its argument, or unset.
-fn field_init(f: &Field, paths: &TypePaths) -> TokenStream {
-    let fname = ident(&f.name);
-    if let (Some(constant), true) = (&f.constant, f.presence.is_required()) {
-        let value = match constant {
-            serde_json::Value::String(s) => quote!(#s.to_owned()),
-            other => {
-                let text: TokenStream = other.to_string().parse().unwrap_or_default();
-                quote!(#text)
-            }
-        };
-        return if f.presence == Presence::Nullable {
-            quote!(#fname: Some(#value),)
-        } else {
-            quote!(#fname: #value,)
-        };
-    }
-    if !f.presence.is_required() {
-        return quote!(#fname: None,);
-    }
-    let (_, convert) = setter_type(f, paths);
-    let mut value = quote!(#fname #convert);
-    let convert = convert.to_string();
-    if f.boxed {
-        value = quote!(::std::boxed::Box::new(#value));
-    }
-    // A JSON value holds null itself (see `field_type`).
-    if f.presence == Presence::Nullable && f.ty != TypeRef::Json {
-        quote!(#fname: Some(#value),)
-    } else if convert.is_empty() && !f.boxed {
-        quote!(#fname,)
-    } else {
-        quote!(#fname: #value,)
-    }
-}
-
-/// The chainable setter of an optional field; an absent-or-null field also gets `foo_null()`,
-/// which sends an explicit null.
-fn optional_setter(f: &Field, paths: &TypePaths) -> TokenStream {
-    let fname = ident(&f.name);
-    let setter = ident(&f.setter_name());
-    let (ty, convert) = setter_type(f, paths);
-    let mut value = quote!(value #convert);
-    if f.boxed {
-        value = quote!(::std::boxed::Box::new(#value));
-    }
-    let doc = if f.read_only {
-        format!(
-            " Sets `{}`, which the server sets: for a value built by hand, such as a canned answer in a test.",
-            f.wire
-        )
-    } else {
-        format!(" Sets `{}`.", f.wire)
-    };
-    let deprecated = f
-        .deprecated
-        .then(|| quote!(#[deprecated] #[allow(deprecated)]));
-    let operator = crate::ident::is_operator_method(&f.setter_name())
-        .then(|| quote!(#[allow(clippy::should_implement_trait)]));
-    if f.presence != Presence::AbsentOrNull {
-        return quote! {
-            #[doc = #doc]
-            #deprecated
-            #operator
-            pub fn #setter(mut self, value: #ty) -> Self {
-                self.#fname = Some(#value);
-                self
-            }
-        };
-    }
-    let null_setter = f.null_setter.as_ref().map(|null_name| {
-        let null_fn = ident(null_name);
-        let null_doc = format!(
-            " Sends `{}` as an explicit `null` (unset, it is left out).",
-            f.wire
-        );
-        quote! {
-            #[doc = #null_doc]
-            #deprecated
-            pub fn #null_fn(mut self) -> Self {
-                self.#fname = Some(None);
-                self
-            }
-        }
-    });
-    quote! {
-        #[doc = #doc]
-        #deprecated
-        #operator
-        pub fn #setter(mut self, value: #ty) -> Self {
-            self.#fname = Some(Some(#value));
-            self
-        }
-        #null_setter
-    }
-}
-
-/// The argument type of a setter and the conversion applied to it.
-pub fn setter_type(f: &Field, paths: &TypePaths) -> (TokenStream, TokenStream) {
-    into_arg(&f.ty, paths)
+    })
 }
 
 /// How a value of `ty` is taken as an argument: strings and ids as `impl Into<…>` (so that a
 /// `&str` does), everything else as it is. Returns the argument type and the conversion.
 pub fn into_arg(ty: &TypeRef, paths: &TypePaths) -> (TokenStream, TokenStream) {
+    let (arg, converts) = into_arg_text(ty, paths);
+    let convert = if converts {
+        quote!(.into())
+    } else {
+        TokenStream::new()
+    };
+    (tokens(&arg), convert)
+}
+
+/// [`into_arg`] as text: the argument type, and whether the value is converted with `.into()`.
+pub fn into_arg_text(ty: &TypeRef, paths: &TypePaths) -> (String, bool) {
     match ty {
-        TypeRef::String | TypeRef::Bytes | TypeRef::Id(_) => {
-            let t = paths.ty(ty);
-            let into = paths.into();
-            (quote!(impl #into<#t>), quote!(.into()))
-        }
-        _ => (paths.ty(ty), TokenStream::new()),
+        TypeRef::String | TypeRef::Bytes | TypeRef::Id(_) => (
+            format!("impl {}<{}>", paths.convert_trait_text(), paths.ty_text(ty)),
+            true,
+        ),
+        _ => (paths.ty_text(ty), false),
     }
 }
 
