@@ -230,11 +230,18 @@ impl Text {
 
     /// One `///` line of doc text (never wrapped, as prettyplease prints doc attributes).
     pub fn doc(&mut self, line: &str) {
-        if line.is_empty() {
-            self.doc_value("");
-        } else {
-            self.doc_value(&format!(" {line}"));
+        if line.contains(['\n', '\r']) {
+            return self.doc_value(&format!(" {line}"));
         }
+        // As `doc_value(" {line}")`, without building the value: it never starts with `/`.
+        self.push_indent();
+        self.out.push_str("///");
+        let line = line.trim_end_matches(' ');
+        if !line.is_empty() {
+            self.out.push(' ');
+            self.out.push_str(line);
+        }
+        self.out.push('\n');
     }
 
     /// The doc attribute `#[doc = value]`, as prettyplease prints it: `///` and the value (its

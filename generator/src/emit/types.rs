@@ -19,17 +19,16 @@ pub const FULL_SERDE_FEATURE: &str = "full-serde";
 /// so it is paid only where it is used; the [`FULL_SERDE_FEATURE`] adds the other one. (Structs
 /// derive only `Serialize`; their `Deserialize` is written out by `structs`.)
 pub fn serde_derives(usage: Usage, paths: &TypePaths) -> (TokenStream, TokenStream) {
-    let usage = if paths.mock { usage } else { Usage::Both };
-    match usage {
-        Usage::ResponseOnly | Usage::Unused => (
+    match gated_directions(usage, paths) {
+        (true, _) => (
             quote!(::serde::Deserialize,),
             quote!(#[cfg_attr(feature = #FULL_SERDE_FEATURE, derive(::serde::Serialize))]),
         ),
-        Usage::RequestOnly => (
+        (false, true) => (
             quote!(::serde::Serialize,),
             quote!(#[cfg_attr(feature = #FULL_SERDE_FEATURE, derive(::serde::Deserialize))]),
         ),
-        Usage::Both => (
+        (false, false) => (
             quote!(::serde::Serialize, ::serde::Deserialize,),
             TokenStream::new(),
         ),
@@ -194,21 +193,20 @@ pub(crate) enum Emitted {
 pub(crate) fn emit_type(def: &TypeDef, paths: &TypePaths, gate: Option<&Meta>) -> Emitted {
     let name = ident(&def.name);
     let docs = || doc_attrs(def.docs.as_deref());
-    Emitted::Tokens(match &def.kind {
+    match &def.kind {
         TypeKind::Struct(s) => {
             let mut text = Text::default();
             let docs = def.docs.as_deref();
             super::structs::emit_struct(&mut text, &def.name, docs, s, def.usage, paths, gate);
-            return Emitted::Text(text);
+            Emitted::Text(text)
         }
-        TypeKind::Enum(e) => emit_enum(&name, &docs(), e, paths),
-        TypeKind::Union(u) => emit_union(&name, &docs(), u, paths, def.usage),
+        TypeKind::Enum(e) => Emitted::Tokens(emit_enum(&name, &docs(), e, paths)),
+        TypeKind::Union(u) => Emitted::Tokens(emit_union(&name, &docs(), u, paths, def.usage)),
         TypeKind::Alias(ty) => {
-            let ty = paths.ty(ty);
-            let docs = docs();
-            quote! { #docs pub type #name = #ty; }
+            let (ty, docs) = (paths.ty(ty), docs());
+            Emitted::Tokens(quote! { #docs pub type #name = #ty; })
         }
-    })
+    }
 }
 
 /// How a value of `ty` is taken as an argument: strings and ids as `impl Into<…>` (so that a
