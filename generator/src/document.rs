@@ -3,8 +3,12 @@
 //! responses already resolved through their local `$ref`s. The one place that turns JSON into
 //! `openapiv3` types after loading.
 
+use std::borrow::Cow;
+
+use indexmap::IndexMap;
 use openapiv3::{
-    OpenAPI, Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema, StatusCode,
+    Components, OpenAPI, Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response,
+    Schema, StatusCode,
 };
 use serde_json::Value;
 
@@ -111,14 +115,22 @@ impl Document {
     /// from. The path items move out of `openapi.paths` into [`Document::operations`].
     pub fn new(mut openapi: OpenAPI, raw: Value) -> Result<Self> {
         let mut operations = Vec::new();
-        for (path, item) in std::mem::take(&mut openapi.paths.paths) {
+        let paths = std::mem::take(&mut openapi.paths.paths);
+        let refs = Refs {
+            raw: &raw,
+            components: openapi.components.as_ref(),
+        };
+        for (path, item) in paths {
             let path_at = format!("#/paths/{}", escape_pointer(&path));
-            let mut item: PathItem = resolve(item, &raw, &path_at)?;
+            let mut item: PathItem = match item {
+                ReferenceOr::Item(item) => item,
+                reference => refs.resolve(&reference, &path_at)?.into_owned(),
+            };
             let item_parameters = std::mem::take(&mut item.parameters);
             for (method, op) in item {
                 let at = format!("{path_at}/{method}");
                 operations.push(path_operation(
-                    &raw,
+                    refs,
                     &path,
                     method,
                     &item_parameters,
@@ -153,7 +165,7 @@ impl Document {
 }
 
 fn path_operation(
-    raw: &Value,
+    refs: Refs<'_>,
     path: &str,
     method: &str,
     item_parameters: &[ReferenceOr<Parameter>],
@@ -168,25 +180,28 @@ fn path_operation(
     ] {
         for (i, p) in list.iter().enumerate() {
             let p_at = format!("{list_at}/{i}");
-            let p: Parameter = resolve(p.clone(), raw, &p_at)?;
+            let p: Parameter = refs.resolve(p, &p_at)?.into_owned();
             let key = parameter_key(&p);
             parameters.retain(|(q, _)| parameter_key(q) != key);
             parameters.push((p, p_at));
         }
     }
     let request_body = match &op.request_body {
-        Some(body) => Some(resolve(body.clone(), raw, &format!("{at}/requestBody"))?),
+        Some(body) => Some(
+            refs.resolve(body, &format!("{at}/requestBody"))?
+                .into_owned(),
+        ),
         None => None,
     };
     let websocket = websocket_message(&op, &at)?;
     // A WebSocket operation's responses describe the upgrade, not values: they are not read.
     let successes = match websocket {
         Some(_) => Vec::new(),
-        None => successes(raw, &op, &at)?,
+        None => successes(refs, &op, &at)?,
     };
     let error_schemas = match websocket {
         Some(_) => Vec::new(),
-        None => error_schemas(raw, &op, &at, !successes.is_empty()),
+        None => error_schemas(refs, &op, &at, !successes.is_empty()),
     };
     let mut callbacks = Vec::new();
     for (name, callback) in &op.callbacks {
@@ -229,7 +244,7 @@ fn parameter_key(p: &Parameter) -> (String, &'static str) {
     (p.parameter_data_ref().name.clone(), location)
 }
 
-fn successes(raw: &Value, op: &Operation, at: &str) -> Result<Vec<Success>> {
+fn successes(refs: Refs<'_>, op: &Operation, at: &str) -> Result<Vec<Success>> {
     let mut found: Vec<(SuccessStatus, &ReferenceOr<Response>, String)> = Vec::new();
     for (code, response) in &op.responses.responses {
         match code {
@@ -251,7 +266,7 @@ fn successes(raw: &Value, op: &Operation, at: &str) -> Result<Vec<Success>> {
             let at = format!("{at}/responses/{key}");
             Ok(Success {
                 status,
-                response: resolve(response.clone(), raw, &at)?,
+                response: refs.resolve(response, &at)?.into_owned(),
                 at,
             })
         })
@@ -259,7 +274,7 @@ fn successes(raw: &Value, op: &Operation, at: &str) -> Result<Vec<Success>> {
 }
 
 /// The schema `$ref`s of the error responses' bodies: see [`PathOperation::error_schemas`].
-fn error_schemas(raw: &Value, op: &Operation, at: &str, with_success: bool) -> Vec<String> {
+fn error_schemas(refs: Refs<'_>, op: &Operation, at: &str, with_success: bool) -> Vec<String> {
     let errors = op
         .responses
         .responses
@@ -277,20 +292,20 @@ fn error_schemas(raw: &Value, op: &Operation, at: &str, with_success: bool) -> V
         .as_ref()
         .filter(|_| with_success)
         .map(|d| (d, "default".to_owned()));
-    let mut refs = Vec::new();
+    let mut schemas = Vec::new();
     for (response, key) in errors.chain(default) {
-        let Ok(response) = resolve(response.clone(), raw, &format!("{at}/responses/{key}")) else {
+        let Ok(response) = refs.resolve(response, &format!("{at}/responses/{key}")) else {
             continue;
         };
         for content in response.content.values() {
             if let Some(ReferenceOr::Reference { reference }) = &content.schema {
-                if !refs.contains(reference) {
-                    refs.push(reference.clone());
+                if !schemas.contains(reference) {
+                    schemas.push(reference.clone());
                 }
             }
         }
     }
-    refs
+    schemas
 }
 
 fn websocket_message(op: &Operation, at: &str) -> Result<Option<WebSocketMessage>> {
@@ -341,36 +356,172 @@ fn webhooks(raw: &Value) -> Result<Vec<WebhookOperation>> {
     Ok(out)
 }
 
-/// The item behind a `ReferenceOr`: itself, or what its local `$ref` points at (following
-/// references to references). `at` names the referring place in errors.
-fn resolve<T: serde::de::DeserializeOwned>(
-    item: ReferenceOr<T>,
-    raw: &Value,
-    at: &str,
-) -> Result<T> {
-    let mut current = item;
-    let mut from = at.to_owned();
-    for _ in 0..32 {
-        match current {
-            ReferenceOr::Item(item) => return Ok(item),
-            ReferenceOr::Reference { reference } => {
-                let value = reference
-                    .strip_prefix('#')
-                    .and_then(|ptr| raw.pointer(ptr))
-                    .ok_or_else(|| Error::Reference {
-                        reference: reference.clone(),
-                        pointer: from.clone(),
-                    })?;
-                current = serde_json::from_value(value.clone()).map_err(|e| Error::Structure {
-                    pointer: reference.clone(),
-                    message: e.to_string(),
-                })?;
-                from = reference;
-            }
+/// Where local `$ref`s lead: the typed components, else the normalized JSON.
+#[derive(Clone, Copy)]
+struct Refs<'d> {
+    raw: &'d Value,
+    components: Option<&'d Components>,
+}
+
+impl<'d> Refs<'d> {
+    /// The item behind a `ReferenceOr`: itself, or what its local `$ref` points at (following
+    /// references to references). A reference to a component is read from the typed
+    /// components, any other from the JSON. `at` names the referring place in errors.
+    fn resolve<T: Component>(&self, item: &'d ReferenceOr<T>, at: &str) -> Result<Cow<'d, T>> {
+        let mut current = Cow::Borrowed(item);
+        let mut from = at.to_owned();
+        for _ in 0..32 {
+            let reference = match current {
+                Cow::Borrowed(ReferenceOr::Item(item)) => return Ok(Cow::Borrowed(item)),
+                Cow::Owned(ReferenceOr::Item(item)) => return Ok(Cow::Owned(item)),
+                Cow::Borrowed(ReferenceOr::Reference { reference }) => reference.clone(),
+                Cow::Owned(ReferenceOr::Reference { reference }) => reference,
+            };
+            current = match self.component(&reference) {
+                Some(component) => Cow::Borrowed(component),
+                None => Cow::Owned(self.read(&reference, &from)?),
+            };
+            from = reference;
         }
+        Err(Error::Structure {
+            pointer: at.to_owned(),
+            message: "a chain of more than 32 references".to_owned(),
+        })
     }
-    Err(Error::Structure {
-        pointer: at.to_owned(),
-        message: "a chain of more than 32 references".to_owned(),
-    })
+
+    /// The typed component `reference` names (`#/components/parameters/per-page`), if it is one.
+    fn component<T: Component>(&self, reference: &str) -> Option<&'d ReferenceOr<T>> {
+        let name = reference.strip_prefix(T::PREFIX)?;
+        if name.contains('/') {
+            return None;
+        }
+        let name = crate::pointer::unescape(name);
+        T::of(self.components?)?.get(&*name)
+    }
+
+    /// Reads what `reference` points at from the JSON; `from` names the referring place.
+    fn read<T: Component>(&self, reference: &str, from: &str) -> Result<ReferenceOr<T>> {
+        let value = reference
+            .strip_prefix('#')
+            .and_then(|ptr| self.raw.pointer(ptr))
+            .ok_or_else(|| Error::Reference {
+                reference: reference.to_owned(),
+                pointer: from.to_owned(),
+            })?;
+        serde::Deserialize::deserialize(value).map_err(|e| Error::Structure {
+            pointer: reference.to_owned(),
+            message: e.to_string(),
+        })
+    }
+}
+
+/// What a `$ref` outside schemas can point at, and where `components` holds it.
+trait Component: serde::de::DeserializeOwned + Clone {
+    /// The pointer prefix of the components of this kind.
+    const PREFIX: &'static str;
+    /// The components of this kind.
+    fn of(components: &Components) -> Option<&IndexMap<String, ReferenceOr<Self>>>;
+}
+
+impl Component for Parameter {
+    const PREFIX: &'static str = "#/components/parameters/";
+    fn of(components: &Components) -> Option<&IndexMap<String, ReferenceOr<Self>>> {
+        Some(&components.parameters)
+    }
+}
+
+impl Component for RequestBody {
+    const PREFIX: &'static str = "#/components/requestBodies/";
+    fn of(components: &Components) -> Option<&IndexMap<String, ReferenceOr<Self>>> {
+        Some(&components.request_bodies)
+    }
+}
+
+impl Component for Response {
+    const PREFIX: &'static str = "#/components/responses/";
+    fn of(components: &Components) -> Option<&IndexMap<String, ReferenceOr<Self>>> {
+        Some(&components.responses)
+    }
+}
+
+impl Component for PathItem {
+    // 3.0's components hold no path items; a path item's `$ref` is read from the JSON.
+    const PREFIX: &'static str = "#/components/pathItems/";
+    fn of(_: &Components) -> Option<&IndexMap<String, ReferenceOr<Self>>> {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::error::Error;
+    use crate::load::from_value;
+
+    fn names(op: &super::PathOperation) -> Vec<&str> {
+        let names = op.parameters.iter();
+        names.map(|(p, _)| &*p.parameter_data_ref().name).collect()
+    }
+
+    #[test]
+    fn references_resolve_through_components_and_the_json_alike() {
+        let doc = json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/a": {"get": {
+                    "parameters": [
+                        {"$ref": "#/components/parameters/a~1b"},
+                        {"name": "inline", "in": "query", "schema": {"type": "string"}}
+                    ],
+                    "responses": {
+                        "200": {"$ref": "#/components/responses/Ok"},
+                        "404": {"$ref": "#/components/responses/Missing"}
+                    }
+                }},
+                "/b": {"get": {
+                    "parameters": [{"$ref": "#/paths/~1a/get/parameters/1"}],
+                    "responses": {"204": {"description": "none"}}
+                }}
+            },
+            "components": {
+                "parameters": {
+                    "a/b": {"$ref": "#/components/parameters/Page"},
+                    "Page": {"name": "page", "in": "query", "schema": {"type": "integer"}}
+                },
+                "responses": {
+                    "Ok": {"description": "ok"},
+                    "Missing": {"description": "no", "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/Error"}}}}
+                },
+                "schemas": {"Error": {"type": "object"}}
+            }
+        });
+        let spec = from_value(doc, "test").expect("loads");
+        let [a, b] = &spec.document.operations[..] else {
+            panic!("two operations")
+        };
+        assert_eq!(names(a), ["page", "inline"]);
+        assert_eq!(a.successes[0].response.description, "ok");
+        assert_eq!(a.error_schemas, ["#/components/schemas/Error"]);
+        assert_eq!(names(b), ["inline"]);
+    }
+
+    #[test]
+    fn a_reference_to_no_component_names_where_it_is() {
+        let doc = json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {"get": {
+                "parameters": [{"$ref": "#/components/parameters/Gone"}],
+                "responses": {"204": {"description": "none"}}
+            }}},
+            "components": {"parameters": {}}
+        });
+        let error = from_value(doc, "test").expect_err("a dangling reference");
+        let Error::Reference { reference, pointer } = &error else {
+            panic!("{error}")
+        };
+        assert_eq!(reference, "#/components/parameters/Gone");
+        assert_eq!(pointer, "#/paths/~1a/get/parameters/0");
+    }
 }

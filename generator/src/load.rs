@@ -314,12 +314,35 @@ fn source_version(value: &Value, origin: &str) -> Result<String> {
     }
 }
 
+/// Reads the typed document as it is, or `None` when it does not read. The components (most of a
+/// large document's schemas) are read on a thread of their own beside the rest; `value` is left as
+/// it was.
+fn read_plain(value: &mut Value) -> Option<openapiv3::OpenAPI> {
+    let components = match value.get_mut("components") {
+        Some(components) if components.is_object() => std::mem::take(components),
+        _ => return openapiv3::OpenAPI::deserialize(&*value).ok(),
+    };
+    // The taken components left `null` in their place, which reads as no components.
+    let (document, read_components) = std::thread::scope(|scope| {
+        let read_components = scope.spawn(|| openapiv3::Components::deserialize(&components).ok());
+        let document = openapiv3::OpenAPI::deserialize(&*value).ok();
+        let read_components = read_components
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (document, read_components)
+    });
+    value["components"] = components;
+    let mut document = document?;
+    document.components = Some(read_components?);
+    Some(document)
+}
+
 /// Reads the typed document from the normalised JSON, repairing values of the wrong type when
 /// it does not read as it is; an error names the place that does not read.
 fn read_document(value: &mut Value) -> Result<(openapiv3::OpenAPI, Vec<crate::ir::Diagnostic>)> {
     // Read plainly first: tracking the path of every node slows the reading down, and is only
     // needed to say where a document that does not read goes wrong.
-    if let Ok(document) = openapiv3::OpenAPI::deserialize(&*value) {
+    if let Some(document) = read_plain(value) {
         return Ok((document, Vec::new()));
     }
     match serde_path_to_error::deserialize(&*value) {

@@ -36,11 +36,16 @@ pub fn segments(pointer: &str) -> Option<Vec<String>> {
         return Some(Vec::new());
     }
     let rest = pointer.strip_prefix('/')?;
-    Some(
-        rest.split('/')
-            .map(|s| s.replace("~1", "/").replace("~0", "~"))
-            .collect(),
-    )
+    Some(rest.split('/').map(|s| unescape(s).into_owned()).collect())
+}
+
+/// One segment of a pointer unescaped (`a~1b` → `a/b`, `~0` → `~`).
+pub fn unescape(segment: &str) -> std::borrow::Cow<'_, str> {
+    if segment.contains('~') {
+        segment.replace("~1", "/").replace("~0", "~").into()
+    } else {
+        segment.into()
+    }
 }
 
 /// The pointer of `segments`, each escaped.

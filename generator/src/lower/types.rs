@@ -76,7 +76,7 @@ impl<'a> TypeSpace<'a> {
             let rust = space.by_ref[&origin].clone();
             let schema = &components.expect("names came from components")[name];
             let schema = match schema {
-                ReferenceOr::Item(s) => s.clone(),
+                ReferenceOr::Item(s) => s,
                 ReferenceOr::Reference { reference } => {
                     let target = space.ref_type(reference, &origin)?;
                     space.insert(TypeDef {
@@ -90,7 +90,7 @@ impl<'a> TypeSpace<'a> {
                     continue;
                 }
             };
-            space.define(&rust, &schema, &origin)?;
+            space.define(&rust, schema, &origin)?;
         }
         Ok(space)
     }
@@ -203,16 +203,9 @@ impl<'a> TypeSpace<'a> {
 
     /// Defines a named type for `schema`, or an alias when the schema is not a struct, enum or union.
     fn define(&mut self, name: &str, schema: &Schema, origin: &str) -> Result<()> {
-        let mut schema_docs = schema.clone();
-        if schema_docs
-            .schema_data
-            .title
-            .as_deref()
-            .is_some_and(|t| is_name_spelled_out(t, name))
-        {
-            schema_docs.schema_data.title = None;
-        }
-        let docs = docs_of(&schema_docs);
+        let data = &schema.schema_data;
+        let title = (data.title.as_deref()).filter(|t| !is_name_spelled_out(t, name));
+        let docs = docs_from(title, data.description.as_deref());
         let kind = match self.shape(schema, name, origin)? {
             Shape::Def(kind) => kind,
             Shape::Ref(lowered) => {
@@ -256,10 +249,10 @@ impl<'a> TypeSpace<'a> {
                 lowered.nullable |= nullable;
                 Ok(lowered)
             }
-            Shape::Def(kind) => {
+            Shape::Def(mut kind) => {
                 // Identical inline shapes (GitHub repeats the same nested object hundreds of
                 // times) become one type: less code, faster builds, one name for one shape.
-                let key = structural_key(&kind);
+                let key = structural_key(&mut kind);
                 if let Some(existing) = self.inline_shapes.get(&key) {
                     return Ok(Lowered {
                         ty: TypeRef::Named(existing.clone()),
@@ -296,15 +289,19 @@ enum Shape {
 }
 
 /// A key that is equal for two type shapes exactly when they would generate the same code apart
-/// from docs.
-fn structural_key(kind: &TypeKind) -> String {
-    let mut kind = kind.clone();
-    if let TypeKind::Struct(s) = &mut kind {
-        for field in &mut s.fields {
-            field.docs = None;
+/// from docs. The fields' docs are set aside while the key is written, then put back.
+fn structural_key(kind: &mut TypeKind) -> String {
+    let TypeKind::Struct(s) = kind else {
+        return format!("{kind:?}");
+    };
+    let docs: Vec<_> = s.fields.iter_mut().map(|f| f.docs.take()).collect();
+    let key = format!("{kind:?}");
+    if let TypeKind::Struct(s) = kind {
+        for (field, docs) in s.fields.iter_mut().zip(docs) {
+            field.docs = docs;
         }
     }
-    format!("{kind:?}")
+    key
 }
 
 /// `Option<T>` for nullable items inside containers.
@@ -340,10 +337,15 @@ fn field_docs(schema: &Schema) -> Option<String> {
 /// Doc text of a schema: title and description.
 pub fn docs_of(schema: &Schema) -> Option<String> {
     let data = &schema.schema_data;
-    match (&data.title, &data.description) {
+    docs_from(data.title.as_deref(), data.description.as_deref())
+}
+
+/// Doc text of a title and a description.
+fn docs_from(title: Option<&str>, description: Option<&str>) -> Option<String> {
+    match (title, description) {
         (Some(t), Some(d)) if !d.trim().is_empty() => Some(format!("{t}\n\n{d}")),
-        (_, Some(d)) if !d.trim().is_empty() => Some(d.clone()),
-        (Some(t), _) if !t.trim().is_empty() => Some(t.clone()),
+        (_, Some(d)) if !d.trim().is_empty() => Some(d.to_owned()),
+        (Some(t), _) if !t.trim().is_empty() => Some(t.to_owned()),
         _ => None,
     }
 }

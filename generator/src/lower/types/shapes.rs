@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind};
 use serde_json::Value;
 
@@ -36,7 +37,7 @@ pub(super) fn scalar(typ: Option<&str>, format: Option<&str>) -> TypeRef {
     }
 }
 
-impl TypeSpace<'_> {
+impl<'a> TypeSpace<'a> {
     /// Decides what a schema becomes: a new type definition, or a reference to an existing type.
     /// Compositions first (`allOf`, then `oneOf`/`anyOf`), then objects, arrays, enums, scalars.
     pub(super) fn shape(&mut self, schema: &Schema, hint: &str, origin: &str) -> Result<Shape> {
@@ -65,13 +66,9 @@ impl TypeSpace<'_> {
             return self.union_shape(&composed, keyword, schema, hint, origin);
         }
         if view.is_object() {
-            return self.object_shape(
-                view.properties,
-                view.required,
-                view.additional,
-                hint,
-                origin,
-            );
+            let properties: Vec<_> = view.properties.iter().map(|(k, v)| (&**k, v)).collect();
+            let required: Vec<&str> = view.required.iter().map(String::as_str).collect();
+            return self.object_shape(&properties, &required, view.additional, hint, origin);
         }
         if let Some(items) = view.items {
             let item =
@@ -91,8 +88,8 @@ impl TypeSpace<'_> {
     /// flattened map.
     pub(super) fn object_shape(
         &mut self,
-        properties: &Properties,
-        required: &[String],
+        properties: &[(&str, &ReferenceOr<Box<Schema>>)],
+        required: &[&str],
         additional: Option<&AdditionalProperties>,
         hint: &str,
         origin: &str,
@@ -112,9 +109,9 @@ impl TypeSpace<'_> {
         }
         let mut fields = Vec::new();
         let mut names = Namespace::default();
-        for (wire, prop) in properties {
+        for &(wire, prop) in properties {
             let name = names.claim(&ident::snake(wire));
-            fields.push(self.field(name, wire, prop, required.contains(wire), hint, origin)?);
+            fields.push(self.field(name, wire, prop, required.contains(&wire), hint, origin)?);
         }
         let derive_default = fields.iter().all(|f| !f.presence.is_required());
         let has_required_values = fields
@@ -221,20 +218,20 @@ impl TypeSpace<'_> {
         }
         if let Some((props, req)) = extra {
             for (k, v) in props {
-                merged.properties.insert(k.clone(), v.clone());
+                merged.properties.insert(k, v);
             }
-            merged.required.extend(req.iter().cloned());
+            merged.required.extend(req.iter().map(String::as_str));
         }
         if merged.properties.is_empty() && merged.additional.is_none() {
             // Nothing object-like: fall back to the first part.
             let at = format!("{origin}/allOf/0");
             return Ok(Shape::Ref(self.lower(&parts[0], hint, &at)?));
         }
-        let additional = merged.additional.as_ref();
+        let properties: Vec<_> = merged.properties.into_iter().collect();
         self.object_shape(
-            &merged.properties,
+            &properties,
             &merged.required,
-            additional,
+            merged.additional,
             hint,
             origin,
         )
@@ -275,15 +272,18 @@ impl TypeSpace<'_> {
     }
 
     /// Gathers the properties of an `allOf` part. Returns false when the part is not object-like.
-    fn collect_properties(
+    fn collect_properties<'p>(
         &self,
-        part: &ReferenceOr<Schema>,
-        merged: &mut Merged,
+        part: &'p ReferenceOr<Schema>,
+        merged: &mut Merged<'p>,
         at: &str,
-    ) -> Result<bool> {
+    ) -> Result<bool>
+    where
+        'a: 'p,
+    {
         let schema = match part {
             ReferenceOr::Reference { reference } => {
-                if !merged.seen.insert(reference.clone()) {
+                if !merged.seen.insert(reference) {
                     return Ok(true);
                 }
                 self.resolve_component(reference)
@@ -299,12 +299,14 @@ impl TypeSpace<'_> {
             return Ok(false);
         }
         for (k, v) in view.properties {
-            merged.properties.insert(k.clone(), v.clone());
+            merged.properties.insert(k, v);
         }
-        merged.required.extend(view.required.iter().cloned());
+        merged
+            .required
+            .extend(view.required.iter().map(String::as_str));
         // Extra properties are kept when an object part declares them with `type: object`.
         if let (Some(additional), Some("object")) = (view.additional, view.typ) {
-            merged.additional = Some(additional.clone());
+            merged.additional = Some(additional);
         }
         let mut ok = true;
         for sub in view.all_of {
@@ -316,12 +318,12 @@ impl TypeSpace<'_> {
 
 /// The object an `allOf` composes.
 #[derive(Default)]
-struct Merged {
-    properties: Properties,
-    required: Vec<String>,
-    additional: Option<AdditionalProperties>,
+struct Merged<'p> {
+    properties: IndexMap<&'p str, &'p ReferenceOr<Box<Schema>>>,
+    required: Vec<&'p str>,
+    additional: Option<&'p AdditionalProperties>,
     /// Component references already merged.
-    seen: BTreeSet<String>,
+    seen: BTreeSet<&'p str>,
 }
 
 /// A field's presence from `required` and `nullable`. An optional nullable field starts as
