@@ -19,6 +19,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// Generation allocates and frees millions of small strings, maps and token trees; mimalloc takes a
+/// quarter off its CPU time against glibc's allocator (see the README's build-time section).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Generates and checks the SDK crates")]
 struct Cli {
