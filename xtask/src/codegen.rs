@@ -133,6 +133,10 @@ pub fn run(args: &Args) -> Result<()> {
     };
     let generated =
         sdkgen::generate(&source.spec, &config, &options).context("cannot generate the crate")?;
+    // Freeing the loaded document (a few hundred thousand JSON and schema nodes for a large
+    // spec) overlaps with writing the files; the process does not wait for it at exit.
+    let spec = source.spec;
+    std::thread::spawn(move || drop(spec));
     for d in &generated.diagnostics {
         eprintln!("note: not generated faithfully: {d}");
     }
