@@ -423,25 +423,22 @@ trait Component: serde::de::DeserializeOwned + Clone {
     fn of(components: &Components) -> Option<&IndexMap<String, ReferenceOr<Self>>>;
 }
 
-impl Component for Parameter {
-    const PREFIX: &'static str = "#/components/parameters/";
-    fn of(components: &Components) -> Option<&IndexMap<String, ReferenceOr<Self>>> {
-        Some(&components.parameters)
-    }
+/// `impl Component` for the kinds `components` holds: the type, its key in pointers, its field.
+macro_rules! components {
+    ($($ty:ty: $key:literal => $field:ident),* $(,)?) => {$(
+        impl Component for $ty {
+            const PREFIX: &'static str = concat!("#/components/", $key, "/");
+            fn of(components: &Components) -> Option<&IndexMap<String, ReferenceOr<Self>>> {
+                Some(&components.$field)
+            }
+        }
+    )*};
 }
 
-impl Component for RequestBody {
-    const PREFIX: &'static str = "#/components/requestBodies/";
-    fn of(components: &Components) -> Option<&IndexMap<String, ReferenceOr<Self>>> {
-        Some(&components.request_bodies)
-    }
-}
-
-impl Component for Response {
-    const PREFIX: &'static str = "#/components/responses/";
-    fn of(components: &Components) -> Option<&IndexMap<String, ReferenceOr<Self>>> {
-        Some(&components.responses)
-    }
+components! {
+    Parameter: "parameters" => parameters,
+    RequestBody: "requestBodies" => request_bodies,
+    Response: "responses" => responses,
 }
 
 impl Component for PathItem {

@@ -295,11 +295,10 @@ fn structural_key(kind: &mut TypeKind) -> String {
         return format!("{kind:?}");
     };
     let docs: Vec<_> = s.fields.iter_mut().map(|f| f.docs.take()).collect();
-    let key = format!("{kind:?}");
-    if let TypeKind::Struct(s) = kind {
-        for (field, docs) in s.fields.iter_mut().zip(docs) {
-            field.docs = docs;
-        }
+    // A struct's key (`Struct { … }`) cannot equal another kind's (`Enum(…)`, `Alias(…)`, …).
+    let key = format!("{s:?}");
+    for (field, docs) in s.fields.iter_mut().zip(docs) {
+        field.docs = docs;
     }
     key
 }
